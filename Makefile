@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test setup system-deps venv assets translations migrate demo worker serve lint format ci clean
+
+run: setup migrate demo
+	@$(PY) manage.py collectstatic --noinput -v0
+	@echo "Starting the background worker and serving http://127.0.0.1:$(PORT)"
+	@$(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: setup
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+setup: system-deps venv assets translations
+
+# Debian packages the product and its tests need: gettext (translations), Chromium (browser
+# tests), a CJK font (PDFs). Installed only when missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+assets: static/vendor/htmx.min.js
+static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+translations:
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules --settings=config.settings.test
+
+migrate:
+	$(PY) manage.py migrate --noinput -v0
+
+demo:
+	$(PY) manage.py load_demo
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles static/vendor

@@ -1,0 +1,59 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.accounts import services
+from communityedu.accounts.models import AccountKind, User
+
+LOCKED_MESSAGE = _("This account is locked after too many failed attempts. Try again in 30 minutes.")
+
+
+class StaffSignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("The username or password is not right."),
+        "inactive": _("This account is disabled."),
+        "locked": LOCKED_MESSAGE,
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = User.objects.filter(username=self.cleaned_data.get("username"), kind=AccountKind.STAFF).first()
+            if user is not None and user.is_locked():
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+
+
+class ResidentSignInForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    pin = forms.CharField(
+        label=_("6-digit PIN"),
+        max_length=6,
+        min_length=6,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        phone, pin = self.cleaned_data.get("phone"), self.cleaned_data.get("pin")
+        if phone and pin:
+            self.user_cache = authenticate(self.request, phone=phone, pin=pin)
+            if self.user_cache is None:
+                user = services.find_resident_by_phone(phone)
+                if user is not None and user.is_locked():
+                    raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+                raise forms.ValidationError(_("The mobile number or PIN is not right."), code="invalid_login")
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache

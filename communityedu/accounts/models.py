@@ -1,0 +1,72 @@
+"""Accounts: who can sign in, and how.
+
+Staff sign in with a username and a strong password (Argon2). Residents sign in with their
+mobile number and a 6-digit PIN; the number is stored encrypted and found through a keyed hash,
+never in clear. Minors have no accounts. Five failed attempts lock an account for 30 minutes.
+Devices (check-in tablets, scripts) use bearer tokens, stored only as a hash.
+
+An account is global: a district evaluator or an administrator spans towns. ``town`` is the
+account's home town, empty for those who act across towns.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.core import crypto
+from communityedu.core.models import TimeStampedModel
+
+
+class AccountKind(models.TextChoices):
+    STAFF = "staff", _("staff")
+    RESIDENT = "resident", _("resident")
+
+
+class User(AbstractUser):
+    is_global_table = True
+
+    kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    town = models.ForeignKey(
+        "organization.Town", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+    )
+    phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_lookup = models.CharField(_("phone lookup hash"), max_length=64, null=True, blank=True, unique=True)
+    failed_sign_in_count = models.PositiveSmallIntegerField(_("failed sign-ins"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return crypto.mask_phone(crypto.decrypt(self.phone_encrypted)) if self.phone_encrypted else ""
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for a device; only its hash is kept."""
+
+    is_global_table = True
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}"

@@ -1,0 +1,101 @@
+"""Writes for accounts: creating them, signing in with lockout, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.accounts.models import AccountKind, ApiToken, User
+from communityedu.accounts.validators import PHONE_PATTERN, PIN_PATTERN, normalize_phone
+from communityedu.core import audit, crypto
+from communityedu.core.models import AuditAction
+
+
+@transaction.atomic
+def create_staff_account(
+    *, username: str, password: str, display_name: str = "", town=None, actor=None, validate: bool = True
+) -> User:
+    user = User(username=username, display_name=display_name, town=town, kind=AccountKind.STAFF)
+    if validate:
+        password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record_change(actor=actor, obj=user, created=True, changes={"username": [None, username]})
+    return user
+
+
+@transaction.atomic
+def create_resident_account(*, phone: str, pin: str, display_name: str, town, actor=None) -> User:
+    phone = normalize_phone(phone)
+    if not PHONE_PATTERN.match(phone):
+        raise ValidationError({"phone": _("Enter a mainland mobile number of 11 digits.")})
+    if not PIN_PATTERN.match(pin):
+        raise ValidationError({"pin": _("The PIN is six digits.")})
+    lookup = crypto.lookup_hash(phone)
+    user = User(
+        username=f"r{lookup[:20]}",
+        display_name=display_name,
+        town=town,
+        kind=AccountKind.RESIDENT,
+        phone_encrypted=crypto.encrypt(phone),
+        phone_lookup=lookup,
+    )
+    user.set_password(pin)
+    user.save()
+    audit.record_change(actor=actor, obj=user, created=True, changes={"kind": [None, "resident"]})
+    return user
+
+
+def find_resident_by_phone(phone: str) -> User | None:
+    return User.objects.filter(phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT).first()
+
+
+def note_failed_sign_in(*, user: User | None, attempted: str) -> None:
+    """Count a failure; the fifth in a row locks the account for 30 minutes. Both are audited."""
+    if user is None:
+        audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, object_label=attempted[:200])
+        return
+    User.objects.filter(pk=user.pk).update(failed_sign_in_count=F("failed_sign_in_count") + 1)
+    user.refresh_from_db(fields=["failed_sign_in_count", "locked_until"])
+    audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, obj=user, town=user.town, actor_label=attempted[:150])
+    if user.failed_sign_in_count >= settings.SIGN_IN_MAX_FAILURES and not user.is_locked():
+        user.locked_until = timezone.now() + timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+        user.failed_sign_in_count = 0
+        user.save(update_fields=["locked_until", "failed_sign_in_count"])
+        audit.record(actor=None, action=AuditAction.LOCKED_OUT, obj=user, town=user.town)
+
+
+def note_successful_sign_in(*, user: User) -> None:
+    if user.failed_sign_in_count or user.locked_until:
+        user.failed_sign_in_count = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_sign_in_count", "locked_until"])
+
+
+def token_hash(raw: str) -> str:
+    return crypto.lookup_hash("api-token:" + raw)
+
+
+@transaction.atomic
+def create_api_token(*, user: User, name: str = "", actor=None) -> str:
+    """Make a token for ``user`` and return it; it is shown once and kept only as a hash."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, token_hash=token_hash(raw))
+    audit.record_change(actor=actor, obj=token, created=True, changes={"user": [None, user.username]})
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(raw), is_active=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

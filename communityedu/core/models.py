@@ -1,0 +1,87 @@
+"""Shared ground for every domain: timestamps, the town key, and the audit log.
+
+Every domain row belongs to one town (the tenant). ``TownScopedModel`` gives it that key; the
+town id is also the distribution key that lets a city-wide PostgreSQL/Citus deployment shard the
+data, so every unique constraint of a domain model includes it. The few tables that are not
+per town (districts, towns themselves, accounts, the audit log) say so with
+``is_global_table = True``; a test holds every other model to the rule.
+
+The audit log records who changed what, when and from where. It is written only by
+``communityedu.core.audit``; nothing in the product edits or deletes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TownScopedModel(TimeStampedModel):
+    """A row that belongs to exactly one town."""
+
+    town = models.ForeignKey(
+        "organization.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+    SIGN_IN = "sign_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+    SIGN_OUT = "sign_out", _("signed out")
+    LOCKED_OUT = "locked_out", _("locked out")
+    UNMASK = "unmask", _("unmasked")
+    EXPORT = "export", _("exported")
+
+
+class AuditLogEntry(models.Model):
+    """One thing that happened: time, actor, action, object, changed fields, source IP."""
+
+    is_global_table = True
+
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+    source_ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
+    town = models.ForeignKey(
+        "organization.Town",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("town"),
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"

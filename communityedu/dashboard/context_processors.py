@@ -1,0 +1,21 @@
+from communityedu.organization import permissions
+from communityedu.organization.selectors import towns_visible_to
+from communityedu.people.selectors import can_read_register
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"current_town": None}
+    return {
+        "current_town": getattr(request, "town", None),
+        "switchable_towns": towns_visible_to(user) if permissions.can_view_towns(user) else (),
+        "nav": {
+            "structure": permissions.can_view_structure(user),
+            "towns": permissions.can_view_towns(user),
+            "audit": permissions.can_view_audit_log(user),
+            "resident": permissions.is_resident(user),
+            "people": can_read_register(user),
+        },
+    }
+

@@ -1,0 +1,50 @@
+"""The staff home and the auditor's log."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from communityedu.core.models import AuditLogEntry
+from communityedu.core.views import allowed_if
+from communityedu.organization import permissions, selectors
+from communityedu.organization.constants import UnitType
+from communityedu.people.selectors import can_read_register, people_visible_to
+
+
+def home(request):
+    """Residents and visitors go to the portal; auditors to the log; staff to their home."""
+    user = request.user
+    if not user.is_authenticated or (permissions.is_resident(user) and not permissions.has_staff_role(user)):
+        return redirect("portal:home")
+    if permissions.is_auditor(user) and not permissions.has_staff_role(user):
+        return redirect("dashboard:audit-log")
+    return staff_home(request)
+
+
+@allowed_if(lambda request: permissions.has_staff_role(request.user) and request.town is not None)
+def staff_home(request):
+    town = request.town
+    year = timezone.localdate().year
+    units = selectors.units_visible_to(request.user).filter(town=town)
+    summary = {
+        "villages": selectors.villages_visible_to(request.user).filter(town=town).count(),
+        "learning_centres": units.filter(unit_type=UnitType.LEARNING_CENTRE).count(),
+        "units": units.count(),
+        "population_year": year,
+        "population": selectors.town_population(town=town, year=year),
+        "plan_population": selectors.town_population(town=town, year=2020),
+        "people": people_visible_to(request.user).filter(town=town).count() if can_read_register(request.user) else None,
+    }
+    return render(request, "dashboard/home.html", {"summary": summary})
+
+
+@allowed_if(lambda request: permissions.can_view_audit_log(request.user))
+def audit_log(request):
+    from communityedu.organization.scope import scope_for
+
+    from communityedu.organization.constants import Role
+
+    towns = scope_for(request.user).towns_with(Role.AUDITOR)
+    entries = AuditLogEntry.objects.filter(town_id__in=towns).select_related("town")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "dashboard/audit_log.html", {"page": page})

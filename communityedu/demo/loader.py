@@ -1,0 +1,228 @@
+"""Loads the demo towns. Idempotent: a second run finds everything in place and adds nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from communityedu.accounts import services as account_services
+from communityedu.accounts.models import User
+from communityedu.demo import data
+from communityedu.organization import services as org_services
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.models import District, Town, Unit, Village
+from communityedu.people import services as people_services
+from communityedu.people.models import Person, Sex
+
+DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by this loader
+DEMO_RESIDENT_PHONE = "13800000000"
+DEMO_RESIDENT_PIN = "202020"
+PLAN_YEAR = 2020
+
+# (username, display name, role, town slug, unit name or None)
+DEMO_ACCOUNTS = [
+    ("office", "社区教育办公室", Role.TOWN_OFFICE, "xinmiao", None),
+    ("school", "社区学校", Role.SCHOOL_STAFF, "xinmiao", None),
+    ("center", "弋阳村学习中心主任", Role.CENTRE_DIRECTOR, "xinmiao", "弋阳村社区学习中心"),
+    ("dept", "民政办工作人员", Role.DEPARTMENT_STAFF, "xinmiao", "民政办"),
+    ("teacher", "兼职教师", Role.TEACHER, "xinmiao", None),
+    ("volunteer", "志愿者", Role.VOLUNTEER, "xinmiao", None),
+    ("moderator", "交流版主", Role.MODERATOR, "xinmiao", None),
+    ("auditor", "审计员", Role.AUDITOR, "xinmiao", None),
+    ("evaluator", "区评估员", Role.DISTRICT_EVALUATOR, None, None),
+    ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, None),
+    ("nantuo", "南沱镇社区教育办公室", Role.TOWN_OFFICE, "nantuo", None),
+]
+
+
+def load(*, stdout=None) -> dict[str, int]:
+    say = stdout.write if stdout else (lambda _m: None)
+    with transaction.atomic():
+        xinmiao = _load_town(data.XINMIAO, programme_start=date(2020, 5, 1))
+        nantuo = _load_town(data.NANTUO, programme_start=date(2020, 6, 1))
+        _load_xinmiao_units(xinmiao)
+        _load_small_town_units(nantuo)
+        accounts = _load_accounts({"xinmiao": xinmiao, "nantuo": nantuo})
+    counts = {"accounts": accounts}
+    for town in (xinmiao, nantuo):
+        with transaction.atomic():
+            added = _load_residents(town)
+        counts[town.slug] = added
+        say(f"{town.name}: {Person.objects.filter(town=town).count()} people ({added} new)\n")
+    return counts
+
+
+def _load_town(spec: dict, *, programme_start: date) -> Town:
+    town = org_services.create_town(
+        district_code=data.DISTRICT["code"],
+        district_name=data.DISTRICT["name"],
+        slug=spec["slug"],
+        name=spec["name"],
+        code=spec["code"],
+        villages=[(name, code) for name, code, _p2020, _pnow in spec["villages"]],
+        programme_start=programme_start,
+    )
+    this_year = timezone.localdate().year
+    villages = {v.name: v for v in Village.objects.filter(town=town)}
+    for name, _code, population_2020, population_now in spec["villages"]:
+        for year, population in ((PLAN_YEAR, population_2020), (this_year, population_now)):
+            village = villages[name]
+            if not village.populations.filter(year=year).exists():
+                org_services.set_population(village=village, year=year, resident_population=population, actor=None)
+    return town
+
+
+def _unit(town: Town, name: str, unit_type: str, *, aliases=(), duties=(), **values) -> Unit:
+    existing = Unit.objects.filter(town=town, name=name).first()
+    if existing:
+        return existing
+    return org_services.save_unit(
+        unit=None,
+        town=town,
+        values={"name": name, "unit_type": unit_type, **values},
+        aliases=aliases,
+        duties=duties,
+        actor=None,
+    )
+
+
+def _load_xinmiao_units(town: Town) -> None:
+    group = _unit(
+        town,
+        "新妙镇社区教育工作领导小组",
+        UnitType.LEADERSHIP_GROUP,
+        aliases=["社区教育领导小组"],
+        duties=["指导、督促、检查、协调全镇社区教育工作", "负责全镇社区教育工作管理和组织实施"],
+    )
+    org_services.ensure_position(unit=group, title="组长", held_by="镇长", position=0)
+    org_services.ensure_position(unit=group, title="副组长", held_by="宣传组织委员", position=1)
+    departments = {}
+    for index, (name, unit_type, aliases, is_member, duties) in enumerate(data.DEPARTMENTS):
+        departments[name] = _unit(
+            town, name, unit_type, aliases=aliases, duties=duties, is_leadership_member=is_member, parent=None
+        )
+        if is_member:
+            org_services.ensure_position(unit=group, title="成员", held_by=f"{name}负责人", position=10 + index)
+    culture_centre = departments["综合文化服务中心"]
+    office = _unit(
+        town,
+        "社区教育办公室",
+        UnitType.OFFICE,
+        aliases=["领导小组办公室"],
+        duties=["承办领导小组日常工作", "具体负责社区教育日常工作"],
+        parent=culture_centre,
+    )
+    org_services.ensure_position(unit=office, title="办公室主任", held_by="综合文化服务中心主任（兼任）", position=0)
+    org_services.ensure_position(unit=office, title="具体负责人", held_by="社区教育专干", position=1)
+    school = _unit(
+        town,
+        "新妙镇社区学校",
+        UnitType.COMMUNITY_SCHOOL,
+        aliases=["社区学校"],
+        duties=["统筹指导管理全镇社区教育工作", "实施社区教育大讲堂，支付上课费", "为兼任教师、志愿者出具加分证明"],
+        parent=culture_centre,
+    )
+    org_services.ensure_position(unit=school, title="校长", held_by="分管社区教育的镇领导", position=0)
+    org_services.ensure_position(unit=school, title="副校长", held_by="综合文化服务中心主任", position=1)
+    org_services.ensure_position(unit=school, title="副校长", held_by="教育管理中心主任", position=2)
+    for team in data.TEAMS:
+        _unit(town, team, UnitType.TEAM, parent=school)
+    for base, aliases in data.BASES:
+        _unit(town, base, UnitType.BASE, aliases=aliases)
+    for centre in Unit.objects.filter(town=town, unit_type=UnitType.LEARNING_CENTRE).select_related("village"):
+        org_services.ensure_position(unit=centre, title="学习中心主任", held_by=f"{centre.village.name}主任")
+
+
+def _load_small_town_units(town: Town) -> None:
+    _unit(town, "南沱镇社区教育工作领导小组", UnitType.LEADERSHIP_GROUP)
+    _unit(town, "南沱镇社区学校", UnitType.COMMUNITY_SCHOOL)
+    _unit(town, "南沱镇党政办", UnitType.PARTY_GOVERNMENT_ORGAN, aliases=["南沱党政办"])
+
+
+def _load_accounts(towns: dict[str, Town]) -> int:
+    created = 0
+    district = District.objects.get(code=data.DISTRICT["code"])
+    for username, display_name, role, town_slug, unit_name in DEMO_ACCOUNTS:
+        town = towns.get(town_slug) if town_slug else None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_services.create_staff_account(
+                username=username, password=DEMO_PASSWORD, display_name=display_name, town=town
+            )
+            created += 1
+        unit = Unit.objects.get(town=town, name=unit_name) if unit_name else None
+        org_services.assign_role(
+            user=user,
+            role=role,
+            town=town,
+            unit=unit,
+            district=district if role == Role.DISTRICT_EVALUATOR else None,
+        )
+    resident = account_services.find_resident_by_phone(DEMO_RESIDENT_PHONE)
+    xinmiao = towns["xinmiao"]
+    if resident is None:
+        resident = account_services.create_resident_account(
+            phone=DEMO_RESIDENT_PHONE, pin=DEMO_RESIDENT_PIN, display_name="张秀英", town=xinmiao
+        )
+        created += 1
+    org_services.assign_role(user=resident, role=Role.RESIDENT, town=xinmiao)
+    village = Village.objects.get(town=xinmiao, name="弋阳村")
+    person = Person.objects.filter(town=xinmiao, external_ref="demo-resident").first()
+    if person is None:
+        person = people_services.create_person(
+            town=xinmiao,
+            values={
+                "name": "张秀英",
+                "sex": Sex.FEMALE,
+                "birth_date": date(1956, 3, 2),
+                "village": village,
+                "village_group": "3组",
+                "external_ref": "demo-resident",
+            },
+        )
+    if person.account_id is None:
+        people_services.link_account(person=person, account=resident)
+    return created
+
+
+def _load_residents(town: Town) -> int:
+    """One generated person per resident of the plan year, deterministic per village."""
+    people: list[Person] = []
+    for village in Village.objects.filter(town=town).prefetch_related("populations"):
+        population = next((p.resident_population for p in village.populations.all() if p.year == PLAN_YEAR), 0)
+        existing = Person.objects.filter(town=town, village=village, external_ref__startswith="demo-").count()
+        if existing >= population:
+            continue
+        rng = random.Random(f"{town.slug}-{village.code}")  # noqa: S311 - synthetic demo data
+        groups = max(3, population // 180)
+        for number in range(1, population + 1):
+            sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
+            given = data.GIVEN_MALE if sex == Sex.MALE else data.GIVEN_FEMALE
+            name = rng.choice(data.SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+            people.append(
+                Person(
+                    town=town,
+                    village=village,
+                    name=name,
+                    sex=sex,
+                    birth_date=_birth_date(rng),
+                    village_group=f"{rng.randint(1, groups)}组",
+                    external_ref=f"demo-{village.code}-{number:05d}",
+                )
+            )
+    return people_services.bulk_add_generated_residents(town=town, people=people)
+
+
+def _birth_date(rng: random.Random) -> date:
+    """Ages as in a Chongqing village: many elderly, fewer working-age people who stay."""
+    band = rng.random()
+    if band < 0.16:
+        age = rng.randint(0, 17)
+    elif band < 0.50:
+        age = rng.randint(18, 59)
+    else:
+        age = rng.randint(60, 92)
+    return date(PLAN_YEAR, 7, 1) - timedelta(days=age * 365 + rng.randint(0, 364))

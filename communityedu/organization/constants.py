@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VillageKind(models.TextChoices):
+    VILLAGE = "village", _("village")
+    COMMUNITY = "community", _("community")
+
+
+class UnitType(models.TextChoices):
+    LEADERSHIP_GROUP = "leadership_group", _("leadership group")
+    OFFICE = "office", _("office")
+    COMMUNITY_SCHOOL = "community_school", _("community school")
+    LEARNING_CENTRE = "learning_centre", _("learning centre")
+    PARTY_GOVERNMENT_ORGAN = "party_government_organ", _("party/government organ")
+    MASS_ORGANIZATION = "mass_organization", _("mass organisation")
+    SCHOOL = "school", _("school")
+    VILLAGE_COMMITTEE = "village_committee", _("village committee")
+    TEAM = "team", _("volunteer team")
+    BASE = "base", _("education base")
+    EXTERNAL_UNIT = "external_unit", _("external unit")
+
+
+class Role(models.TextChoices):
+    TOWN_OFFICE = "town_office", _("town office")
+    SCHOOL_STAFF = "school_staff", _("community school staff")
+    CENTRE_DIRECTOR = "centre_director", _("learning-centre director")
+    DEPARTMENT_STAFF = "department_staff", _("department staff")
+    TEACHER = "teacher", _("teacher")
+    VOLUNTEER = "volunteer", _("volunteer")
+    RESIDENT = "resident", _("resident")
+    MODERATOR = "moderator", _("moderator")
+    AUDITOR = "auditor", _("auditor")
+    DISTRICT_EVALUATOR = "district_evaluator", _("district evaluator")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+
+
+# Roles that must name the unit they act for.
+UNIT_SCOPED_ROLES = frozenset({Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF})
+# Roles that act across a district rather than within one town.
+DISTRICT_ROLES = frozenset({Role.DISTRICT_EVALUATOR})
+GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN})

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.organization.models import Unit, Village, VillagePopulation
+
+
+class LinesField(forms.CharField):
+    """One entry per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+
+class UnitForm(forms.ModelForm):
+    aliases = LinesField(label=_("Aliases (one per line)"), required=False)
+    duties = LinesField(label=_("Duties (one per line)"), required=False)
+
+    class Meta:
+        model = Unit
+        fields = ["name", "unit_type", "parent", "village", "is_leadership_member", "description"]
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(town=town).exclude(pk=self.instance.pk)
+        self.fields["village"].queryset = Village.objects.filter(town=town)
+        self.fields["description"].widget.attrs["rows"] = 3
+        if self.instance.pk:
+            self.initial["aliases"] = [a.name for a in self.instance.aliases.all()]
+            self.initial["duties"] = [d.text for d in self.instance.duties.all()]
+
+    def _post_clean(self):
+        # The service validates and saves; the form only parses.
+        pass
+
+
+class VillageForm(forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = ["name", "code", "kind"]
+
+    def _post_clean(self):
+        pass
+
+
+class PopulationForm(forms.ModelForm):
+    class Meta:
+        model = VillagePopulation
+        fields = ["year", "resident_population"]
+        widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,68 @@
+"""Who may see and do what in the organisation domain, composed from small named rules.
+
+Rules take the account (and, where it matters, the town or the object) and answer yes or no.
+Views and API endpoints ask these rules; querysets are narrowed by the ``visible_to`` gates in
+``selectors``. The role matrix test (``tests/test_role_matrix.py``) walks every URL and API
+operation against a declared table.
+"""
+
+from __future__ import annotations
+
+from communityedu.organization.constants import Role
+from communityedu.organization.scope import scope_for
+
+STRUCTURE_READER_ROLES = (
+    Role.TOWN_OFFICE,
+    Role.SCHOOL_STAFF,
+    Role.TEACHER,
+    Role.VOLUNTEER,
+    Role.MODERATOR,
+)
+
+
+def is_town_office(user, town=None) -> bool:
+    towns = scope_for(user).towns_with(Role.TOWN_OFFICE)
+    return bool(towns) if town is None else town.pk in towns
+
+
+def is_evaluator(user) -> bool:
+    return bool(scope_for(user).district_town_ids)
+
+
+def is_system_admin(user) -> bool:
+    return scope_for(user).is_system_admin
+
+
+def is_auditor(user) -> bool:
+    return bool(scope_for(user).towns_with(Role.AUDITOR))
+
+
+def is_resident(user) -> bool:
+    return bool(scope_for(user).towns_with(Role.RESIDENT))
+
+
+def has_staff_role(user) -> bool:
+    """Any role that works in the staff pages (everything but resident and auditor)."""
+    scope = scope_for(user)
+    return bool(
+        scope.towns_with(*STRUCTURE_READER_ROLES)
+        or scope.unit_roles
+        or scope.district_town_ids
+        or scope.is_system_admin
+    )
+
+
+def can_view_structure(user) -> bool:
+    return has_staff_role(user)
+
+
+def can_edit_structure(user, town) -> bool:
+    return is_town_office(user, town)
+
+
+def can_view_towns(user) -> bool:
+    return is_system_admin(user) or is_evaluator(user)
+
+
+def can_view_audit_log(user) -> bool:
+    return is_auditor(user)

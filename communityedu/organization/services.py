@@ -1,0 +1,189 @@
+"""Writes for the organisation domain. Each is atomic, audited, and the only writer of its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communityedu.core import audit
+from communityedu.organization.constants import UNIT_SCOPED_ROLES, Role, UnitType, VillageKind
+from communityedu.organization.models import (
+    District,
+    Position,
+    RoleAssignment,
+    Town,
+    Unit,
+    UnitAlias,
+    UnitDuty,
+    Village,
+    VillagePopulation,
+)
+
+VILLAGE_FIELDS = ["name", "code", "kind"]
+UNIT_FIELDS = ["name", "unit_type", "parent", "village", "is_leadership_member", "description"]
+
+
+def _save_with_audit(*, instance, fields: list[str], values: dict, actor):
+    created = instance.pk is None
+    before = {} if created else audit.snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save() if created else instance.save(update_fields=[*values, "updated_at"])
+    changes = audit.diff(before, audit.snapshot(instance, fields))
+    if changes or created:
+        audit.record_change(actor=actor, obj=instance, created=created, changes=changes)
+    return instance
+
+
+@transaction.atomic
+def create_town(
+    *,
+    district_code: str,
+    district_name: str,
+    slug: str,
+    name: str,
+    code: str = "",
+    villages: Iterable[str | tuple[str, str]] = (),
+    programme_start: date | None = None,
+    actor=None,
+) -> Town:
+    """Add a town to the deployment, with its villages and a learning centre for each.
+
+    Running it again with the same slug changes nothing and returns the existing town.
+    """
+    district, _created = District.objects.get_or_create(code=district_code, defaults={"name": district_name})
+    town = Town.objects.filter(slug=slug).first()
+    if town is None:
+        town = Town(district=district, slug=slug, name=name, code=code, programme_start=programme_start)
+        town.full_clean()
+        town.save()
+        audit.record_change(actor=actor, obj=town, created=True, changes={"slug": [None, slug]})
+    for entry in villages:
+        village_name, village_code = (entry, "") if isinstance(entry, str) else entry
+        ensure_village(town=town, name=village_name, code=village_code, actor=actor)
+    return town
+
+
+def ensure_village(*, town: Town, name: str, code: str = "", actor=None) -> Village:
+    """The village ``name`` of ``town``, created with its learning centre and committee if new."""
+    village = Village.objects.filter(town=town, name=name).first()
+    if village is not None:
+        return village
+    kind = VillageKind.COMMUNITY if name.endswith("社区") else VillageKind.VILLAGE
+    village = save_village(village=None, town=town, values={"name": name, "code": code, "kind": kind}, actor=actor)
+    committee_suffix = "居委会" if kind == VillageKind.COMMUNITY else "村委会"
+    for unit_name, unit_type in (
+        (f"{name}社区学习中心", UnitType.LEARNING_CENTRE),
+        (f"{name}{committee_suffix}", UnitType.VILLAGE_COMMITTEE),
+    ):
+        if not Unit.objects.filter(town=town, name=unit_name).exists():
+            save_unit(unit=None, town=town, values={"name": unit_name, "unit_type": unit_type, "village": village}, actor=actor)
+    return village
+
+
+@transaction.atomic
+def save_village(*, village: Village | None, town: Town, values: dict, actor) -> Village:
+    instance = village or Village(town=town)
+    return _save_with_audit(instance=instance, fields=VILLAGE_FIELDS, values=values, actor=actor)
+
+
+@transaction.atomic
+def set_population(*, village: Village, year: int, resident_population: int, actor) -> VillagePopulation:
+    if resident_population < 0:
+        raise ValidationError({"resident_population": _("The population cannot be negative.")})
+    row = VillagePopulation.objects.select_for_update().filter(village=village, year=year).first()
+    if row is None:
+        row = VillagePopulation(town_id=village.town_id, village=village, year=year)
+    return _save_with_audit(
+        instance=row, fields=["resident_population"], values={"resident_population": resident_population}, actor=actor
+    )
+
+
+def _clean_names(names: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for name in names:
+        name = name.strip()
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+@transaction.atomic
+def save_unit(
+    *,
+    unit: Unit | None,
+    town: Town,
+    values: dict,
+    actor,
+    aliases: Iterable[str] | None = None,
+    duties: Iterable[str] | None = None,
+) -> Unit:
+    """Create or update a unit; ``aliases`` and ``duties``, when given, replace the current ones."""
+    for related in ("parent", "village"):
+        if values.get(related) is not None and values[related].town_id != town.pk:
+            raise ValidationError({related: _("Choose one from the same town.")})
+    instance = _save_with_audit(instance=unit or Unit(town=town), fields=UNIT_FIELDS, values=values, actor=actor)
+    if aliases is not None:
+        _replace_aliases(unit=instance, names=_clean_names(aliases), actor=actor)
+    if duties is not None:
+        _replace_duties(unit=instance, texts=_clean_names(duties), actor=actor)
+    return instance
+
+
+def _replace_aliases(*, unit: Unit, names: list[str], actor) -> None:
+    current = list(unit.aliases.values_list("name", flat=True))
+    if current == sorted(names) or sorted(current) == sorted(names):
+        return
+    clash = UnitAlias.objects.filter(town_id=unit.town_id, name__in=names).exclude(unit=unit).first()
+    if clash or Unit.objects.filter(town_id=unit.town_id, name__in=names).exclude(pk=unit.pk).exists():
+        taken = clash.name if clash else next(n for n in names if Unit.objects.filter(town_id=unit.town_id, name=n).exists())
+        raise ValidationError({"aliases": _("“%(name)s” already names another unit.") % {"name": taken}})
+    unit.aliases.exclude(name__in=names).delete()
+    UnitAlias.objects.bulk_create(
+        [UnitAlias(town_id=unit.town_id, unit=unit, name=n) for n in names if n not in current]
+    )
+    audit.record_change(actor=actor, obj=unit, created=False, changes={"aliases": [current, names]})
+
+
+def _replace_duties(*, unit: Unit, texts: list[str], actor) -> None:
+    current = list(unit.duties.order_by("position", "id").values_list("text", flat=True))
+    if current == texts:
+        return
+    unit.duties.all().delete()
+    UnitDuty.objects.bulk_create(
+        [UnitDuty(town_id=unit.town_id, unit=unit, text=t, position=i) for i, t in enumerate(texts)]
+    )
+    audit.record_change(actor=actor, obj=unit, created=False, changes={"duties": [current, texts]})
+
+
+@transaction.atomic
+def ensure_position(*, unit: Unit, title: str, held_by: str, position: int = 0, actor=None) -> Position:
+    existing = Position.objects.filter(unit=unit, title=title, held_by=held_by).first()
+    if existing:
+        return existing
+    row = Position.objects.create(town_id=unit.town_id, unit=unit, title=title, held_by=held_by, position=position)
+    audit.record_change(actor=actor, obj=row, created=True, changes={"title": [None, title], "held_by": [None, held_by]})
+    return row
+
+
+@transaction.atomic
+def assign_role(*, user, role: str, town: Town | None = None, unit: Unit | None = None, district=None, actor=None):
+    if role in UNIT_SCOPED_ROLES and unit is None:
+        raise ValidationError({"unit": _("This role acts for one unit: choose it.")})
+    if unit is not None:
+        town = unit.town
+    if role == Role.DISTRICT_EVALUATOR and district is None:
+        raise ValidationError({"district": _("A district evaluator needs a district.")})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, town=None if role in (Role.DISTRICT_EVALUATOR, Role.SYSTEM_ADMIN) else town,
+        unit=unit, district=district,
+    )
+    if created:
+        audit.record_change(actor=actor, obj=assignment, created=True, changes={"role": [None, role]})
+        user.__dict__.pop("_scope_cache", None)
+    return assignment

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from communityedu.organization import views
+
+app_name = "organization"
+urlpatterns = [
+    path("", views.structure, name="structure"),
+    path("units/new/", views.unit_create, name="unit-create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("villages/", views.village_list, name="village-list"),
+    path("villages/<int:pk>/", views.village_detail, name="village-detail"),
+    path("towns/", views.town_list, name="town-list"),
+    path("towns/switch/", views.switch_town, name="town-switch"),
+]

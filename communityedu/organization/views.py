@@ -1,0 +1,169 @@
+"""Pages of the town's structure: units, villages and their populations, towns."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communityedu.core.views import allowed_if
+from communityedu.organization import permissions, selectors, services
+from communityedu.organization.constants import UnitType
+from communityedu.organization.forms import PopulationForm, UnitForm, VillageForm
+from communityedu.organization.middleware import SESSION_KEY
+
+
+def _reads_structure(request) -> bool:
+    return permissions.can_view_structure(request.user) and request.town is not None
+
+
+def _edits_structure(request) -> bool:
+    return request.town is not None and permissions.can_edit_structure(request.user, request.town)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@allowed_if(_reads_structure)
+def structure(request):
+    units = selectors.unit_list(user=request.user, town=request.town)
+    order = {value: index for index, value in enumerate(UnitType.values)}
+    units.sort(key=lambda u: (order[u.unit_type], u.name))
+    groups = [(UnitType(t).label, list(items)) for t, items in groupby(units, key=lambda u: u.unit_type)]
+    return render(
+        request,
+        "organization/structure.html",
+        {"groups": groups, "can_edit": _edits_structure(request), "unit_count": len(units)},
+    )
+
+
+@allowed_if(_reads_structure)
+def unit_detail(request, pk: int):
+    unit = selectors.get_unit_for(request.user, pk)
+    return render(
+        request,
+        "organization/unit_detail.html",
+        {"unit": unit, "can_edit": permissions.can_edit_structure(request.user, unit.town)},
+    )
+
+
+def _unit_form_page(request, unit):
+    town = unit.town if unit else request.town
+    if not permissions.can_edit_structure(request.user, town):
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, instance=unit, town=town)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_unit(
+                unit=unit,
+                town=town,
+                values={name: data[name] for name in services.UNIT_FIELDS},
+                aliases=data["aliases"],
+                duties=data["duties"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organization:unit-detail", pk=saved.pk)
+    return render(request, "organization/unit_form.html", {"form": form, "unit": unit})
+
+
+@allowed_if(_edits_structure)
+def unit_create(request):
+    return _unit_form_page(request, None)
+
+
+@allowed_if(_reads_structure)
+def unit_edit(request, pk: int):
+    return _unit_form_page(request, selectors.get_unit_for(request.user, pk))
+
+
+@allowed_if(_reads_structure)
+def village_list(request):
+    villages = selectors.village_list(user=request.user, town=request.town)
+    years = selectors.population_years(villages)[:3]
+    rows = [
+        (village, [next((p.resident_population for p in village.populations.all() if p.year == y), None) for y in years])
+        for village in villages
+    ]
+    totals = [sum(cells[i] or 0 for _v, cells in rows) for i in range(len(years))]
+    return render(
+        request,
+        "organization/village_list.html",
+        {"rows": rows, "years": years, "totals": totals, "can_edit": _edits_structure(request)},
+    )
+
+
+@allowed_if(_reads_structure)
+def village_detail(request, pk: int):
+    village = selectors.get_village_for(request.user, pk)
+    can_edit = permissions.can_edit_structure(request.user, village.town)
+    village_form = VillageForm(instance=village, prefix="village")
+    population_form = PopulationForm(prefix="population")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "village-name" in request.POST:
+            village_form = VillageForm(request.POST, instance=village, prefix="village")
+            if village_form.is_valid():
+                try:
+                    services.save_village(
+                        village=village, town=village.town, values=village_form.cleaned_data, actor=request.user
+                    )
+                except ValidationError as error:
+                    _apply_errors(village_form, error)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("organization:village-detail", pk=village.pk)
+        else:
+            population_form = PopulationForm(request.POST, prefix="population")
+            if population_form.is_valid():
+                try:
+                    services.set_population(village=village, actor=request.user, **population_form.cleaned_data)
+                except ValidationError as error:
+                    _apply_errors(population_form, error)
+                else:
+                    messages.success(request, _("Population saved."))
+                    return redirect("organization:village-detail", pk=village.pk)
+        village.refresh_from_db()
+    return render(
+        request,
+        "organization/village_detail.html",
+        {
+            "village": village,
+            "populations": village.populations.order_by("-year"),
+            "units": village.units.all(),
+            "can_edit": can_edit,
+            "village_form": village_form,
+            "population_form": population_form,
+        },
+    )
+
+
+@allowed_if(lambda request: permissions.can_view_towns(request.user))
+def town_list(request):
+    return render(request, "organization/town_list.html", {"towns": selectors.towns_visible_to(request.user)})
+
+
+@require_POST
+@allowed_if(lambda request: True)
+def switch_town(request):
+    town = get_object_or_404(selectors.towns_visible_to(request.user), slug=request.POST.get("town", ""))
+    request.session[SESSION_KEY] = town.pk
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target or "home")

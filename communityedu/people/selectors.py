@@ -1,0 +1,51 @@
+"""Reads of people, always through the account's scope.
+
+Town office and community-school staff read every person of their town; a learning-centre
+director reads the residents of the village their centre serves; a district evaluator reads the
+people of every town of the district (personal numbers stay masked); nobody else reads the register.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from communityedu.organization.constants import Role
+from communityedu.organization.models import RoleAssignment, Town
+from communityedu.organization.scope import scope_for
+from communityedu.people.models import Person
+
+REGISTER_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    scope = scope_for(user)
+    whole_towns = scope.towns_with(*REGISTER_ROLES) | scope.district_town_ids
+    condition = Q(town_id__in=whole_towns) | Q(village_id__in=scope.director_village_ids)
+    if not whole_towns and not scope.director_village_ids:
+        return Person.objects.none()
+    return Person.objects.filter(condition)
+
+
+def can_read_register(user) -> bool:
+    scope = scope_for(user)
+    return bool(scope.towns_with(*REGISTER_ROLES) or scope.district_town_ids or scope.director_village_ids)
+
+
+def person_list(*, user, town: Town, village_id: int | None = None, query: str = "") -> QuerySet[Person]:
+    people = people_visible_to(user).filter(town=town).select_related("village")
+    if village_id:
+        people = people.filter(village_id=village_id)
+    if query:
+        people = people.filter(name__contains=query.strip())
+    return people.order_by("village__code", "village__name", "name", "id")
+
+
+def get_person_for(user, pk: int) -> Person:
+    return get_object_or_404(people_visible_to(user).select_related("village", "town", "account"), pk=pk)
+
+
+def roles_of(person: Person) -> list[RoleAssignment]:
+    if person.account_id is None:
+        return []
+    return list(RoleAssignment.objects.filter(user_id=person.account_id).select_related("unit", "town", "district"))

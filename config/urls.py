@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from communityedu.api.api import api
+from communityedu.core.views import healthz
+from communityedu.dashboard.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("language/", set_language, name="set-language"),
+    path("accounts/", include("communityedu.accounts.urls")),
+    path("org/", include("communityedu.organization.urls")),
+    path("people/", include("communityedu.people.urls")),
+    path("portal/", include("communityedu.portal.urls")),
+    path("staff/", include("communityedu.dashboard.urls")),
+    path("api/v1/", api.urls),
+]
