@@ -55,7 +55,9 @@ def create_resident_account(*, phone: str, pin: str, display_name: str, town, ac
 
 
 def find_resident_by_phone(phone: str) -> User | None:
-    return User.objects.filter(phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT).first()
+    return User.objects.filter(
+        phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT
+    ).first()
 
 
 def note_failed_sign_in(*, user: User | None, attempted: str) -> None:

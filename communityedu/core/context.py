@@ -15,11 +15,12 @@ class RequestContext:
     source_ip: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("request_context", default=RequestContext())
+NO_REQUEST = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or NO_REQUEST
 
 
 def activate(context: RequestContext):

@@ -28,9 +28,7 @@ class TimeStampedModel(models.Model):
 class TownScopedModel(TimeStampedModel):
     """A row that belongs to exactly one town."""
 
-    town = models.ForeignKey(
-        "organization.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
-    )
+    town = models.ForeignKey("organization.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
 
     class Meta:
         abstract = True

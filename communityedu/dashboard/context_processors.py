@@ -18,4 +18,3 @@ def navigation(request):
             "people": can_read_register(user),
         },
     }
-

@@ -33,16 +33,17 @@ def staff_home(request):
         "population_year": year,
         "population": selectors.town_population(town=town, year=year),
         "plan_population": selectors.town_population(town=town, year=2020),
-        "people": people_visible_to(request.user).filter(town=town).count() if can_read_register(request.user) else None,
+        "people": people_visible_to(request.user).filter(town=town).count()
+        if can_read_register(request.user)
+        else None,
     }
     return render(request, "dashboard/home.html", {"summary": summary})
 
 
 @allowed_if(lambda request: permissions.can_view_audit_log(request.user))
 def audit_log(request):
-    from communityedu.organization.scope import scope_for
-
     from communityedu.organization.constants import Role
+    from communityedu.organization.scope import scope_for
 
     towns = scope_for(request.user).towns_with(Role.AUDITOR)
     entries = AuditLogEntry.objects.filter(town_id__in=towns).select_related("town")

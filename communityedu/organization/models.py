@@ -89,7 +89,9 @@ class Village(TownScopedModel):
 class VillagePopulation(TownScopedModel):
     """The resident population (常住人口) of a village in a year."""
 
-    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="populations", verbose_name=_("village"))
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="populations", verbose_name=_("village")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     resident_population = models.PositiveIntegerField(_("resident population"))
 
@@ -180,7 +182,12 @@ class Position(TownScopedModel):
     title = models.CharField(_("post"), max_length=40)
     held_by = models.CharField(_("held by"), max_length=80, help_text=_("The office that fills the post, e.g. 镇长."))
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="positions", verbose_name=_("person")
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="positions",
+        verbose_name=_("person"),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -200,8 +207,12 @@ class RoleAssignment(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    town = models.ForeignKey(Town, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("town"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    town = models.ForeignKey(
+        Town, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("town")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
     district = models.ForeignKey(
         District, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
     )

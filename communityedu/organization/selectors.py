@@ -81,4 +81,6 @@ def get_unit_for(user, pk: int) -> Unit:
 def town_population(*, town: Town, year: int) -> int:
     from django.db.models import Sum
 
-    return VillagePopulation.objects.filter(town=town, year=year).aggregate(total=Sum("resident_population"))["total"] or 0
+    return (
+        VillagePopulation.objects.filter(town=town, year=year).aggregate(total=Sum("resident_population"))["total"] or 0
+    )

@@ -82,7 +82,12 @@ def ensure_village(*, town: Town, name: str, code: str = "", actor=None) -> Vill
         (f"{name}{committee_suffix}", UnitType.VILLAGE_COMMITTEE),
     ):
         if not Unit.objects.filter(town=town, name=unit_name).exists():
-            save_unit(unit=None, town=town, values={"name": unit_name, "unit_type": unit_type, "village": village}, actor=actor)
+            save_unit(
+                unit=None,
+                town=town,
+                values={"name": unit_name, "unit_type": unit_type, "village": village},
+                actor=actor,
+            )
     return village
 
 
@@ -141,7 +146,11 @@ def _replace_aliases(*, unit: Unit, names: list[str], actor) -> None:
         return
     clash = UnitAlias.objects.filter(town_id=unit.town_id, name__in=names).exclude(unit=unit).first()
     if clash or Unit.objects.filter(town_id=unit.town_id, name__in=names).exclude(pk=unit.pk).exists():
-        taken = clash.name if clash else next(n for n in names if Unit.objects.filter(town_id=unit.town_id, name=n).exists())
+        taken = (
+            clash.name
+            if clash
+            else next(n for n in names if Unit.objects.filter(town_id=unit.town_id, name=n).exists())
+        )
         raise ValidationError({"aliases": _("“%(name)s” already names another unit.") % {"name": taken}})
     unit.aliases.exclude(name__in=names).delete()
     UnitAlias.objects.bulk_create(
@@ -167,7 +176,9 @@ def ensure_position(*, unit: Unit, title: str, held_by: str, position: int = 0, 
     if existing:
         return existing
     row = Position.objects.create(town_id=unit.town_id, unit=unit, title=title, held_by=held_by, position=position)
-    audit.record_change(actor=actor, obj=row, created=True, changes={"title": [None, title], "held_by": [None, held_by]})
+    audit.record_change(
+        actor=actor, obj=row, created=True, changes={"title": [None, title], "held_by": [None, held_by]}
+    )
     return row
 
 
@@ -180,8 +191,11 @@ def assign_role(*, user, role: str, town: Town | None = None, unit: Unit | None 
     if role == Role.DISTRICT_EVALUATOR and district is None:
         raise ValidationError({"district": _("A district evaluator needs a district.")})
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, town=None if role in (Role.DISTRICT_EVALUATOR, Role.SYSTEM_ADMIN) else town,
-        unit=unit, district=district,
+        user=user,
+        role=role,
+        town=None if role in (Role.DISTRICT_EVALUATOR, Role.SYSTEM_ADMIN) else town,
+        unit=unit,
+        district=district,
     )
     if created:
         audit.record_change(actor=actor, obj=assignment, created=True, changes={"role": [None, role]})

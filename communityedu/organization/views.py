@@ -96,7 +96,10 @@ def village_list(request):
     villages = selectors.village_list(user=request.user, town=request.town)
     years = selectors.population_years(villages)[:3]
     rows = [
-        (village, [next((p.resident_population for p in village.populations.all() if p.year == y), None) for y in years])
+        (
+            village,
+            [next((p.resident_population for p in village.populations.all() if p.year == y), None) for y in years],
+        )
         for village in villages
     ]
     totals = [sum(cells[i] or 0 for _v, cells in rows) for i in range(len(years))]

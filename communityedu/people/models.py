@@ -36,12 +36,14 @@ class Person(TownScopedModel):
     )
     village_group = models.CharField(_("village group"), max_length=30, blank=True)
     is_resident = models.BooleanField(_("resident"), default=True)
-    account = models.OneToOneField(
+    # A foreign key with a per-town unique rule rather than a one-to-one: unique rules include the
+    # town key so the table can be sharded by town.
+    account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="person",
+        related_name="people",
         verbose_name=_("account"),
     )
     external_ref = models.CharField(_("roster reference"), max_length=60, null=True, blank=True)
@@ -52,6 +54,7 @@ class Person(TownScopedModel):
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(fields=["town", "external_ref"], name="person_external_ref_unique_per_town"),
+            models.UniqueConstraint(fields=["town", "account"], name="person_account_unique_per_town"),
         ]
         indexes = [models.Index(fields=["town", "village"], name="person_town_village")]
 

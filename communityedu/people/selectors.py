@@ -49,3 +49,10 @@ def roles_of(person: Person) -> list[RoleAssignment]:
     if person.account_id is None:
         return []
     return list(RoleAssignment.objects.filter(user_id=person.account_id).select_related("unit", "town", "district"))
+
+
+def person_for_account(user) -> Person | None:
+    """The person an account belongs to (a resident's own record), if any."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(account=user).select_related("village", "town").first()

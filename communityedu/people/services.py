@@ -15,7 +15,9 @@ def link_account(*, person: Person, account, actor=None) -> Person:
     before = audit.snapshot(person, ["account"])
     person.account = account
     person.save(update_fields=["account", "updated_at"])
-    audit.record_change(actor=actor, obj=person, created=False, changes=audit.diff(before, audit.snapshot(person, ["account"])))
+    audit.record_change(
+        actor=actor, obj=person, created=False, changes=audit.diff(before, audit.snapshot(person, ["account"]))
+    )
     return person
 
 

@@ -1,0 +1,134 @@
+"""Fixtures shared by the whole suite: a small district of two towns, built through the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from communityedu.accounts import services as account_services
+from communityedu.organization import services as org_services
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.models import District, Town, Unit, Village
+from communityedu.people import services as people_services
+from communityedu.people.models import Person, Sex
+
+PASSWORD = "Xinmiao@2020"
+RESIDENT_PHONE = "13800000000"
+RESIDENT_PIN = "202020"
+
+
+@dataclass
+class World:
+    district: District
+    xinmiao: Town
+    nantuo: Town
+    yiyang: Village
+    shizi: Village
+    guandong: Village
+    yiyang_centre: Unit
+    civil_affairs: Unit
+    accounts: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+
+
+def _person(town, village, name, sex=Sex.FEMALE, born=date(1960, 5, 1)) -> Person:
+    return people_services.create_person(
+        town=town, values={"name": name, "sex": sex, "birth_date": born, "village": village, "village_group": "1组"}
+    )
+
+
+def build_world() -> World:
+    xinmiao = org_services.create_town(
+        district_code="500102",
+        district_name="涪陵区",
+        slug="xinmiao",
+        name="新妙镇",
+        code="500102118",
+        villages=[("弋阳村", "500102118207"), ("十字村", "500102118201")],
+        programme_start=date(2020, 5, 1),
+    )
+    nantuo = org_services.create_town(
+        district_code="500102",
+        district_name="涪陵区",
+        slug="nantuo",
+        name="南沱镇",
+        villages=[("关东村", "500102119201")],
+    )
+    villages = {v.name: v for v in Village.objects.all()}
+    for name, population in (("弋阳村", 1840), ("十字村", 1720), ("关东村", 1350)):
+        org_services.set_population(village=villages[name], year=2020, resident_population=population, actor=None)
+    civil_affairs = org_services.save_unit(
+        unit=None,
+        town=xinmiao,
+        values={"name": "民政办", "unit_type": UnitType.PARTY_GOVERNMENT_ORGAN},
+        duties=["指导全镇开展多种形式的社区教育活动"],
+        actor=None,
+    )
+    world = World(
+        district=xinmiao.district,
+        xinmiao=xinmiao,
+        nantuo=nantuo,
+        yiyang=villages["弋阳村"],
+        shizi=villages["十字村"],
+        guandong=villages["关东村"],
+        yiyang_centre=Unit.objects.get(town=xinmiao, name="弋阳村社区学习中心"),
+        civil_affairs=civil_affairs,
+    )
+    roles = [
+        ("office", Role.TOWN_OFFICE, xinmiao, None),
+        ("school", Role.SCHOOL_STAFF, xinmiao, None),
+        ("center", Role.CENTRE_DIRECTOR, xinmiao, world.yiyang_centre),
+        ("dept", Role.DEPARTMENT_STAFF, xinmiao, civil_affairs),
+        ("teacher", Role.TEACHER, xinmiao, None),
+        ("volunteer", Role.VOLUNTEER, xinmiao, None),
+        ("moderator", Role.MODERATOR, xinmiao, None),
+        ("auditor", Role.AUDITOR, xinmiao, None),
+        ("evaluator", Role.DISTRICT_EVALUATOR, None, None),
+        ("admin", Role.SYSTEM_ADMIN, None, None),
+        ("nantuo", Role.TOWN_OFFICE, nantuo, None),
+    ]
+    for username, role, town, unit in roles:
+        user = account_services.create_staff_account(username=username, password=PASSWORD, town=town)
+        org_services.assign_role(
+            user=user,
+            role=role,
+            town=town,
+            unit=unit,
+            district=world.district if role == Role.DISTRICT_EVALUATOR else None,
+        )
+        world.accounts[username] = user
+    resident = account_services.create_resident_account(
+        phone=RESIDENT_PHONE, pin=RESIDENT_PIN, display_name="张秀英", town=xinmiao
+    )
+    org_services.assign_role(user=resident, role=Role.RESIDENT, town=xinmiao)
+    world.accounts["resident"] = resident
+    world.people = {
+        "zhang": _person(xinmiao, world.yiyang, "张秀英"),
+        "li": _person(xinmiao, world.yiyang, "李德福", Sex.MALE, date(1948, 2, 9)),
+        "wang": _person(xinmiao, world.shizi, "王桂芬"),
+        "chen": _person(nantuo, world.guandong, "陈志强", Sex.MALE, date(1975, 8, 30)),
+    }
+    people_services.link_account(person=world.people["zhang"], account=resident)
+    return world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign the test client in as one of the world's accounts and return it."""
+
+    def _sign_in(username: str):
+        if username == "resident":
+            response = client.post("/accounts/resident-sign-in/", {"phone": RESIDENT_PHONE, "pin": RESIDENT_PIN})
+        else:
+            response = client.post("/accounts/sign-in/", {"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _sign_in
