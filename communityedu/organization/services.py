@@ -78,7 +78,7 @@ def ensure_village(*, town: Town, name: str, code: str = "", actor=None) -> Vill
     village = save_village(village=None, town=town, values={"name": name, "code": code, "kind": kind}, actor=actor)
     committee_suffix = "居委会" if kind == VillageKind.COMMUNITY else "村委会"
     for unit_name, unit_type in (
-        (f"{name}社区学习中心", UnitType.LEARNING_CENTRE),
+        (f"{name}学习中心" if kind == VillageKind.COMMUNITY else f"{name}社区学习中心", UnitType.LEARNING_CENTRE),
         (f"{name}{committee_suffix}", UnitType.VILLAGE_COMMITTEE),
     ):
         if not Unit.objects.filter(town=town, name=unit_name).exists():

@@ -1,0 +1,66 @@
+def test_the_openapi_contract_lists_the_read_endpoints(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert sorted(schema["paths"]) == [
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
+        "/api/v1/towns",
+        "/api/v1/towns/{slug}",
+        "/api/v1/units",
+        "/api/v1/villages",
+    ]
+
+
+def test_anonymous_callers_are_refused(client, world):
+    assert client.get("/api/v1/towns").status_code == 401
+
+
+def test_villages_come_with_their_populations(world, sign_in):
+    response = sign_in("office").get("/api/v1/villages?town=xinmiao")
+
+    body = response.json()
+    assert body["count"] == 2
+    assert [(v["name"], v["populations"]) for v in body["items"]] == [
+        ("十字村", [{"year": 2020, "resident_population": 1720}]),
+        ("弋阳村", [{"year": 2020, "resident_population": 1840}]),
+    ]
+
+
+def test_units_come_with_type_aliases_and_duties(world, sign_in):
+    response = sign_in("office").get("/api/v1/units?town=xinmiao&unit_type=party_government_organ")
+
+    assert response.json()["items"] == [
+        {
+            "id": world.civil_affairs.pk,
+            "town": "xinmiao",
+            "name": "民政办",
+            "unit_type": "party_government_organ",
+            "parent_id": None,
+            "village_id": None,
+            "is_leadership_member": False,
+            "aliases": [],
+            "duties": ["指导全镇开展多种形式的社区教育活动"],
+        }
+    ]
+
+
+def test_people_are_scoped_like_the_pages(world, sign_in):
+    client = sign_in("center")
+
+    names = [p["name"] for p in client.get("/api/v1/people?town=xinmiao").json()["items"]]
+    assert names == ["张秀英", "李德福"]
+    assert client.get(f"/api/v1/people/{world.people['wang'].pk}").status_code == 404
+
+
+def test_another_town_is_not_found_through_the_api(world, sign_in):
+    client = sign_in("nantuo")
+
+    assert client.get("/api/v1/towns/xinmiao").status_code == 404
+    assert client.get("/api/v1/villages?town=xinmiao").status_code == 404
+    assert client.get(f"/api/v1/people/{world.people['zhang'].pk}").status_code == 404
+
+
+def test_the_evaluator_lists_every_town_of_the_district(world, sign_in):
+    towns = sign_in("evaluator").get("/api/v1/towns").json()
+
+    assert sorted((t["slug"], t["district"]["code"]) for t in towns) == [("nantuo", "500102"), ("xinmiao", "500102")]

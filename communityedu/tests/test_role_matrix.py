@@ -1,0 +1,201 @@
+"""Every URL and every API operation, against every role: the declared access matrix.
+
+A new URL pattern or API operation without a row here fails the suite. For each role the test
+makes the request and checks the answer; when a role is refused, it also checks that nothing in
+the database changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.db.models import Max
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from communityedu.api.api import api
+from conftest import PASSWORD, RESIDENT_PHONE, RESIDENT_PIN, World
+
+ROLES = (
+    "anonymous",
+    "office",
+    "school",
+    "center",
+    "dept",
+    "teacher",
+    "volunteer",
+    "moderator",
+    "auditor",
+    "evaluator",
+    "admin",
+    "resident",
+    "nantuo",
+)
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+XINMIAO_STAFF = frozenset({"office", "school", "center", "dept", "teacher", "volunteer", "moderator"})
+STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin", "nantuo"}
+XINMIAO_STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin"}
+XINMIAO_TOWN_READERS = XINMIAO_STAFF | {"auditor", "resident", "evaluator", "admin"}
+OFFICES = frozenset({"office", "nantuo"})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: Callable[[World], str]
+    allowed: frozenset[str]
+    data: Callable[[World], dict] | None = None
+
+
+def _unit_form(world: World) -> dict:
+    return {"name": "新单位", "unit_type": "party_government_organ", "aliases": "", "duties": ""}
+
+
+PAGES: dict[str, list[Endpoint]] = {
+    "home": [Endpoint("GET", lambda w: "/", EVERYONE)],
+    "healthz": [Endpoint("GET", lambda w: "/healthz", EVERYONE)],
+    "set-language": [Endpoint("POST", lambda w: "/language/", EVERYONE, lambda w: {"language": "en"})],
+    "accounts:sign-in": [Endpoint("GET", lambda w: "/accounts/sign-in/", EVERYONE)],
+    "accounts:resident-sign-in": [Endpoint("GET", lambda w: "/accounts/resident-sign-in/", EVERYONE)],
+    "accounts:sign-out": [Endpoint("POST", lambda w: "/accounts/sign-out/", EVERYONE, lambda w: {})],
+    "portal:home": [Endpoint("GET", lambda w: "/portal/", EVERYONE)],
+    "organization:structure": [Endpoint("GET", lambda w: "/org/", STRUCTURE_READERS)],
+    "organization:unit-create": [
+        Endpoint("GET", lambda w: "/org/units/new/", OFFICES),
+        Endpoint("POST", lambda w: "/org/units/new/", OFFICES, _unit_form),
+    ],
+    "organization:unit-detail": [
+        Endpoint("GET", lambda w: f"/org/units/{w.civil_affairs.pk}/", XINMIAO_STRUCTURE_READERS)
+    ],
+    "organization:unit-edit": [
+        Endpoint("GET", lambda w: f"/org/units/{w.civil_affairs.pk}/edit/", frozenset({"office"})),
+        Endpoint("POST", lambda w: f"/org/units/{w.civil_affairs.pk}/edit/", frozenset({"office"}), _unit_form),
+    ],
+    "organization:village-list": [Endpoint("GET", lambda w: "/org/villages/", STRUCTURE_READERS)],
+    "organization:village-detail": [
+        Endpoint("GET", lambda w: f"/org/villages/{w.yiyang.pk}/", XINMIAO_STRUCTURE_READERS),
+        Endpoint(
+            "POST",
+            lambda w: f"/org/villages/{w.yiyang.pk}/",
+            frozenset({"office"}),
+            lambda w: {"population-year": "2021", "population-resident_population": "1800"},
+        ),
+    ],
+    "organization:town-list": [Endpoint("GET", lambda w: "/org/towns/", frozenset({"evaluator", "admin"}))],
+    "organization:town-switch": [
+        Endpoint("POST", lambda w: "/org/towns/switch/", XINMIAO_TOWN_READERS, lambda w: {"town": "xinmiao"})
+    ],
+    "people:person-list": [
+        Endpoint("GET", lambda w: "/people/", frozenset({"office", "school", "center", "evaluator", "nantuo"}))
+    ],
+    "people:person-detail": [
+        Endpoint(
+            "GET", lambda w: f"/people/{w.people['zhang'].pk}/", frozenset({"office", "school", "center", "evaluator"})
+        )
+    ],
+    "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
+}
+
+REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo"})
+API_OPERATIONS: dict[str, Endpoint] = {
+    "list_towns": Endpoint("GET", lambda w: "/api/v1/towns", SIGNED_IN),
+    "get_town": Endpoint("GET", lambda w: "/api/v1/towns/xinmiao", XINMIAO_TOWN_READERS),
+    "list_villages": Endpoint("GET", lambda w: "/api/v1/villages?town=xinmiao", XINMIAO_STRUCTURE_READERS),
+    "list_units": Endpoint("GET", lambda w: "/api/v1/units?town=xinmiao", XINMIAO_STRUCTURE_READERS),
+    "list_people": Endpoint("GET", lambda w: "/api/v1/people?town=xinmiao", REGISTER_READERS - {"nantuo"}),
+    "get_person": Endpoint(
+        "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}", frozenset({"office", "school", "center", "evaluator"})
+    ),
+}
+
+
+def _named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "api":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def _api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {op["operationId"].removeprefix("communityedu_api_api_") for path in schema["paths"].values() for op in path.values()}
+
+
+def test_every_url_pattern_has_a_declared_rule():
+    assert _named_patterns(get_resolver()) == set(PAGES)
+
+
+def test_every_api_operation_has_a_declared_rule():
+    assert _api_operations() == set(API_OPERATIONS)
+
+
+def _database_state() -> dict[str, tuple]:
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"sessions", "core"}:
+            continue  # sessions and the sign-in audit entries change by signing in
+        fields = {f.name for f in model._meta.concrete_fields}
+        latest = model.objects.aggregate(latest=Max("updated_at"))["latest"] if "updated_at" in fields else None
+        state[model._meta.label] = (model.objects.count(), latest)
+    return state
+
+
+def _client_for(role: str, client_factory):
+    client = client_factory()
+    if role == "resident":
+        client.post("/accounts/resident-sign-in/", {"phone": RESIDENT_PHONE, "pin": RESIDENT_PIN})
+    elif role != "anonymous":
+        client.post("/accounts/sign-in/", {"username": role, "password": PASSWORD})
+    return client
+
+
+def _request(client, endpoint: Endpoint, world: World):
+    path = endpoint.path(world)
+    if endpoint.method == "POST":
+        return client.post(path, endpoint.data(world) if endpoint.data else {})
+    return client.get(path)
+
+
+def _check(endpoint: Endpoint, world: World, is_api: bool):
+    from django.test import Client
+
+    # Refused roles first, so a permitted write cannot hide a refused one.
+    for role in sorted(EVERYONE - endpoint.allowed) + sorted(endpoint.allowed):
+        client = _client_for(role, Client)
+        before = _database_state()
+        response = _request(client, endpoint, world)
+        where = f"{endpoint.method} {endpoint.path(world)} as {role}"
+        if role in endpoint.allowed:
+            assert response.status_code in (200, 302), f"{where}: {response.status_code}"
+            if response.status_code == 302:
+                assert "/accounts/sign-in/" not in response["Location"], where
+        else:
+            if role == "anonymous":
+                expected = {401} if is_api else {302}
+            else:
+                expected = {403, 404}
+            assert response.status_code in expected, f"{where}: {response.status_code}"
+            if role == "anonymous" and not is_api:
+                assert response["Location"].startswith("/accounts/sign-in/"), where
+            assert _database_state() == before, f"{where} changed the database"
+
+
+@pytest.mark.parametrize(
+    ("name", "index"), [(name, i) for name, endpoints in PAGES.items() for i in range(len(endpoints))]
+)
+def test_page_access_follows_the_matrix(world, name, index):
+    _check(PAGES[name][index], world, is_api=False)
+
+
+@pytest.mark.parametrize("operation", sorted(API_OPERATIONS))
+def test_api_access_follows_the_matrix(world, operation):
+    _check(API_OPERATIONS[operation], world, is_api=True)
