@@ -1,6 +1,6 @@
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
-from communityedu.people.selectors import can_read_register
+from communityedu.people.selectors import can_manage_accounts, can_read_register
 
 
 def navigation(request):
@@ -16,5 +16,6 @@ def navigation(request):
             "audit": permissions.can_view_audit_log(user),
             "resident": permissions.is_resident(user),
             "people": can_read_register(user),
+            "accounts": can_manage_accounts(user),
         },
     }

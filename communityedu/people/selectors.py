@@ -7,7 +7,8 @@ people of every town of the district (personal numbers stay masked); nobody else
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from communityedu.organization.constants import Role
@@ -56,3 +57,31 @@ def person_for_account(user) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(account=user).select_related("village", "town").first()
+
+
+def accounts_visible_to(user) -> QuerySet:
+    """Accounts the caller manages: a town office its town's, a system administrator every one."""
+    accounts = get_user_model().objects.all()
+    scope = scope_for(user)
+    if scope.is_system_admin:
+        return accounts
+    return accounts.filter(town_id__in=scope.towns_with(Role.TOWN_OFFICE))
+
+
+def can_manage_accounts(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_system_admin or bool(scope.towns_with(Role.TOWN_OFFICE))
+
+
+def account_list(*, user, town: Town | None) -> list:
+    accounts = (
+        accounts_visible_to(user)
+        .select_related("town")
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit", "town", "district")),
+            Prefetch("people", queryset=Person.objects.select_related("village")),
+        )
+    )
+    if town is not None and not scope_for(user).is_system_admin:
+        accounts = accounts.filter(town=town)
+    return list(accounts.order_by("kind", "username"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from communityedu.accounts import services as account_services
 from communityedu.core import audit
+from communityedu.organization import services as org_services
 from communityedu.people.models import Person
 
 PERSON_FIELDS = ["name", "sex", "birth_date", "village", "village_group", "is_resident"]
@@ -42,3 +44,15 @@ def bulk_add_generated_residents(*, town, people: list[Person]) -> int:
     if added:
         audit.record(actor=None, action="create", town=town, object_label=f"{added} generated residents")
     return added
+
+
+@transaction.atomic
+def open_staff_account(
+    *, actor, username: str, display_name: str, password: str, role: str, town=None, unit=None, district=None
+):
+    """A new staff account with its first role, in one step (both audited)."""
+    account = account_services.create_staff_account(
+        username=username, password=password, display_name=display_name, town=unit.town if unit else town, actor=actor
+    )
+    org_services.assign_role(user=account, role=role, town=town, unit=unit, district=district, actor=actor)
+    return account

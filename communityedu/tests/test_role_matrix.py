@@ -96,6 +96,16 @@ PAGES: dict[str, list[Endpoint]] = {
             "GET", lambda w: f"/people/{w.people['zhang'].pk}/", frozenset({"office", "school", "center", "evaluator"})
         )
     ],
+    "people:account-list": [Endpoint("GET", lambda w: "/people/accounts/", frozenset({"office", "nantuo", "admin"}))],
+    "people:account-create": [
+        Endpoint("GET", lambda w: "/people/accounts/new/", OFFICES),
+        Endpoint(
+            "POST",
+            lambda w: "/people/accounts/new/",
+            OFFICES,
+            lambda w: {"username": "clerk2", "display_name": "文书", "password": "Qingshui#77", "role": "school_staff"},
+        ),
+    ],
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
 }
 
@@ -107,7 +117,9 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "list_units": Endpoint("GET", lambda w: "/api/v1/units?town=xinmiao", XINMIAO_STRUCTURE_READERS),
     "list_people": Endpoint("GET", lambda w: "/api/v1/people?town=xinmiao", REGISTER_READERS - {"nantuo"}),
     "get_person": Endpoint(
-        "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}", frozenset({"office", "school", "center", "evaluator"})
+        "GET",
+        lambda w: f"/api/v1/people/{w.people['zhang'].pk}",
+        frozenset({"office", "school", "center", "evaluator"}),
     ),
 }
 
@@ -127,7 +139,11 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 def _api_operations() -> set[str]:
     schema = api.get_openapi_schema()
-    return {op["operationId"].removeprefix("communityedu_api_api_") for path in schema["paths"].values() for op in path.values()}
+    return {
+        op["operationId"].removeprefix("communityedu_api_api_")
+        for path in schema["paths"].values()
+        for op in path.values()
+    }
 
 
 def test_every_url_pattern_has_a_declared_rule():
@@ -179,10 +195,7 @@ def _check(endpoint: Endpoint, world: World, is_api: bool):
             if response.status_code == 302:
                 assert "/accounts/sign-in/" not in response["Location"], where
         else:
-            if role == "anonymous":
-                expected = {401} if is_api else {302}
-            else:
-                expected = {403, 404}
+            expected = ({401} if is_api else {302}) if role == "anonymous" else {403, 404}
             assert response.status_code in expected, f"{where}: {response.status_code}"
             if role == "anonymous" and not is_api:
                 assert response["Location"].startswith("/accounts/sign-in/"), where

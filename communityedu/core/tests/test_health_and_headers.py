@@ -27,7 +27,11 @@ def test_no_template_has_inline_script_or_style():
         if ".venv" in template.parts:
             continue
         text = template.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=|<style", text) or re.search(r"\son[a-z]+=", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or re.search(r"\sstyle=|<style", text)
+            or re.search(r"\son[a-z]+=", text)
+        ):
             offenders.append(str(template.relative_to(settings.BASE_DIR)))
     assert offenders == []
 

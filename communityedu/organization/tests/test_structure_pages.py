@@ -27,8 +27,14 @@ def test_the_town_office_adds_a_unit_with_aliases_and_duties(world, sign_in):
     assert response["Location"] == f"/org/units/{unit.pk}/"
     assert sorted(unit.aliases.values_list("name", flat=True)) == ["人社所", "社保所"]
     assert list(unit.duties.values_list("text", flat=True)) == ["负责专业技术、技能人才社区教育政策性经费到位"]
-    created = AuditLogEntry.objects.get(action=AuditAction.CREATE, object_type="organization.Unit", object_id=str(unit.pk))
-    assert (created.actor_label, created.source_ip, created.changes["name"]) == ("office", "10.0.0.7", [None, "人力社保所"])
+    created = AuditLogEntry.objects.get(
+        action=AuditAction.CREATE, object_type="organization.Unit", object_id=str(unit.pk)
+    )
+    assert (created.actor_label, created.source_ip, created.changes["name"]) == (
+        "office",
+        "10.0.0.7",
+        [None, "人力社保所"],
+    )
     page = client.get(f"/org/units/{unit.pk}/").content.decode()
     assert "人社所" in page
     assert "政策性经费" in page
@@ -63,7 +69,10 @@ def test_a_unit_edit_records_only_the_changed_fields(world, sign_in):
     )
 
     entry = AuditLogEntry.objects.get(
-        action=AuditAction.UPDATE, object_type="organization.Unit", object_id=str(world.civil_affairs.pk), actor_label="office"
+        action=AuditAction.UPDATE,
+        object_type="organization.Unit",
+        object_id=str(world.civil_affairs.pk),
+        actor_label="office",
     )
     assert entry.changes == {"is_leadership_member": [False, True]}
 
@@ -77,7 +86,9 @@ def test_the_town_office_records_a_village_population_for_a_year(world, sign_in)
 
     assert response.status_code == 302
     assert VillagePopulation.objects.get(village=world.yiyang, year=2021).resident_population == 1811
-    client.post(f"/org/villages/{world.yiyang.pk}/", {"population-year": "2021", "population-resident_population": "1809"})
+    client.post(
+        f"/org/villages/{world.yiyang.pk}/", {"population-year": "2021", "population-resident_population": "1809"}
+    )
     assert VillagePopulation.objects.filter(village=world.yiyang, year=2021).count() == 1
     assert VillagePopulation.objects.get(village=world.yiyang, year=2021).resident_population == 1809
 

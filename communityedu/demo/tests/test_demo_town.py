@@ -1,0 +1,68 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.db.models import Sum
+
+from communityedu.accounts.models import User
+from communityedu.core.models import AuditLogEntry
+from communityedu.organization.constants import UnitType
+from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
+from communityedu.people.models import Person
+
+XINMIAO_VILLAGES = [
+    "十字村", "平政村", "开平村", "庆林村", "游江村", "北门村", "弋阳村", "岔河村", "大岭村", "适园村",
+    "白鹤村", "郑家村", "玉泉村", "德新村", "行政村", "互助村", "普陀村", "小坪村", "群护社区",
+]  # fmt: skip
+
+
+def _counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in (Town, Village, VillagePopulation, Unit, UnitAlias, Person, User, AuditLogEntry)
+    }
+
+
+def test_the_demo_town_loads_once_and_a_second_load_changes_nothing(db, client):
+    call_command("load_demo", stdout=StringIO())
+    first = _counts()
+    call_command("load_demo", stdout=StringIO())
+
+    assert _counts() == first
+    xinmiao = Town.objects.get(slug="xinmiao")
+    assert sorted(Village.objects.filter(town=xinmiao).values_list("name", flat=True)) == sorted(XINMIAO_VILLAGES)
+    population_2020 = VillagePopulation.objects.filter(town=xinmiao, year=2020).aggregate(
+        total=Sum("resident_population")
+    )
+    assert population_2020["total"] == 30975
+    assert (
+        Person.objects.filter(town=xinmiao).count() == 30976
+    )  # one generated person per resident, and the demo resident
+    yiyang = Village.objects.get(town=xinmiao, name="弋阳村")
+    assert Person.objects.filter(village=yiyang).count() == 1841
+    assert Unit.objects.filter(town=xinmiao, unit_type=UnitType.LEARNING_CENTRE).count() == 19
+    assert Unit.objects.filter(town=xinmiao, unit_type=UnitType.TEAM).count() == 7
+    assert sorted(Unit.objects.filter(town=xinmiao, unit_type=UnitType.BASE).values_list("name", flat=True)) == [
+        "新妙社区教育弋阳基地",
+        "新妙镇社区教育玉皇观基地",
+    ]
+    assert UnitAlias.objects.get(town=xinmiao, name="教管中心").unit.name == "教育管理中心"
+    assert Town.objects.get(slug="nantuo").district == xinmiao.district
+
+
+def test_every_demo_account_signs_in(db, client):
+    call_command("load_demo", stdout=StringIO())
+
+    for username in [
+        "office",
+        "school",
+        "center",
+        "dept",
+        "teacher",
+        "volunteer",
+        "moderator",
+        "auditor",
+        "evaluator",
+        "admin",
+    ]:
+        assert client.login(username=username, password="Xinmiao@2020"), username
+    assert client.login(phone="13800000000", pin="202020")

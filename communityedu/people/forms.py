@@ -1,0 +1,50 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.organization.constants import UNIT_SCOPED_ROLES, Role
+from communityedu.organization.models import Unit
+
+# Roles a town office may give; district and system roles are given by an administrator.
+TOWN_ROLES = [
+    choice for choice in Role.choices if choice[0] not in {Role.DISTRICT_EVALUATOR, Role.SYSTEM_ADMIN, Role.RESIDENT}
+]
+
+
+class StaffAccountForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"), max_length=30, regex=r"^[a-zA-Z0-9_.-]+$",
+        help_text=_("Letters, digits, dots, dashes and underscores."),
+    )  # fmt: skip
+    display_name = forms.CharField(label=_("Display name"), max_length=50)
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput(render_value=False), strip=False,
+        help_text=_("At least 8 characters mixing three of: lower-case, upper-case, digits, symbols."),
+    )  # fmt: skip
+    role = forms.ChoiceField(label=_("Role"), choices=TOWN_ROLES)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False,
+        help_text=_("Required for a learning-centre director or department staff."),
+    )  # fmt: skip
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(town=town)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in UNIT_SCOPED_ROLES and not data.get("unit"):
+            self.add_error("unit", _("This role acts for one unit: choose it."))
+        if data.get("password") and data.get("username"):
+            user = get_user_model()(username=data["username"], display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
