@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import dj_database_url
+import os
+
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.database import database_config
 from config.env import (
     BASE_DIR,
     VAR_DIR,
@@ -84,18 +86,8 @@ TEMPLATES = [
     }
 ]
 
-# SQLite in WAL mode by default; PostgreSQL through DATABASE_URL.
-SQLITE_PATH = VAR_DIR / "communityedu.sqlite3"
-DATABASES = {"default": dj_database_url.config(env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
-        ),
-    }
+# SQLite in WAL mode by default; PostgreSQL through DATABASE_URL (config/database.py).
+DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"), VAR_DIR / "communityedu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,28 @@
+"""The database: SQLite in WAL mode by default, PostgreSQL when DATABASE_URL says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+SQLITE_OPTIONS = {
+    # Writers take the lock at BEGIN, so concurrent writers wait (busy timeout) instead of
+    # failing half-way through a transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+    ),
+}
+
+
+def database_config(url: str | None, sqlite_path: Path) -> dict:
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(sqlite_path),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": dict(SQLITE_OPTIONS),
+    }
