@@ -31,6 +31,7 @@ class World:
     civil_affairs: Unit
     accounts: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
+    batch: object = None
 
 
 def _person(town, village, name, sex=Sex.FEMALE, born=date(1960, 5, 1)) -> Person:
@@ -111,6 +112,12 @@ def build_world() -> World:
         "chen": _person(nantuo, world.guandong, "陈志强", Sex.MALE, date(1975, 8, 30)),
     }
     people_services.link_account(person=world.people["zhang"], account=resident)
+    world.batch = people_services.upload_roster(
+        actor=world.accounts["office"],
+        town=xinmiao,
+        file_name="弋阳村新增.csv",
+        content="姓名,性别,出生日期,村\n刘大山,男,1961-04-05,弋阳村\n".encode(),
+    )
     return world
 
 

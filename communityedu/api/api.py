@@ -8,15 +8,30 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
+from communityedu.people import selectors as people_selectors
+from communityedu.people import services as people_services
+from communityedu.people.forms import MAX_ROSTER_BYTES
+from communityedu.people.roster import RosterError
 from communityedu.people.selectors import can_read_register, people_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "An .xlsx workbook",
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 class SessionAuth(APIKeyCookie):
@@ -42,6 +57,10 @@ api = NinjaAPI(
     auth=[SessionAuth(), BearerAuth()],
     urls_namespace="api",
 )
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 class DistrictOut(Schema):
@@ -104,6 +123,13 @@ class PersonOut(Schema):
     village_id: int | None
     village: str | None
     village_group: str
+    id_number: str = Field(..., alias="masked_id_number", description="Masked, e.g. 500102********123X")
+    phone: str = Field(..., alias="masked_phone", description="Masked, e.g. 138****8000")
+    tags: list[str]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.name for t in obj.tags.all()]
 
     @staticmethod
     def resolve_birth_year(obj):
@@ -161,11 +187,143 @@ def list_people(request, town: str, village_id: int | None = None):
     people = people_visible_to(request.user).filter(town=_town(request, town))
     if village_id is not None:
         people = people.filter(village_id=village_id)
-    return people.select_related("town", "village").order_by("id")
+    return people.select_related("town", "village").prefetch_related("tags").order_by("id")
 
 
 @api.get("/people/{person_id}", response=PersonOut, tags=["people"])
 def get_person(request, person_id: int):
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
-    return get_object_or_404(people_visible_to(request.user).select_related("town", "village"), pk=person_id)
+    return get_object_or_404(
+        people_visible_to(request.user).select_related("town", "village").prefetch_related("tags"), pk=person_id
+    )
+
+
+class UnmaskedOut(Schema):
+    id_number: str
+    phone: str
+    guardian_phone: str
+
+
+@api.post("/people/{person_id}/unmask", response=UnmaskedOut, tags=["people"])
+def unmask_person(request, person_id: int):
+    """The person's numbers in clear; needs the unmask permission and is audited."""
+    if not can_read_register(request.user):
+        raise HttpError(403, "Not allowed")
+    person = get_object_or_404(people_visible_to(request.user), pk=person_id)
+    if not people_selectors.can_unmask(request.user, person):
+        raise HttpError(403, "Not allowed to unmask")
+    return people_services.reveal_personal_numbers(actor=request.user, person=person)
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    status: str
+    total_rows: int
+    processed_rows: int
+    valid: int
+    created: int
+    updated: int
+    unchanged: int
+    invalid: list[ProblemOut]
+
+    @staticmethod
+    def resolve_valid(obj):
+        return obj.summary.get("valid", 0)
+
+    @staticmethod
+    def resolve_created(obj):
+        return obj.summary.get("created", 0)
+
+    @staticmethod
+    def resolve_updated(obj):
+        return obj.summary.get("updated", 0)
+
+    @staticmethod
+    def resolve_unchanged(obj):
+        return obj.summary.get("unchanged", 0)
+
+    @staticmethod
+    def resolve_invalid(obj):
+        return obj.problems
+
+
+def _import_town(request, town: str):
+    town_row = _town(request, town)
+    if not people_selectors.can_import(request.user, town_row):
+        raise HttpError(403, "Not allowed to import")
+    return town_row
+
+
+@api.post("/imports", response={201: ImportOut, 400: ErrorOut}, tags=["people"])
+def upload_roster(request, town: str, file: UploadedFile = File(...), village_id: int | None = Form(None)):
+    """Check a roster (.xlsx, .xls, .csv); nothing is written until it is confirmed."""
+    town_row = _import_town(request, town)
+    if file.size > MAX_ROSTER_BYTES:
+        return Status(400, {"detail": "The file is larger than 20 MB."})
+    allowed, default_village = people_selectors.import_scope(request.user, town_row)
+    if village_id is not None:
+        default_village = get_object_or_404(villages_visible_to(request.user).filter(town=town_row), pk=village_id)
+    try:
+        batch = people_services.upload_roster(
+            actor=request.user,
+            town=town_row,
+            file_name=file.name,
+            content=file.read(),
+            allowed_village_ids=allowed,
+            default_village=default_village,
+        )
+    except RosterError as error:
+        return Status(400, {"detail": str(error)})
+    return Status(201, batch)
+
+
+@api.get("/imports/{batch_id}", response=ImportOut, tags=["people"])
+def get_import(request, batch_id: int, town: str):
+    town_row = _import_town(request, town)
+    return people_selectors.get_import_batch_for(request.user, town_row, batch_id)
+
+
+class ConfirmIn(Schema):
+    skip_invalid: bool = False
+
+
+@api.post("/imports/{batch_id}/confirm", response={200: ImportOut, 400: ErrorOut}, tags=["people"])
+def confirm_import(request, batch_id: int, town: str, body: ConfirmIn):
+    town_row = _import_town(request, town)
+    batch = people_selectors.get_import_batch_for(request.user, town_row, batch_id)
+    try:
+        return Status(
+            200, people_services.confirm_import(actor=request.user, batch=batch, skip_invalid=body.skip_invalid)
+        )
+    except ValueError as error:
+        return Status(400, {"detail": str(error)})
+
+
+@api.get("/exports/people", tags=["people"], response={200: bytes}, openapi_extra=XLSX_RESPONSE)
+def export_people(request, town: str, village_id: int | None = None, tag_id: int | None = None, unmasked: bool = False):
+    """The register as .xlsx, masked unless ``unmasked`` is asked by someone who may unmask."""
+    if not can_read_register(request.user):
+        raise HttpError(403, "Not allowed")
+    town_row = _town(request, town)
+    unmasked = unmasked and people_selectors.can_unmask_in(request.user, town_row)
+    people = people_selectors.person_list(user=request.user, town=town_row, village_id=village_id, tag_id=tag_id)
+    if unmasked:
+        people = [p for p in people if people_selectors.can_unmask(request.user, p)]
+    data = people_services.export_register(
+        actor=request.user,
+        town=town_row,
+        people=people,
+        unmasked=unmasked,
+        filters={"village_id": village_id, "tag_id": tag_id},
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="register-{town_row.slug}.xlsx"'
+    return response

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.organization.constants import UNIT_SCOPED_ROLES, Role
-from communityedu.organization.models import Unit
+from communityedu.organization.models import Unit, Village
 
 # Roles a town office may give; district and system roles are given by an administrator.
 TOWN_ROLES = [
@@ -48,3 +48,34 @@ class StaffAccountForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+
+
+class RosterUploadForm(forms.Form):
+    roster = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "Excel (.xlsx, .xls) or CSV, as the village keeps it: title rows, blank rows and footers are fine."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village for rows without one"),
+        queryset=Village.objects.none(),
+        required=False,
+        help_text=_("Only needed when the sheet has no village column."),
+    )
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+    def clean_roster(self):
+        upload = self.cleaned_data["roster"]
+        if upload.size > MAX_ROSTER_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx or .xls) or a CSV file."))
+        return upload

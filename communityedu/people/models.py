@@ -4,6 +4,15 @@ A **person** belongs to a town and, as a resident, to a home village (and a vill
 村民小组); the home village decides where the person counts in the participation figure. A person
 may have an **account** (staff or resident); minors have none. ``external_ref`` is the key a
 person has in the roster they came from, so loading the same roster twice adds nothing.
+
+The **ID-card number** and the **phone** are personal data: they are stored encrypted with the
+field-encryption key, found and de-duplicated through an HMAC made with the separate lookup key,
+and shown masked (``500102********123X``, ``138****8000``) unless a permitted user unmasks them,
+which is audited. A child under 14 is kept only with a recorded **guardian consent** (PIPL arts. 28
+and 31). **Tags** mark groups the programme serves (elderly, left-behind children, party members…).
+
+An **import batch** is one roster a clerk uploaded: its file (encrypted), what the preview found
+and what applying it did.
 """
 
 from __future__ import annotations
@@ -14,7 +23,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communityedu.core import crypto
 from communityedu.core.models import TownScopedModel
+from communityedu.people.identity import mask_id_number
 
 
 class Sex(models.TextChoices):
@@ -47,6 +58,14 @@ class Person(TownScopedModel):
         verbose_name=_("account"),
     )
     external_ref = models.CharField(_("roster reference"), max_length=60, null=True, blank=True)
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True)
+    id_number_lookup = models.CharField(max_length=64, null=True, blank=True)
+    phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_lookup = models.CharField(max_length=64, null=True, blank=True)
+    tags = models.ManyToManyField("Tag", through="PersonTag", related_name="people", verbose_name=_("tags"))
+    guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
+    guardian_phone_encrypted = models.TextField(_("guardian's phone (encrypted)"), blank=True)
+    guardian_consent_on = models.DateField(_("guardian consent recorded on"), null=True, blank=True)
 
     class Meta:
         ordering = ["town", "village", "name", "id"]
@@ -55,8 +74,12 @@ class Person(TownScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["town", "external_ref"], name="person_external_ref_unique_per_town"),
             models.UniqueConstraint(fields=["town", "account"], name="person_account_unique_per_town"),
+            models.UniqueConstraint(fields=["town", "id_number_lookup"], name="person_id_number_unique_per_town"),
         ]
-        indexes = [models.Index(fields=["town", "village"], name="person_town_village")]
+        indexes = [
+            models.Index(fields=["town", "village"], name="person_town_village"),
+            models.Index(fields=["town", "phone_lookup"], name="person_town_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -66,3 +89,78 @@ class Person(TownScopedModel):
             return None
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(crypto.decrypt(self.id_number_encrypted)) if self.id_number_encrypted else ""
+
+    @property
+    def masked_phone(self) -> str:
+        return crypto.mask_phone(crypto.decrypt(self.phone_encrypted)) if self.phone_encrypted else ""
+
+    @property
+    def masked_guardian_phone(self) -> str:
+        return crypto.mask_phone(crypto.decrypt(self.guardian_phone_encrypted)) if self.guardian_phone_encrypted else ""
+
+
+class Tag(TownScopedModel):
+    """A group the programme serves: 老年人, 留守儿童, 党员, 残疾人…"""
+
+    name = models.CharField(_("name"), max_length=20)
+
+    class Meta:
+        ordering = ["town", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="tag_name_unique_per_town")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonTag(TownScopedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="person_tags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["town", "person", "tag"], name="person_tag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.tag}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("checked, waiting for confirmation")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportBatch(TownScopedModel):
+    """One uploaded roster: checked first (preview), applied when the clerk confirms."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    stored_file = models.CharField(max_length=200, help_text="Encrypted copy under MEDIA_ROOT/imports/")
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    skip_invalid = models.BooleanField(_("import valid rows, skip invalid ones"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows done"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -12,9 +12,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from communityedu.organization.constants import Role
-from communityedu.organization.models import RoleAssignment, Town
+from communityedu.organization.models import RoleAssignment, Town, Village
 from communityedu.organization.scope import scope_for
-from communityedu.people.models import Person
+from communityedu.people.models import ImportBatch, Person, Tag
 
 REGISTER_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
@@ -33,13 +33,66 @@ def can_read_register(user) -> bool:
     return bool(scope.towns_with(*REGISTER_ROLES) or scope.district_town_ids or scope.director_village_ids)
 
 
-def person_list(*, user, town: Town, village_id: int | None = None, query: str = "") -> QuerySet[Person]:
-    people = people_visible_to(user).filter(town=town).select_related("village")
+def person_list(
+    *, user, town: Town, village_id: int | None = None, query: str = "", tag_id: int | None = None
+) -> QuerySet[Person]:
+    people = (
+        people_visible_to(user)
+        .filter(town=town)
+        .select_related("village")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
     if village_id:
         people = people.filter(village_id=village_id)
+    if tag_id:
+        people = people.filter(person_tags__tag_id=tag_id)
     if query:
         people = people.filter(name__contains=query.strip())
     return people.order_by("village__code", "village__name", "name", "id")
+
+
+def tags_of_town(town: Town) -> QuerySet[Tag]:
+    return Tag.objects.filter(town=town).order_by("name")
+
+
+def can_unmask(user, person: Person) -> bool:
+    """The town office, and the director of the person's village, may see the numbers in clear."""
+    scope = scope_for(user)
+    return person.town_id in scope.towns_with(Role.TOWN_OFFICE) or (
+        person.village_id is not None and person.village_id in scope.director_village_ids
+    )
+
+
+def can_unmask_in(user, town: Town) -> bool:
+    scope = scope_for(user)
+    return town.pk in scope.towns_with(Role.TOWN_OFFICE) or bool(scope.director_village_ids)
+
+
+def can_import(user, town: Town) -> bool:
+    scope = scope_for(user)
+    return town.pk in scope.towns_with(Role.TOWN_OFFICE) or bool(
+        Village.objects.filter(town=town, pk__in=scope.director_village_ids).exists()
+    )
+
+
+def import_scope(user, town: Town) -> tuple[set[int] | None, Village | None]:
+    """(villages the caller may import into — None for all —, the village rows default to)."""
+    scope = scope_for(user)
+    if town.pk in scope.towns_with(Role.TOWN_OFFICE):
+        return None, None
+    villages = list(Village.objects.filter(town=town, pk__in=scope.director_village_ids))
+    return {v.pk for v in villages}, villages[0] if len(villages) == 1 else None
+
+
+def import_batches_visible_to(user, town: Town) -> QuerySet[ImportBatch]:
+    batches = ImportBatch.objects.filter(town=town).select_related("uploaded_by")
+    if town.pk in scope_for(user).towns_with(Role.TOWN_OFFICE):
+        return batches
+    return batches.filter(uploaded_by=user)
+
+
+def get_import_batch_for(user, town: Town, pk: int) -> ImportBatch:
+    return get_object_or_404(import_batches_visible_to(user, town), pk=pk)
 
 
 def get_person_for(user, pk: int) -> Person:

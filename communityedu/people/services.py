@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communityedu.accounts import services as account_services
-from communityedu.core import audit
+from communityedu.core import audit, crypto
+from communityedu.core.models import AuditAction
 from communityedu.organization import services as org_services
-from communityedu.people.models import Person
+from communityedu.organization.models import Village
+from communityedu.people import exports, imports
+from communityedu.people.models import ImportBatch, ImportStatus, Person
 
 PERSON_FIELDS = ["name", "sex", "birth_date", "village", "village_group", "is_resident"]
 
@@ -56,3 +65,152 @@ def open_staff_account(
     )
     org_services.assign_role(user=account, role=role, town=town, unit=unit, district=district, actor=actor)
     return account
+
+
+# ---- roster imports ---------------------------------------------------------------------------
+
+INLINE_IMPORT_ROWS = 2000  # larger rosters run as a background job with progress on the page
+
+
+def _stored_path(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / name
+
+
+def _store_encrypted(content: bytes) -> str:
+    """Keep the uploaded roster encrypted at rest: it holds ID numbers and phones in clear."""
+    name = f"{uuid.uuid4().hex}.bin"
+    path = _stored_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(crypto.encrypt_bytes(content))
+    return name
+
+
+def read_stored_roster(batch: ImportBatch) -> bytes:
+    return crypto.decrypt_bytes(_stored_path(batch.stored_file).read_bytes())
+
+
+@transaction.atomic
+def upload_roster(
+    *, actor, town, file_name: str, content: bytes, allowed_village_ids=None, default_village=None
+) -> ImportBatch:
+    """Check a roster and keep it for confirmation. Raises ``RosterError`` if it cannot be read."""
+    _roster, plan = imports.check_roster(
+        town=town,
+        content=content,
+        file_name=file_name,
+        allowed_village_ids=allowed_village_ids,
+        default_village=default_village,
+    )
+    scope = {
+        "allowed_village_ids": sorted(allowed_village_ids) if allowed_village_ids is not None else None,
+        "default_village_id": default_village.pk if default_village else None,
+    }
+    batch = ImportBatch.objects.create(
+        town=town,
+        uploaded_by=actor,
+        file_name=Path(file_name).name[:200],
+        stored_file=_store_encrypted(content),
+        total_rows=plan.total_rows,
+        summary={**plan.summary(), "scope": scope},
+        problems=[p.as_dict() for p in plan.problems],
+    )
+    audit.record_change(actor=actor, obj=batch, created=True, changes={"file_name": [None, batch.file_name]})
+    return batch
+
+
+def confirm_import(*, actor, batch: ImportBatch, skip_invalid: bool) -> ImportBatch:
+    """Apply a previewed roster: at once when small, else as a background job."""
+    if batch.status != ImportStatus.PREVIEWED:
+        return batch  # a second confirmation (double click, retry) changes nothing
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
+        status=ImportStatus.QUEUED, skip_invalid=skip_invalid
+    )
+    if not updated:
+        batch.refresh_from_db()
+        return batch
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes={"status": ["previewed", "queued"]})
+    if batch.total_rows > INLINE_IMPORT_ROWS:
+        from communityedu.people.tasks import run_import_task
+
+        transaction.on_commit(lambda: run_import_task.enqueue(batch_id=batch.pk, actor_id=getattr(actor, "pk", None)))
+    else:
+        run_import(batch_id=batch.pk, actor=actor)
+    batch.refresh_from_db()
+    return batch
+
+
+def run_import(*, batch_id: int, actor) -> ImportBatch:
+    """Check the stored roster again (the register may have changed since the preview) and apply it."""
+    batch = ImportBatch.objects.select_related("town").get(pk=batch_id)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, processed_rows=0)
+    scope = batch.summary.get("scope", {})
+    allowed = scope.get("allowed_village_ids")
+    default_village = Village.objects.filter(pk=scope.get("default_village_id")).first()
+    try:
+        _roster, plan = imports.check_roster(
+            town=batch.town,
+            content=read_stored_roster(batch),
+            file_name=batch.file_name,
+            allowed_village_ids=set(allowed) if allowed is not None else None,
+            default_village=default_village,
+        )
+        if plan.problems and not batch.skip_invalid:
+            raise ValueError(_("The roster has invalid rows; nothing was imported."))
+        total = len(plan.creates) + len(plan.updates)
+
+        def progress(done: int) -> None:
+            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=max(total, 1))
+
+        summary = imports.apply_plan(plan, actor=actor, skip_invalid=batch.skip_invalid, progress=progress)
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error=str(error)[:2000])
+        raise
+    summary["scope"] = scope
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.DONE,
+        summary=summary,
+        problems=summary["invalid"],
+        processed_rows=total,
+        total_rows=max(total, batch.total_rows),
+        updated_at=timezone.now(),
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def import_report(*, actor, batch: ImportBatch) -> bytes:
+    """The uploaded rows with their problems, for the clerk to fix; it holds their own data in clear."""
+    data = exports.import_report_xlsx(
+        content=read_stored_roster(batch), file_name=batch.file_name, problems=batch.problems
+    )
+    audit.record(actor=actor, action=AuditAction.EXPORT, obj=batch, changes={"report": [None, batch.file_name]})
+    return data
+
+
+def export_register(*, actor, town, people, unmasked: bool, filters: dict) -> bytes:
+    """The register as .xlsx; unmasked only when asked by someone allowed (checked by the caller)."""
+    data = exports.register_xlsx(people, unmasked=unmasked)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        town=town,
+        object_label=_("register export"),
+        changes={"filters": [None, filters], "unmasked": [None, unmasked]},
+    )
+    return data
+
+
+def reveal_personal_numbers(*, actor, person: Person) -> dict[str, str]:
+    """The person's ID number and phones in clear, for one look; audited as an unmasking."""
+    revealed = {
+        "id_number": crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else "",
+        "phone": crypto.decrypt(person.phone_encrypted) if person.phone_encrypted else "",
+        "guardian_phone": crypto.decrypt(person.guardian_phone_encrypted) if person.guardian_phone_encrypted else "",
+    }
+    audit.record(
+        actor=actor,
+        action=AuditAction.UNMASK,
+        obj=person,
+        changes={"fields": [None, [k for k, v in revealed.items() if v]]},
+    )
+    return revealed

@@ -1,16 +1,19 @@
 """The register of people, scoped: a village's director sees that village's residents only."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from communityedu.core.views import allowed_if
 from communityedu.organization.permissions import is_town_office
 from communityedu.organization.selectors import villages_visible_to
 from communityedu.people import selectors, services
-from communityedu.people.forms import StaffAccountForm
+from communityedu.people.forms import RosterUploadForm, StaffAccountForm
+from communityedu.people.roster import RosterError
 
 PAGE_SIZE = 50
 
@@ -23,8 +26,12 @@ def _reads_register(request) -> bool:
 def person_list(request):
     village_id = request.GET.get("village", "")
     village_id = int(village_id) if village_id.isdigit() else None
+    tag_id = request.GET.get("tag", "")
+    tag_id = int(tag_id) if tag_id.isdigit() else None
     query = request.GET.get("q", "")[:50]
-    people = selectors.person_list(user=request.user, town=request.town, village_id=village_id, query=query)
+    people = selectors.person_list(
+        user=request.user, town=request.town, village_id=village_id, query=query, tag_id=tag_id
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     villages = villages_visible_to(request.user).filter(town=request.town)
     readable = selectors.people_visible_to(request.user).filter(town=request.town).values("village_id").distinct()
@@ -35,19 +42,28 @@ def person_list(request):
             "page": page,
             "villages": villages.filter(pk__in=readable),
             "village_id": village_id,
+            "tag_id": tag_id,
+            "tags": selectors.tags_of_town(request.town),
             "query": query,
+            "can_import": selectors.can_import(request.user, request.town),
+            "can_unmask": selectors.can_unmask_in(request.user, request.town),
         },
     )
+
+
+def _person_context(request, person) -> dict:
+    return {
+        "person": person,
+        "roles": selectors.roles_of(person),
+        "positions": person.positions.select_related("unit"),
+        "can_unmask": selectors.can_unmask(request.user, person),
+    }
 
 
 @allowed_if(_reads_register)
 def person_detail(request, pk: int):
     person = selectors.get_person_for(request.user, pk)
-    return render(
-        request,
-        "people/person_detail.html",
-        {"person": person, "roles": selectors.roles_of(person), "positions": person.positions.select_related("unit")},
-    )
+    return render(request, "people/person_detail.html", _person_context(request, person))
 
 
 def _manages_accounts(request) -> bool:
@@ -74,3 +90,102 @@ def account_create(request):
             messages.success(request, _("Account %(username)s created.") % {"username": data["username"]})
             return redirect("people:account-list")
     return render(request, "people/account_form.html", {"form": form})
+
+
+# ---- roster import, export, unmasking --------------------------------------------------------
+
+
+def _imports(request) -> bool:
+    return request.town is not None and selectors.can_import(request.user, request.town)
+
+
+@allowed_if(_imports)
+def import_upload(request):
+    allowed, default_village = selectors.import_scope(request.user, request.town)
+    villages = villages_visible_to(request.user).filter(town=request.town)
+    if allowed is not None:
+        villages = villages.filter(pk__in=allowed)
+    form = RosterUploadForm(request.POST or None, request.FILES or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["roster"]
+        try:
+            batch = services.upload_roster(
+                actor=request.user,
+                town=request.town,
+                file_name=upload.name,
+                content=upload.read(),
+                allowed_village_ids=allowed,
+                default_village=form.cleaned_data["village"] or default_village,
+            )
+        except RosterError as error:
+            form.add_error("roster", str(error))
+        else:
+            return redirect("people:import-detail", pk=batch.pk)
+    batches = selectors.import_batches_visible_to(request.user, request.town)[:10]
+    return render(request, "people/import_upload.html", {"form": form, "batches": batches})
+
+
+@allowed_if(_imports)
+def import_detail(request, pk: int):
+    batch = selectors.get_import_batch_for(request.user, request.town, pk)
+    if request.method == "POST":
+        try:
+            batch = services.confirm_import(
+                actor=request.user, batch=batch, skip_invalid=request.POST.get("skip_invalid") == "on"
+            )
+        except ValueError as error:
+            messages.error(request, str(error))
+        return redirect("people:import-detail", pk=batch.pk)
+    template = "people/_import_status.html" if request.GET.get("partial") == "status" else "people/import_detail.html"
+    problems = batch.problems
+    return render(
+        request,
+        template,
+        {"batch": batch, "problems": problems[:500], "problem_count": len(problems), "summary": batch.summary},
+    )
+
+
+@allowed_if(_imports)
+def import_report(request, pk: int):
+    batch = selectors.get_import_batch_for(request.user, request.town, pk)
+    data = services.import_report(actor=request.user, batch=batch)
+    return _xlsx_response(data, f"import-report-{batch.pk}.xlsx")
+
+
+def _xlsx_response(data: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@allowed_if(_reads_register)
+def register_export(request):
+    village_id = request.GET.get("village", "")
+    tag_id = request.GET.get("tag", "")
+    filters = {
+        "village_id": int(village_id) if village_id.isdigit() else None,
+        "tag_id": int(tag_id) if tag_id.isdigit() else None,
+    }
+    unmasked = request.GET.get("unmasked") == "1" and selectors.can_unmask_in(request.user, request.town)
+    people = selectors.person_list(user=request.user, town=request.town, **filters)
+    if unmasked:
+        # Unmasked numbers only of the people this account may unmask one by one.
+        people = [p for p in people if selectors.can_unmask(request.user, p)]
+    data = services.export_register(
+        actor=request.user, town=request.town, people=people, unmasked=unmasked, filters=filters
+    )
+    return _xlsx_response(data, f"register-{request.town.slug}.xlsx")
+
+
+@require_POST
+@allowed_if(_reads_register)
+def person_unmask(request, pk: int):
+    person = selectors.get_person_for(request.user, pk)
+    if not selectors.can_unmask(request.user, person):
+        raise PermissionDenied
+    revealed = services.reveal_personal_numbers(actor=request.user, person=person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {**_person_context(request, person), "revealed": revealed},
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -40,6 +41,7 @@ STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin", "nantuo"}
 XINMIAO_STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin"}
 XINMIAO_TOWN_READERS = XINMIAO_STAFF | {"auditor", "resident", "evaluator", "admin"}
 OFFICES = frozenset({"office", "nantuo"})
+REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,15 @@ class Endpoint:
     path: Callable[[World], str]
     allowed: frozenset[str]
     data: Callable[[World], dict] | None = None
+    content_type: str | None = None
+
+
+def _roster_upload(world: World) -> dict:
+    return {"roster": SimpleUploadedFile("名单.csv", "姓名,性别,出生日期,村\n周大明,男,1960-01-01,弋阳村\n".encode())}
+
+
+def _api_roster_upload(world: World) -> dict:
+    return {"file": SimpleUploadedFile("名单.csv", "姓名,性别,出生日期,村\n周大明,男,1960-01-01,弋阳村\n".encode())}
 
 
 def _unit_form(world: World) -> dict:
@@ -96,6 +107,23 @@ PAGES: dict[str, list[Endpoint]] = {
             "GET", lambda w: f"/people/{w.people['zhang'].pk}/", frozenset({"office", "school", "center", "evaluator"})
         )
     ],
+    "people:person-unmask": [
+        Endpoint(
+            "POST", lambda w: f"/people/{w.people['zhang'].pk}/unmask/", frozenset({"office", "center"}), lambda w: {}
+        )
+    ],
+    "people:register-export": [Endpoint("GET", lambda w: "/people/export.xlsx", REGISTER_READERS)],
+    "people:import-upload": [
+        Endpoint("GET", lambda w: "/people/import/", frozenset({"office", "center", "nantuo"})),
+        Endpoint("POST", lambda w: "/people/import/", frozenset({"office", "center", "nantuo"}), _roster_upload),
+    ],
+    "people:import-detail": [
+        Endpoint("GET", lambda w: f"/people/import/{w.batch.pk}/", frozenset({"office"})),
+        Endpoint("POST", lambda w: f"/people/import/{w.batch.pk}/", frozenset({"office"}), lambda w: {}),
+    ],
+    "people:import-report": [
+        Endpoint("GET", lambda w: f"/people/import/{w.batch.pk}/report.xlsx", frozenset({"office"}))
+    ],
     "people:account-list": [Endpoint("GET", lambda w: "/people/accounts/", frozenset({"office", "nantuo", "admin"}))],
     "people:account-create": [
         Endpoint("GET", lambda w: "/people/accounts/new/", OFFICES),
@@ -109,7 +137,6 @@ PAGES: dict[str, list[Endpoint]] = {
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
 }
 
-REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo"})
 API_OPERATIONS: dict[str, Endpoint] = {
     "list_towns": Endpoint("GET", lambda w: "/api/v1/towns", SIGNED_IN),
     "get_town": Endpoint("GET", lambda w: "/api/v1/towns/xinmiao", XINMIAO_TOWN_READERS),
@@ -120,6 +147,21 @@ API_OPERATIONS: dict[str, Endpoint] = {
         "GET",
         lambda w: f"/api/v1/people/{w.people['zhang'].pk}",
         frozenset({"office", "school", "center", "evaluator"}),
+    ),
+    "unmask_person": Endpoint(
+        "POST", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/unmask", frozenset({"office", "center"}), lambda w: {}
+    ),
+    "export_people": Endpoint("GET", lambda w: "/api/v1/exports/people?town=xinmiao", REGISTER_READERS - {"nantuo"}),
+    "upload_roster": Endpoint(
+        "POST", lambda w: "/api/v1/imports?town=xinmiao", frozenset({"office", "center"}), _api_roster_upload
+    ),
+    "get_import": Endpoint("GET", lambda w: f"/api/v1/imports/{w.batch.pk}?town=xinmiao", frozenset({"office"})),
+    "confirm_import": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",
+        frozenset({"office"}),
+        lambda w: {"skip_invalid": False},
+        "application/json",
     ),
 }
 
@@ -177,7 +219,10 @@ def _client_for(role: str, client_factory):
 def _request(client, endpoint: Endpoint, world: World):
     path = endpoint.path(world)
     if endpoint.method == "POST":
-        return client.post(path, endpoint.data(world) if endpoint.data else {})
+        data = endpoint.data(world) if endpoint.data else {}
+        if endpoint.content_type:
+            return client.post(path, data, content_type=endpoint.content_type)
+        return client.post(path, data)
     return client.get(path)
 
 
@@ -191,7 +236,7 @@ def _check(endpoint: Endpoint, world: World, is_api: bool):
         response = _request(client, endpoint, world)
         where = f"{endpoint.method} {endpoint.path(world)} as {role}"
         if role in endpoint.allowed:
-            assert response.status_code in (200, 302), f"{where}: {response.status_code}"
+            assert response.status_code in (200, 201, 302), f"{where}: {response.status_code}"
             if response.status_code == 302:
                 assert "/accounts/sign-in/" not in response["Location"], where
         else:

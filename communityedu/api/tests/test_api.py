@@ -2,8 +2,13 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
 
     assert sorted(schema["paths"]) == [
+        "/api/v1/exports/people",
+        "/api/v1/imports",
+        "/api/v1/imports/{batch_id}",
+        "/api/v1/imports/{batch_id}/confirm",
         "/api/v1/people",
         "/api/v1/people/{person_id}",
+        "/api/v1/people/{person_id}/unmask",
         "/api/v1/towns",
         "/api/v1/towns/{slug}",
         "/api/v1/units",

@@ -1,0 +1,470 @@
+"""Importing a roster: check every row, plan what changes, then apply the plan.
+
+``check_roster`` reads and validates a roster against the town's register and returns an
+``ImportPlan``: the people to create, the people whose fields changed, how many are unchanged, and
+every problem (sheet row, column, reason). Nothing is written. ``apply_plan`` writes a plan:
+by default only a plan without problems; with ``skip_invalid`` the valid rows. Re-importing the
+same sheet finds everyone unchanged; an updated sheet updates only the changed fields, audited.
+
+Rows are matched to the register by the keyed hash of the ID number, or, for a row without one,
+by name, birth date and village.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.core import context, crypto
+from communityedu.core.models import AuditAction, AuditLogEntry
+from communityedu.organization.models import Town, Village
+from communityedu.people.identity import (
+    IdNumber,
+    age_on,
+    clean_text,
+    mask_id_number,
+    parse_date,
+    parse_id_number,
+    parse_phone,
+    parse_sex,
+)
+from communityedu.people.models import Person, PersonTag, Tag
+from communityedu.people.roster import FIELD_LABELS, Roster, parse_roster
+
+STANDARD_TAGS = ("老年人", "留守儿童", "党员", "残疾人", "低保户", "退役军人", "脱贫户", "青少年")
+TAG_ALIASES = {
+    "老人": "老年人",
+    "留守": "留守儿童",
+    "中共党员": "党员",
+    "残疾": "残疾人",
+    "低保": "低保户",
+    "退伍军人": "退役军人",
+}
+CONSENT_WORDS = {"是", "同意", "已同意", "已签", "已签字", "有", "yes", "y", "1", "√", "✓", "true"}
+CONSENT_AGE = 14
+CHUNK = 2000
+
+# the fields a row may change, and how to compare them
+PLAIN_FIELDS = ("name", "sex", "birth_date", "village_id", "village_group", "guardian_name")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    name: str
+    sex: str
+    birth_date: date | None
+    id_number: IdNumber | None
+    phone: str | None
+    village: Village
+    village_group: str | None
+    tags: list[str] | None
+    guardian_name: str | None
+    guardian_phone: str | None
+    guardian_consent: bool
+
+    @property
+    def key(self) -> tuple:
+        if self.id_number:
+            return ("id", crypto.lookup_hash(self.id_number.value))
+        return ("person", self.name, self.birth_date, self.village.pk)
+
+
+@dataclass
+class ImportPlan:
+    town: Town
+    total_rows: int = 0
+    creates: list[CheckedRow] = field(default_factory=list)
+    updates: list[tuple[int, CheckedRow, dict]] = field(default_factory=list)  # (person id, row, changes)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    invalid_rows: set[int] = field(default_factory=set)
+
+    @property
+    def valid(self) -> int:
+        return self.total_rows - len(self.invalid_rows)
+
+    def summary(self, *, created: int | None = None, updated: int | None = None) -> dict:
+        return {
+            "valid": self.valid,
+            "created": len(self.creates) if created is None else created,
+            "updated": len(self.updates) if updated is None else updated,
+            "unchanged": self.unchanged,
+            "invalid": [p.as_dict() for p in self.problems],
+        }
+
+
+class _RowChecker:
+    def __init__(self, *, town: Town, roster: Roster, allowed_village_ids: set[int] | None, default_village):
+        self.town = town
+        self.roster = roster
+        self.allowed_village_ids = allowed_village_ids
+        self.default_village = default_village
+        villages = list(Village.objects.filter(town=town))
+        self.villages = {v.name: v for v in villages}
+        for village in villages:
+            for suffix in ("村", "社区", "居委会", "村委会"):
+                if village.name.endswith(suffix) and len(village.name) > len(suffix):
+                    self.villages.setdefault(village.name[: -len(suffix)], village)
+        self.today = timezone.localdate()
+
+    def cell(self, cells: list, fieldname: str):
+        index = self.roster.columns.get(fieldname)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def check(self, number: int, cells: list, problems: list[Problem]) -> CheckedRow | None:
+        errors: list[Problem] = []
+
+        def fail(fieldname: str, reason: str) -> None:
+            errors.append(Problem(number, self.roster.column_label(fieldname), reason))
+
+        def parsed(fieldname: str, parser: Callable):
+            raw = self.cell(cells, fieldname)
+            if raw is None or clean_text(raw) == "":
+                return None
+            try:
+                return parser(raw)
+            except ValueError as error:
+                fail(fieldname, str(error))
+                return None
+
+        name = re.sub(r"\s", "", clean_text(self.cell(cells, "name")))
+        if not name:
+            fail("name", _("The name is empty."))
+        elif len(name) > 50 or re.search(r"\d", name):
+            fail("name", _("This does not look like a name."))
+        id_number = parsed("id_number", parse_id_number)
+        sex = parsed("sex", parse_sex)
+        birth_date = parsed("birth_date", parse_date)
+        phone = parsed("phone", parse_phone)
+        guardian_phone = parsed("guardian_phone", parse_phone)
+        if id_number:
+            if sex and sex != id_number.sex:
+                fail(
+                    "sex",
+                    _("The sex does not agree with the ID number (which says %(sex)s).")
+                    % {"sex": "男" if id_number.sex == "M" else "女"},
+                )
+            if birth_date and birth_date != id_number.birth_date:
+                fail(
+                    "birth_date",
+                    _("The birth date does not agree with the ID number (which says %(date)s).")
+                    % {"date": id_number.birth_date.isoformat()},
+                )
+            sex, birth_date = sex or id_number.sex, birth_date or id_number.birth_date
+        if not sex and not any(p.column == self.roster.column_label("sex") for p in errors):
+            fail("sex", _("The sex is missing (give 男/女 or an ID number)."))
+        if birth_date and birth_date > self.today:
+            fail("birth_date", _("The birth date is in the future."))
+        village = self._village(number, cells, fail)
+        tags = self._tags(cells, fail)
+        guardian_name = clean_text(self.cell(cells, "guardian_name")) or None
+        consent_text = clean_text(self.cell(cells, "guardian_consent")).lower()
+        guardian_consent = consent_text in CONSENT_WORDS
+        if birth_date and age_on(birth_date, self.today) < CONSENT_AGE and not (guardian_name and guardian_consent):
+            fail(
+                "guardian_consent" if guardian_name else "guardian_name",
+                _(
+                    "Under 14: record the guardian and the guardian's consent (监护人同意: 是) before the child can be kept."
+                ),
+            )
+        id_column = self.roster.column_label("id_number")
+        if not id_number and not birth_date and name and not any(p.column == id_column for p in errors):
+            fail("id_number", _("Give the ID number or at least the birth date, so the person can be told apart."))
+        if errors:
+            problems.extend(errors)
+            return None
+        group = clean_text(self.cell(cells, "village_group")) if "village_group" in self.roster.columns else None
+        return CheckedRow(
+            row=number,
+            name=name,
+            sex=sex,
+            birth_date=birth_date,
+            id_number=id_number,
+            phone=phone,
+            village=village,
+            village_group=group or None,
+            tags=tags,
+            guardian_name=guardian_name,
+            guardian_phone=guardian_phone,
+            guardian_consent=guardian_consent,
+        )
+
+    def _village(self, number, cells, fail):
+        raw = clean_text(self.cell(cells, "village")).replace(" ", "")
+        if not raw:
+            if self.default_village is None:
+                fail("village", _("The village (community) is missing."))
+                return None
+            village = self.default_village
+        else:
+            village = self.villages.get(raw)
+            if village is None:
+                fail(
+                    "village",
+                    _("%(town)s has no village or community called “%(name)s”.")
+                    % {"town": self.town.name, "name": raw},
+                )
+                return None
+        if self.allowed_village_ids is not None and village.pk not in self.allowed_village_ids:
+            fail("village", _("You may only import residents of the village you serve."))
+            return None
+        return village
+
+    def _tags(self, cells, fail) -> list[str] | None:
+        raw = clean_text(self.cell(cells, "tags"))
+        if not raw:
+            return None
+        names = []
+        for part in re.split(r"[,，、;；/\s]+", raw):
+            if not part:
+                continue
+            tag = TAG_ALIASES.get(part, part)
+            if tag not in STANDARD_TAGS and not Tag.objects.filter(town=self.town, name=tag).exists():
+                fail(
+                    "tags",
+                    _("Unknown tag “%(tag)s”; known tags: %(known)s.")
+                    % {"tag": part, "known": "、".join(STANDARD_TAGS)},
+                )
+                return None
+            if tag not in names:
+                names.append(tag)
+        return sorted(names)
+
+
+def _existing_people(town: Town) -> tuple[dict, dict]:
+    """The town's register keyed as rows are: by ID hash, and by (name, birth date, village)."""
+    by_id, by_person = {}, {}
+    tags_of: dict[int, list[str]] = {}
+    for person_id, tag_name in PersonTag.objects.filter(town=town).values_list("person_id", "tag__name"):
+        tags_of.setdefault(person_id, []).append(tag_name)
+    fields = ("id", "id_number_lookup", "phone_lookup", "guardian_phone_encrypted", *PLAIN_FIELDS)
+    for values in Person.objects.filter(town=town).values(*fields).iterator(chunk_size=5000):
+        values["tags"] = sorted(tags_of.get(values["id"], []))
+        if values["id_number_lookup"]:
+            by_id[("id", values["id_number_lookup"])] = values
+        else:
+            by_person[("person", values["name"], values["birth_date"], values["village_id"])] = values
+    return by_id, by_person
+
+
+def _changes(existing: dict, row: CheckedRow) -> dict:
+    """Field -> [old, new] for what the row changes; blank cells change nothing."""
+    wanted = {
+        "name": row.name,
+        "sex": row.sex,
+        "birth_date": row.birth_date,
+        "village_id": row.village.pk,
+        "village_group": row.village_group,
+        "guardian_name": row.guardian_name,
+    }
+    changes = {k: [existing[k], v] for k, v in wanted.items() if v is not None and existing[k] != v}
+    if row.phone and existing["phone_lookup"] != crypto.lookup_hash(row.phone):
+        changes["phone"] = ["***", crypto.mask_phone(row.phone)]
+    if row.guardian_phone and not existing["guardian_phone_encrypted"]:
+        changes["guardian_phone"] = ["", crypto.mask_phone(row.guardian_phone)]
+    if row.tags is not None and existing["tags"] != row.tags:
+        changes["tags"] = [existing["tags"], row.tags]
+    return changes
+
+
+def check_roster(
+    *, town: Town, content: bytes, file_name: str, allowed_village_ids: set[int] | None = None, default_village=None
+) -> tuple[Roster, ImportPlan]:
+    """Read and check a roster; write nothing. Raises ``RosterError`` if the file cannot be read."""
+    roster = parse_roster(content, file_name)
+    checker = _RowChecker(
+        town=town, roster=roster, allowed_village_ids=allowed_village_ids, default_village=default_village
+    )
+    plan = ImportPlan(town=town, total_rows=len(roster.rows))
+    by_id, by_person = _existing_people(town)
+    seen: dict[tuple, int] = {}
+    for number, cells in roster.rows:
+        before = len(plan.problems)
+        row = checker.check(number, cells, plan.problems)
+        if row is not None and row.key in seen:
+            column = "id_number" if row.id_number else "name"
+            plan.problems.append(
+                Problem(
+                    number, roster.column_label(column), _("The same person as row %(row)s.") % {"row": seen[row.key]}
+                )
+            )
+            row = None
+        if row is None:
+            plan.invalid_rows.update(p.row for p in plan.problems[before:])
+            continue
+        seen[row.key] = number
+        existing = by_id.get(row.key) or by_person.get(row.key)
+        if existing is None:
+            plan.creates.append(row)
+        else:
+            changes = _changes(existing, row)
+            if changes:
+                plan.updates.append((existing["id"], row, changes))
+            else:
+                plan.unchanged += 1
+    return roster, plan
+
+
+def _new_person(town: Town, row: CheckedRow) -> Person:
+    return Person(
+        town=town,
+        name=row.name,
+        sex=row.sex,
+        birth_date=row.birth_date,
+        village=row.village,
+        village_group=row.village_group or "",
+        id_number_encrypted=crypto.encrypt(row.id_number.value) if row.id_number else "",
+        id_number_lookup=crypto.lookup_hash(row.id_number.value) if row.id_number else None,
+        phone_encrypted=crypto.encrypt(row.phone) if row.phone else "",
+        phone_lookup=crypto.lookup_hash(row.phone) if row.phone else None,
+        guardian_name=row.guardian_name or "",
+        guardian_phone_encrypted=crypto.encrypt(row.guardian_phone) if row.guardian_phone else "",
+        guardian_consent_on=timezone.localdate() if row.guardian_consent else None,
+    )
+
+
+def ensure_standard_tags(town: Town) -> dict[str, Tag]:
+    Tag.objects.bulk_create([Tag(town=town, name=name) for name in STANDARD_TAGS], ignore_conflicts=True)
+    return {tag.name: tag for tag in Tag.objects.filter(town=town)}
+
+
+def _audit_entries(*, actor, town, people: list[tuple[int, str, dict]], action: str, label: str) -> list[AuditLogEntry]:
+    source_ip = context.current().source_ip
+    return [
+        AuditLogEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=actor.get_username() if getattr(actor, "pk", None) else label,
+            action=action,
+            object_type="people.Person",
+            object_id=str(person_id),
+            object_label=name,
+            changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
+            source_ip=source_ip,
+            town=town,
+        )
+        for person_id, name, changes in people
+    ]
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def apply_plan(
+    plan: ImportPlan,
+    *,
+    actor,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    label: str = "import",
+) -> dict:
+    """Write a checked plan in chunks; returns the summary. Refuses a plan with problems unless
+    ``skip_invalid``. Each chunk is one transaction, and a chunk that is re-applied after a failure
+    finds its rows already there, so a retry completes the import without duplicates."""
+    if plan.problems and not skip_invalid:
+        raise ValueError("The roster has invalid rows; nothing was imported.")
+    town = plan.town
+    tags = ensure_standard_tags(town)
+    done = 0
+    created = updated = 0
+    for start in range(0, len(plan.creates), CHUNK):
+        chunk = plan.creates[start : start + CHUNK]
+        with transaction.atomic():
+            people = Person.objects.bulk_create([_new_person(town, row) for row in chunk])
+            PersonTag.objects.bulk_create(
+                [
+                    PersonTag(town=town, person=p, tag=tags[t])
+                    for p, row in zip(people, chunk, strict=True)
+                    for t in row.tags or ()
+                ]
+            )
+            AuditLogEntry.objects.bulk_create(
+                _audit_entries(
+                    actor=actor,
+                    town=town,
+                    action=AuditAction.CREATE,
+                    label=label,
+                    people=[(p.pk, p.name, _created_fields(row)) for p, row in zip(people, chunk, strict=True)],
+                )
+            )
+        created += len(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done)
+    for start in range(0, len(plan.updates), CHUNK):
+        chunk = plan.updates[start : start + CHUNK]
+        with transaction.atomic():
+            _apply_updates(town, chunk, tags)
+            AuditLogEntry.objects.bulk_create(
+                _audit_entries(
+                    actor=actor,
+                    town=town,
+                    action=AuditAction.UPDATE,
+                    label=label,
+                    people=[(person_id, row.name, changes) for person_id, row, changes in chunk],
+                )
+            )
+        updated += len(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done)
+    return plan.summary(created=created, updated=updated)
+
+
+def _created_fields(row: CheckedRow) -> dict:
+    fields = {"name": [None, row.name], "village": [None, row.village.name]}
+    if row.id_number:
+        fields["id_number"] = [None, mask_id_number(row.id_number.value)]
+    if row.phone:
+        fields["phone"] = [None, crypto.mask_phone(row.phone)]
+    return fields
+
+
+def _apply_updates(town: Town, chunk: list[tuple[int, CheckedRow, dict]], tags: dict[str, Tag]) -> None:
+    people = Person.objects.in_bulk([person_id for person_id, _row, _changes in chunk])
+    touched: set[str] = set()
+    for person_id, row, changes in chunk:
+        person = people[person_id]
+        for name in changes:
+            if name in PLAIN_FIELDS:
+                setattr(person, name, changes[name][1])
+                touched.add(name)
+        if "phone" in changes:
+            person.phone_encrypted, person.phone_lookup = crypto.encrypt(row.phone), crypto.lookup_hash(row.phone)
+            touched |= {"phone_encrypted", "phone_lookup"}
+        if "guardian_phone" in changes:
+            person.guardian_phone_encrypted = crypto.encrypt(row.guardian_phone)
+            touched.add("guardian_phone_encrypted")
+        if row.guardian_consent and person.guardian_consent_on is None:
+            person.guardian_consent_on = timezone.localdate()
+            touched.add("guardian_consent_on")
+        if "tags" in changes:
+            PersonTag.objects.filter(person=person).exclude(tag__name__in=row.tags).delete()
+            PersonTag.objects.bulk_create(
+                [PersonTag(town=town, person=person, tag=tags[t]) for t in row.tags], ignore_conflicts=True
+            )
+    if touched:
+        now = timezone.now()
+        for person in people.values():
+            person.updated_at = now
+        Person.objects.bulk_update(list(people.values()), [*sorted(touched), "updated_at"], batch_size=500)
+
+
+__all__ = ["FIELD_LABELS", "ImportPlan", "Problem", "apply_plan", "check_roster", "ensure_standard_tags"]
