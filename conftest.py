@@ -34,9 +34,14 @@ class World:
     batch: object = None
 
 
-def _person(town, village, name, sex=Sex.FEMALE, born=date(1960, 5, 1)) -> Person:
+ZHANG_ID = "500102196005010026"  # 张秀英, born 1960-05-01, female
+
+
+def _person(town, village, name, sex=Sex.FEMALE, born=date(1960, 5, 1), **numbers) -> Person:
     return people_services.create_person(
-        town=town, values={"name": name, "sex": sex, "birth_date": born, "village": village, "village_group": "1组"}
+        town=town,
+        values={"name": name, "sex": sex, "birth_date": born, "village": village, "village_group": "1组"},
+        **numbers,
     )
 
 
@@ -106,7 +111,7 @@ def build_world() -> World:
     org_services.assign_role(user=resident, role=Role.RESIDENT, town=xinmiao)
     world.accounts["resident"] = resident
     world.people = {
-        "zhang": _person(xinmiao, world.yiyang, "张秀英"),
+        "zhang": _person(xinmiao, world.yiyang, "张秀英", id_number=ZHANG_ID, phone=RESIDENT_PHONE),
         "li": _person(xinmiao, world.yiyang, "李德福", Sex.MALE, date(1948, 2, 9)),
         "wang": _person(xinmiao, world.shizi, "王桂芬"),
         "chen": _person(nantuo, world.guandong, "陈志强", Sex.MALE, date(1975, 8, 30)),

@@ -10,12 +10,15 @@ from django.utils import timezone
 
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
+from communityedu.core import crypto
 from communityedu.demo import data
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
 from communityedu.people import services as people_services
-from communityedu.people.models import Person, Sex
+from communityedu.people.identity import age_on, id_check_digit
+from communityedu.people.imports import CONSENT_AGE, ensure_standard_tags
+from communityedu.people.models import Person, PersonTag, Sex
 
 DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by this loader
 DEMO_RESIDENT_PHONE = "13800000000"
@@ -182,6 +185,8 @@ def _load_accounts(towns: dict[str, Town]) -> int:
                 "village_group": "3组",
                 "external_ref": "demo-resident",
             },
+            id_number="50010219560302938X",
+            phone=DEMO_RESIDENT_PHONE,
         )
     if person.account_id is None:
         people_services.link_account(person=person, account=resident)
@@ -189,8 +194,15 @@ def _load_accounts(towns: dict[str, Town]) -> int:
 
 
 def _load_residents(town: Town) -> int:
-    """One generated person per resident of the plan year, deterministic per village."""
+    """One generated person per resident of the plan year, deterministic per village.
+
+    Each has a valid ID number (region 500102, GB 11643 check digit), most adults a mobile
+    number, children under 14 a guardian with recorded consent, and tags where they apply.
+    """
     people: list[Person] = []
+    tags_by_ref: dict[str, list[str]] = {}
+    sequences: dict[date, int] = {}
+    today = timezone.localdate()
     for village in Village.objects.filter(town=town).prefetch_related("populations"):
         population = next((p.resident_population for p in village.populations.all() if p.year == PLAN_YEAR), 0)
         existing = Person.objects.filter(town=town, village=village, external_ref__startswith="demo-").count()
@@ -201,19 +213,70 @@ def _load_residents(town: Town) -> int:
         for number in range(1, population + 1):
             sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
             given = data.GIVEN_MALE if sex == Sex.MALE else data.GIVEN_FEMALE
-            name = rng.choice(data.SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+            surname = rng.choice(data.SURNAMES)
+            name = surname + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+            born = _birth_date(rng)
+            id_number = _id_number(town, born, sex, sequences)
+            age = age_on(born, today)
+            phone = f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}" if age >= 18 and rng.random() < 0.7 else ""
+            ref = f"demo-{village.code}-{number:05d}"
+            tags = []
+            if age >= 60:
+                tags.append("老年人")
+            if age >= 18 and rng.random() < 0.06:
+                tags.append("党员")
+            is_child = age < CONSENT_AGE
+            if is_child and rng.random() < 0.3:
+                tags.append("留守儿童")
+            if tags:
+                tags_by_ref[ref] = tags
             people.append(
                 Person(
                     town=town,
                     village=village,
                     name=name,
                     sex=sex,
-                    birth_date=_birth_date(rng),
+                    birth_date=born,
                     village_group=f"{rng.randint(1, groups)}组",
-                    external_ref=f"demo-{village.code}-{number:05d}",
+                    external_ref=ref,
+                    id_number_encrypted=crypto.encrypt(id_number),
+                    id_number_lookup=crypto.lookup_hash(id_number),
+                    phone_encrypted=crypto.encrypt(phone) if phone else "",
+                    phone_lookup=crypto.lookup_hash(phone) if phone else None,
+                    guardian_name=(surname + rng.choice(data.GIVEN_MALE + data.GIVEN_FEMALE)) if is_child else "",
+                    guardian_consent_on=date(PLAN_YEAR, 6, 1) if is_child else None,
                 )
             )
-    return people_services.bulk_add_generated_residents(town=town, people=people)
+    added = people_services.bulk_add_generated_residents(town=town, people=people)
+    _tag_generated(town, tags_by_ref)
+    return added
+
+
+def _id_number(town: Town, born: date, sex: str, sequences: dict[date, int]) -> str:
+    """A unique, valid ID number: odd sequence digits for men, even for women."""
+    sequence = sequences.get(born, 0) + 1
+    if (sequence % 2 == 1) != (sex == Sex.MALE):
+        sequence += 1
+    sequences[born] = sequence
+    first17 = f"{town.district.code}{born:%Y%m%d}{sequence % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def _tag_generated(town: Town, tags_by_ref: dict[str, list[str]]) -> None:
+    tags = ensure_standard_tags(town)
+    person_ids = dict(
+        Person.objects.filter(town=town, external_ref__startswith="demo-").values_list("external_ref", "id")
+    )
+    PersonTag.objects.bulk_create(
+        [
+            PersonTag(town=town, person_id=person_ids[ref], tag=tags[name])
+            for ref, names in tags_by_ref.items()
+            if ref in person_ids
+            for name in names
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
 
 
 def _birth_date(rng: random.Random) -> date:

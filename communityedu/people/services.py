@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from communityedu.core.models import AuditAction
 from communityedu.organization import services as org_services
 from communityedu.organization.models import Village
 from communityedu.people import exports, imports
+from communityedu.people.identity import age_on, mask_id_number, parse_id_number, parse_phone
 from communityedu.people.models import ImportBatch, ImportStatus, Person
 
 PERSON_FIELDS = ["name", "sex", "birth_date", "village", "village_group", "is_resident"]
@@ -33,11 +35,30 @@ def link_account(*, person: Person, account, actor=None) -> Person:
 
 
 @transaction.atomic
-def create_person(*, town, values: dict, actor=None) -> Person:
+def create_person(*, town, values: dict, id_number: str = "", phone: str = "", actor=None) -> Person:
+    """Add one person; the ID number and phone are checked, encrypted and kept with their look-up hashes."""
     person = Person(town=town, **values)
+    changes = audit.snapshot(person, PERSON_FIELDS)
+    if id_number:
+        parsed = parse_id_number(id_number)
+        person.id_number_encrypted, person.id_number_lookup = (
+            crypto.encrypt(parsed.value),
+            crypto.lookup_hash(parsed.value),
+        )
+        person.birth_date, person.sex = person.birth_date or parsed.birth_date, person.sex or parsed.sex
+        changes["id_number"] = mask_id_number(parsed.value)
+    if phone:
+        phone = parse_phone(phone)
+        person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), crypto.lookup_hash(phone)
+        changes["phone"] = crypto.mask_phone(phone)
+    if person.birth_date and age_on(person.birth_date, timezone.localdate()) < imports.CONSENT_AGE:
+        if not (person.guardian_name and person.guardian_consent_on):
+            raise ValidationError(
+                {"guardian_consent_on": _("A child under 14 is kept only with a recorded guardian consent.")}
+            )
     person.full_clean()
     person.save()
-    audit.record_change(actor=actor, obj=person, created=True, changes=audit.snapshot(person, PERSON_FIELDS))
+    audit.record_change(actor=actor, obj=person, created=True, changes={k: [None, v] for k, v in changes.items()})
     return person
 
 
