@@ -51,11 +51,11 @@ def create_person(*, town, values: dict, id_number: str = "", phone: str = "", a
         phone = parse_phone(phone)
         person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), crypto.lookup_hash(phone)
         changes["phone"] = crypto.mask_phone(phone)
-    if person.birth_date and age_on(person.birth_date, timezone.localdate()) < imports.CONSENT_AGE:
-        if not (person.guardian_name and person.guardian_consent_on):
-            raise ValidationError(
-                {"guardian_consent_on": _("A child under 14 is kept only with a recorded guardian consent.")}
-            )
+    is_child = person.birth_date and age_on(person.birth_date, timezone.localdate()) < imports.CONSENT_AGE
+    if is_child and not (person.guardian_name and person.guardian_consent_on):
+        raise ValidationError(
+            {"guardian_consent_on": _("A child under 14 is kept only with a recorded guardian consent.")}
+        )
     person.full_clean()
     person.save()
     audit.record_change(actor=actor, obj=person, created=True, changes={k: [None, v] for k, v in changes.items()})
