@@ -316,7 +316,7 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
     unmasked = unmasked and people_selectors.can_unmask_in(request.user, town_row)
     people = people_selectors.person_list(user=request.user, town=town_row, village_id=village_id, tag_id=tag_id)
     if unmasked:
-        people = [p for p in people if people_selectors.can_unmask(request.user, p)]
+        people = people_selectors.unmaskable(request.user, people)
     data = people_services.export_register(
         actor=request.user,
         town=town_row,

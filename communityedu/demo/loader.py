@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
-from communityedu.core import crypto
 from communityedu.demo import data
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
@@ -230,23 +229,21 @@ def _load_residents(town: Town) -> int:
                 tags.append("留守儿童")
             if tags:
                 tags_by_ref[ref] = tags
-            people.append(
-                Person(
-                    town=town,
-                    village=village,
-                    name=name,
-                    sex=sex,
-                    birth_date=born,
-                    village_group=f"{rng.randint(1, groups)}组",
-                    external_ref=ref,
-                    id_number_encrypted=crypto.encrypt(id_number),
-                    id_number_lookup=crypto.lookup_hash(id_number),
-                    phone_encrypted=crypto.encrypt(phone) if phone else "",
-                    phone_lookup=crypto.lookup_hash(phone) if phone else None,
-                    guardian_name=(surname + rng.choice(data.GIVEN_MALE + data.GIVEN_FEMALE)) if is_child else "",
-                    guardian_consent_on=date(PLAN_YEAR, 6, 1) if is_child else None,
-                )
+            person = Person(
+                town=town,
+                village=village,
+                name=name,
+                sex=sex,
+                birth_date=born,
+                village_group=f"{rng.randint(1, groups)}组",
+                external_ref=ref,
+                guardian_name=(surname + rng.choice(data.GIVEN_MALE + data.GIVEN_FEMALE)) if is_child else "",
+                guardian_consent_on=date(PLAN_YEAR, 6, 1) if is_child else None,
             )
+            person.set_id_number(id_number)
+            if phone:
+                person.set_phone(phone)
+            people.append(person)
     added = people_services.bulk_add_generated_residents(town=town, people=people)
     _tag_generated(town, tags_by_ref)
     return added

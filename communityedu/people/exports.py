@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communityedu.core import crypto
-from communityedu.people.identity import mask_id_number
+from communityedu.people.models import PersonTag, Sex
 from communityedu.people.roster import parse_roster
 
 
@@ -56,37 +57,58 @@ def import_report_xlsx(*, content: bytes, file_name: str, problems: list[dict]) 
 
 
 REGISTER_COLUMNS = (
-    "Name",
-    "Sex",
-    "Birth date",
-    "ID number",
-    "Phone",
-    "Village/community",
-    "Village group",
-    "Tags",
-    "Guardian",
+    gettext_noop("Name"),
+    gettext_noop("Sex"),
+    gettext_noop("Birth date"),
+    gettext_noop("ID number"),
+    gettext_noop("Phone"),
+    gettext_noop("Village/community"),
+    gettext_noop("Village group"),
+    gettext_noop("Tags"),
+    gettext_noop("Guardian"),
 )
+REGISTER_FIELDS = (
+    "id", "name", "sex", "birth_date", "id_number_masked", "phone_masked", "village__name", "village_group",
+    "guardian_name", "id_number_encrypted", "phone_encrypted",
+)  # fmt: skip
 
 
 def register_xlsx(people, *, unmasked: bool) -> bytes:
+    """``people``: a queryset of the rows to export. Rows are read as plain values, not model
+    instances, and numbers are decrypted only for an unmasked export."""
+    rows = list(people.values(*REGISTER_FIELDS))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for person_id, tag_name in (
+        PersonTag.objects.filter(person__in=people).order_by("tag__name").values_list("person_id", "tag__name")
+    ):
+        tags[person_id].append(tag_name)
+    sexes = {value: str(label) for value, label in Sex.choices}
     buffer, workbook = _workbook()
     sheet = workbook.add_worksheet(_("Register"))
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write_row(0, 0, [_(c) for c in REGISTER_COLUMNS], bold)
-    for line, person in enumerate(people, start=1):
-        id_number = crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else ""
-        phone = crypto.decrypt(person.phone_encrypted) if person.phone_encrypted else ""
-        sheet.write_string(line, 0, person.name)
-        sheet.write_string(line, 1, person.get_sex_display())
-        if person.birth_date:
-            sheet.write_datetime(line, 2, person.birth_date, date_format)
-        sheet.write_string(line, 3, id_number if unmasked else mask_id_number(id_number) if id_number else "")
-        sheet.write_string(line, 4, phone if unmasked else crypto.mask_phone(phone) if phone else "")
-        sheet.write_string(line, 5, person.village.name if person.village else "")
-        sheet.write_string(line, 6, person.village_group)
-        sheet.write_string(line, 7, "、".join(tag.name for tag in person.tags.all()))
-        sheet.write_string(line, 8, person.guardian_name)
+    for line, row in enumerate(rows, start=1):
+        if unmasked:
+            id_number = crypto.decrypt(row["id_number_encrypted"]) if row["id_number_encrypted"] else ""
+            phone = crypto.decrypt(row["phone_encrypted"]) if row["phone_encrypted"] else ""
+        else:
+            id_number, phone = row["id_number_masked"], row["phone_masked"]
+        sheet.write_row(line, 0, (row["name"], sexes.get(row["sex"], "")))
+        if row["birth_date"]:
+            sheet.write_datetime(line, 2, row["birth_date"], date_format)
+        sheet.write_row(
+            line,
+            3,
+            (
+                id_number,
+                phone,
+                row["village__name"] or "",
+                row["village_group"],
+                "、".join(tags.get(row["id"], ())),
+                row["guardian_name"],
+            ),
+        )
     sheet.set_column(0, 8, 14)
     sheet.freeze_panes(1, 0)
     workbook.close()

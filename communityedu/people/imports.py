@@ -323,21 +323,23 @@ def check_roster(
 
 
 def _new_person(town: Town, row: CheckedRow) -> Person:
-    return Person(
+    person = Person(
         town=town,
         name=row.name,
         sex=row.sex,
         birth_date=row.birth_date,
         village=row.village,
         village_group=row.village_group or "",
-        id_number_encrypted=crypto.encrypt(row.id_number.value) if row.id_number else "",
-        id_number_lookup=crypto.lookup_hash(row.id_number.value) if row.id_number else None,
-        phone_encrypted=crypto.encrypt(row.phone) if row.phone else "",
-        phone_lookup=crypto.lookup_hash(row.phone) if row.phone else None,
         guardian_name=row.guardian_name or "",
-        guardian_phone_encrypted=crypto.encrypt(row.guardian_phone) if row.guardian_phone else "",
         guardian_consent_on=timezone.localdate() if row.guardian_consent else None,
     )
+    if row.id_number:
+        person.set_id_number(row.id_number.value)
+    if row.phone:
+        person.set_phone(row.phone)
+    if row.guardian_phone:
+        person.set_guardian_phone(row.guardian_phone)
+    return person
 
 
 def ensure_standard_tags(town: Town) -> dict[str, Tag]:
@@ -447,10 +449,10 @@ def _apply_updates(town: Town, chunk: list[tuple[int, CheckedRow, dict]], tags: 
                 setattr(person, name, changes[name][1])
                 touched.add(name)
         if "phone" in changes:
-            person.phone_encrypted, person.phone_lookup = crypto.encrypt(row.phone), crypto.lookup_hash(row.phone)
-            touched |= {"phone_encrypted", "phone_lookup"}
+            person.set_phone(row.phone)
+            touched |= {"phone_encrypted", "phone_lookup", "phone_masked"}
         if "guardian_phone" in changes:
-            person.guardian_phone_encrypted = crypto.encrypt(row.guardian_phone)
+            person.set_guardian_phone(row.guardian_phone)
             touched.add("guardian_phone_encrypted")
         if row.guardian_consent and person.guardian_consent_on is None:
             person.guardian_consent_on = timezone.localdate()

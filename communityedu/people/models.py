@@ -60,8 +60,12 @@ class Person(TownScopedModel):
     external_ref = models.CharField(_("roster reference"), max_length=60, null=True, blank=True)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True)
     id_number_lookup = models.CharField(max_length=64, null=True, blank=True)
+    # The masked forms are what everyone sees; kept beside the ciphertext so that lists and
+    # exports never decrypt.
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
     phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
     phone_lookup = models.CharField(max_length=64, null=True, blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
     tags = models.ManyToManyField("Tag", through="PersonTag", related_name="people", verbose_name=_("tags"))
     guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
     guardian_phone_encrypted = models.TextField(_("guardian's phone (encrypted)"), blank=True)
@@ -90,13 +94,27 @@ class Person(TownScopedModel):
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
 
+    def set_id_number(self, value: str) -> None:
+        """Keep a checked ID number: encrypted, its look-up hash, and its masked form."""
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_lookup = crypto.lookup_hash(value)
+        self.id_number_masked = mask_id_number(value)
+
+    def set_phone(self, value: str) -> None:
+        self.phone_encrypted = crypto.encrypt(value)
+        self.phone_lookup = crypto.lookup_hash(value)
+        self.phone_masked = crypto.mask_phone(value)
+
+    def set_guardian_phone(self, value: str) -> None:
+        self.guardian_phone_encrypted = crypto.encrypt(value)
+
     @property
     def masked_id_number(self) -> str:
-        return mask_id_number(crypto.decrypt(self.id_number_encrypted)) if self.id_number_encrypted else ""
+        return self.id_number_masked
 
     @property
     def masked_phone(self) -> str:
-        return crypto.mask_phone(crypto.decrypt(self.phone_encrypted)) if self.phone_encrypted else ""
+        return self.phone_masked
 
     @property
     def masked_guardian_phone(self) -> str:

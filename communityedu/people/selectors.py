@@ -63,6 +63,14 @@ def can_unmask(user, person: Person) -> bool:
     )
 
 
+def unmaskable(user, people: QuerySet[Person]) -> QuerySet[Person]:
+    """Of ``people``, those whose numbers ``user`` may see in clear (the rule of ``can_unmask``)."""
+    scope = scope_for(user)
+    return people.filter(
+        Q(town_id__in=scope.towns_with(Role.TOWN_OFFICE)) | Q(village_id__in=scope.director_village_ids)
+    )
+
+
 def can_unmask_in(user, town: Town) -> bool:
     scope = scope_for(user)
     return town.pk in scope.towns_with(Role.TOWN_OFFICE) or bool(scope.director_village_ids)

@@ -41,15 +41,12 @@ def create_person(*, town, values: dict, id_number: str = "", phone: str = "", a
     changes = audit.snapshot(person, PERSON_FIELDS)
     if id_number:
         parsed = parse_id_number(id_number)
-        person.id_number_encrypted, person.id_number_lookup = (
-            crypto.encrypt(parsed.value),
-            crypto.lookup_hash(parsed.value),
-        )
+        person.set_id_number(parsed.value)
         person.birth_date, person.sex = person.birth_date or parsed.birth_date, person.sex or parsed.sex
         changes["id_number"] = mask_id_number(parsed.value)
     if phone:
         phone = parse_phone(phone)
-        person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), crypto.lookup_hash(phone)
+        person.set_phone(phone)
         changes["phone"] = crypto.mask_phone(phone)
     is_child = person.birth_date and age_on(person.birth_date, timezone.localdate()) < imports.CONSENT_AGE
     if is_child and not (person.guardian_name and person.guardian_consent_on):

@@ -169,8 +169,7 @@ def register_export(request):
     unmasked = request.GET.get("unmasked") == "1" and selectors.can_unmask_in(request.user, request.town)
     people = selectors.person_list(user=request.user, town=request.town, **filters)
     if unmasked:
-        # Unmasked numbers only of the people this account may unmask one by one.
-        people = [p for p in people if selectors.can_unmask(request.user, p)]
+        people = selectors.unmaskable(request.user, people)
     data = services.export_register(
         actor=request.user, town=request.town, people=people, unmasked=unmasked, filters=filters
     )
