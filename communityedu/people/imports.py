@@ -34,7 +34,7 @@ from communityedu.people.identity import (
     parse_phone,
     parse_sex,
 )
-from communityedu.people.models import Person, PersonTag, Tag
+from communityedu.people.models import Person, PersonTag, Sex, Tag
 from communityedu.people.roster import FIELD_LABELS, Roster, parse_roster
 
 STANDARD_TAGS = ("老年人", "留守儿童", "党员", "残疾人", "低保户", "退役军人", "脱贫户", "青少年")
@@ -159,7 +159,7 @@ class _RowChecker:
                 fail(
                     "sex",
                     _("The sex does not agree with the ID number (which says %(sex)s).")
-                    % {"sex": "男" if id_number.sex == "M" else "女"},
+                    % {"sex": Sex(id_number.sex).label},
                 )
             if birth_date and birth_date != id_number.birth_date:
                 fail(

@@ -34,7 +34,7 @@ class Sex(models.TextChoices):
 
 
 class Person(TownScopedModel):
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     village = models.ForeignKey(

@@ -212,7 +212,7 @@ def export_register(*, actor, town, people, unmasked: bool, filters: dict) -> by
         actor=actor,
         action=AuditAction.EXPORT,
         town=town,
-        object_label=_("register export"),
+        object_label="register export",
         changes={"filters": [None, filters], "unmasked": [None, unmasked]},
     )
     return data
