@@ -7,7 +7,8 @@ from django.utils import timezone
 from communityedu.core.models import AuditLogEntry
 from communityedu.core.views import allowed_if
 from communityedu.organization import permissions, selectors
-from communityedu.organization.constants import UnitType
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.scope import scope_for
 from communityedu.people.selectors import can_read_register, people_visible_to
 
 
@@ -42,9 +43,6 @@ def staff_home(request):
 
 @allowed_if(lambda request: permissions.can_view_audit_log(request.user))
 def audit_log(request):
-    from communityedu.organization.constants import Role
-    from communityedu.organization.scope import scope_for
-
     towns = scope_for(request.user).towns_with(Role.AUDITOR)
     entries = AuditLogEntry.objects.filter(town_id__in=towns).select_related("town")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

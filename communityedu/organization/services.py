@@ -141,17 +141,18 @@ def save_unit(
 
 
 def _replace_aliases(*, unit: Unit, names: list[str], actor) -> None:
-    current = list(unit.aliases.values_list("name", flat=True))
-    if current == sorted(names) or sorted(current) == sorted(names):
+    current = sorted(unit.aliases.values_list("name", flat=True))
+    if current == sorted(names):
         return
-    clash = UnitAlias.objects.filter(town_id=unit.town_id, name__in=names).exclude(unit=unit).first()
-    if clash or Unit.objects.filter(town_id=unit.town_id, name__in=names).exclude(pk=unit.pk).exists():
-        taken = (
-            clash.name
-            if clash
-            else next(n for n in names if Unit.objects.filter(town_id=unit.town_id, name=n).exists())
+    taken = set(
+        UnitAlias.objects.filter(town_id=unit.town_id, name__in=names).exclude(unit=unit).values_list("name", flat=True)
+    ) | set(
+        Unit.objects.filter(town_id=unit.town_id, name__in=names).exclude(pk=unit.pk).values_list("name", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            {"aliases": _("“%(name)s” already names another unit.") % {"name": "、".join(sorted(taken))}}
         )
-        raise ValidationError({"aliases": _("“%(name)s” already names another unit.") % {"name": taken}})
     unit.aliases.exclude(name__in=names).delete()
     UnitAlias.objects.bulk_create(
         [UnitAlias(town_id=unit.town_id, unit=unit, name=n) for n in names if n not in current]
