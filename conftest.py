@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from communityedu.accounts import services as account_services
+from communityedu.activities import services as activity_services
+from communityedu.activities.constants import ActivityKind
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
@@ -29,9 +32,11 @@ class World:
     guandong: Village
     yiyang_centre: Unit
     civil_affairs: Unit
+    school: Unit
     accounts: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
     batch: object = None
+    lecture: object = None
 
 
 ZHANG_ID = "500102196005010026"  # 张秀英, born 1960-05-01, female
@@ -72,6 +77,9 @@ def build_world() -> World:
         duties=["指导全镇开展多种形式的社区教育活动"],
         actor=None,
     )
+    school = org_services.save_unit(
+        unit=None, town=xinmiao, values={"name": "新妙镇社区学校", "unit_type": UnitType.COMMUNITY_SCHOOL}, actor=None
+    )
     world = World(
         district=xinmiao.district,
         xinmiao=xinmiao,
@@ -81,6 +89,7 @@ def build_world() -> World:
         guandong=villages["关东村"],
         yiyang_centre=Unit.objects.get(town=xinmiao, name="弋阳村社区学习中心"),
         civil_affairs=civil_affairs,
+        school=school,
     )
     roles = [
         ("office", Role.TOWN_OFFICE, xinmiao, None),
@@ -122,6 +131,19 @@ def build_world() -> World:
         town=xinmiao,
         file_name="弋阳村新增.csv",
         content="姓名,性别,出生日期,村\n刘大山,男,1961-04-05,弋阳村\n".encode(),
+    )
+    now = timezone.now()
+    world.lecture = activity_services.schedule_activity(
+        actor=world.accounts["office"],
+        town=xinmiao,
+        values={
+            "title": "防诈骗知识讲座",
+            "kind": ActivityKind.LECTURE_HALL,
+            "organiser": school,
+            "venue_place": "综合文化服务中心",
+            "starts_at": now - timedelta(minutes=30),
+            "ends_at": now + timedelta(minutes=90),
+        },
     )
     return world
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("communityedu.accounts.urls")),
     path("org/", include("communityedu.organization.urls")),
     path("people/", include("communityedu.people.urls")),
+    path("activities/", include("communityedu.activities.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("staff/", include("communityedu.dashboard.urls")),
     path("api/v1/", api.urls),

@@ -42,6 +42,8 @@ XINMIAO_STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin"}
 XINMIAO_TOWN_READERS = XINMIAO_STAFF | {"auditor", "resident", "evaluator", "admin"}
 OFFICES = frozenset({"office", "nantuo"})
 REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo"})
+SCHEDULERS = frozenset({"office", "school", "center", "dept", "nantuo"})
+LECTURE_MANAGERS = frozenset({"office", "school"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,17 @@ def _roster_upload(world: World) -> dict:
 
 def _api_roster_upload(world: World) -> dict:
     return {"file": SimpleUploadedFile("名单.csv", "姓名,性别,出生日期,村\n周大明,男,1960-01-01,弋阳村\n".encode())}
+
+
+def _activity_form(world: World) -> dict:
+    return {
+        "title": "太极拳培训",
+        "kind": "training",
+        "organiser": world.school.pk,
+        "venue_place": "弋阳村文化广场",
+        "starts_at": "2026-12-05T09:00",
+        "ends_at": "2026-12-05T11:00",
+    }
 
 
 def _unit_form(world: World) -> dict:
@@ -133,6 +146,52 @@ PAGES: dict[str, list[Endpoint]] = {
             OFFICES,
             lambda w: {"username": "clerk2", "display_name": "文书", "password": "Qingshui#77", "role": "school_staff"},
         ),
+    ],
+    "activities:list": [Endpoint("GET", lambda w: "/activities/", STRUCTURE_READERS)],
+    "activities:calendar": [Endpoint("GET", lambda w: "/activities/calendar/", STRUCTURE_READERS)],
+    "activities:lecture-hall": [Endpoint("GET", lambda w: "/activities/lecture-hall/", STRUCTURE_READERS)],
+    "activities:create": [
+        Endpoint("GET", lambda w: "/activities/new/", SCHEDULERS),
+        Endpoint("POST", lambda w: "/activities/new/", SCHEDULERS, _activity_form),
+    ],
+    "activities:detail": [Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/", XINMIAO_STRUCTURE_READERS)],
+    "activities:edit": [
+        Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/edit/", LECTURE_MANAGERS),
+        Endpoint("POST", lambda w: f"/activities/{w.lecture.pk}/edit/", LECTURE_MANAGERS, _activity_form),
+    ],
+    "activities:cancel": [
+        Endpoint(
+            "POST", lambda w: f"/activities/{w.lecture.pk}/cancel/", LECTURE_MANAGERS, lambda w: {"reason": "下雨"}
+        )
+    ],
+    "activities:venue-code": [
+        Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/venue-code.svg", LECTURE_MANAGERS)
+    ],
+    "activities:roster": [
+        Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/roster/", LECTURE_MANAGERS),
+        Endpoint(
+            "POST",
+            lambda w: f"/activities/{w.lecture.pk}/roster/",
+            LECTURE_MANAGERS,
+            lambda w: {"person": [w.people["li"].pk]},
+        ),
+    ],
+    "activities:scan": [
+        Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/scan/", LECTURE_MANAGERS),
+        Endpoint("POST", lambda w: f"/activities/{w.lecture.pk}/scan/", LECTURE_MANAGERS, lambda w: {"card": "x.y"}),
+    ],
+    "activities:headcount": [
+        Endpoint(
+            "POST", lambda w: f"/activities/{w.lecture.pk}/headcount/", LECTURE_MANAGERS, lambda w: {"count": "35"}
+        )
+    ],
+    "activities:reverse": [
+        Endpoint(
+            "POST",
+            lambda w: f"/activities/{w.lecture.pk}/reverse/",
+            LECTURE_MANAGERS,
+            lambda w: {"person": w.people["zhang"].pk, "reason": "点错"},
+        )
     ],
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
 }

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "communityedu.organization",
     "communityedu.accounts",
     "communityedu.people",
+    "communityedu.activities",
+    "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
     "communityedu.api",

@@ -1,0 +1,102 @@
+"""Reads of activities and their attendance, through the account's scope."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from communityedu.activities.constants import EntryKind
+from communityedu.activities.models import Activity, AttendanceEntry, Evidence, Headcount, Registration
+from communityedu.activities.permissions import can_view_activities
+from communityedu.organization.scope import scope_for
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Staff read the activities of the towns they work in (evaluators: the district's)."""
+    if not can_view_activities(user):
+        return Activity.objects.none()
+    scope = scope_for(user)
+    if scope.is_system_admin:
+        return Activity.objects.all()
+    return Activity.objects.filter(town_id__in=scope.readable_town_ids)
+
+
+def get_activity_for(user, pk: int) -> Activity:
+    return get_object_or_404(
+        activities_visible_to(user).select_related("organiser", "venue_unit", "village", "town", "series"), pk=pk
+    )
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return datetime.combine(first, time.min, tz), datetime.combine(following, time.min, tz)
+
+
+def _present_entries() -> QuerySet[AttendanceEntry]:
+    """Check-ins that no reversal of the same generation cancels."""
+    reversed_later = AttendanceEntry.objects.filter(
+        activity=OuterRef("activity"),
+        person=OuterRef("person"),
+        generation=OuterRef("generation"),
+        entry_kind=EntryKind.REVERSAL,
+    )
+    return AttendanceEntry.objects.filter(entry_kind=EntryKind.CHECK_IN).filter(~Exists(reversed_later))
+
+
+def month_list(
+    *, user, town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
+) -> list[Activity]:
+    start, end = month_bounds(year, month)
+    activities = activities_visible_to(user).filter(town=town, starts_at__gte=start, starts_at__lt=end)
+    if village_id:
+        activities = activities.filter(Q(village_id=village_id) | Q(organiser__village_id=village_id))
+    if unit_id:
+        activities = activities.filter(organiser_id=unit_id)
+    if kind:
+        activities = activities.filter(kind=kind)
+    present = _present_entries().filter(activity=OuterRef("pk")).values("activity").annotate(n=Count("id")).values("n")
+    return list(
+        activities.select_related("organiser", "venue_unit", "village")
+        .annotate(
+            evidence_count=Count("evidence", filter=Q(evidence__is_removed=False), distinct=True),
+            attendance_count=present,
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def present_people(activity: Activity) -> QuerySet[AttendanceEntry]:
+    return _present_entries().filter(activity=activity).select_related("person", "person__village", "recorded_by")
+
+
+def attendance_ledger(activity: Activity) -> QuerySet[AttendanceEntry]:
+    return activity.attendance_entries.select_related("person", "recorded_by").order_by("created_at", "id")
+
+
+def headcount_total(activity: Activity) -> int:
+    return Headcount.objects.filter(activity=activity).aggregate(total=Sum("count"))["total"] or 0
+
+
+def registered_count(activity: Activity) -> int:
+    return Registration.objects.filter(activity=activity, is_cancelled=False).count()
+
+
+def live_evidence(activity: Activity) -> QuerySet[Evidence]:
+    return activity.evidence.filter(is_removed=False).select_related("uploaded_by")
+
+
+def upcoming_for_residents(*, town, now=None, days: int = 60) -> QuerySet[Activity]:
+    now = now or timezone.now()
+    return (
+        Activity.objects.filter(
+            town=town, is_cancelled=False, ends_at__gte=now, starts_at__lte=now + timedelta(days=days)
+        )
+        .select_related("organiser", "venue_unit", "village")
+        .annotate(registered=Count("registrations", filter=Q(registrations__is_cancelled=False)))
+        .order_by("starts_at")
+    )

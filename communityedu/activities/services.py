@@ -1,0 +1,330 @@
+"""Writes for activities: scheduling, registration, the attendance ledger, headcounts, cards.
+
+Every function here is the only writer of its rows, atomic and audited (the attendance ledger
+carries its own actor and time, so its entries are not copied into the audit log one by one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.activities.constants import (
+    CHECK_IN_CLOSES_AFTER_MINUTES,
+    CHECK_IN_OPENS_BEFORE_MINUTES,
+    AttendanceRole,
+    AttendanceSource,
+    EntryKind,
+)
+from communityedu.activities.models import (
+    Activity,
+    ActivityLecturer,
+    ActivitySeries,
+    AttendanceEntry,
+    Headcount,
+    LearningCard,
+    Registration,
+)
+from communityedu.core import audit
+from communityedu.core.models import AuditAction
+from communityedu.organization.models import Town
+from communityedu.people.models import Person
+
+ACTIVITY_FIELDS = [
+    "title", "kind", "organiser", "venue_unit", "venue_place", "village", "starts_at", "ends_at",
+    "audience", "capacity", "summary",
+]  # fmt: skip
+MAX_SERIES_WEEKS = 60
+
+
+class CheckInError(Exception):
+    """A check-in that cannot be taken; the message says why, in plain words."""
+
+
+def _validate_links(town: Town, values: dict, lecturers: list[Person]) -> None:
+    for name in ("organiser", "venue_unit", "village"):
+        value = values.get(name)
+        if value is not None and value.town_id != town.pk:
+            raise ValidationError({name: _("Choose one from the same town.")})
+    if any(person.town_id != town.pk for person in lecturers):
+        raise ValidationError({"lecturers": _("Lecturers must be people of this town's register.")})
+
+
+def _set_lecturers(activity: Activity, lecturers: list[Person]) -> None:
+    wanted = {person.pk for person in lecturers}
+    ActivityLecturer.objects.filter(activity=activity).exclude(person_id__in=wanted).delete()
+    ActivityLecturer.objects.bulk_create(
+        [ActivityLecturer(town_id=activity.town_id, activity=activity, person_id=pk) for pk in wanted],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def schedule_activity(*, actor, town: Town, values: dict, lecturers: list[Person] = (), series=None) -> Activity:
+    lecturers = list(lecturers)
+    _validate_links(town, values, lecturers)
+    activity = Activity(town=town, created_by=actor, series=series, check_in_token=secrets.token_urlsafe(16), **values)
+    activity.full_clean(exclude=["created_by", "series"])
+    activity.save()
+    _set_lecturers(activity, lecturers)
+    audit.record_change(
+        actor=actor, obj=activity, created=True, changes=audit.diff({}, audit.snapshot(activity, ACTIVITY_FIELDS))
+    )
+    return activity
+
+
+@transaction.atomic
+def schedule_series(
+    *,
+    actor,
+    town: Town,
+    values: dict,
+    first_date: date,
+    last_date: date,
+    start_time: time,
+    end_time: time,
+    lecturers: list[Person] = (),
+) -> list[Activity]:
+    """One activity a week on ``first_date``'s weekday, from ``first_date`` to ``last_date``."""
+    if last_date < first_date:
+        raise ValidationError({"last_date": _("The last date comes before the first.")})
+    if (last_date - first_date).days > MAX_SERIES_WEEKS * 7:
+        raise ValidationError(
+            {"last_date": _("A series may run for at most %(weeks)s weeks.") % {"weeks": MAX_SERIES_WEEKS}}
+        )
+    series = ActivitySeries.objects.create(
+        town=town, title=values["title"], weekday=first_date.weekday(), first_date=first_date, last_date=last_date
+    )
+    tz = timezone.get_current_timezone()
+    activities = []
+    day = first_date
+    while day <= last_date:
+        occurrence = {
+            **values,
+            "starts_at": datetime.combine(day, start_time, tz),
+            "ends_at": datetime.combine(day, end_time, tz),
+        }
+        activities.append(
+            schedule_activity(actor=actor, town=town, values=occurrence, lecturers=lecturers, series=series)
+        )
+        day += timedelta(days=7)
+    return activities
+
+
+@transaction.atomic
+def update_activity(*, actor, activity: Activity, values: dict, lecturers: list[Person] | None = None) -> Activity:
+    _validate_links(activity.town, values, list(lecturers or []))
+    before = audit.snapshot(activity, ACTIVITY_FIELDS)
+    for name, value in values.items():
+        setattr(activity, name, value)
+    activity.full_clean(exclude=["created_by", "series"])
+    activity.save(update_fields=[*values, "updated_at"])
+    if lecturers is not None:
+        _set_lecturers(activity, list(lecturers))
+    changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
+    if changes:
+        audit.record_change(actor=actor, obj=activity, created=False, changes=changes)
+    return activity
+
+
+@transaction.atomic
+def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": _("Say why the activity is cancelled.")})
+    activity.is_cancelled, activity.cancel_reason = True, reason.strip()[:200]
+    activity.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])
+    audit.record_change(actor=actor, obj=activity, created=False, changes={"is_cancelled": [False, True]})
+    return activity
+
+
+# ---- registration ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register(*, person: Person, activity: Activity, actor) -> Registration:
+    """Reserve a place; registering twice is one registration. Refused when the activity is full."""
+    if activity.is_cancelled or activity.ends_at <= timezone.now():
+        raise ValidationError(_("Registration is closed for this activity."))
+    if person.town_id != activity.town_id:
+        raise ValidationError(_("This activity is for residents of another town."))
+    # Lock the activity row so two last places are not given away at once (PostgreSQL; SQLite
+    # serialises writers anyway).
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    existing = Registration.objects.filter(activity=activity, person=person).first()
+    if existing is not None and not existing.is_cancelled:
+        return existing
+    taken = Registration.objects.filter(activity=activity, is_cancelled=False).count()
+    if activity.capacity is not None and taken >= activity.capacity:
+        raise ValidationError(_("Sorry, this activity is full."))
+    if existing is not None:
+        existing.is_cancelled = False
+        existing.save(update_fields=["is_cancelled", "updated_at"])
+        registration = existing
+    else:
+        registration = Registration.objects.create(town_id=activity.town_id, activity=activity, person=person)
+    audit.record_change(actor=actor, obj=registration, created=existing is None, changes={"registered": [False, True]})
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, person: Person, activity: Activity, actor) -> None:
+    updated = Registration.objects.filter(activity=activity, person=person, is_cancelled=False).update(
+        is_cancelled=True, updated_at=timezone.now()
+    )
+    if updated:
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=activity, changes={"registration_cancelled": [None, person.pk]}
+        )
+
+
+# ---- attendance ----------------------------------------------------------------------------------
+
+
+def check_in_window(activity: Activity) -> tuple[datetime, datetime]:
+    return (
+        activity.starts_at - timedelta(minutes=CHECK_IN_OPENS_BEFORE_MINUTES),
+        activity.ends_at + timedelta(minutes=CHECK_IN_CLOSES_AFTER_MINUTES),
+    )
+
+
+def is_open_for_check_in(activity: Activity, now=None) -> bool:
+    opens, closes = check_in_window(activity)
+    return not activity.is_cancelled and opens <= (now or timezone.now()) <= closes
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    entry: AttendanceEntry
+    created: bool
+
+
+def _current_generation(activity: Activity, person: Person) -> int:
+    return AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.REVERSAL).count()
+
+
+def check_in(
+    *,
+    activity: Activity,
+    person: Person,
+    source: str,
+    recorded_by,
+    role: str = AttendanceRole.PARTICIPANT,
+    now=None,
+) -> CheckIn:
+    """Record that ``person`` attended ``activity``: once, however often they are scanned.
+
+    A resident's own scan of the venue code is accepted only while the activity runs (from an
+    hour before to an hour after); staff may record attendance of a past activity from its roster.
+    """
+    if person.town_id != activity.town_id:
+        raise CheckInError(_("This person belongs to another town."))
+    if activity.is_cancelled:
+        raise CheckInError(_("This activity was cancelled."))
+    if source in (
+        AttendanceSource.VENUE_QR,
+        AttendanceSource.CARD_SCAN,
+        AttendanceSource.DEVICE,
+    ) and not is_open_for_check_in(activity, now):
+        raise CheckInError(_("Check-in is open only from an hour before the activity until an hour after it ends."))
+    if activity.starts_at > (now or timezone.now()) + timedelta(minutes=CHECK_IN_OPENS_BEFORE_MINUTES):
+        raise CheckInError(_("This activity has not started yet."))
+    if role not in AttendanceRole.values:
+        raise CheckInError(_("Unknown role."))
+    generation = _current_generation(activity, person)
+    try:
+        with transaction.atomic():
+            entry = AttendanceEntry.objects.create(
+                town_id=activity.town_id,
+                activity=activity,
+                person=person,
+                generation=generation,
+                entry_kind=EntryKind.CHECK_IN,
+                role=role,
+                source=source,
+                recorded_by=recorded_by if getattr(recorded_by, "pk", None) else None,
+            )
+        return CheckIn(entry=entry, created=True)
+    except IntegrityError:
+        entry = AttendanceEntry.objects.get(
+            activity=activity, person=person, generation=generation, entry_kind=EntryKind.CHECK_IN
+        )
+        return CheckIn(entry=entry, created=False)
+
+
+@transaction.atomic
+def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor) -> AttendanceEntry:
+    """Cancel a check-in by a reversing entry with a reason; the original stays in the ledger."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the check-in is reversed.")})
+    generation = _current_generation(activity, person)
+    original = AttendanceEntry.objects.filter(
+        activity=activity, person=person, generation=generation, entry_kind=EntryKind.CHECK_IN
+    ).first()
+    if original is None:
+        raise ValidationError(_("This person is not checked in."))
+    return AttendanceEntry.objects.create(
+        town_id=activity.town_id,
+        activity=activity,
+        person=person,
+        generation=generation,
+        entry_kind=EntryKind.REVERSAL,
+        role=original.role,
+        source=original.source,
+        recorded_by=actor,
+        reason=reason[:200],
+    )
+
+
+@transaction.atomic
+def record_headcount(*, activity: Activity, count: int, note: str, actor) -> Headcount:
+    if count == 0:
+        raise ValidationError({"count": _("Give the number of people counted.")})
+    return Headcount.objects.create(
+        town_id=activity.town_id, activity=activity, count=count, note=note[:200], recorded_by=actor
+    )
+
+
+# ---- learning cards ------------------------------------------------------------------------------
+
+
+def _card_signature(random_part: str) -> str:
+    return hmac.new(settings.LOOKUP_HASH_KEY.encode(), f"card:{random_part}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+@transaction.atomic
+def issue_learning_card(*, person: Person, actor) -> LearningCard:
+    """The person's active card, made on first use; a re-issue replaces a lost one."""
+    card = LearningCard.objects.filter(person=person, is_active=True).first()
+    if card is not None:
+        return card
+    random_part = secrets.token_urlsafe(12)
+    card = LearningCard.objects.create(
+        town_id=person.town_id, person=person, token=f"{random_part}.{_card_signature(random_part)}"
+    )
+    audit.record_change(actor=actor, obj=card, created=True, changes={"person": [None, person.pk]})
+    return card
+
+
+@transaction.atomic
+def reissue_learning_card(*, person: Person, actor) -> LearningCard:
+    LearningCard.objects.filter(person=person, is_active=True).update(is_active=False, updated_at=timezone.now())
+    return issue_learning_card(person=person, actor=actor)
+
+
+def person_for_card(*, token: str, town: Town) -> Person | None:
+    """The person a scanned card belongs to, if the token is genuine, active and of this town."""
+    random_part, _dot, signature = token.strip().partition(".")
+    if not random_part or not hmac.compare_digest(signature, _card_signature(random_part)):
+        return None
+    card = LearningCard.objects.select_related("person").filter(town=town, token=token.strip(), is_active=True).first()
+    return card.person if card else None

@@ -1,0 +1,188 @@
+"""Scheduling pages: the month list, the calendar, an activity, the lecture-hall months."""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communityedu.activities import permissions, selectors, services
+from communityedu.activities.constants import ActivityKind
+from communityedu.activities.forms import ActivityForm, ReasonForm
+from communityedu.core.views import allowed_if
+from communityedu.metrics.lecture_hall import lecture_hall_months
+from communityedu.organization.selectors import units_visible_to, villages_visible_to
+
+
+def _reads(request) -> bool:
+    return request.town is not None and permissions.can_view_activities(request.user)
+
+
+def _schedules(request) -> bool:
+    return request.town is not None and permissions.can_schedule(request.user, request.town)
+
+
+def _month(request) -> tuple[int, int]:
+    text = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        today = timezone.localdate()
+        return today.year, today.month
+    return year, month
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _neighbours(year: int, month: int) -> tuple[str, str]:
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{previous[0]}-{previous[1]:02d}", f"{following[0]}-{following[1]:02d}"
+
+
+def _listing(request):
+    year, month = _month(request)
+    filters = {
+        "village_id": _int(request.GET.get("village", "")),
+        "unit_id": _int(request.GET.get("unit", "")),
+        "kind": request.GET.get("kind") if request.GET.get("kind") in ActivityKind.values else None,
+    }
+    activities = selectors.month_list(user=request.user, town=request.town, year=year, month=month, **filters)
+    previous, following = _neighbours(year, month)
+    return {
+        "activities": activities,
+        "year": year,
+        "month": month,
+        "month_value": f"{year}-{month:02d}",
+        "previous": previous,
+        "following": following,
+        "filters": filters,
+        "villages": villages_visible_to(request.user).filter(town=request.town),
+        "units": units_visible_to(request.user).filter(town=request.town).order_by("unit_type", "name"),
+        "kinds": ActivityKind.choices,
+        "can_schedule": permissions.can_schedule(request.user, request.town),
+        "without_evidence": sum(1 for a in activities if a.evidence_count == 0 and a.is_held()),
+    }
+
+
+@allowed_if(_reads)
+def month_list(request):
+    return render(request, "activities/month_list.html", _listing(request))
+
+
+@allowed_if(_reads)
+def calendar(request):
+    context = _listing(request)
+    by_day: dict[int, list] = {}
+    for activity in context["activities"]:
+        by_day.setdefault(timezone.localtime(activity.starts_at).day, []).append(activity)
+    weeks = calendar_module.Calendar(firstweekday=0).monthdayscalendar(context["year"], context["month"])
+    context["weeks"] = [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+    return render(request, "activities/calendar.html", context)
+
+
+@allowed_if(_reads)
+def lecture_hall(request):
+    months = lecture_hall_months(town=request.town)
+    return render(
+        request, "activities/lecture_hall.html", {"months": months, "flagged": sum(m.is_flagged for m in months)}
+    )
+
+
+@allowed_if(_reads)
+def detail(request, pk: int):
+    activity = selectors.get_activity_for(request.user, pk)
+    can_manage = permissions.can_manage_activity(request.user, activity)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "can_manage": can_manage,
+            "lecturers": activity.lecturer_links.select_related("person"),
+            "present": selectors.present_people(activity),
+            "headcount": selectors.headcount_total(activity),
+            "registered": selectors.registered_count(activity),
+            "evidence": selectors.live_evidence(activity),
+            "is_held": activity.is_held(),
+            "is_open": services.is_open_for_check_in(activity),
+            "check_in_url": request.build_absolute_uri(f"/checkin/{activity.check_in_token}/"),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _form_values(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.ACTIVITY_FIELDS}
+
+
+@allowed_if(_schedules)
+def create(request):
+    organisers = permissions.organiser_units_for(request.user, request.town).order_by("unit_type", "name")
+    form = ActivityForm(request.POST or None, town=request.town, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        values, lecturers = _form_values(form), list(form.cleaned_data["lecturers"])
+        until = form.cleaned_data.get("repeat_weekly_until")
+        try:
+            if until:
+                start, end = timezone.localtime(values.pop("starts_at")), timezone.localtime(values.pop("ends_at"))
+                created = services.schedule_series(
+                    actor=request.user, town=request.town, values=values, first_date=start.date(), last_date=until,
+                    start_time=start.time(), end_time=end.time(), lecturers=lecturers,
+                )  # fmt: skip
+                messages.success(request, _("%(count)s activities scheduled.") % {"count": len(created)})
+                return redirect("activities:detail", pk=created[0].pk)
+            activity = services.schedule_activity(
+                actor=request.user, town=request.town, values=values, lecturers=lecturers
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activity scheduled."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/form.html", {"form": form})
+
+
+@allowed_if(_reads)
+def edit(request, pk: int):
+    activity = selectors.get_activity_for(request.user, pk)
+    if not permissions.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    organisers = permissions.organiser_units_for(request.user, activity.town).order_by("unit_type", "name")
+    form = ActivityForm(request.POST or None, instance=activity, town=activity.town, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(
+                actor=request.user,
+                activity=activity,
+                values=_form_values(form),
+                lecturers=list(form.cleaned_data["lecturers"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+@require_POST
+@allowed_if(_reads)
+def cancel(request, pk: int):
+    activity = selectors.get_activity_for(request.user, pk)
+    if not permissions.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    try:
+        services.cancel_activity(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("activities:detail", pk=activity.pk)
