@@ -37,6 +37,7 @@ class World:
     people: dict = field(default_factory=dict)
     batch: object = None
     lecture: object = None
+    upcoming: object = None
 
 
 ZHANG_ID = "500102196005010026"  # 张秀英, born 1960-05-01, female
@@ -143,6 +144,19 @@ def build_world() -> World:
             "venue_place": "综合文化服务中心",
             "starts_at": now - timedelta(minutes=30),
             "ends_at": now + timedelta(minutes=90),
+        },
+    )
+    world.upcoming = activity_services.schedule_activity(
+        actor=world.accounts["office"],
+        town=xinmiao,
+        values={
+            "title": "太极拳培训",
+            "kind": ActivityKind.TRAINING,
+            "organiser": school,
+            "venue_place": "弋阳村文化广场",
+            "starts_at": now + timedelta(days=3),
+            "ends_at": now + timedelta(days=3, hours=2),
+            "capacity": 30,
         },
     )
     return world

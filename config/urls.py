@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from communityedu.api.api import api
 from communityedu.core.views import healthz
 from communityedu.dashboard.views import home
+from communityedu.portal import views as portal_views
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("people/", include("communityedu.people.urls")),
     path("activities/", include("communityedu.activities.urls")),
     path("portal/", include("communityedu.portal.urls")),
+    path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
     path("staff/", include("communityedu.dashboard.urls")),
     path("api/v1/", api.urls),
 ]

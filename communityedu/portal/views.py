@@ -1,12 +1,120 @@
-"""The residents' side, mobile first. Anyone may open the home page; signed-in residents see their own."""
+"""The residents' side, mobile first: home, upcoming activities and registration, check-in at the
+venue, the learning card. Everything works as plain forms; scripts only improve it."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from communityedu.activities import selectors as activity_selectors
+from communityedu.activities import services as activity_services
+from communityedu.activities.constants import AttendanceSource
+from communityedu.activities.models import Activity, Registration
+from communityedu.activities.views.attendance import qr_svg
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
 
 
+def _town_for(request, person):
+    return person.town if person else (request.town or Town.objects.order_by("id").first())
+
+
 def home(request):
     person = person_for_account(request.user)
-    town = person.town if person else (request.town or Town.objects.order_by("id").first())
-    return render(request, "portal/home.html", {"person": person, "town": town})
+    town = _town_for(request, person)
+    upcoming = list(activity_selectors.upcoming_for_residents(town=town)[:5]) if town else []
+    return render(request, "portal/home.html", {"person": person, "town": town, "upcoming": upcoming})
+
+
+def activity_list(request):
+    person = person_for_account(request.user)
+    town = _town_for(request, person)
+    activities = list(activity_selectors.upcoming_for_residents(town=town)) if town else []
+    registered = set(
+        Registration.objects.filter(person=person, is_cancelled=False).values_list("activity_id", flat=True)
+    ) if person else set()  # fmt: skip
+    return render(
+        request,
+        "portal/activities.html",
+        {"person": person, "town": town, "activities": activities, "registered_ids": registered},
+    )
+
+
+def _resident_or_refuse(request):
+    """The signed-in resident's own person record; visitors are sent to sign in, staff refused."""
+    person = person_for_account(request.user)
+    if person is None and request.user.is_authenticated:
+        raise PermissionDenied
+    return person
+
+
+def _to_resident_sign_in(request):
+    return redirect_to_login(request.get_full_path(), login_url="accounts:resident-sign-in")
+
+
+@require_POST
+def register(request, pk: int):
+    person = _resident_or_refuse(request)
+    if person is None:
+        return _to_resident_sign_in(request)
+    activity = get_object_or_404(Activity, pk=pk, town=person.town)
+    try:
+        if request.POST.get("action") == "cancel":
+            activity_services.cancel_registration(person=person, activity=activity, actor=request.user)
+            messages.success(request, _("Your registration is cancelled."))
+        else:
+            activity_services.register(person=person, activity=activity, actor=request.user)
+            messages.success(request, _("You are registered. See you there!"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("portal:activities")
+
+
+def check_in(request, token: str):
+    """The page the venue's code opens: sign in with phone and PIN, then one button."""
+    activity = Activity.objects.select_related("town", "organiser", "venue_unit").filter(check_in_token=token).first()
+    if activity is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return _to_resident_sign_in(request)
+    person = person_for_account(request.user)
+    result, refusal = None, None
+    if request.method == "POST":
+        if person is None:
+            refusal = _("Only residents with their own account can check themselves in.")
+        else:
+            try:
+                result = activity_services.check_in(
+                    activity=activity, person=person, source=AttendanceSource.VENUE_QR, recorded_by=request.user
+                )
+            except activity_services.CheckInError as error:
+                refusal = str(error)
+    return render(
+        request,
+        "portal/check_in.html",
+        {
+            "activity": activity,
+            "person": person,
+            "result": result,
+            "refusal": refusal,
+            "is_open": activity_services.is_open_for_check_in(activity),
+        },
+    )
+
+
+def learning_card(request):
+    person = _resident_or_refuse(request)
+    if person is None:
+        return _to_resident_sign_in(request)
+    card = activity_services.issue_learning_card(person=person, actor=request.user)
+    return render(request, "portal/card.html", {"person": person, "card": card})
+
+
+def learning_card_code(request):
+    person = _resident_or_refuse(request)
+    if person is None:
+        return _to_resident_sign_in(request)
+    return qr_svg(activity_services.issue_learning_card(person=person, actor=request.user).token)
