@@ -327,3 +327,9 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="register-{town_row.slug}.xlsx"'
     return response
+
+
+# Routers of the other domains, after the shared schemas above.
+from communityedu.api.activities import router as activities_router  # noqa: E402
+
+api.add_router("/", activities_router)
