@@ -99,5 +99,8 @@ def user_for_token(raw: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(raw), is_active=True).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # A device calls many times a second; a minute's precision is enough and spares a write each time.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
