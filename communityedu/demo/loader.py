@@ -11,6 +11,7 @@ from django.utils import timezone
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.demo import data
+from communityedu.demo.activities import load_activities
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
@@ -54,7 +55,37 @@ def load(*, stdout=None) -> dict[str, int]:
             added = _load_residents(town)
         counts[town.slug] = added
         say(f"{town.name}: {Person.objects.filter(town=town).count()} people ({added} new)\n")
+    with transaction.atomic():
+        lecturers = _load_lecturers(xinmiao)
+        activities = load_activities(xinmiao, lecturers=lecturers)
+    say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
+
+
+# (account, name, sex, birth date, ID number, village): the demo teacher and volunteer as people.
+DEMO_LECTURERS = [
+    ("teacher", "王志明", Sex.MALE, date(1972, 8, 16), "500102197208169138", "平政村"),
+    ("volunteer", "刘芳", Sex.FEMALE, date(1985, 3, 21), "500102198503217387", "弋阳村"),
+]
+
+
+def _load_lecturers(town: Town) -> list[Person]:
+    people = []
+    for username, name, sex, born, id_number, village_name in DEMO_LECTURERS:
+        person = Person.objects.filter(town=town, external_ref=f"demo-{username}").first()
+        if person is None:
+            person = people_services.create_person(
+                town=town,
+                values={
+                    "name": name, "sex": sex, "birth_date": born, "external_ref": f"demo-{username}",
+                    "village": Village.objects.get(town=town, name=village_name), "village_group": "1组",
+                },
+                id_number=id_number,
+            )  # fmt: skip
+        if person.account_id is None:
+            people_services.link_account(person=person, account=User.objects.get(username=username))
+        people.append(person)
+    return people
 
 
 def _load_town(spec: dict, *, programme_start: date) -> Town:

@@ -5,8 +5,10 @@ from io import BytesIO, StringIO
 
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from communityedu.activities.models import Activity
 from communityedu.organization.models import Unit, Village
 from communityedu.people.models import Person
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
@@ -25,6 +27,10 @@ class DemoWorld:
         self.civil_affairs = Unit.objects.get(town__slug="xinmiao", name="民政办")
         self.yiyang = Village.objects.get(town__slug="xinmiao", name="弋阳村")
         self.batch = None
+        self.school = Unit.objects.get(town__slug="xinmiao", name="新妙镇社区学校")
+        activities = Activity.objects.filter(town__slug="xinmiao").order_by("starts_at")
+        self.lecture = activities.filter(starts_at__lte=timezone.now()).last()
+        self.upcoming = activities.filter(starts_at__gt=timezone.now()).first()
 
 
 def _texts_of(response) -> str:

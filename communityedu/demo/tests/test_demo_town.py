@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from communityedu.accounts.models import User
+from communityedu.activities.models import Activity, AttendanceEntry
 from communityedu.core.models import AuditLogEntry
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
@@ -18,7 +19,18 @@ XINMIAO_VILLAGES = [
 def _counts():
     return {
         model._meta.label: model.objects.count()
-        for model in (Town, Village, VillagePopulation, Unit, UnitAlias, Person, User, AuditLogEntry)
+        for model in (
+            Town,
+            Village,
+            VillagePopulation,
+            Unit,
+            UnitAlias,
+            Person,
+            User,
+            AuditLogEntry,
+            Activity,
+            AttendanceEntry,
+        )
     }
 
 
@@ -34,11 +46,10 @@ def test_the_demo_town_loads_once_and_a_second_load_changes_nothing(db, client):
         total=Sum("resident_population")
     )
     assert population_2020["total"] == 30975
-    assert (
-        Person.objects.filter(town=xinmiao).count() == 30976
-    )  # one generated person per resident, and the demo resident
+    # one generated person per resident, and the demo resident, teacher and volunteer
+    assert Person.objects.filter(town=xinmiao).count() == 30978
     yiyang = Village.objects.get(town=xinmiao, name="弋阳村")
-    assert Person.objects.filter(village=yiyang).count() == 1841
+    assert Person.objects.filter(village=yiyang).count() == 1842
     assert Unit.objects.filter(town=xinmiao, unit_type=UnitType.LEARNING_CENTRE).count() == 19
     assert Unit.objects.filter(town=xinmiao, unit_type=UnitType.TEAM).count() == 7
     assert sorted(Unit.objects.filter(town=xinmiao, unit_type=UnitType.BASE).values_list("name", flat=True)) == [
@@ -47,6 +58,10 @@ def test_the_demo_town_loads_once_and_a_second_load_changes_nothing(db, client):
     ]
     assert UnitAlias.objects.get(town=xinmiao, name="教管中心").unit.name == "教育管理中心"
     assert Town.objects.get(slug="nantuo").district == xinmiao.district
+    held_2020 = Activity.objects.filter(town=xinmiao, starts_at__year=2020)
+    assert held_2020.filter(kind="lecture_hall").count() == 15  # two a month May–December, one in August
+    attendees_2020 = AttendanceEntry.objects.filter(activity__in=held_2020).values("person").distinct().count()
+    assert 0.70 < attendees_2020 / population_2020["total"] < 0.75
 
 
 def test_every_demo_account_signs_in(db, client):

@@ -1,0 +1,205 @@
+"""The demo town's activities: the plan year 2020 from May, and the weeks around today.
+
+Two lecture-hall lectures a month, except August 2020 (one: the month view flags it); monthly
+trainings; a weekly square-dance evening in 弋阳村 and the weekly 4:30 classroom in the autumn; the
+school festivals; mediation sessions and base visits. About seven in ten residents attended at
+least one organised activity in 2020, which is what the participation figure will show.
+Idempotent: activities are found by title and start, attendance by the ledger's unique rule.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from communityedu.activities import services
+from communityedu.activities.constants import ActivityKind, AttendanceRole, AttendanceSource, EntryKind
+from communityedu.activities.models import Activity, AttendanceEntry, Headcount
+from communityedu.organization.models import Town, Unit, Village
+from communityedu.people.models import Person
+
+LECTURE_TOPICS = [
+    "防范电信网络诈骗", "老年人慢性病防治", "新时代文明实践", "民法典与农村生活", "柑橘春季管理技术", "家庭教育与留守儿童",
+    "垃圾分类与美丽乡村", "食品安全进农家", "消防安全常识", "中医养生与太极", "乡村振兴政策解读", "心理健康与家庭和睦",
+    "农村电商入门", "禁毒知识讲座", "交通安全进村社", "重阳敬老讲座",
+]  # fmt: skip
+TRAINING_TOPICS = [
+    "青菜头种植技术培训",
+    "榨菜加工技能培训",
+    "家政服务技能培训",
+    "电工技能培训",
+    "手机使用培训（长辈班）",
+]
+PARTICIPATION_2020 = 0.72
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), timezone.get_current_timezone())
+
+
+def _schedule(town, title, kind, organiser, start, hours, *, lecturers=(), **values) -> Activity:
+    existing = Activity.objects.filter(town=town, title=title, starts_at=start).first()
+    if existing:
+        return existing
+    return services.schedule_activity(
+        actor=None,
+        town=town,
+        values={
+            "title": title,
+            "kind": kind,
+            "organiser": organiser,
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=hours),
+            "venue_place": values.pop("venue_place", ""),
+            **values,
+        },
+        lecturers=list(lecturers),
+    )
+
+
+def load_activities(town: Town, *, lecturers: list[Person]) -> list[Activity]:
+    units = {unit.name: unit for unit in Unit.objects.filter(town=town)}
+    villages = {village.name: village for village in Village.objects.filter(town=town)}
+    school = units["新妙镇社区学校"]
+    culture_centre = units["综合文化服务中心"]
+    topics = iter(LECTURE_TOPICS * 4)
+    activities: list[Activity] = []
+    for month in range(5, 13):
+        days = (9, 23) if month != 8 else (18,)
+        for day in days:
+            activities.append(
+                _schedule(town, f"大讲堂：{next(topics)}", ActivityKind.LECTURE_HALL, school, _at(date(2020, month, day), 14, 30), 2,
+                          lecturers=lecturers[:1] if day < 15 else lecturers[1:2], venue_unit=culture_centre, audience="全镇居民")
+            )  # fmt: skip
+        activities.append(
+            _schedule(town, TRAINING_TOPICS[month % len(TRAINING_TOPICS)], ActivityKind.TRAINING, units["人力社保所"],
+                      _at(date(2020, month, 15), 9), 3, lecturers=lecturers[1:2], venue_unit=culture_centre, capacity=80)
+        )  # fmt: skip
+    yiyang = villages["弋阳村"]
+    dance_day = date(2020, 9, 4)
+    while dance_day <= date(2020, 12, 25):
+        activities.append(
+            _schedule(town, "弋阳村坝坝舞", ActivityKind.TEAM_ACTIVITY, units["社区教育坝坝舞队"], _at(dance_day, 19, 30), 1.5,
+                      village=yiyang, venue_place="弋阳村文化广场")
+        )  # fmt: skip
+        dance_day += timedelta(days=7)
+    school_unit = units["涪陵第十中学"]
+    class_day = date(2020, 9, 7)
+    while class_day <= date(2020, 12, 21):
+        activities.append(
+            _schedule(town, "四点半课堂", ActivityKind.AFTER_SCHOOL, school_unit, _at(class_day, 16, 30), 1.5,
+                      venue_unit=school_unit, audience="小学生")
+        )  # fmt: skip
+        class_day += timedelta(days=7)
+    for day, title in (
+        (date(2020, 6, 1), "六一儿童节文艺汇演"),
+        (date(2020, 9, 30), "国庆主题教育活动"),
+        (date(2020, 12, 31), "元旦联欢会"),
+    ):
+        activities.append(
+            _schedule(town, title, ActivityKind.SCHOOL_FESTIVAL, school_unit, _at(day, 9), 3, venue_unit=school_unit)
+        )
+    for day, village in ((date(2020, 7, 10), "十字村"), (date(2020, 10, 16), "白鹤村")):
+        activities.append(
+            _schedule(town, f"{village}矛盾纠纷调解会", ActivityKind.MEDIATION, units["社区教育调解组"], _at(day, 9, 30), 2,
+                      village=villages[village], venue_place=f"{village}村委会")
+        )  # fmt: skip
+    for day, base in ((date(2020, 7, 1), "新妙镇社区教育玉皇观基地"), (date(2020, 10, 20), "新妙社区教育弋阳基地")):
+        activities.append(
+            _schedule(
+                town,
+                "红色教育基地参观",
+                ActivityKind.BASE_VISIT,
+                units["党群办"],
+                _at(day, 9),
+                4,
+                venue_unit=units[base],
+            )
+        )
+    activities.extend(_around_today(town, school, culture_centre, units, lecturers))
+    _attendance_2020(town, [a for a in activities if a.starts_at.year == 2020])
+    _headcounts(town, [a for a in activities if a.kind == ActivityKind.TEAM_ACTIVITY])
+    return activities
+
+
+def _around_today(town, school, culture_centre, units, lecturers) -> list[Activity]:
+    """A few held in the last weeks and a few announced, so that today's pages have something true."""
+    today = timezone.localdate()
+    plan = [
+        (-12, "大讲堂：冬季防火与用电安全", ActivityKind.LECTURE_HALL, 14),
+        (-5, "大讲堂：老年人防跌倒", ActivityKind.LECTURE_HALL, 14),
+        (3, "大讲堂：医保政策与报销", ActivityKind.LECTURE_HALL, 14),
+        (6, "手机使用培训（长辈班）", ActivityKind.TRAINING, 9),
+        (10, "大讲堂：冬季养生", ActivityKind.LECTURE_HALL, 14),
+    ]
+    return [
+        _schedule(town, title, kind, school, _at(today + timedelta(days=offset), hour, 30), 2,
+                  lecturers=lecturers[:1], venue_unit=culture_centre, capacity=60 if kind == ActivityKind.TRAINING else None)
+        for offset, title, kind, hour in plan
+    ]  # fmt: skip
+
+
+def _attendance_2020(town: Town, activities: list[Activity]) -> None:
+    """About 72% of the residents attended one to three activities of 2020, in their village's
+    activities first; lecturers are recorded as lecturers."""
+    if AttendanceEntry.objects.filter(town=town, activity__starts_at__year=2020).exists():
+        return
+    rng = random.Random(f"{town.slug}-attendance-2020")  # noqa: S311 - synthetic demo data
+    held = [a for a in activities if not a.is_cancelled]
+    town_wide = [a for a in held if a.village_id is None]
+    by_village: dict[int, list[Activity]] = {}
+    for activity in held:
+        if activity.village_id:
+            by_village.setdefault(activity.village_id, []).append(activity)
+    entries: list[AttendanceEntry] = []
+    seen: set[tuple[int, int]] = set()
+    residents = Person.objects.filter(town=town, village__isnull=False).values_list("id", "village_id", "birth_date")
+    for person_id, village_id, birth in residents.iterator(chunk_size=5000):
+        if rng.random() >= PARTICIPATION_2020:
+            continue
+        is_child = birth is not None and birth.year >= 2008
+        choices = [
+            a
+            for a in town_wide
+            if (a.kind == ActivityKind.AFTER_SCHOOL) == is_child or a.kind == ActivityKind.SCHOOL_FESTIVAL
+        ]
+        choices = by_village.get(village_id, []) + (choices or town_wide)
+        for activity in rng.sample(choices, k=min(len(choices), rng.choice((1, 1, 2, 3)))):
+            if (activity.pk, person_id) in seen:
+                continue
+            seen.add((activity.pk, person_id))
+            entries.append(
+                AttendanceEntry(
+                    town=town,
+                    activity=activity,
+                    person_id=person_id,
+                    entry_kind=EntryKind.CHECK_IN,
+                    generation=0,
+                    role=AttendanceRole.VOLUNTEER if rng.random() < 0.03 else AttendanceRole.PARTICIPANT,
+                    source=rng.choice((AttendanceSource.ROSTER, AttendanceSource.ROSTER, AttendanceSource.CARD_SCAN)),
+                )
+            )
+    for activity in held:
+        for link in activity.lecturer_links.all():
+            if (activity.pk, link.person_id) not in seen:
+                entries.append(
+                    AttendanceEntry(town=town, activity=activity, person_id=link.person_id, role=AttendanceRole.LECTURER,
+                                    source=AttendanceSource.ROSTER)
+                )  # fmt: skip
+    with transaction.atomic():
+        AttendanceEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
+
+
+def _headcounts(town: Town, activities: list[Activity]) -> None:
+    rng = random.Random(f"{town.slug}-headcounts")  # noqa: S311 - synthetic demo data
+    existing = set(Headcount.objects.filter(town=town).values_list("activity_id", flat=True))
+    Headcount.objects.bulk_create(
+        [
+            Headcount(town=town, activity=a, count=rng.randint(25, 70), note="广场观众")
+            for a in activities
+            if a.pk not in existing and a.ends_at <= timezone.now()
+        ]
+    )
