@@ -1,3 +1,4 @@
+from communityedu.activities.permissions import can_view_activities
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
@@ -12,6 +13,7 @@ def navigation(request):
         "switchable_towns": towns_visible_to(user) if permissions.can_view_towns(user) else (),
         "nav": {
             "structure": permissions.can_view_structure(user),
+            "activities": can_view_activities(user),
             "towns": permissions.can_view_towns(user),
             "audit": permissions.can_view_audit_log(user),
             "resident": permissions.is_resident(user),
