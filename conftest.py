@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from communityedu.accounts import services as account_services
 from communityedu.activities import services as activity_services
@@ -38,6 +40,7 @@ class World:
     batch: object = None
     lecture: object = None
     upcoming: object = None
+    evidence: object = None  # attached by the tests that need a file
 
 
 ZHANG_ID = "500102196005010026"  # 张秀英, born 1960-05-01, female
@@ -160,6 +163,18 @@ def build_world() -> World:
         },
     )
     return world
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -228,3 +228,6 @@ class Evidence(TownScopedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from communityedu.activities.fees import FeeStandard, LecturePayment  # noqa: E402,F401

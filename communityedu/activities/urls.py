@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.activities.views import attendance, schedule
+from communityedu.activities.views import attendance, evidence, fees, schedule
 
 app_name = "activities"
 urlpatterns = [
@@ -17,5 +17,15 @@ urlpatterns = [
     path("<int:pk>/headcount/", attendance.headcount, name="headcount"),
     path("<int:pk>/reverse/", attendance.reverse, name="reverse"),
     # evidence (views/evidence.py)
+    path("<int:pk>/evidence/", evidence.upload, name="evidence-upload"),
+    path("evidence/<int:pk>/file/", evidence.download, name="evidence-file"),
+    path("evidence/<int:pk>/thumbnail/", evidence.thumbnail, name="evidence-thumbnail"),
+    path("evidence/<int:pk>/remove/", evidence.remove, name="evidence-remove"),
     # lecture fees (views/fees.py)
+    path("fees/", fees.fee_year, name="fees"),
+    path("fees/export.xlsx", fees.fee_export, name="fees-export"),
+    path("fees/standard/", fees.set_standard, name="fees-standard"),
+    path("fees/lectures/<int:pk>/due/", fees.record_due, name="fees-due"),
+    path("fees/payments/<int:pk>/pay/", fees.mark_paid, name="fees-pay"),
+    path("fees/payments/<int:pk>/reverse/", fees.reverse_payment, name="fees-reverse"),
 ]

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.activities import permissions, selectors, services
-from communityedu.activities.constants import ActivityKind
+from communityedu.activities import fees, permissions, selectors, services
+from communityedu.activities.constants import ActivityKind, EvidenceKind
 from communityedu.activities.forms import ActivityForm, ReasonForm
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
@@ -70,6 +70,7 @@ def _listing(request):
         "units": units_visible_to(request.user).filter(town=request.town).order_by("unit_type", "name"),
         "kinds": ActivityKind.choices,
         "can_schedule": permissions.can_schedule(request.user, request.town),
+        "can_read_fees": fees.can_read_fees(request.user, request.town),
         "without_evidence": sum(1 for a in activities if a.evidence_count == 0 and a.is_held()),
     }
 
@@ -117,6 +118,8 @@ def detail(request, pk: int):
             "is_open": services.is_open_for_check_in(activity),
             "check_in_url": request.build_absolute_uri(f"/checkin/{activity.check_in_token}/"),
             "reason_form": ReasonForm(),
+            "evidence_kinds": EvidenceKind.choices,
+            **fees.activity_fee_context(request.user, activity),
         },
     )
 
