@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,8 +31,10 @@ def _managed_activity(request, pk: int):
 
 
 def qr_svg(data: str) -> HttpResponse:
-    svg = segno.make(data, error="m").svg_inline(scale=8, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    """A QR code as a standalone SVG image (with its namespace, so browsers draw it in <img>)."""
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @allowed_if(_reads)
