@@ -84,7 +84,7 @@ def register_xlsx(people, *, unmasked: bool) -> bytes:
         tags[person_id].append(tag_name)
     sexes = {value: str(label) for value, label in Sex.choices}
     buffer, workbook = _workbook()
-    sheet = workbook.add_worksheet(_("Register"))
+    sheet = workbook.add_worksheet(_("Residents' register"))
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write_row(0, 0, [_(c) for c in REGISTER_COLUMNS], bold)

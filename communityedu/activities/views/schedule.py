@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,6 +89,8 @@ def calendar(request):
         by_day.setdefault(timezone.localtime(activity.starts_at).day, []).append(activity)
     weeks = calendar_module.Calendar(firstweekday=0).monthdayscalendar(context["year"], context["month"])
     context["weeks"] = [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+    # 2024-01-01 was a Monday: the localised short names of Monday … Sunday.
+    context["weekday_names"] = [date_format(date(2024, 1, 1 + offset), "D") for offset in range(7)]
     return render(request, "activities/calendar.html", context)
 
 
