@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "communityedu.accounts",
     "communityedu.people",
     "communityedu.activities",
+    "communityedu.incentives",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",

@@ -1,0 +1,139 @@
+"""Writes for the team register and certificates. The points themselves are never written: they
+are computed by ``metrics.points`` from the facts, and a certificate keeps them as issued."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.core import audit
+from communityedu.incentives.models import Certificate, EmployerAssessment, TeamMember, TrainingRecord
+
+MEMBER_FIELDS = ["category", "specialities", "employer", "is_active"]
+
+
+@transaction.atomic
+def save_team_member(*, actor, town, person, values: dict) -> TeamMember:
+    """Add ``person`` to the team register, or update their entry."""
+    if person.town_id != town.pk or values["employer"].town_id != town.pk:
+        raise ValidationError(_("Choose a person and an employer of this town."))
+    member = TeamMember.objects.filter(town=town, person=person).first()
+    created = member is None
+    member = member or TeamMember(town=town, person=person)
+    before = {} if created else audit.snapshot(member, MEMBER_FIELDS)
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    changes = audit.diff(before, audit.snapshot(member, MEMBER_FIELDS))
+    if changes or created:
+        audit.record_change(actor=actor, obj=member, created=created, changes=changes)
+    return member
+
+
+@transaction.atomic
+def set_assessment_total(*, actor, employer, year: int, total: Decimal) -> EmployerAssessment:
+    if total <= 0:
+        raise ValidationError({"total": _("The assessment total must be above zero.")})
+    row, created = EmployerAssessment.objects.get_or_create(
+        town_id=employer.town_id, employer=employer, year=year, defaults={"total": total}
+    )
+    if not created and row.total != total:
+        old = row.total
+        row.total = total
+        row.save(update_fields=["total", "updated_at"])
+        audit.record_change(actor=actor, obj=row, created=False, changes={"total": [str(old), str(total)]})
+    elif created:
+        audit.record_change(actor=actor, obj=row, created=True, changes={"total": [None, str(total)]})
+    return row
+
+
+@transaction.atomic
+def add_training_record(*, actor, person, title: str, provider: str, attended_on: date, hours=None) -> TrainingRecord:
+    record = TrainingRecord(
+        town_id=person.town_id, person=person, title=title, provider=provider, attended_on=attended_on, hours=hours
+    )
+    record.full_clean()
+    record.save()
+    audit.record_change(actor=actor, obj=record, created=True, changes={"title": [None, title]})
+    return record
+
+
+def _next_serial(town, year: int) -> str:
+    issued = Certificate.objects.filter(town=town, year=year).count()
+    return f"{town.name}社教证〔{year}〕{issued + 1:03d}号"
+
+
+@transaction.atomic
+def issue_certificate(*, actor, person, year: int, statement, issuing_unit) -> Certificate:
+    """Issue a certificate of ``statement`` (a ``metrics.points.PointsStatement`` for ``person``
+    and ``year``, computed by the caller): the figures are kept as they stand today."""
+    if issuing_unit.town_id != person.town_id:
+        raise ValidationError(_("The issuing unit must be of the person's town."))
+    if not statement.earns_points:
+        raise ValidationError(_("Only part-time teachers and volunteers earn bonus points."))
+    if statement.granted <= 0:
+        raise ValidationError(_("There are no points with evidence to certify for %(year)s.") % {"year": year})
+    lines = [
+        {
+            "date": line.day.isoformat(),
+            "title": line.title,
+            "kind": line.kind,
+            "reason": line.reason,
+            "points": str(line.points),
+        }
+        for line in statement.counted
+    ]
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    town_id=person.town_id,
+                    person=person,
+                    year=year,
+                    serial=_next_serial(person.town, year),
+                    code=secrets.token_urlsafe(12),
+                    issuing_unit=issuing_unit,
+                    issued_on=timezone.localdate(),
+                    issued_by=actor if getattr(actor, "pk", None) else None,
+                    lectures=statement.lectures,
+                    activities=statement.activities,
+                    earned=statement.earned,
+                    cap=statement.cap,
+                    granted=statement.granted,
+                    employer_name=statement.employer,
+                    lines=lines,
+                )
+            break
+        except IntegrityError:
+            continue  # two certificates numbered at once: take the next serial
+    else:
+        raise ValidationError(_("The certificate could not be numbered; try again."))
+    audit.record_change(
+        actor=actor,
+        obj=certificate,
+        created=True,
+        changes={"serial": [None, certificate.serial], "granted": [None, str(certificate.granted)]},
+    )
+    return certificate
+
+
+@transaction.atomic
+def revoke_certificate(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+    if certificate.is_revoked:
+        return certificate
+    certificate.revoked_on, certificate.revoke_reason = timezone.localdate(), reason[:200]
+    certificate.save(update_fields=["revoked_on", "revoke_reason", "updated_at"])
+    audit.record_change(
+        actor=actor, obj=certificate, created=False, changes={"revoked": [False, True], "reason": [None, reason]}
+    )
+    return certificate
