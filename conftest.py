@@ -130,6 +130,8 @@ def build_world() -> World:
         "chen": _person(nantuo, world.guandong, "陈志强", Sex.MALE, date(1975, 8, 30)),
     }
     people_services.link_account(person=world.people["zhang"], account=resident)
+    world.people["teacher"] = _person(xinmiao, world.shizi, "王志明", Sex.MALE, date(1972, 8, 16))
+    people_services.link_account(person=world.people["teacher"], account=world.accounts["teacher"])
     world.batch = people_services.upload_roster(
         actor=world.accounts["office"],
         town=xinmiao,

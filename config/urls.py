@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from communityedu.api.api import api
 from communityedu.core.views import healthz
 from communityedu.dashboard.views import home
+from communityedu.incentives.views.certificates import verify as verify_certificate
 from communityedu.portal import views as portal_views
 
 urlpatterns = [
@@ -14,8 +15,10 @@ urlpatterns = [
     path("org/", include("communityedu.organization.urls")),
     path("people/", include("communityedu.people.urls")),
     path("activities/", include("communityedu.activities.urls")),
+    path("incentives/", include("communityedu.incentives.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
+    path("verify/<str:code>", verify_certificate, name="verify"),
     path("staff/", include("communityedu.dashboard.urls")),
     path("api/v1/", api.urls),
 ]

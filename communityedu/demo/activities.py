@@ -249,3 +249,57 @@ def load_evidence_and_fees(town: Town) -> None:
                 fees.mark_paid(
                     payment=due, voucher_number=f"SQXX-{paid_on:%Y%m%d}-{due.pk:03d}", paid_on=paid_on, actor=None
                 )
+
+
+def load_team(town: Town) -> None:
+    """The team register: the demo teacher and volunteer, a few more volunteers of the dance team,
+    full-time staff; employers' totals for 2020; a training record; 2020's certificates."""
+    from decimal import Decimal
+
+    from communityedu.incentives import services as incentive_services
+    from communityedu.incentives.models import Certificate, TeamMember
+    from communityedu.metrics.points import points_statement
+
+    units = {unit.name: unit for unit in Unit.objects.filter(town=town)}
+    teacher = Person.objects.get(town=town, external_ref="demo-teacher")
+    volunteer = Person.objects.get(town=town, external_ref="demo-volunteer")
+    members = [
+        (teacher, "part_time_teacher", "防诈骗、法律常识", units["涪陵第十中学"]),
+        (volunteer, "volunteer", "坝坝舞、文艺演出", units["弋阳村村委会"]),
+    ]
+    dancers = AttendanceEntry.objects.filter(town=town, activity__title="弋阳村坝坝舞").values_list(
+        "person_id", flat=True
+    )
+    for person in Person.objects.filter(pk__in=list(dancers.distinct()[:6])).order_by("id"):
+        members.append((person, "volunteer", "坝坝舞", units["弋阳村村委会"]))
+    for person in Person.objects.filter(
+        town=town, village__name="群护社区", birth_date__year__range=(1975, 1990)
+    ).order_by("id")[:2]:
+        members.append((person, "full_time_manager", "社区教育管理", units["综合文化服务中心"]))
+    for person, category, specialities, employer in members:
+        if not TeamMember.objects.filter(town=town, person=person).exists():
+            incentive_services.save_team_member(
+                actor=None,
+                town=town,
+                person=person,
+                values={"category": category, "specialities": specialities, "employer": employer},
+            )
+    incentive_services.set_assessment_total(actor=None, employer=units["涪陵第十中学"], year=2020, total=Decimal("100"))
+    incentive_services.set_assessment_total(actor=None, employer=units["弋阳村村委会"], year=2020, total=Decimal("60"))
+    if not teacher.training_records.exists():
+        incentive_services.add_training_record(
+            actor=None,
+            person=teacher,
+            title="社区教育骨干教师培训",
+            provider="涪陵区社区教育学院",
+            attended_on=date(2020, 7, 15),
+            hours=Decimal("16"),
+        )
+    school = units["新妙镇社区学校"]
+    for person in (teacher, volunteer):
+        if not Certificate.objects.filter(person=person, year=2020).exists():
+            statement = points_statement(person=person, year=2020)
+            if statement.granted > 0:
+                incentive_services.issue_certificate(
+                    actor=None, person=person, year=2020, statement=statement, issuing_unit=school
+                )

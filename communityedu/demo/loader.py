@@ -11,7 +11,7 @@ from django.utils import timezone
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.demo import data
-from communityedu.demo.activities import load_activities, load_evidence_and_fees
+from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
@@ -59,6 +59,7 @@ def load(*, stdout=None) -> dict[str, int]:
         lecturers = _load_lecturers(xinmiao)
         activities = load_activities(xinmiao, lecturers=lecturers)
         load_evidence_and_fees(xinmiao)
+        load_team(xinmiao)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.incentives.views import team
+from communityedu.incentives.views import certificates, team
 
 app_name = "incentives"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("people/<int:person_id>/trainings/", team.training_create, name="training-create"),
     path("me/", team.my_points, name="me"),
     # certificates (views/certificates.py)
+    path("people/<int:person_id>/certificates/", certificates.certificate_issue, name="certificate-issue"),
+    path("certificates/<int:pk>.pdf", certificates.certificate_pdf_view, name="certificate-pdf"),
+    path("certificates/<int:pk>/revoke/", certificates.certificate_revoke, name="certificate-revoke"),
+    path("certificates/batch/", certificates.certificate_batch, name="certificate-batch"),
 ]

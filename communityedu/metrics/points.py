@@ -139,3 +139,27 @@ def points_statement(*, person, year: int, as_of: date | None = None) -> PointsS
         )
     statement.lines.sort(key=lambda line: (line.day, line.reason))
     return statement
+
+
+@dataclass
+class MemberPoints:
+    member: TeamMember
+    statement: PointsStatement
+
+
+def team_points(*, town, year: int) -> list[MemberPoints]:
+    """Every member of the town's team register with their statement for ``year``."""
+    members = TeamMember.objects.filter(town=town).select_related("person", "person__village", "employer")
+    return [MemberPoints(member=m, statement=points_statement(person=m.person, year=year)) for m in members]
+
+
+def ranking_by_employer(*, town, year: int) -> list[tuple[str, list[MemberPoints]]]:
+    """Part-time teachers and volunteers ranked by points granted, within each employer."""
+    groups: dict[str, list[MemberPoints]] = {}
+    for row in team_points(town=town, year=year):
+        if row.member.earns_points:
+            groups.setdefault(row.member.employer.name, []).append(row)
+    return [
+        (employer, sorted(rows, key=lambda row: (-row.statement.granted, row.member.person.name)))
+        for employer, rows in sorted(groups.items())
+    ]

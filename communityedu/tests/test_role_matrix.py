@@ -47,7 +47,10 @@ REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo
 SCHEDULERS = frozenset({"office", "school", "center", "dept", "nantuo"})
 LECTURE_MANAGERS = frozenset({"office", "school"})
 # Pages of a resident's own: visitors are sent to sign in (allowed with a redirect), staff refused.
-RESIDENT_PAGES = frozenset({"resident", "anonymous"})
+RESIDENT_PAGES = frozenset({"resident", "teacher", "anonymous"})  # the teacher is a resident too
+INCENTIVE_READERS = frozenset({"office", "school", "evaluator", "nantuo"})
+# Each town's office and school keep their own register (nantuo's office its own town's).
+INCENTIVE_MANAGERS = frozenset({"office", "school", "nantuo"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,24 @@ def _activity_form(world: World) -> dict:
 
 def _unit_form(world: World) -> dict:
     return {"name": "新单位", "unit_type": "party_government_organ", "aliases": "", "duties": ""}
+
+
+def _certificate_code(world: World) -> str:
+    """The code of a certificate of 张秀英's for 2020, issued on first use (the public page needs a real one)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from communityedu.incentives.models import Certificate
+    from communityedu.incentives.services import issue_certificate
+    from communityedu.metrics.points import PointLine, PointsStatement
+
+    existing = Certificate.objects.filter(town=world.xinmiao).first()
+    if existing:
+        return existing.code
+    line = PointLine(date(2020, 5, 20), "防诈骗知识讲座", "大讲堂", "lecture", Decimal("1"), has_evidence=True)
+    statement = PointsStatement(2020, earns_points=True, employer="民政办", assessment_total=Decimal(100), lines=[line])
+    person = world.people["zhang"]
+    return issue_certificate(actor=None, person=person, year=2020, statement=statement, issuing_unit=world.school).code
 
 
 PAGES: dict[str, list[Endpoint]] = {
@@ -259,6 +280,61 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: {"reason": "拍错"},
         )
     ],
+    "incentives:register": [Endpoint("GET", lambda w: "/incentives/", INCENTIVE_READERS)],
+    "incentives:member-create": [
+        Endpoint("GET", lambda w: "/incentives/members/new/", INCENTIVE_MANAGERS),
+        Endpoint(
+            "POST",
+            lambda w: "/incentives/members/new/",
+            INCENTIVE_MANAGERS,
+            lambda w: {"person": w.people["li"].pk, "category": "volunteer", "employer": w.civil_affairs.pk},
+        ),
+    ],
+    "incentives:assessment-totals": [
+        Endpoint("GET", lambda w: "/incentives/assessment-totals/", INCENTIVE_MANAGERS),
+        Endpoint(
+            "POST",
+            lambda w: "/incentives/assessment-totals/",
+            INCENTIVE_MANAGERS,
+            lambda w: {"employer": w.civil_affairs.pk, "year": "2020", "total": "80"},
+        ),
+    ],
+    "incentives:ranking": [Endpoint("GET", lambda w: "/incentives/ranking/", INCENTIVE_READERS)],
+    "incentives:ranking-export": [Endpoint("GET", lambda w: "/incentives/ranking/export.xlsx", INCENTIVE_READERS)],
+    "incentives:statement": [
+        Endpoint(
+            "GET", lambda w: f"/incentives/people/{w.people['li'].pk}/", frozenset({"office", "school", "evaluator"})
+        )
+    ],
+    "incentives:training-create": [
+        Endpoint(
+            "POST",
+            lambda w: f"/incentives/people/{w.people['li'].pk}/trainings/",
+            LECTURE_MANAGERS,
+            lambda w: {"title": "社区教育骨干培训", "provider": "涪陵区社区教育学院", "attended_on": "2020-07-15"},
+        )
+    ],
+    "incentives:me": [Endpoint("GET", lambda w: "/incentives/me/", frozenset({"teacher", "resident", "anonymous"}))],
+    # certificates: 张秀英 has no points in the world, so issuing is refused with a message (302 back);
+    # the world holds no certificate, so every role is refused an unknown one (403, or 404 for those
+    # who may read or revoke); test_certificates.py covers who may open and revoke a real one.
+    "incentives:certificate-issue": [
+        Endpoint(
+            "POST",
+            lambda w: f"/incentives/people/{w.people['zhang'].pk}/certificates/",
+            LECTURE_MANAGERS,
+            lambda w: {"year": "2020"},
+        )
+    ],
+    "incentives:certificate-pdf": [Endpoint("GET", lambda w: "/incentives/certificates/0.pdf", frozenset())],
+    "incentives:certificate-revoke": [
+        Endpoint("POST", lambda w: "/incentives/certificates/0/revoke/", frozenset(), lambda w: {"reason": "重复"})
+    ],
+    "incentives:certificate-batch": [
+        Endpoint("GET", lambda w: "/incentives/certificates/batch/?year=2020", INCENTIVE_READERS),
+        Endpoint("POST", lambda w: "/incentives/certificates/batch/", INCENTIVE_MANAGERS, lambda w: {"year": "2020"}),
+    ],
+    "verify": [Endpoint("GET", lambda w: f"/verify/{_certificate_code(w)}", EVERYONE)],
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
 }
 
@@ -303,6 +379,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
         LECTURE_MANAGERS,
         lambda w: {"person": w.people["li"].pk},
         "application/json",
+    ),
+    "get_points": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/people/{w.people['li'].pk}/points?year=2020",
+        frozenset({"office", "school", "evaluator"}),
     ),
     "confirm_import": Endpoint(
         "POST",

@@ -1,0 +1,13 @@
+"""Reads of the team register."""
+
+from __future__ import annotations
+
+from communityedu.incentives.models import EmployerAssessment, TeamMember
+
+
+def member_of(person) -> TeamMember | None:
+    return TeamMember.objects.select_related("employer").filter(person=person).first()
+
+
+def assessment_totals(*, town):
+    return EmployerAssessment.objects.filter(town=town).select_related("employer").order_by("-year", "employer__name")
