@@ -9,7 +9,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from communityedu.activities.models import Activity
-from communityedu.organization.models import Unit, Village
+from communityedu.organization.models import Town, Unit, Village
 from communityedu.people.models import Person
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
 
@@ -22,8 +22,13 @@ class DemoWorld:
     """What the matrix's path builders need, taken from the demo town."""
 
     def __init__(self):
+        self.xinmiao = Town.objects.get(slug="xinmiao")
         xinmiao_people = Person.objects.filter(town__slug="xinmiao")
-        self.people = {"zhang": xinmiao_people.get(external_ref="demo-resident")}
+        self.people = {
+            "zhang": xinmiao_people.get(external_ref="demo-resident"),
+            "li": xinmiao_people.get(external_ref="demo-volunteer"),
+            "teacher": xinmiao_people.get(external_ref="demo-teacher"),
+        }
         self.civil_affairs = Unit.objects.get(town__slug="xinmiao", name="民政办")
         self.yiyang = Village.objects.get(town__slug="xinmiao", name="弋阳村")
         self.batch = None

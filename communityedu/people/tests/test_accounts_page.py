@@ -32,7 +32,7 @@ def test_the_town_office_opens_an_account_for_a_learning_centre_director(world, 
     )
     client.post("/accounts/sign-out/")
     client.post("/accounts/sign-in/", {"username": "shizi", "password": "Shizi#2020"})
-    assert sorted(p.name for p in client.get("/people/").context["page"]) == ["王桂芬"]
+    assert sorted(p.name for p in client.get("/people/").context["page"]) == ["王志明", "王桂芬"]
 
 
 def test_a_weak_password_or_a_missing_unit_is_refused_field_by_field(world, sign_in):

@@ -10,7 +10,7 @@ def _names(response):
 def test_the_town_office_sees_every_person_of_its_town_only(world, sign_in):
     response = sign_in("office").get("/people/")
 
-    assert _names(response) == ["张秀英", "李德福", "王桂芬"]
+    assert _names(response) == ["张秀英", "李德福", "王志明", "王桂芬"]
 
 
 def test_a_centre_director_sees_only_the_residents_of_the_centres_village(world, sign_in):
@@ -40,7 +40,7 @@ def test_the_district_evaluator_reads_every_town_of_the_district(world, sign_in)
     client.post("/org/towns/switch/", {"town": "nantuo"})
     assert _names(client.get("/people/")) == ["陈志强"]
     client.post("/org/towns/switch/", {"town": "xinmiao"})
-    assert _names(client.get("/people/")) == ["张秀英", "李德福", "王桂芬"]
+    assert _names(client.get("/people/")) == ["张秀英", "李德福", "王志明", "王桂芬"]
 
 
 @pytest.mark.parametrize("username", ["dept", "teacher", "volunteer", "moderator", "auditor", "admin", "resident"])

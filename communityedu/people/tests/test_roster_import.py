@@ -180,7 +180,7 @@ def test_re_importing_the_same_sheet_changes_nothing_and_an_updated_sheet_only_w
     imports.apply_plan(plan, actor=world.accounts["office"])
     sun = Person.objects.get(name="孙秀英")
     assert (sun.village_group, sun.masked_phone) == ("5组", "139****9999")
-    entry = AuditLogEntry.objects.get(action=AuditAction.UPDATE, object_id=str(sun.pk))
+    entry = AuditLogEntry.objects.get(action=AuditAction.UPDATE, object_type="people.Person", object_id=str(sun.pk))
     assert entry.changes == {"village_group": ["2组", "5组"], "phone": ["***", "139****9999"]}
     assert Person.objects.count() == people_before
 
