@@ -67,8 +67,11 @@ FOOTER_PREFIXES = (
 HEADER_SEARCH_ROWS = 30
 
 
+_HEADER_NOISE = re.compile(r"[\s*＊:：()（）\[\]【】/]")
+
+
 def _header_key(text) -> str:
-    return re.sub(r"[\s*＊:：()（）\[\]【】/]", "", clean_text(text)).lower()
+    return _HEADER_NOISE.sub("", clean_text(text)).lower()
 
 
 _LOOKUP = {_header_key(name): fieldname for fieldname, names in COLUMN_NAMES.items() for name in names}
@@ -110,13 +113,17 @@ def read_cells(content: bytes, file_name: str) -> list[list]:
         raise RosterError(_("The workbook cannot be read: %(error)s") % {"error": error}) from error
 
 
-def _is_blank(cells: list) -> bool:
-    return all(clean_text(cell) == "" for cell in cells)
+def _first_text(cells: list) -> str:
+    """The row's first non-blank cell as clean text; "" for a blank row."""
+    for cell in cells:
+        text = clean_text(cell)
+        if text:
+            return text
+    return ""
 
 
-def _is_footer(cells: list) -> bool:
-    first = next((clean_text(cell) for cell in cells if clean_text(cell)), "")
-    return first.replace(" ", "").startswith(FOOTER_PREFIXES)
+def _is_footer(first_text: str) -> bool:
+    return first_text.replace(" ", "").startswith(FOOTER_PREFIXES)
 
 
 def find_header(cells: list[list]) -> tuple[int, dict[str, int]]:
@@ -143,9 +150,20 @@ def parse_roster(content: bytes, file_name: str) -> Roster:
     header = ["" if cell is None else str(cell).strip() for cell in cells[header_index]]
     roster = Roster(header_row=header_index + 1, header=header, columns=columns)
     header_keys = [_header_key(cell) for cell in cells[header_index]]
+    name_index = columns["name"]
+
+    def repeats_header(row: list) -> bool:
+        # A repeated header has the header's 姓名 cell: compare that one cell before the whole row.
+        return (
+            len(row) == len(header_keys)
+            and _header_key(row[name_index]) == header_keys[name_index]
+            and [_header_key(c) for c in row] == header_keys
+        )
+
     for index in range(header_index + 1, len(cells)):
         row = list(cells[index])
-        if _is_blank(row) or _is_footer(row) or [_header_key(c) for c in row] == header_keys:
+        first_text = _first_text(row)
+        if not first_text or _is_footer(first_text) or repeats_header(row):
             continue
         row += [""] * (len(header) - len(row))
         roster.rows.append((index + 1, row))
