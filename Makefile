@@ -9,7 +9,7 @@ PORT ?= 8000
 run: setup migrate demo
 	@$(PY) manage.py collectstatic --noinput -v0
 	@echo "Starting the background worker and serving http://127.0.0.1:$(PORT)"
-	@$(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@nice -n 10 $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 

@@ -1,4 +1,5 @@
 from communityedu.activities.permissions import can_view_activities
+from communityedu.incentives.permissions import reads_incentives
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
@@ -14,6 +15,7 @@ def navigation(request):
         "nav": {
             "structure": permissions.can_view_structure(user),
             "activities": can_view_activities(user),
+            "incentives": reads_incentives(user, getattr(request, "town", None)),
             "towns": permissions.can_view_towns(user),
             "audit": permissions.can_view_audit_log(user),
             "resident": permissions.is_resident(user),

@@ -159,6 +159,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Shared by the web processes and the background worker (job progress lives here).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
 
 # External programs come from settings with the Debian defaults.
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
