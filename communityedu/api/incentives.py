@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from communityedu.incentives import permissions
+from communityedu.incentives import permissions, tasks
+from communityedu.incentives.models import Certificate
 from communityedu.metrics.points import points_statement
 from communityedu.people.selectors import people_visible_to, person_for_account
 
@@ -43,3 +48,82 @@ def get_points(request, person_id: int, year: int | None = None):
         "cap": str(statement.cap),
         "granted": str(statement.granted),
     }
+
+
+class CertificateOut(Schema):
+    serial: str
+    code: str
+    person: str
+    employer: str
+    year: int
+    issuing_unit: str
+    issued_on: date
+    lectures: int
+    activities: int
+    earned: str
+    cap: str
+    granted: str
+    is_revoked: bool
+    revoked_on: date | None
+    revoke_reason: str
+    verify_url: str
+
+
+def _certificate_out(certificate) -> dict:
+    return {
+        "serial": certificate.serial,
+        "code": certificate.code,
+        "person": certificate.person.name,
+        "employer": certificate.employer_name,
+        "year": certificate.year,
+        "issuing_unit": certificate.issuing_unit.name,
+        "issued_on": certificate.issued_on,
+        "lectures": certificate.lectures,
+        "activities": certificate.activities,
+        "earned": str(certificate.earned),
+        "cap": str(certificate.cap),
+        "granted": str(certificate.granted),
+        "is_revoked": certificate.is_revoked,
+        "revoked_on": certificate.revoked_on,
+        "revoke_reason": certificate.revoke_reason,
+        "verify_url": f"{settings.PUBLIC_BASE_URL}/verify/{certificate.code}",
+    }
+
+
+class IssueIn(Schema):
+    year: int
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.post("/people/{person_id}/certificates", response={201: CertificateOut, 400: ErrorOut})
+def issue_certificate(request, person_id: int, body: IssueIn):
+    """Issue the community school's certificate of a person's bonus points for a year."""
+    person = get_object_or_404(people_visible_to(request.user), pk=person_id)
+    if not permissions.manages_incentives(request.user, person.town):
+        raise HttpError(403, "Not allowed")
+    unit = tasks.issuing_unit_of(person.town)
+    if unit is None:
+        return Status(400, {"detail": "The town has no community school to issue certificates."})
+    try:
+        certificate = tasks.issue_once(
+            actor=request.user,
+            person=person,
+            year=body.year,
+            statement=points_statement(person=person, year=body.year),
+            issuing_unit=unit,
+        )
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(201, _certificate_out(certificate))
+
+
+@router.get("/certificates/verify/{code}", response={200: CertificateOut, 404: ErrorOut}, auth=None)
+def verify_certificate(request, code: str):
+    """Public: confirm a certificate by the code on its QR link (no ID number or phone)."""
+    certificate = Certificate.objects.select_related("person", "issuing_unit").filter(code=code).first()
+    if certificate is None:
+        return Status(404, {"detail": "This certificate does not exist."})
+    return Status(200, _certificate_out(certificate))
