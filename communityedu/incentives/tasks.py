@@ -50,7 +50,7 @@ def issue_once(*, actor, person, year: int, statement, issuing_unit) -> Certific
     """Issue a certificate unless the person already holds one for ``year`` that is not revoked."""
     with transaction.atomic():
         # Serialises issuing for one person on PostgreSQL; SQLite's IMMEDIATE transactions already do.
-        Person.objects.select_for_update().filter(pk=person.pk).first()
+        list(Person.objects.select_for_update().filter(pk=person.pk).order_by().values_list("pk", flat=True))
         if Certificate.objects.filter(person=person, year=year, revoked_on__isnull=True).exists():
             raise ValidationError(
                 _("%(name)s already holds a certificate for %(year)s; revoke it before issuing another.")
