@@ -313,16 +313,8 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
     town_row = _town(request, town)
-    unmasked = unmasked and people_selectors.can_unmask_in(request.user, town_row)
-    people = people_selectors.person_list(user=request.user, town=town_row, village_id=village_id, tag_id=tag_id)
-    if unmasked:
-        people = people_selectors.unmaskable(request.user, people)
     data = people_services.export_register(
-        actor=request.user,
-        town=town_row,
-        people=people,
-        unmasked=unmasked,
-        filters={"village_id": village_id, "tag_id": tag_id},
+        actor=request.user, town=town_row, village_id=village_id, tag_id=tag_id, ask_unmasked=unmasked
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="register-{town_row.slug}.xlsx"'

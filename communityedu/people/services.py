@@ -16,7 +16,7 @@ from communityedu.core import audit, crypto
 from communityedu.core.models import AuditAction
 from communityedu.organization import services as org_services
 from communityedu.organization.models import Village
-from communityedu.people import exports, imports
+from communityedu.people import exports, imports, selectors
 from communityedu.people.identity import age_on, mask_id_number, parse_id_number, parse_phone
 from communityedu.people.models import ImportBatch, ImportStatus, Person
 
@@ -205,8 +205,14 @@ def import_report(*, actor, batch: ImportBatch) -> bytes:
     return data
 
 
-def export_register(*, actor, town, people, unmasked: bool, filters: dict) -> bytes:
-    """The register as .xlsx; unmasked only when asked by someone allowed (checked by the caller)."""
+def export_register(*, actor, town, village_id=None, tag_id=None, ask_unmasked: bool = False) -> bytes:
+    """The register of ``town`` that ``actor`` may read, as .xlsx. Numbers come in clear only if
+    asked for by someone who may unmask, and then only for the people they may unmask."""
+    filters = {"village_id": village_id, "tag_id": tag_id}
+    unmasked = ask_unmasked and selectors.can_unmask_in(actor, town)
+    people = selectors.person_list(user=actor, town=town, **filters)
+    if unmasked:
+        people = selectors.unmaskable(actor, people)
     data = exports.register_xlsx(people, unmasked=unmasked)
     audit.record(
         actor=actor,

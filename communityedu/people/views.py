@@ -162,16 +162,12 @@ def _xlsx_response(data: bytes, file_name: str) -> HttpResponse:
 def register_export(request):
     village_id = request.GET.get("village", "")
     tag_id = request.GET.get("tag", "")
-    filters = {
-        "village_id": int(village_id) if village_id.isdigit() else None,
-        "tag_id": int(tag_id) if tag_id.isdigit() else None,
-    }
-    unmasked = request.GET.get("unmasked") == "1" and selectors.can_unmask_in(request.user, request.town)
-    people = selectors.person_list(user=request.user, town=request.town, **filters)
-    if unmasked:
-        people = selectors.unmaskable(request.user, people)
     data = services.export_register(
-        actor=request.user, town=request.town, people=people, unmasked=unmasked, filters=filters
+        actor=request.user,
+        town=request.town,
+        village_id=int(village_id) if village_id.isdigit() else None,
+        tag_id=int(tag_id) if tag_id.isdigit() else None,
+        ask_unmasked=request.GET.get("unmasked") == "1",
     )
     return _xlsx_response(data, f"register-{request.town.slug}.xlsx")
 
