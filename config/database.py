@@ -23,6 +23,9 @@ def database_config(url: str | None, sqlite_path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),
-        "CONN_MAX_AGE": 0,
+        # Each server thread keeps its connection: opening one and running the PRAGMAs, then
+        # closing it (which checkpoints the WAL when it is the last), cost more than a check-in's
+        # statements themselves (docs/performance.md, "Check-in").
+        "CONN_MAX_AGE": 600,
         "OPTIONS": dict(SQLITE_OPTIONS),
     }

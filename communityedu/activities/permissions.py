@@ -38,7 +38,7 @@ def can_manage_activity(user, activity) -> bool:
     scope = scope_for(user)
     if activity.town_id in scope.towns_with(*TOWN_SCHEDULERS):
         return True
-    return organiser_units_for(user, activity.town).filter(pk=activity.organiser_id).exists()
+    return organiser_units_for(user, Town(pk=activity.town_id)).filter(pk=activity.organiser_id).exists()
 
 
 def can_view_activities(user) -> bool:

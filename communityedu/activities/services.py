@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,25 +239,69 @@ def check_in(
         raise CheckInError(_("This activity has not started yet."))
     if role not in AttendanceRole.values:
         raise CheckInError(_("Unknown role."))
-    generation = _current_generation(activity, person)
-    try:
-        with transaction.atomic():
-            entry = AttendanceEntry.objects.create(
-                town_id=activity.town_id,
-                activity=activity,
-                person=person,
-                generation=generation,
-                entry_kind=EntryKind.CHECK_IN,
-                role=role,
-                source=source,
-                recorded_by=recorded_by if getattr(recorded_by, "pk", None) else None,
-            )
-        return CheckIn(entry=entry, created=True)
-    except IntegrityError:
-        entry = AttendanceEntry.objects.get(
-            activity=activity, person=person, generation=generation, entry_kind=EntryKind.CHECK_IN
+    recorded_at = timezone.now()
+    values = {
+        "created_at": recorded_at,
+        "updated_at": recorded_at,
+        "town": activity.town_id,
+        "activity": activity.pk,
+        "person": person.pk,
+        "entry_kind": EntryKind.CHECK_IN,
+        "role": role,
+        "source": source,
+        "recorded_by": recorded_by.pk if getattr(recorded_by, "pk", None) else None,
+        "reason": "",
+    }
+    inserted = _insert_unless_checked_in(values)
+    if inserted is not None:
+        entry_id, generation = inserted
+        entry = AttendanceEntry(pk=entry_id, generation=generation, **_attributes(values))
+        created = True
+    else:
+        # The check-in of the current generation exists: the latest one, since a reversal opens the next.
+        entry = (
+            AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN)
+            .order_by("-generation")
+            .first()
         )
-        return CheckIn(entry=entry, created=False)
+        created = False
+    entry.activity, entry.person = activity, person
+    return CheckIn(entry=entry, created=created)
+
+
+def _attributes(values: dict) -> dict:
+    return {
+        (f"{name}_id" if name in ("town", "activity", "person", "recorded_by") else name): value
+        for name, value in values.items()
+    }
+
+
+def _insert_unless_checked_in(values: dict) -> tuple[int, int] | None:
+    """Insert a check-in of the current generation (the count of earlier reversals) in one
+    statement, or nothing when that check-in exists; the new row's id and generation, else None.
+
+    Written as SQL (``INSERT … ON CONFLICT DO NOTHING RETURNING``, SQLite ≥ 3.35 and PostgreSQL)
+    because Django's ``bulk_create(ignore_conflicts=True)`` does not return the id, and this is a
+    check-in device's hot path: one statement instead of a count, a transaction and an insert, with
+    the unique rule on (town, activity, person, generation, entry) deciding between concurrent scans.
+    """
+    meta = AttendanceEntry._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in values]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    parameters = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    table = quote(meta.db_table)
+    # Table and column names come from the model, values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({columns}, {quote('generation')}) VALUES ({placeholders}, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table} WHERE {quote('activity_id')} = %s AND {quote('person_id')} = %s"
+        f" AND {quote('entry_kind')} = %s)) ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('generation')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*parameters, values["activity"], values["person"], EntryKind.REVERSAL])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 @transaction.atomic
@@ -321,10 +365,14 @@ def reissue_learning_card(*, person: Person, actor) -> LearningCard:
     return issue_learning_card(person=person, actor=actor)
 
 
-def person_for_card(*, token: str, town: Town) -> Person | None:
+def person_for_card(*, token: str, town_id: int) -> Person | None:
     """The person a scanned card belongs to, if the token is genuine, active and of this town."""
     random_part, _dot, signature = token.strip().partition(".")
     if not random_part or not hmac.compare_digest(signature, _card_signature(random_part)):
         return None
-    card = LearningCard.objects.select_related("person").filter(town=town, token=token.strip(), is_active=True).first()
+    card = (
+        LearningCard.objects.select_related("person")
+        .filter(town_id=town_id, token=token.strip(), is_active=True)
+        .first()
+    )
     return card.person if card else None

@@ -146,20 +146,26 @@ def create_activity(request, body: ActivityIn):
 def record_attendance(request, activity_id: int, body: AttendanceIn):
     """Check a person in by id or by learning-card token: 201 the first time, 200 with the same
     record on every repeat."""
-    activity = selectors.get_activity_for(request.user, activity_id)
+    activity = selectors.get_activity_for_check_in(request.user, activity_id)
     if not permissions.can_manage_activity(request.user, activity):
         raise HttpError(403, "You may not take attendance for this activity")
     if (body.person is None) == (body.card is None):
         return Status(400, {"detail": "Give either person or card."})
     if body.card is not None:
-        person = services.person_for_card(token=body.card, town=activity.town)
+        person = services.person_for_card(token=body.card, town_id=activity.town_id)
         if person is None:
             return Status(404, {"detail": "Unknown or replaced learning card."})
         source = AttendanceSource.CARD_SCAN
     else:
-        person = people_visible_to(request.user).filter(pk=body.person, town=activity.town).first()
+        person = (
+            people_visible_to(request.user)
+            .filter(pk=body.person, town_id=activity.town_id)
+            .only("town_id", "name")
+            .order_by()
+            .first()
+        )
         if person is None:
-            if Person.objects.filter(pk=body.person).exclude(town=activity.town).exists():
+            if Person.objects.filter(pk=body.person).exclude(town_id=activity.town_id).exists():
                 return Status(400, {"detail": "This person belongs to another town."})
             return Status(404, {"detail": "No such person."})
         source = AttendanceSource.DEVICE

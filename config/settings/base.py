@@ -112,6 +112,8 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 SIGN_IN_MAX_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 30
+# How long a server process remembers a device token's account and roles (0: look up every time).
+API_TOKEN_CACHE_SECONDS = 10
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60

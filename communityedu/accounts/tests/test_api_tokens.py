@@ -23,3 +23,37 @@ def test_an_unknown_token_is_refused(world, client):
     response = client.get("/api/v1/towns", HTTP_AUTHORIZATION="Bearer not-a-token")
 
     assert response.status_code == 401
+
+
+def _token_for(username: str) -> str:
+    out = StringIO()
+    call_command("create_api_token", username, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_a_deactivated_token_is_refused_once_the_remembered_seconds_pass(world, client, settings, monkeypatch):
+    from communityedu.accounts import middleware
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(middleware.time, "monotonic", lambda: clock[0])
+    token = _token_for("office")
+    assert client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+    ApiToken.objects.update(is_active=False)
+    clock[0] += 9
+    within = client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}")
+    clock[0] += 2
+    after = client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert (within.status_code, after.status_code) == (200, 401)
+
+
+def test_with_no_remembered_seconds_a_deactivated_token_is_refused_at_once(world, client, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    token = _token_for("office")
+    assert client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+    ApiToken.objects.update(is_active=False)
+
+    assert client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

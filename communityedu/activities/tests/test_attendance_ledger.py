@@ -78,13 +78,13 @@ def test_a_learning_card_token_is_signed_opaque_and_finds_its_person(world):
 
     random_part, signature = card.token.split(".")
     assert (len(random_part), len(signature)) == (16, 12)
-    assert services.person_for_card(token=card.token, town=world.xinmiao) == world.people["li"]
-    assert services.person_for_card(token=card.token, town=world.nantuo) is None
+    assert services.person_for_card(token=card.token, town_id=world.xinmiao.pk) == world.people["li"]
+    assert services.person_for_card(token=card.token, town_id=world.nantuo.pk) is None
     forged = card.token[:-1] + ("0" if card.token[-1] != "0" else "1")
-    assert services.person_for_card(token=forged, town=world.xinmiao) is None
+    assert services.person_for_card(token=forged, town_id=world.xinmiao.pk) is None
     new_card = services.reissue_learning_card(person=world.people["li"], actor=None)
-    assert services.person_for_card(token=card.token, town=world.xinmiao) is None
-    assert services.person_for_card(token=new_card.token, town=world.xinmiao) == world.people["li"]
+    assert services.person_for_card(token=card.token, town_id=world.xinmiao.pk) is None
+    assert services.person_for_card(token=new_card.token, town_id=world.xinmiao.pk) == world.people["li"]
 
 
 def test_registration_respects_the_capacity(world):

@@ -70,7 +70,7 @@ def roster(request, pk: int):
         return redirect("activities:roster", pk=activity.pk)
     query = request.GET.get("q", "").strip()[:20]
     present_ids = set(selectors.present_people(activity).values_list("person_id", flat=True))
-    candidates = people_visible_to(request.user).filter(town=activity.town)
+    candidates = people_visible_to(request.user).filter(town_id=activity.town_id)
     suggested = candidates.filter(
         Q(registrations__activity=activity, registrations__is_cancelled=False) | Q(lecturer_links__activity=activity)
     )
@@ -98,7 +98,7 @@ def scan_card(request, pk: int):
     activity = _managed_activity(request, pk)
     result = None
     if request.method == "POST":
-        person = services.person_for_card(token=request.POST.get("card", ""), town=activity.town)
+        person = services.person_for_card(token=request.POST.get("card", ""), town_id=activity.town_id)
         if person is None:
             messages.error(request, _("This card is not known in this town, or it was replaced."))
         else:
@@ -132,7 +132,7 @@ def headcount(request, pk: int):
 def reverse(request, pk: int):
     activity = _managed_activity(request, pk)
     person = get_object_or_404(
-        people_visible_to(request.user).filter(town=activity.town), pk=request.POST.get("person", 0)
+        people_visible_to(request.user).filter(town_id=activity.town_id), pk=request.POST.get("person", 0)
     )
     try:
         services.reverse_check_in(
