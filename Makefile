@@ -8,9 +8,10 @@ PORT ?= 8000
 
 run: setup migrate demo
 	@$(PY) manage.py collectstatic --noinput -v0
-	@echo "Starting the background worker and serving http://127.0.0.1:$(PORT)"
+	@echo "Starting the background worker, the periodic jobs and serving http://127.0.0.1:$(PORT)"
 	@nice -n 10 $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
-	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	@nice -n 10 $(PY) manage.py run_periodic_jobs >var/periodic.log 2>&1 & echo $$! > var/periodic.pid
+	@trap 'kill $$(cat var/worker.pid) $$(cat var/periodic.pid) 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 test: setup

@@ -83,3 +83,31 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+
+class AuditSeal(models.Model):
+    """A batch of audit-log entries sealed into a hash chain, which makes the log tamper-evident.
+
+    Each seal covers the entries with ids from ``first_entry_id`` to ``last_entry_id`` (all of them
+    that exist) and stores SHA-256 over the previous seal's hash and those entries' contents in id
+    order. Changing, removing or slipping in an entry afterwards breaks the chain from that seal on,
+    which ``manage.py verify_audit_log`` reports. Seals are written by a periodic job, never on the
+    write path of the entries themselves.
+    """
+
+    is_global_table = True
+
+    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+    first_entry_id = models.PositiveBigIntegerField()
+    last_entry_id = models.PositiveBigIntegerField()
+    entry_count = models.PositiveIntegerField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["last_entry_id"]
+        verbose_name = _("audit seal")
+        constraints = [models.UniqueConstraint(fields=["last_entry_id"], name="audit_seal_once_per_range")]
+
+    def __str__(self) -> str:
+        return f"{self.first_entry_id}–{self.last_entry_id} {self.hash[:12]}"

@@ -112,6 +112,11 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 SIGN_IN_MAX_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 30
+# The audit log is sealed into a hash chain by `manage.py run_periodic_jobs` (or seal_audit_log).
+AUDIT_SEAL_INTERVAL_SECONDS = 300
+AUDIT_SEAL_BATCH_SIZE = 1000
+# Entries younger than this wait for the next run, so that a transaction still open is not skipped.
+AUDIT_SEAL_DELAY_SECONDS = 60
 # How long a server process remembers a device token's account and roles (0: look up every time).
 API_TOKEN_CACHE_SECONDS = 10
 
