@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", _("locked out")
     UNMASK = "unmask", _("unmasked")
     EXPORT = "export", _("exported")
+    RESTORE = "restore", _("restored from a backup")
 
 
 class AuditLogEntry(models.Model):
