@@ -109,7 +109,9 @@ def build_world() -> World:
         ("nantuo", Role.TOWN_OFFICE, nantuo, None),
     ]
     for username, role, town, unit in roles:
-        user = account_services.create_staff_account(username=username, password=PASSWORD, town=town)
+        user = account_services.create_staff_account(
+            username=username, password=PASSWORD, town=town, must_change_password=False
+        )
         org_services.assign_role(
             user=user,
             role=role,

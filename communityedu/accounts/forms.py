@@ -57,3 +57,41 @@ class ResidentSignInForm(forms.Form):
 
     def get_user(self):
         return self.user_cache
+
+
+class PinChangeForm(forms.Form):
+    current_pin = forms.CharField(
+        label=_("Current PIN"), max_length=6, widget=forms.PasswordInput(attrs={"inputmode": "numeric"})
+    )
+    new_pin = forms.CharField(
+        label=_("New 6-digit PIN"),
+        max_length=6,
+        min_length=6,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+    new_pin_again = forms.CharField(
+        label=_("New PIN again"), max_length=6, widget=forms.PasswordInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_current_pin(self):
+        if not self.user.check_password(self.cleaned_data["current_pin"]):
+            raise forms.ValidationError(_("The current PIN is not right."))
+        return self.cleaned_data["current_pin"]
+
+    def clean(self):
+        new, again = self.cleaned_data.get("new_pin"), self.cleaned_data.get("new_pin_again")
+        if new and again and new != again:
+            self.add_error("new_pin_again", _("The two new PINs differ."))
+        return self.cleaned_data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -3,6 +3,10 @@
 Staff sign in with a username and a strong password (Argon2). Residents sign in with their
 mobile number and a 6-digit PIN; the number is stored encrypted and found through a keyed hash,
 never in clear. Minors have no accounts. Five failed attempts lock an account for 30 minutes.
+A staff password expires after ``PASSWORD_EXPIRY_DAYS`` and an initial one set by someone else
+must be changed at the first sign-in; staff may add a second factor (TOTP, an authenticator app's
+six-digit code), required of town-office and administrator accounts when
+``REQUIRE_2FA_FOR_STAFF`` is on. "Sign out everywhere" ends every session of the account at once.
 Devices (check-in tablets, scripts) use bearer tokens, stored only as a hash.
 
 An account is global: a district evaluator or an administrator spans towns. ``town`` is the
@@ -11,9 +15,13 @@ account's home town, empty for those who act across towns.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.core import crypto
@@ -37,6 +45,14 @@ class User(AbstractUser):
     phone_lookup = models.CharField(_("phone lookup hash"), max_length=64, null=True, blank=True, unique=True)
     failed_sign_in_count = models.PositiveSmallIntegerField(_("failed sign-ins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+    # Part of every session's check: raising it ends all the account's sessions.
+    session_generation = models.PositiveIntegerField(default=0)
+    totp_secret_encrypted = models.TextField(_("authenticator secret (encrypted)"), blank=True)
+    totp_confirmed_at = models.DateTimeField(_("authenticator confirmed at"), null=True, blank=True)
+    # The last time step whose code was accepted: a code works once.
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("account")
@@ -51,6 +67,25 @@ class User(AbstractUser):
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    def password_is_expired(self, now=None) -> bool:
+        days = settings.PASSWORD_EXPIRY_DAYS
+        if self.kind != AccountKind.STAFF or not days:
+            return False
+        return self.password_changed_at + timedelta(days=days) < (now or timezone.now())
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; the generation lets "sign out everywhere" end sessions too.
+        return salted_hmac(
+            "communityedu.accounts.User.session",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiToken(TimeStampedModel):

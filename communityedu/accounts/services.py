@@ -14,16 +14,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communityedu.accounts.models import AccountKind, ApiToken, User
-from communityedu.accounts.validators import PHONE_PATTERN, PIN_PATTERN, normalize_phone
+from communityedu.accounts.validators import PHONE_PATTERN, normalize_phone, validate_pin
 from communityedu.core import audit, crypto
 from communityedu.core.models import AuditAction
 
 
 @transaction.atomic
 def create_staff_account(
-    *, username: str, password: str, display_name: str = "", town=None, actor=None, validate: bool = True
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    town=None,
+    actor=None,
+    validate: bool = True,
+    must_change_password: bool = True,
 ) -> User:
-    user = User(username=username, display_name=display_name, town=town, kind=AccountKind.STAFF)
+    """A staff account with an initial password, which its holder must change at the first sign-in
+    (unless ``must_change_password`` is off, as for the demo accounts)."""
+    user = User(
+        username=username,
+        display_name=display_name,
+        town=town,
+        kind=AccountKind.STAFF,
+        must_change_password=must_change_password,
+    )
     if validate:
         password_validation.validate_password(password, user)
     user.set_password(password)
@@ -33,12 +48,11 @@ def create_staff_account(
 
 
 @transaction.atomic
-def create_resident_account(*, phone: str, pin: str, display_name: str, town, actor=None) -> User:
+def create_resident_account(*, phone: str, pin: str, display_name: str, town, birth_date=None, actor=None) -> User:
     phone = normalize_phone(phone)
     if not PHONE_PATTERN.match(phone):
         raise ValidationError({"phone": _("Enter a mainland mobile number of 11 digits.")})
-    if not PIN_PATTERN.match(pin):
-        raise ValidationError({"pin": _("The PIN is six digits.")})
+    validate_pin(pin, birth_date=birth_date)
     lookup = crypto.lookup_hash(phone)
     user = User(
         username=f"r{lookup[:20]}",
@@ -104,3 +118,31 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> None:
+    """A staff member's new password: checked by the policy, and the expiry clock restarts."""
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    audit.record_change(actor=user, obj=user, created=False, changes={"password": ["…", "…"]})
+
+
+@transaction.atomic
+def change_pin(*, user: User, new_pin: str, birth_date=None) -> None:
+    validate_pin(new_pin, birth_date=birth_date)
+    user.set_password(new_pin)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record_change(actor=user, obj=user, created=False, changes={"pin": ["…", "…"]})
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User) -> None:
+    """End every session of the account, on every device (the one asking included)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    audit.record(actor=user, action=AuditAction.SIGN_OUT, obj=user, town=user.town, object_label=_("all sessions"))

@@ -1,9 +1,19 @@
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.accounts.forms import ResidentSignInForm, StaffSignInForm
+from communityedu.accounts import services, two_factor
+from communityedu.accounts.forms import CodeForm, PinChangeForm, ResidentSignInForm, StaffSignInForm
+from communityedu.accounts.models import AccountKind, User
+from communityedu.core.views import allowed_if
+
+PENDING = "two_factor_pending"
 
 
 def _next_url(request, default: str) -> str:
@@ -16,7 +26,16 @@ def _next_url(request, default: str) -> str:
 def _sign_in_page(request, form_class, template: str, default_next: str):
     form = form_class(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.get_user())
+        user = form.get_user()
+        if user.has_two_factor:
+            # The password was right; the session is not signed in until the code is.
+            request.session[PENDING] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "next": _next_url(request, default_next),
+            }
+            return redirect("accounts:two-factor-code")
+        login(request, user)
         return redirect(_next_url(request, default_next))
     return render(request, template, {"form": form, "next": _next_url(request, "")})
 
@@ -29,7 +48,121 @@ def resident_sign_in(request):
     return _sign_in_page(request, ResidentSignInForm, "accounts/resident_sign_in.html", "/portal/")
 
 
+def two_factor_code(request):
+    """The second step of a staff sign-in with an authenticator app."""
+    pending = request.session.get(PENDING)
+    user = User.objects.filter(pk=pending["user"], is_active=True).first() if pending else None
+    if user is None:
+        return redirect("home" if request.user.is_authenticated else "accounts:sign-in")
+    form = CodeForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if user.is_locked():
+            del request.session[PENDING]
+            form.add_error(None, _("This account is locked after too many failed attempts. Try again in 30 minutes."))
+        elif two_factor.verify_code(user=user, code=form.cleaned_data["code"]):
+            del request.session[PENDING]
+            services.note_successful_sign_in(user=user)
+            login(request, user, backend=pending["backend"])
+            return redirect(pending["next"])
+        else:
+            services.note_failed_sign_in(user=user, attempted=user.username)
+            form.add_error("code", _("The code is not right. Enter the six digits the app shows now."))
+    return render(request, "accounts/two_factor_code.html", {"form": form})
+
+
 @require_POST
 def sign_out(request):
     logout(request)
+    return redirect("portal:home")
+
+
+def _signed_in(request) -> bool:
+    return request.user.is_authenticated
+
+
+def _staff(request) -> bool:
+    return request.user.kind == AccountKind.STAFF
+
+
+@allowed_if(_signed_in)
+def security(request):
+    """The account's security: password or PIN, the second factor, signing out everywhere."""
+    context = {
+        "is_staff_account": request.user.kind == AccountKind.STAFF,
+        "two_factor_required": two_factor.is_required_for(request.user),
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@allowed_if(_signed_in)
+def change_password(request):
+    user = request.user
+    if user.kind == AccountKind.STAFF:
+        form = PasswordChangeForm(user, data=request.POST or None)
+    else:
+        form = PinChangeForm(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if user.kind == AccountKind.STAFF:
+                services.change_password(user=user, new_password=form.cleaned_data["new_password1"])
+            else:
+                services.change_pin(user=user, new_pin=form.cleaned_data["new_pin"])
+        except ValidationError as error:
+            field = "new_pin" if user.kind == AccountKind.RESIDENT else "new_password2"
+            problems = error.error_dict.get("pin", []) if hasattr(error, "error_dict") else error.error_list
+            for problem in problems:
+                form.add_error(field, problem)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Saved. Use the new one from now on."))
+            return redirect("accounts:security")
+    reason = ""
+    if user.must_change_password:
+        reason = _("This password was set for you: choose your own before going on.")
+    elif user.password_is_expired():
+        reason = _("Your password is older than the policy allows: choose a new one before going on.")
+    return render(request, "accounts/password.html", {"form": form, "reason": reason})
+
+
+@allowed_if(_staff)
+def two_factor_setup(request):
+    user = request.user
+    form = CodeForm(data=request.POST or None) if request.POST.get("action") in ("confirm", "remove") else CodeForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "start":
+        two_factor.start_enrolment(user=user)
+    elif action == "confirm" and form.is_valid():
+        try:
+            two_factor.confirm_enrolment(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.message_dict["code"])
+        else:
+            messages.success(request, _("The second factor is on: sign-ins will ask for a code."))
+            return redirect("accounts:security")
+    elif action == "remove" and form.is_valid():
+        if two_factor.is_required_for(user):
+            raise PermissionDenied
+        if two_factor.verify_code(user=user, code=form.cleaned_data["code"]):
+            two_factor.remove(user=user, actor=user)
+            messages.success(request, _("The second factor is off."))
+            return redirect("accounts:security")
+        form.add_error("code", _("The code is not right. Enter the six digits the app shows now."))
+    enrolling = bool(user.totp_secret_encrypted) and not user.has_two_factor
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "qr": two_factor.provisioning_qr_svg(user) if enrolling else "",
+        "required": two_factor.is_required_for(user),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@require_POST
+def sign_out_everywhere(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    services.sign_out_everywhere(user=user)
+    logout(request)
+    messages.success(request, _("Every session of this account has ended, on every device."))
     return redirect("portal:home")

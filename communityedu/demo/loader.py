@@ -185,7 +185,11 @@ def _load_accounts(towns: dict[str, Town]) -> int:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.create_staff_account(
-                username=username, password=DEMO_PASSWORD, display_name=display_name, town=town
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=display_name,
+                town=town,
+                must_change_password=False,
             )
             created += 1
         unit = Unit.objects.get(town=town, name=unit_name) if unit_name else None
@@ -196,6 +200,10 @@ def _load_accounts(towns: dict[str, Town]) -> int:
             unit=unit,
             district=district if role == Role.DISTRICT_EVALUATOR else None,
         )
+    # The demo accounts keep the documented password: each load restarts their expiry clock.
+    User.objects.filter(username__in=[account[0] for account in DEMO_ACCOUNTS]).update(
+        password_changed_at=timezone.now()
+    )
     resident = account_services.find_resident_by_phone(DEMO_RESIDENT_PHONE)
     xinmiao = towns["xinmiao"]
     if resident is None:

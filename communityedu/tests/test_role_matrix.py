@@ -113,6 +113,13 @@ PAGES: dict[str, list[Endpoint]] = {
     "accounts:sign-in": [Endpoint("GET", lambda w: "/accounts/sign-in/", EVERYONE)],
     "accounts:resident-sign-in": [Endpoint("GET", lambda w: "/accounts/resident-sign-in/", EVERYONE)],
     "accounts:sign-out": [Endpoint("POST", lambda w: "/accounts/sign-out/", EVERYONE, lambda w: {})],
+    "accounts:two-factor-code": [Endpoint("GET", lambda w: "/accounts/sign-in/code/", EVERYONE)],
+    "accounts:sign-out-everywhere": [
+        Endpoint("POST", lambda w: "/accounts/sign-out-everywhere/", SIGNED_IN, lambda w: {})
+    ],
+    "accounts:security": [Endpoint("GET", lambda w: "/accounts/security/", SIGNED_IN)],
+    "accounts:password": [Endpoint("GET", lambda w: "/accounts/password/", SIGNED_IN)],
+    "accounts:two-factor": [Endpoint("GET", lambda w: "/accounts/two-factor/", SIGNED_IN - {"resident"})],
     "portal:home": [Endpoint("GET", lambda w: "/portal/", EVERYONE)],
     "portal:activities": [Endpoint("GET", lambda w: "/portal/activities/", EVERYONE)],
     "portal:register": [

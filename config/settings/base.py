@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "communityedu.accounts.middleware.BearerTokenMiddleware",
     "communityedu.core.middleware.RequestContextMiddleware",
     "communityedu.organization.middleware.CurrentTownMiddleware",
+    "communityedu.accounts.policy.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,6 +113,10 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 SIGN_IN_MAX_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 30
+# Staff passwords expire (0: never); town-office and administrator accounts need a second factor
+# when REQUIRE_2FA_FOR_STAFF is on (production turns it on).
+PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
+REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
 # The audit log is sealed into a hash chain by `manage.py run_periodic_jobs` (or seal_audit_log).
 AUDIT_SEAL_INTERVAL_SECONDS = 300
 AUDIT_SEAL_BATCH_SIZE = 1000

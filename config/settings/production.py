@@ -1,5 +1,7 @@
 """Behind HTTPS: secure cookies, HSTS, and the rest that `manage.py check --deploy` asks for."""
 
+from config.env import env_bool
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,3 +12,5 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Town-office and administrator accounts sign in with a second factor (REQUIRE_2FA_FOR_STAFF=0 to relax).
+REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", True)

@@ -44,6 +44,7 @@ def test_the_global_tables_are_the_expected_few():
         "accounts.ApiToken",
         "accounts.User",
         "core.AuditLogEntry",
+        "core.AuditSeal",
         "organization.District",
         "organization.RoleAssignment",
         "organization.Town",

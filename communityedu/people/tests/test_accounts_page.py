@@ -32,6 +32,12 @@ def test_the_town_office_opens_an_account_for_a_learning_centre_director(world, 
     )
     client.post("/accounts/sign-out/")
     client.post("/accounts/sign-in/", {"username": "shizi", "password": "Shizi#2020"})
+    # the password the office chose is an initial one: the director sets her own first
+    assert client.get("/people/")["Location"] == "/accounts/password/"
+    client.post(
+        "/accounts/password/",
+        {"old_password": "Shizi#2020", "new_password1": "Shizi#Zhuren9", "new_password2": "Shizi#Zhuren9"},
+    )
     assert sorted(p.name for p in client.get("/people/").context["page"]) == ["王志明", "王桂芬"]
 
 
