@@ -46,3 +46,29 @@ def test_the_interface_is_chinese_by_default_and_english_by_cookie(client, db):
     assert '<html lang="en">' in english
     assert "Staff sign-in" in english
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_the_production_settings_pass_django_s_deployment_checks(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "COMMUNITYEDU_VAR_DIR": str(tmp_path)}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--settings=config.settings.production",
+            "--fail-level=WARNING",
+        ],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (checked.returncode, checked.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
