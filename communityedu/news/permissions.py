@@ -27,3 +27,9 @@ def news_units_for(user, town) -> QuerySet[Unit]:
 
 def can_write_news(user, town) -> bool:
     return town is not None and news_units_for(user, town).exists()
+
+
+def writes_news_anywhere(user) -> bool:
+    """For the navigation: decided from the account's roles alone, without a query."""
+    scope = scope_for(user)
+    return bool(scope.towns_with(*TOWN_EDITOR_ROLES) or scope.units_with(*UNIT_EDITOR_ROLES))

@@ -295,3 +295,27 @@ def test_the_queue_approves_with_a_plain_form_and_swaps_a_row_with_htmx(world, s
     assert response.status_code == 200
     assert f'id="queue-post-{second.pk}"' in response.content.decode()
     assert list(Post.objects.order_by("id").values_list("status", flat=True)) == ["approved", "hidden"]
+
+
+def _queries_for(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_a_thread_and_the_queue_cost_the_same_queries_however_many_posts_they_hold(world, sign_in, settings):
+    settings.EXCHANGE_RATE_LIMIT_POSTS = 100
+    client = sign_in("moderator")
+    question(world, approve=False)
+    services.answer_question(author=world.accounts["teacher"], question=question(world), body="两点")
+    page = LECTURE_PAGE.format(pk=world.lecture.pk)
+    few = (_queries_for(client, page), _queries_for(client, "/exchange/queue/"))
+
+    for number in range(6):
+        post = question(world, author="volunteer", body=f"问题{number}", approve=number % 2 == 0)
+        services.answer_question(author=world.accounts["school"], question=post, body="答")
+
+    assert (_queries_for(client, page), _queries_for(client, "/exchange/queue/")) == few
