@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from communityedu.core.views import allowed_if
 from communityedu.exchange import permissions, selectors, services
 from communityedu.exchange.constants import PostStatus
 from communityedu.exchange.forms import PolicyForm
+
+QUEUE_PAGE_SIZE = 30
 
 
 def _back(request, fallback: str = "/"):
@@ -95,10 +98,16 @@ def report(request, pk: int):
 def queue(request):
     show = request.GET.get("show") if request.GET.get("show") in selectors.QUEUE_VIEWS else "pending"
     posts = selectors.moderation_queue(request.user, request.town, show).prefetch_related("target")
+    page = Paginator(posts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "exchange/queue.html",
-        {"posts": posts, "show": show, "counts": selectors.queue_counts(request.user, request.town)},
+        {
+            "posts": page.object_list,
+            "page": page,
+            "show": show,
+            "counts": selectors.queue_counts(request.user, request.town),
+        },
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,8 +15,11 @@ from communityedu.core.views import allowed_if
 from communityedu.news import permissions, selectors, services
 from communityedu.news.constants import NewsKind
 from communityedu.news.forms import NewsItemForm, initial_from
+from communityedu.news.models import NewsItem
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
+
+PAGE_SIZE = 20
 
 
 def _public_town(request):
@@ -29,8 +33,20 @@ def _public_town(request):
 def public_list(request):
     town = _public_town(request)
     kind = request.GET.get("kind") if request.GET.get("kind") in NewsKind.values else None
-    items = selectors.published_in(town, kind=kind) if town else []
-    return render(request, "news/list.html", {"town": town, "items": items, "kind": kind, "kinds": NewsKind.choices})
+    items = selectors.published_in(town, kind=kind) if town else NewsItem.objects.none()
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "news/list.html",
+        {
+            "town": town,
+            "items": page.object_list,
+            "page": page,
+            "extra_query": f"kind={kind}" if kind else "",
+            "kind": kind,
+            "kinds": NewsKind.choices,
+        },
+    )
 
 
 def public_detail(request, pk: int):
@@ -56,8 +72,10 @@ def _writes(request) -> bool:
 
 @allowed_if(_writes)
 def manage(request):
-    items = selectors.items_editable_by(request.user, request.town)
-    return render(request, "news/manage.html", {"items": items})
+    page = Paginator(selectors.items_editable_by(request.user, request.town), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "news/manage.html", {"items": page.object_list, "page": page})
 
 
 def _save(request, item=None):

@@ -152,3 +152,16 @@ def test_another_town_sees_and_edits_nothing_of_xinmiaos_news(world, sign_in):
     assert client.post(f"/news/manage/{item.pk}/publish/", {"action": "unpublish"}).status_code == 404
     item.refresh_from_db()
     assert item.is_published is True
+
+
+def test_the_residents_list_is_split_into_pages_of_twenty_keeping_the_kind(world, client):
+    for number in range(21):
+        news_item(world, title=f"通知{number:02d}", kind="notice", publish_on=_days_ago(number + 1))
+
+    first = client.get("/news/?kind=notice").content.decode()
+    second = client.get("/news/?kind=notice&page=2").content.decode()
+
+    assert "通知00" in first
+    assert "通知20" not in first
+    assert "?kind=notice&amp;page=2" in first
+    assert "通知20" in second
