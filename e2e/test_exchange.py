@@ -102,6 +102,7 @@ def test_the_portal_home_shows_the_news_pinned_first_on_a_small_phone(live_serve
     titles = page.locator("#news .news-title")
     expect(titles).to_have_text(["本月大讲堂安排", "防诈骗知识讲座走进弋阳村"])
     expect(page.locator("#news .badge.pinned")).to_have_count(1)
+    expect(page.locator("#news .news-kind")).to_have_text(["通知公告", "新闻动态"])
     with page.expect_navigation():
         titles.nth(1).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("防诈骗知识讲座走进弋阳村")

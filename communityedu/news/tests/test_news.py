@@ -65,6 +65,8 @@ def test_the_portal_home_shows_pinned_items_first_then_the_newest(world, client)
     assert titles == ["置顶通知", "最新新闻", "旧新闻"]
     assert page.index("置顶通知") < page.index("最新新闻") < page.index("旧新闻")
     assert "草稿" not in page
+    assert '<span class="badge news-kind">通知公告</span>' in page
+    assert '<span class="badge news-kind">新闻动态</span>' in page
     assert [i.title for i in selectors.latest_for_portal(world.xinmiao, limit=2)] == ["置顶通知", "最新新闻"]
 
 
