@@ -210,6 +210,21 @@ def test_the_rate_limit_counts_each_person_separately(world, settings):
         services.create_post(author=world.accounts["resident"], target=world.lecture, kind="comment", body="三")
 
 
+def test_answers_are_not_held_back_by_the_rate_limit(world, settings):
+    settings.EXCHANGE_RATE_LIMIT_POSTS = 2
+    questions = [question(world, author="volunteer", body="一"), question(world, author="school", body="二")]
+    teacher = world.accounts["teacher"]
+
+    for post in questions * 3:
+        services.answer_question(author=teacher, question=post, body="答")
+    for body in ("欢迎提问", "有问必答"):
+        services.create_post(author=teacher, target=world.lecture, kind=PostKind.COMMENT, body=body)
+
+    assert Post.objects.filter(author=teacher).count() == 8
+    with pytest.raises(ValidationError):
+        services.create_post(author=teacher, target=world.lecture, kind=PostKind.COMMENT, body="再次欢迎")
+
+
 def test_a_teacher_answers_at_once_and_the_answer_shows_under_the_question(world, sign_in):
     post = question(world)
     client = sign_in("teacher")
