@@ -1,5 +1,7 @@
 from communityedu.activities.permissions import can_view_activities
+from communityedu.exchange.permissions import moderates_anywhere
 from communityedu.incentives.permissions import reads_incentives
+from communityedu.news.permissions import writes_news_anywhere
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
@@ -21,5 +23,7 @@ def navigation(request):
             "resident": permissions.is_resident(user),
             "people": can_read_register(user),
             "accounts": can_manage_accounts(user),
+            "news": writes_news_anywhere(user),
+            "moderation": moderates_anywhere(user),
         },
     }

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("activities/", views.activity_list, name="activities"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("activities/<int:pk>/register/", views.register, name="register"),
     path("card/", views.learning_card, name="card"),
     path("card/code.svg", views.learning_card_code, name="card-code"),

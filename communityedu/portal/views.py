@@ -14,6 +14,7 @@ from communityedu.activities import services as activity_services
 from communityedu.activities.constants import AttendanceSource
 from communityedu.activities.models import Activity, Registration
 from communityedu.activities.views.attendance import qr_svg
+from communityedu.news import selectors as news_selectors
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
 
@@ -26,7 +27,8 @@ def home(request):
     person = person_for_account(request.user)
     town = _town_for(request, person)
     upcoming = list(activity_selectors.upcoming_for_residents(town=town)[:5]) if town else []
-    return render(request, "portal/home.html", {"person": person, "town": town, "upcoming": upcoming})
+    news = news_selectors.latest_for_portal(town)
+    return render(request, "portal/home.html", {"person": person, "town": town, "upcoming": upcoming, "news": news})
 
 
 def activity_list(request):
@@ -41,6 +43,16 @@ def activity_list(request):
         "portal/activities.html",
         {"person": person, "town": town, "activities": activities, "registered_ids": registered},
     )
+
+
+def activity_detail(request, pk: int):
+    """One activity for residents, with its questions and comments."""
+    person = person_for_account(request.user)
+    town = _town_for(request, person)
+    activity = get_object_or_404(
+        Activity.objects.select_related("organiser", "venue_unit", "village", "town"), pk=pk, town=town
+    )
+    return render(request, "portal/activity.html", {"person": person, "town": town, "activity": activity})
 
 
 def _resident_or_refuse(request):

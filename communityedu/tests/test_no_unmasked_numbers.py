@@ -9,6 +9,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from communityedu.activities.models import Activity
+from communityedu.exchange.models import Post
+from communityedu.news.models import NewsItem
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.people.models import Person
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
@@ -36,6 +38,8 @@ class DemoWorld:
         activities = Activity.objects.filter(town__slug="xinmiao").order_by("starts_at")
         self.lecture = activities.filter(starts_at__lte=timezone.now()).last()
         self.upcoming = activities.filter(starts_at__gt=timezone.now()).first()
+        self.news_item = NewsItem.objects.filter(town__slug="xinmiao").first()
+        self.question = Post.objects.filter(town__slug="xinmiao", kind="question").first()
 
 
 def _texts_of(response) -> str:

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "communityedu.people",
     "communityedu.activities",
     "communityedu.incentives",
+    "communityedu.exchange",
+    "communityedu.news",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
@@ -179,6 +181,12 @@ CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
 PG_BIN = env_str("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100)
+
+# The exchange: what posts may attach to, and at most so many posts per person in so many minutes.
+EXCHANGE_TARGET_MODELS = ["activities.activity"]
+EXCHANGE_RATE_LIMIT_POSTS = env_int("EXCHANGE_RATE_LIMIT_POSTS", 5)
+EXCHANGE_RATE_LIMIT_MINUTES = env_int("EXCHANGE_RATE_LIMIT_MINUTES", 10)
+NEWS_COVER_MAX_BYTES = env_int("NEWS_COVER_MAX_BYTES", 3 * 1024 * 1024)
 DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {
