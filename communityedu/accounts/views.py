@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from communityedu.accounts import services, two_factor
 from communityedu.accounts.forms import CodeForm, PinChangeForm, ResidentSignInForm, StaffSignInForm
 from communityedu.accounts.models import AccountKind, User
+from communityedu.core.ratelimit import rate_limited
 from communityedu.core.views import allowed_if
 
 PENDING = "two_factor_pending"
@@ -40,14 +41,17 @@ def _sign_in_page(request, form_class, template: str, default_next: str):
     return render(request, template, {"form": form, "next": _next_url(request, "")})
 
 
+@rate_limited("sign-in")
 def staff_sign_in(request):
     return _sign_in_page(request, StaffSignInForm, "accounts/sign_in.html", "/")
 
 
+@rate_limited("sign-in")
 def resident_sign_in(request):
     return _sign_in_page(request, ResidentSignInForm, "accounts/resident_sign_in.html", "/portal/")
 
 
+@rate_limited("sign-in")
 def two_factor_code(request):
     """The second step of a staff sign-in with an authenticator app."""
     pending = request.session.get(PENDING)

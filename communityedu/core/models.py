@@ -112,3 +112,24 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_entry_id}–{self.last_entry_id} {self.hash[:12]}"
+
+
+class RateCounter(models.Model):
+    """How many requests one client made to one kind of action in one time window (rate limits).
+
+    A global table: the key names a client (an address or an account), not a town's record. Old
+    windows are removed by the periodic jobs.
+    """
+
+    is_global_table = True
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_once_per_window")]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M} {self.count}"

@@ -14,6 +14,7 @@ from communityedu.activities import services as activity_services
 from communityedu.activities.constants import AttendanceSource
 from communityedu.activities.models import Activity, Registration
 from communityedu.activities.views.attendance import qr_svg
+from communityedu.core.ratelimit import rate_limited
 from communityedu.news import selectors as news_selectors
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
@@ -85,6 +86,7 @@ def register(request, pk: int):
     return redirect("portal:activities")
 
 
+@rate_limited("self-check-in")
 def check_in(request, token: str):
     """The page the venue's code opens: sign in with phone and PIN, then one button."""
     activity = Activity.objects.select_related("town", "organiser", "venue_unit").filter(check_in_token=token).first()

@@ -124,6 +124,13 @@ AUDIT_SEAL_INTERVAL_SECONDS = 300
 AUDIT_SEAL_BATCH_SIZE = 1000
 # Entries younger than this wait for the next run, so that a transaction still open is not skipped.
 AUDIT_SEAL_DELAY_SECONDS = 60
+# Rate limits per client (address, or account when signed in): (requests, per seconds).
+# Generous where many people share one address (a village office, a venue's Wi-Fi).
+RATE_LIMITS = {
+    "sign-in": (30, 600),
+    "self-check-in": (10, 60),
+    "search": (120, 60),
+}
 # How long a server process remembers a device token's account and roles (0: look up every time).
 API_TOKEN_CACHE_SECONDS = 10
 

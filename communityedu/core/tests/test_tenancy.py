@@ -45,6 +45,7 @@ def test_the_global_tables_are_the_expected_few():
         "accounts.User",
         "core.AuditLogEntry",
         "core.AuditSeal",
+        "core.RateCounter",
         "organization.District",
         "organization.RoleAssignment",
         "organization.Town",

@@ -1,6 +1,7 @@
 """The periodic jobs, in one long-running process beside the background worker.
 
-Today one job: sealing the audit log every ``AUDIT_SEAL_INTERVAL_SECONDS``. A deployment with cron
+Sealing the audit log and forgetting finished rate-limit windows, every
+``AUDIT_SEAL_INTERVAL_SECONDS``. A deployment with cron
 or a systemd timer may run ``manage.py seal_audit_log`` from there instead.
 """
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from communityedu.core.audit_chain import seal_audit_log
+from communityedu.core.ratelimit import forget_old_windows
 
 
 class Command(BaseCommand):
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             signal.signal(signal_number, lambda *_: stop.set())
         while not stop.is_set():
             sealed = seal_audit_log()
+            forget_old_windows()
             if sealed:
                 self.stdout.write(f"sealed {sealed} audit-log entries", ending="\n")
                 self.stdout.flush()

@@ -1,0 +1,95 @@
+"""Rate limits per client, kept in the database so that every server process sees the same count.
+
+Each limited action has a rate in ``settings.RATE_LIMITS``: at most ``count`` requests per
+``seconds`` from one client (its address, or its account when signed in), counted in fixed windows
+by one atomic statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite ≥ 3.35 and
+PostgreSQL). Over the limit the request gets 429 with ``Retry-After`` and a message saying how long
+to wait; nothing else runs. A cache-based library (django-ratelimit) needs memcached or Redis for
+atomic counts, which a one-machine town does not run.
+
+Staff devices are not limited here: a check-in tablet calls the API with a token, and the issue's
+rate of 500 check-ins a second applies to them.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.core import context
+from communityedu.core.models import RateCounter
+
+
+def client_key(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"account:{user.pk}"
+    return f"address:{context.client_ip(request) or 'unknown'}"
+
+
+def hit(*, action: str, client: str, now: datetime | None = None) -> tuple[bool, int]:
+    """Count one request; (allowed, seconds until the window ends)."""
+    count_allowed, seconds = settings.RATE_LIMITS[action]
+    moment = now or timezone.now()
+    epoch = moment.timestamp()
+    window_start = datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+    retry_after = max(1, math.ceil(window_start.timestamp() + seconds - epoch))
+    meta = RateCounter._meta
+    quote = connection.ops.quote_name
+    key_field, window_field = meta.get_field("key"), meta.get_field("window_start")
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({quote('key')}, {quote('window_start')}, {quote('count')}) "  # noqa: S608
+        f"VALUES (%s, %s, 1) ON CONFLICT ({quote('key')}, {quote('window_start')}) "
+        f"DO UPDATE SET {quote('count')} = {quote(meta.db_table)}.{quote('count')} + 1 RETURNING {quote('count')}"
+    )
+    parameters = [
+        key_field.get_db_prep_save(f"{action}|{client}"[:200], connection),
+        window_field.get_db_prep_save(window_start, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        (count,) = cursor.fetchone()
+    return count <= count_allowed, retry_after
+
+
+def too_many(request, *, retry_after: int, is_api: bool = False):
+    minutes = math.ceil(retry_after / 60)
+    message = _("Too many attempts. Please wait %(minutes)s minute(s) and try again.") % {"minutes": minutes}
+    if is_api:
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "rate_limited.html", {"message": message}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)):
+    """Limit a view's ``methods`` requests per client to ``settings.RATE_LIMITS[action]``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                allowed, retry_after = hit(action=action, client=client_key(request))
+                if not allowed:
+                    return too_many(request, retry_after=retry_after)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def forget_old_windows(*, now: datetime | None = None) -> int:
+    longest = max(seconds for _count, seconds in settings.RATE_LIMITS.values())
+    cutoff = (now or timezone.now()) - timedelta(seconds=longest)
+    deleted, _per_model = RateCounter.objects.filter(window_start__lt=cutoff).delete()
+    return deleted
