@@ -1,4 +1,5 @@
 from communityedu.activities.permissions import can_view_activities
+from communityedu.funding.permissions import can_read_funding
 from communityedu.incentives.permissions import reads_incentives
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
@@ -21,5 +22,6 @@ def navigation(request):
             "resident": permissions.is_resident(user),
             "people": can_read_register(user),
             "accounts": can_manage_accounts(user),
+            "funding": can_read_funding(user, getattr(request, "town", None)),
         },
     }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "communityedu.accounts",
     "communityedu.people",
     "communityedu.activities",
+    "communityedu.funding",
     "communityedu.incentives",
     "communityedu.metrics",
     "communityedu.portal",
