@@ -17,6 +17,7 @@ urlpatterns = [
     path("activities/", include("communityedu.activities.urls")),
     path("incentives/", include("communityedu.incentives.urls")),
     path("funding/", include("communityedu.funding.urls")),
+    path("recognition/", include("communityedu.recognition.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
     path("verify/<str:code>", verify_certificate, name="verify"),

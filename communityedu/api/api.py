@@ -325,7 +325,9 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
 from communityedu.api.activities import router as activities_router  # noqa: E402
 from communityedu.api.funding import router as funding_router  # noqa: E402
 from communityedu.api.incentives import router as incentives_router  # noqa: E402
+from communityedu.api.recognition import router as recognition_router  # noqa: E402
 
 api.add_router("/", activities_router)
 api.add_router("/", incentives_router)
 api.add_router("/", funding_router)
+api.add_router("/", recognition_router)

@@ -4,6 +4,7 @@ from communityedu.incentives.permissions import reads_incentives
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
+from communityedu.recognition.permissions import can_read_recognition
 
 
 def navigation(request):
@@ -23,5 +24,6 @@ def navigation(request):
             "people": can_read_register(user),
             "accounts": can_manage_accounts(user),
             "funding": can_read_funding(user, getattr(request, "town", None)),
+            "recognition": can_read_recognition(user, getattr(request, "town", None)),
         },
     }

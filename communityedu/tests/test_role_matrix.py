@@ -361,6 +361,23 @@ PAGES: dict[str, list[Endpoint]] = {
             ok_statuses=(400,),
         )
     ],
+    "recognition:board": [Endpoint("GET", lambda w: "/recognition/?as_of=2020-12-31", FUNDING_READERS)],
+    "recognition:record": [
+        Endpoint(
+            "POST",
+            lambda w: "/recognition/record/",
+            frozenset({"office"}),
+            lambda w: {
+                "track": "learning_community",
+                "subject": w.yiyang.pk,
+                "status": "applying",
+                "effective_on": "2020-06-01",
+            },
+        )
+    ],
+    # The world holds no evidence of recognition, so every role is refused an unknown one (403,
+    # or 404 for readers); recognition/tests/test_recognition.py opens a real one.
+    "recognition:evidence": [Endpoint("GET", lambda w: "/recognition/evidence/0/", frozenset())],
     "funding:year": [Endpoint("GET", lambda w: "/funding/?year=2020", FUNDING_READERS)],
     "funding:export": [Endpoint("GET", lambda w: "/funding/export.xlsx?year=2020", FUNDING_READERS)],
     "funding:allocation-create": [
@@ -519,6 +536,22 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: "/api/v1/populations?town=xinmiao&year=2021",
         frozenset({"office"}),
         lambda w: {"populations": [{"village_id": w.yiyang.pk, "resident_population": 1800}]},
+        "application/json",
+    ),
+    "list_recognition": Endpoint(
+        "GET", lambda w: "/api/v1/recognition?town=xinmiao&as_of=2020-12-31", FUNDING_READERS - {"nantuo"}
+    ),
+    "update_recognition": Endpoint(
+        "POST",
+        lambda w: "/api/v1/recognition",
+        frozenset({"office"}),
+        lambda w: {
+            "town": "xinmiao",
+            "track": "learning_organ",
+            "unit_id": w.civil_affairs.pk,
+            "status": "recognised",
+            "effective_on": "2020-09-01",
+        },
         "application/json",
     ),
     "confirm_import": Endpoint(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communityedu.people",
     "communityedu.activities",
     "communityedu.funding",
+    "communityedu.recognition",
     "communityedu.incentives",
     "communityedu.metrics",
     "communityedu.portal",
