@@ -83,3 +83,22 @@ class PopulationImportForm(forms.Form):
     sheet = forms.FileField(
         label=_("Spreadsheet (.xlsx)"), help_text=_("Columns: 村（社区） or 代码, and 常住人口; one row per village.")
     )
+
+
+class TargetsForm(forms.Form):
+    """Every village's and unit's targets for a year, in one form; each field is named
+    ``<figure key>-<village or unit id>``."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for (key, subject_id), value in current.items():
+            self.fields[f"{key}-{subject_id}"] = forms.DecimalField(
+                label=key, min_value=0, max_value=100, max_digits=5, decimal_places=2, initial=value
+            )
+
+    def values(self) -> dict:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            key, _separator, subject_id = name.rpartition("-")
+            result[(key, int(subject_id))] = value
+        return result

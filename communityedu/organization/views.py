@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 from communityedu.core.views import allowed_if
 from communityedu.organization import permissions, selectors, services
 from communityedu.organization import populations as population_sheets
-from communityedu.organization.constants import UnitType
+from communityedu.organization import targets as village_targets
+from communityedu.organization.constants import UNIT_FIGURES, VILLAGE_FIGURES, FigureKey, UnitType
 from communityedu.organization.forms import (
     PopulationForm,
     PopulationImportForm,
     PopulationYearForm,
+    TargetsForm,
     UnitForm,
     VillageForm,
 )
@@ -250,3 +252,51 @@ def population_import(request):
         % {"rows": len(values), "year": year, "count": changed},
     )
     return redirect(f"{reverse('organization:population')}?year={year}")
+
+
+def _target_rows(form, subjects, keys):
+    return [(subject, [form[f"{key}-{subject.pk}"] for key in keys]) for subject in subjects]
+
+
+@allowed_if(_reads_structure)
+def targets(request):
+    """The targets of every village and unit for a year; the town office sets them here."""
+    year = _population_year(request.POST.get("year") or request.GET.get("year"))
+    can_edit = _edits_structure(request)
+    current = village_targets.targets_for(town=request.town, year=year)
+    form = TargetsForm(request.POST if request.method == "POST" else None, current=current)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                changed = village_targets.set_targets(
+                    town=request.town, year=year, values=form.values(), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Targets of %(year)s saved (%(count)s changed).") % {"year": year, "count": changed}
+                )
+                return redirect(f"{reverse('organization:targets')}?year={year}")
+        status = 400
+    villages = list(selectors.villages_visible_to(request.user).filter(town=request.town).order_by("code", "name"))
+    units = list(village_targets.target_units(request.town))
+    return render(
+        request,
+        "organization/targets.html",
+        {
+            "year": year,
+            "previous": year - 1,
+            "following": year + 1,
+            "form": form,
+            "can_edit": can_edit,
+            "village_figures": [FigureKey(key).label for key in VILLAGE_FIGURES],
+            "unit_figures": [FigureKey(key).label for key in UNIT_FIGURES],
+            "village_rows": _target_rows(form, villages, VILLAGE_FIGURES),
+            "unit_rows": _target_rows(form, units, UNIT_FIGURES),
+        },
+        status=status,
+    )

@@ -378,6 +378,16 @@ PAGES: dict[str, list[Endpoint]] = {
     # The world holds no evidence of recognition, so every role is refused an unknown one (403,
     # or 404 for readers); recognition/tests/test_recognition.py opens a real one.
     "recognition:evidence": [Endpoint("GET", lambda w: "/recognition/evidence/0/", frozenset())],
+    "organization:targets": [
+        Endpoint("GET", lambda w: "/org/targets/?year=2020", STRUCTURE_READERS),
+        Endpoint(
+            "POST",
+            lambda w: "/org/targets/",
+            OFFICES,
+            lambda w: {"year": "2020", f"participation-{w.yiyang.pk}": "75"},
+            ok_statuses=(400,),  # the other villages' fields are missing: refused, nothing written
+        ),
+    ],
     "funding:year": [Endpoint("GET", lambda w: "/funding/?year=2020", FUNDING_READERS)],
     "funding:export": [Endpoint("GET", lambda w: "/funding/export.xlsx?year=2020", FUNDING_READERS)],
     "funding:allocation-create": [
@@ -552,6 +562,14 @@ API_OPERATIONS: dict[str, Endpoint] = {
             "status": "recognised",
             "effective_on": "2020-09-01",
         },
+        "application/json",
+    ),
+    "get_targets": Endpoint("GET", lambda w: "/api/v1/targets?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
+    "put_targets": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/targets?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"targets": [{"figure_key": "participation", "village_id": w.yiyang.pk, "value": "75"}]},
         "application/json",
     ),
     "confirm_import": Endpoint(
