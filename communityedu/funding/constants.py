@@ -21,7 +21,7 @@ class ExpenseCategory(models.TextChoices):
     LECTURE_FEES = "lecture_fees", _("lecture fees")
     VENUE_EQUIPMENT = "venue_equipment", _("venue and equipment")
     MATERIALS = "materials", _("materials and printing")
-    ACTIVITIES = "activities", _("activities")
+    ACTIVITIES = "activities", _("activity costs")
     OTHER = "other", _("other")
 
 

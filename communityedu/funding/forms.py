@@ -13,7 +13,9 @@ class _EntryForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
-    dated_on = forms.DateField(label=_("Voucher date"), widget=forms.DateInput(attrs={"type": "date"}))
+    dated_on = forms.DateField(
+        label=_("Voucher date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
     def __init__(self, *args, town, **kwargs):

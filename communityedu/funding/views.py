@@ -54,8 +54,8 @@ def _page(request, *, year: int, allocation_form=None, expense_form=None, status
         "following": year + 1,
         "funding": selectors.funding_year(town=request.town, year=year),
         "can_manage": _manages(request),
-        "allocation_form": allocation_form or AllocationForm(town=request.town, initial=initial),
-        "expense_form": expense_form or ExpenseForm(town=request.town, initial=initial),
+        "allocation_form": allocation_form or AllocationForm(town=request.town, initial=initial, prefix="allocation"),
+        "expense_form": expense_form or ExpenseForm(town=request.town, initial=initial, prefix="expense"),
     }
     return render(request, "funding/year.html", context, status=status)
 
@@ -77,7 +77,7 @@ def funding_export(request):
 @require_POST
 @allowed_if(_manages)
 def allocation_create(request):
-    form = AllocationForm(request.POST, town=request.town)
+    form = AllocationForm(request.POST, town=request.town, prefix="allocation")
     if form.is_valid():
         try:
             entry = services.record_allocation(town=request.town, actor=request.user, **form.cleaned_data)
@@ -86,13 +86,13 @@ def allocation_create(request):
         else:
             messages.success(request, _("Allocation of %(amount)s yuan recorded.") % {"amount": entry.amount})
             return redirect(_year_url(entry.year))
-    return _page(request, year=_year(request.POST.get("year")), allocation_form=form, status=400)
+    return _page(request, year=_year(request.POST.get("allocation-year")), allocation_form=form, status=400)
 
 
 @require_POST
 @allowed_if(_manages)
 def expense_create(request):
-    form = ExpenseForm(request.POST, town=request.town)
+    form = ExpenseForm(request.POST, town=request.town, prefix="expense")
     if form.is_valid():
         try:
             entry = services.record_expense(town=request.town, actor=request.user, **form.cleaned_data)
@@ -101,7 +101,7 @@ def expense_create(request):
         else:
             messages.success(request, _("Expense of %(amount)s yuan recorded.") % {"amount": entry.amount})
             return redirect(_year_url(entry.year))
-    return _page(request, year=_year(request.POST.get("year")), expense_form=form, status=400)
+    return _page(request, year=_year(request.POST.get("expense-year")), expense_form=form, status=400)
 
 
 def _reverse(request, entry, reverse_service, **kwargs):

@@ -396,11 +396,11 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: "/funding/allocations/new/",
             FUNDING_MANAGERS,
             lambda w: {
-                "year": "2020",
-                "source": "town_finance",
-                "amount": "70000.00",
-                "voucher_number": "2020-001",
-                "dated_on": "2020-03-02",
+                "allocation-year": "2020",
+                "allocation-source": "town_finance",
+                "allocation-amount": "70000.00",
+                "allocation-voucher_number": "2020-001",
+                "allocation-dated_on": "2020-03-02",
             },
         )
     ],
@@ -410,11 +410,11 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: "/funding/expenses/new/",
             FUNDING_MANAGERS,
             lambda w: {
-                "year": "2020",
-                "category": "materials",
-                "amount": "1200.00",
-                "voucher_number": "2020-031",
-                "dated_on": "2020-06-12",
+                "expense-year": "2020",
+                "expense-category": "materials",
+                "expense-amount": "1200.00",
+                "expense-voucher_number": "2020-031",
+                "expense-dated_on": "2020-06-12",
             },
         )
     ],

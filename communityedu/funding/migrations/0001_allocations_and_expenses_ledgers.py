@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('dated_on', models.DateField(verbose_name='voucher date')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('category', models.CharField(choices=[('lecture_fees', 'lecture fees'), ('venue_equipment', 'venue and equipment'), ('materials', 'materials and printing'), ('activities', 'activities'), ('other', 'other')], max_length=20, verbose_name='category')),
+                ('category', models.CharField(choices=[('lecture_fees', 'lecture fees'), ('venue_equipment', 'venue and equipment'), ('materials', 'materials and printing'), ('activities', 'activity costs'), ('other', 'other')], max_length=20, verbose_name='category')),
                 ('paying_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='funding_expenses', to='organization.unit', verbose_name='paying unit')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('reverses', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='funding.expense', verbose_name='reverses')),

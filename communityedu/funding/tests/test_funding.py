@@ -235,12 +235,12 @@ def test_the_office_records_an_allocation_and_sees_the_per_capita_figure(world, 
     response = client.post(
         "/funding/allocations/new/",
         {
-            "year": "2020",
-            "source": "town_finance",
-            "receiving_unit": world.school.pk,
-            "amount": "7120.00",
-            "voucher_number": "2020-001",
-            "dated_on": "2020-03-02",
+            "allocation-year": "2020",
+            "allocation-source": "town_finance",
+            "allocation-receiving_unit": world.school.pk,
+            "allocation-amount": "7120.00",
+            "allocation-voucher_number": "2020-001",
+            "allocation-dated_on": "2020-03-02",
         },
     )
 
@@ -253,7 +253,8 @@ def test_the_office_records_an_allocation_and_sees_the_per_capita_figure(world, 
 
 def test_a_wrong_allocation_form_comes_back_with_its_errors_and_writes_nothing(world, sign_in):
     response = sign_in("office").post(
-        "/funding/allocations/new/", {"year": "2020", "source": "town_finance", "amount": "-5", "dated_on": "x"}
+        "/funding/allocations/new/",
+        {"allocation-year": "2020", "allocation-source": "town_finance", "allocation-amount": "-5"},
     )
 
     assert response.status_code == 400
