@@ -129,7 +129,7 @@ def set_targets(*, town, year: int, values: dict[tuple[str, int], Decimal], acto
     unit_ids = set(target_units(town).values_list("pk", flat=True))
     existing = {
         (row.figure_key, row.village_id or row.unit_id): row
-        for row in Target.objects.select_for_update().filter(town=town, year=year)
+        for row in Target.objects.select_for_update().filter(town=town, year=year).order_by("pk")
     }
     changed = 0
     for (key, subject_id), value in values.items():
