@@ -100,7 +100,7 @@ def list_recognition(request, town: str, as_of: date | None = None):
     if not permissions.can_read_recognition(request.user, town_row):
         raise HttpError(403, "Not allowed")
     board = selectors.recognition_board(town=town_row, as_of=as_of)
-    figures = selectors.recognition_rates(town=town_row, as_of=board.as_of)
+    figures = selectors.rates_of(board)
     return RecognitionOut(
         as_of=board.as_of,
         learning_communities=_ratio(figures.learning_communities),

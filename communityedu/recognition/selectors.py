@@ -123,7 +123,11 @@ def recognition_rates(*, town: Town, as_of: date | None = None) -> RecognitionFi
     """Villages/communities recognised as learning communities ÷ all of them; party/government
     organs recognised as learning organs ÷ all of them; demonstration villages recognised — each
     by the status in force on ``as_of`` (default today)."""
-    board = recognition_board(town=town, as_of=as_of)
+    return rates_of(recognition_board(town=town, as_of=as_of))
+
+
+def rates_of(board: RecognitionBoard) -> RecognitionFigures:
+    """The rates of a board already read."""
     return RecognitionFigures(
         as_of=board.as_of,
         learning_communities=Ratio(

@@ -39,12 +39,13 @@ def _as_of(value: str | None) -> date:
 @allowed_if(_reads)
 def board(request):
     as_of = _as_of(request.GET.get("as_of"))
+    recognition = selectors.recognition_board(town=request.town, as_of=as_of)
     return render(
         request,
         "recognition/board.html",
         {
-            "board": selectors.recognition_board(town=request.town, as_of=as_of),
-            "figures": selectors.recognition_rates(town=request.town, as_of=as_of),
+            "board": recognition,
+            "figures": selectors.rates_of(recognition),
             "as_of": as_of,
             "today": timezone.localdate(),
             "can_manage": _manages(request),

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
@@ -342,3 +344,18 @@ def test_the_api_records_an_allocation_and_gives_the_figure(world, sign_in):
     }
     assert reversed_.status_code == 201
     assert reversed_.json()["amount"] == "-7120.00"
+
+
+def test_the_year_page_reads_in_the_same_number_of_queries_however_many_entries(world, sign_in):
+    client = sign_in("office")
+    _allocate(world, "1000.00")
+    client.get("/funding/?year=2020")  # warm the session and the scope
+    with CaptureQueriesContext(connection) as few:
+        client.get("/funding/?year=2020")
+    for amount in ("2000.00", "3000.00", "4000.00"):
+        services.reverse_allocation(allocation=_allocate(world, amount), reason="重复", actor=None)
+        _expense(world, amount)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/funding/?year=2020")
+
+    assert len(many) == len(few)

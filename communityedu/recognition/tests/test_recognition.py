@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communityedu.core.models import AuditLogEntry
 from communityedu.organization import services as org_services
@@ -218,3 +220,19 @@ def test_the_api_records_a_change_and_reads_the_rates(world, sign_in):
             },
         }
     ]
+
+
+def test_the_page_reads_in_the_same_number_of_queries_however_many_changes(world, sign_in):
+    client = sign_in("office")
+    client.get("/recognition/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/recognition/?as_of=2020-12-31")
+    _second_organ(world)
+    for village in (world.yiyang, world.shizi):
+        _change(world, RecognitionStatus.APPLYING, date(2020, 6, 1), village=village)
+        _change(world, RecognitionStatus.RECOGNISED, date(2020, 9, 1), village=village, track=Track.DEMONSTRATION)
+    _change(world, RecognitionStatus.RECOGNISED, date(2020, 9, 1), track=Track.LEARNING_ORGAN, unit=world.civil_affairs)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/recognition/?as_of=2020-12-31")
+
+    assert len(many) == len(few)
