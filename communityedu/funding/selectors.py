@@ -55,6 +55,11 @@ def town_finance_total(*, town: Town, year: int, as_of: date | None = None) -> D
     return _total(_dated(Allocation.objects.filter(town=town, year=year, source=FundingSource.TOWN_FINANCE), as_of))
 
 
+def per_capita(total: Decimal, population: int) -> Decimal | None:
+    """``total`` ÷ ``population`` rounded half up to the fen; None for no population."""
+    return (total / population).quantize(CENT, rounding=ROUND_HALF_UP) if population else None
+
+
 def town_finance_per_capita(*, town: Town, year: int, as_of: date | None = None) -> FundingFigure:
     """The funding figure of ``town`` for ``year``: only town finance counts; the population is
     the sum of the villages' resident populations (常住人口) of ``year``; the per-capita amount is
@@ -62,12 +67,11 @@ def town_finance_per_capita(*, town: Town, year: int, as_of: date | None = None)
     total = town_finance_total(town=town, year=year, as_of=as_of)
     previous = town_finance_total(town=town, year=year - 1, as_of=as_of)
     population = town_population(town=town, year=year)
-    per_capita = (total / population).quantize(CENT, rounding=ROUND_HALF_UP) if population else None
     return FundingFigure(
         year=year,
         town_finance_total=total,
         population=population,
-        per_capita=per_capita,
+        per_capita=per_capita(total, population),
         previous_year_total=previous,
         is_rising=total > previous,
     )

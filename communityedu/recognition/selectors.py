@@ -140,12 +140,12 @@ def rates_of(board: RecognitionBoard) -> RecognitionFigures:
     )
 
 
-def history(*, town: Town, track: str, village: Village | None = None, unit: Unit | None = None) -> list[StatusChange]:
-    return list(
-        StatusChange.objects.filter(town=town, track=track, village=village, unit=unit)
-        .select_related("recorded_by")
-        .order_by("effective_on", "id")
-    )
+def history(*, town: Town, as_of: date | None = None) -> list[StatusChange]:
+    """Every status change of ``town`` up to ``as_of``, latest first: the record behind the board."""
+    changes = StatusChange.objects.filter(town=town)
+    if as_of is not None:
+        changes = changes.filter(effective_on__lte=as_of)
+    return list(changes.select_related("village", "unit", "recorded_by").order_by("-effective_on", "-id"))
 
 
 def get_change_with_evidence_for(user, pk: int) -> StatusChange:

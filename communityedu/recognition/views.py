@@ -46,6 +46,7 @@ def board(request):
         {
             "board": recognition,
             "figures": selectors.rates_of(recognition),
+            "history": selectors.history(town=request.town, as_of=as_of),
             "as_of": as_of,
             "today": timezone.localdate(),
             "can_manage": _manages(request),

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from communityedu.activities import fees
@@ -359,3 +361,21 @@ def test_the_year_page_reads_in_the_same_number_of_queries_however_many_entries(
         client.get("/funding/?year=2020")
 
     assert len(many) == len(few)
+
+
+@given(
+    fen=st.integers(min_value=0, max_value=10**10),
+    population=st.integers(min_value=0, max_value=2_000_000),
+)
+def test_per_capita_is_the_nearest_fen_rounding_halves_up(fen, population):
+    total = Decimal(fen) / 100
+
+    result = selectors.per_capita(total, population)
+
+    if population == 0:
+        assert result is None
+    else:
+        assert result == result.quantize(Decimal("0.01"))
+        assert abs(result * population - total) <= Decimal("0.005") * population
+        exact_fen = Decimal(fen) / population  # in fen
+        assert result * 100 == int(exact_fen) + (1 if exact_fen - int(exact_fen) >= Decimal("0.5") else 0)

@@ -164,6 +164,7 @@ def test_the_office_records_a_change_on_the_page_and_the_evidence_opens(world, s
     assert 'id="learning-community-rate">1 / 2 (50.0%)</dd>' in page
     evidence = client.get(f"/recognition/evidence/{change.pk}/")
     assert evidence.status_code == 200
+    assert "认定文件.pdf" in page  # in the row and in the history of changes
     assert b"".join(evidence.streaming_content) == b"%PDF-1.4\n%%EOF\n"
 
 
