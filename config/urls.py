@@ -18,6 +18,8 @@ urlpatterns = [
     path("incentives/", include("communityedu.incentives.urls")),
     path("exchange/", include("communityedu.exchange.urls")),
     path("news/", include("communityedu.news.urls")),
+    path("funding/", include("communityedu.funding.urls")),
+    path("recognition/", include("communityedu.recognition.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
     path("verify/<str:code>", verify_certificate, name="verify"),

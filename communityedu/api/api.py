@@ -331,3 +331,10 @@ api.add_router("/", activities_router)
 api.add_router("/", incentives_router)
 api.add_router("/", exchange_router)
 api.add_router("/", news_router)
+from communityedu.api.funding import router as funding_router  # noqa: E402
+from communityedu.api.recognition import router as recognition_router  # noqa: E402
+from communityedu.api.targets import router as targets_router  # noqa: E402
+
+api.add_router("/", funding_router)
+api.add_router("/", recognition_router)
+api.add_router("/", targets_router)

@@ -1,10 +1,12 @@
 from communityedu.activities.permissions import can_view_activities
 from communityedu.exchange.permissions import moderates_anywhere
+from communityedu.funding.permissions import can_read_funding
 from communityedu.incentives.permissions import reads_incentives
 from communityedu.news.permissions import writes_news_anywhere
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
+from communityedu.recognition.permissions import can_read_recognition
 
 
 def navigation(request):
@@ -25,5 +27,7 @@ def navigation(request):
             "accounts": can_manage_accounts(user),
             "news": writes_news_anywhere(user),
             "moderation": moderates_anywhere(user),
+            "funding": can_read_funding(user, getattr(request, "town", None)),
+            "recognition": can_read_recognition(user, getattr(request, "town", None)),
         },
     }

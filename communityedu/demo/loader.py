@@ -12,6 +12,7 @@ from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
+from communityedu.demo.funding import load_funding, load_recognition, load_targets
 from communityedu.exchange.demo import load_exchange
 from communityedu.news.demo import load_news
 from communityedu.organization import services as org_services
@@ -64,6 +65,9 @@ def load(*, stdout=None) -> dict[str, int]:
         load_team(xinmiao)
         load_news(xinmiao)
         load_exchange(xinmiao)
+        load_funding(xinmiao)
+        load_recognition(xinmiao)
+        load_targets(xinmiao)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 

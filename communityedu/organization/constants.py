@@ -40,3 +40,34 @@ UNIT_SCOPED_ROLES = frozenset({Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF})
 # Roles that act across a district rather than within one town.
 DISTRICT_ROLES = frozenset({Role.DISTRICT_EVALUATOR})
 GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN})
+
+
+class FigureKey(models.TextChoices):
+    """The plan's figures that are split into targets per village or per unit (分解落实目标任务)."""
+
+    PARTICIPATION = "participation", _("participation rate")
+    AWARENESS = "awareness", _("awareness rate")
+    RECOGNITION = "recognition", _("recognition rate")
+    SATISFACTION = "satisfaction", _("satisfaction rate")
+    UNIT_PARTICIPATION = "unit_participation", _("participation rate of the unit's staff")
+
+
+# The plan's thresholds (R6), in per cent: the default target of every village or unit.
+DEFAULT_TARGETS = {
+    FigureKey.PARTICIPATION: "70",
+    FigureKey.AWARENESS: "80",
+    FigureKey.RECOGNITION: "80",
+    FigureKey.SATISFACTION: "70",
+    FigureKey.UNIT_PARTICIPATION: "70",
+}
+# Figures set per village and per unit: the two sets never share a key, so a target is found by
+# (figure key, village or unit id) alone.
+VILLAGE_FIGURES = (FigureKey.PARTICIPATION, FigureKey.AWARENESS, FigureKey.RECOGNITION, FigureKey.SATISFACTION)
+UNIT_FIGURES = (FigureKey.UNIT_PARTICIPATION,)
+# Units that take targets: the member departments, the school and the village committees.
+TARGET_UNIT_TYPES = (
+    UnitType.PARTY_GOVERNMENT_ORGAN,
+    UnitType.MASS_ORGANIZATION,
+    UnitType.SCHOOL,
+    UnitType.VILLAGE_COMMITTEE,
+)

@@ -56,3 +56,49 @@ class PopulationForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class PopulationYearForm(forms.Form):
+    """The resident population of every village of a town for one year, in one form."""
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.villages = list(villages)
+        for village, population in self.villages:
+            self.fields[f"village-{village.pk}"] = forms.IntegerField(
+                label=village.name, min_value=0, max_value=10_000_000, required=False, initial=population
+            )
+
+    def populations(self) -> dict:
+        """The villages given a number (a blank leaves the village as it is)."""
+        return {
+            village: self.cleaned_data[f"village-{village.pk}"]
+            for village, _population in self.villages
+            if self.cleaned_data.get(f"village-{village.pk}") is not None
+        }
+
+
+class PopulationImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    sheet = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"), help_text=_("Columns: 村（社区） or 代码, and 常住人口; one row per village.")
+    )
+
+
+class TargetsForm(forms.Form):
+    """Every village's and unit's targets for a year, in one form; each field is named
+    ``<figure key>-<village or unit id>``."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for (key, subject_id), value in current.items():
+            self.fields[f"{key}-{subject_id}"] = forms.DecimalField(
+                label=key, min_value=0, max_value=100, max_digits=5, decimal_places=2, initial=value
+            )
+
+    def values(self) -> dict:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            key, _separator, subject_id = name.rpartition("-")
+            result[(key, int(subject_id))] = value
+        return result

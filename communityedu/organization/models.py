@@ -241,3 +241,6 @@ class RoleAssignment(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.unit or self.town or self.district or ""
         return f"{self.user} {self.get_role_display()} {scope}"
+
+
+from communityedu.organization.targets import Target  # noqa: E402,F401

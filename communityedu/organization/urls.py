@@ -10,6 +10,9 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
     path("villages/", views.village_list, name="village-list"),
     path("villages/<int:pk>/", views.village_detail, name="village-detail"),
+    path("villages/population/", views.population_year, name="population"),
+    path("villages/population/import/", views.population_import, name="population-import"),
+    path("targets/", views.targets, name="targets"),
     path("towns/", views.town_list, name="town-list"),
     path("towns/switch/", views.switch_town, name="town-switch"),
 ]

@@ -7,14 +7,25 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communityedu.core.views import allowed_if
 from communityedu.organization import permissions, selectors, services
-from communityedu.organization.constants import UnitType
-from communityedu.organization.forms import PopulationForm, UnitForm, VillageForm
+from communityedu.organization import populations as population_sheets
+from communityedu.organization import targets as village_targets
+from communityedu.organization.constants import UNIT_FIGURES, VILLAGE_FIGURES, FigureKey, UnitType
+from communityedu.organization.forms import (
+    PopulationForm,
+    PopulationImportForm,
+    PopulationYearForm,
+    TargetsForm,
+    UnitForm,
+    VillageForm,
+)
 from communityedu.organization.middleware import SESSION_KEY
 
 
@@ -170,3 +181,122 @@ def switch_town(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"
     return redirect(target or "home")
+
+
+def _population_year(value: str | None) -> int:
+    if value and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return timezone.localdate().year
+
+
+def _population_page(request, *, year, form=None, import_form=None, problems=(), status=200):
+    villages = population_sheets.populations_of_year(town=request.town, year=year)
+    return render(
+        request,
+        "organization/population_year.html",
+        {
+            "year": year,
+            "previous": year - 1,
+            "following": year + 1,
+            "form": form or PopulationYearForm(villages=villages),
+            "import_form": import_form or PopulationImportForm(initial={"year": year}),
+            "total": sum(population or 0 for _village, population in villages),
+            "problems": problems,
+        },
+        status=status,
+    )
+
+
+@allowed_if(_edits_structure)
+def population_year(request):
+    """Type the resident population of every village for a year in one form."""
+    year = _population_year(request.POST.get("year") or request.GET.get("year"))
+    if request.method != "POST":
+        return _population_page(request, year=year)
+    form = PopulationYearForm(
+        request.POST, villages=population_sheets.populations_of_year(town=request.town, year=year)
+    )
+    if not form.is_valid():
+        return _population_page(request, year=year, form=form, status=400)
+    changed = population_sheets.set_populations(
+        town=request.town, year=year, populations=form.populations(), actor=request.user
+    )
+    messages.success(
+        request, _("Populations of %(year)s saved (%(count)s changed).") % {"year": year, "count": changed}
+    )
+    return redirect(f"{reverse('organization:population')}?year={year}")
+
+
+@require_POST
+@allowed_if(_edits_structure)
+def population_import(request):
+    """Read the populations of a year from a spreadsheet: all rows or none."""
+    form = PopulationImportForm(request.POST, request.FILES)
+    year = _population_year(request.POST.get("year"))
+    if not form.is_valid():
+        return _population_page(request, year=year, import_form=form, status=400)
+    upload = form.cleaned_data["sheet"]
+    if upload.size > population_sheets.MAX_SHEET_BYTES:
+        form.add_error("sheet", _("The file is larger than 2 MB."))
+        return _population_page(request, year=year, import_form=form, status=400)
+    try:
+        values = population_sheets.parse_population_sheet(
+            town=request.town, content=upload.read(), file_name=upload.name
+        )
+    except population_sheets.PopulationSheetError as error:
+        return _population_page(request, year=year, import_form=form, problems=error.problems, status=400)
+    changed = population_sheets.set_populations(town=request.town, year=year, populations=values, actor=request.user)
+    messages.success(
+        request,
+        _("%(rows)s villages read; populations of %(year)s saved (%(count)s changed).")
+        % {"rows": len(values), "year": year, "count": changed},
+    )
+    return redirect(f"{reverse('organization:population')}?year={year}")
+
+
+def _target_rows(form, subjects, keys):
+    return [(subject, [form[f"{key}-{subject.pk}"] for key in keys]) for subject in subjects]
+
+
+@allowed_if(_reads_structure)
+def targets(request):
+    """The targets of every village and unit for a year; the town office sets them here."""
+    year = _population_year(request.POST.get("year") or request.GET.get("year"))
+    can_edit = _edits_structure(request)
+    current = village_targets.targets_for(town=request.town, year=year)
+    form = TargetsForm(request.POST if request.method == "POST" else None, current=current)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                changed = village_targets.set_targets(
+                    town=request.town, year=year, values=form.values(), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Targets of %(year)s saved (%(count)s changed).") % {"year": year, "count": changed}
+                )
+                return redirect(f"{reverse('organization:targets')}?year={year}")
+        status = 400
+    villages = list(selectors.villages_visible_to(request.user).filter(town=request.town).order_by("code", "name"))
+    units = list(village_targets.target_units(request.town))
+    return render(
+        request,
+        "organization/targets.html",
+        {
+            "year": year,
+            "previous": year - 1,
+            "following": year + 1,
+            "form": form,
+            "can_edit": can_edit,
+            "village_figures": [FigureKey(key).label for key in VILLAGE_FIGURES],
+            "unit_figures": [FigureKey(key).label for key in UNIT_FIGURES],
+            "village_rows": _target_rows(form, villages, VILLAGE_FIGURES),
+            "unit_rows": _target_rows(form, units, UNIT_FIGURES),
+        },
+        status=status,
+    )

@@ -63,6 +63,9 @@ EXCHANGE_MODERATORS = frozenset({"office", "moderator"})
 NEWS_WRITERS = frozenset({"office", "school", "center", "dept", "nantuo"})
 # Residents' pages show the town the account works in: the administrator's and evaluator's first is 南沱镇.
 XINMIAO_PUBLIC = EVERYONE - {"nantuo", "admin", "evaluator"}
+# Funding: each town's office keeps its ledgers; evaluators read them.
+FUNDING_READERS = frozenset({"office", "evaluator", "nantuo"})
+FUNDING_MANAGERS = OFFICES
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,90 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
+    "organization:population": [
+        Endpoint("GET", lambda w: "/org/villages/population/?year=2021", OFFICES),
+        Endpoint(
+            "POST",
+            lambda w: "/org/villages/population/",
+            OFFICES,
+            lambda w: {"year": "2021", f"village-{w.yiyang.pk}": ""},
+        ),
+    ],
+    # An empty upload is refused with the form's message (400) for the offices.
+    "organization:population-import": [
+        Endpoint(
+            "POST",
+            lambda w: "/org/villages/population/import/",
+            OFFICES,
+            lambda w: {"year": "2021"},
+            ok_statuses=(400,),
+        )
+    ],
+    "recognition:board": [Endpoint("GET", lambda w: "/recognition/?as_of=2020-12-31", FUNDING_READERS)],
+    "recognition:record": [
+        Endpoint(
+            "POST",
+            lambda w: "/recognition/record/",
+            frozenset({"office"}),
+            lambda w: {
+                "track": "learning_community",
+                "subject": w.yiyang.pk,
+                "status": "applying",
+                "effective_on": "2020-06-01",
+            },
+        )
+    ],
+    # The world holds no evidence of recognition, so every role is refused an unknown one (403,
+    # or 404 for readers); recognition/tests/test_recognition.py opens a real one.
+    "recognition:evidence": [Endpoint("GET", lambda w: "/recognition/evidence/0/", frozenset())],
+    "organization:targets": [
+        Endpoint("GET", lambda w: "/org/targets/?year=2020", STRUCTURE_READERS),
+        Endpoint(
+            "POST",
+            lambda w: "/org/targets/",
+            OFFICES,
+            lambda w: {"year": "2020", f"participation-{w.yiyang.pk}": "75"},
+            ok_statuses=(400,),  # the other villages' fields are missing: refused, nothing written
+        ),
+    ],
+    "funding:year": [Endpoint("GET", lambda w: "/funding/?year=2020", FUNDING_READERS)],
+    "funding:export": [Endpoint("GET", lambda w: "/funding/export.xlsx?year=2020", FUNDING_READERS)],
+    "funding:allocation-create": [
+        Endpoint(
+            "POST",
+            lambda w: "/funding/allocations/new/",
+            FUNDING_MANAGERS,
+            lambda w: {
+                "allocation-year": "2020",
+                "allocation-source": "town_finance",
+                "allocation-amount": "70000.00",
+                "allocation-voucher_number": "2020-001",
+                "allocation-dated_on": "2020-03-02",
+            },
+        )
+    ],
+    "funding:expense-create": [
+        Endpoint(
+            "POST",
+            lambda w: "/funding/expenses/new/",
+            FUNDING_MANAGERS,
+            lambda w: {
+                "expense-year": "2020",
+                "expense-category": "materials",
+                "expense-amount": "1200.00",
+                "expense-voucher_number": "2020-031",
+                "expense-dated_on": "2020-06-12",
+            },
+        )
+    ],
+    # The world holds no funding entry, so every role is refused an unknown one (403, or 404 for
+    # the offices); funding/tests/test_funding.py covers reversing a real one.
+    "funding:allocation-reverse": [
+        Endpoint("POST", lambda w: "/funding/allocations/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
+    ],
+    "funding:expense-reverse": [
+        Endpoint("POST", lambda w: "/funding/expenses/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
+    ],
 }
 
 API_OPERATIONS: dict[str, Endpoint] = {
@@ -538,6 +625,94 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"is_published": False},
         "application/json",
     ),
+    "list_allocations": Endpoint(
+        "GET", lambda w: "/api/v1/funding/allocations?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "create_allocation": Endpoint(
+        "POST",
+        lambda w: "/api/v1/funding/allocations",
+        frozenset({"office"}),
+        lambda w: {
+            "town": "xinmiao",
+            "year": 2020,
+            "source": "town_finance",
+            "amount": "70000.00",
+            "voucher_number": "2020-001",
+            "dated_on": "2020-03-02",
+        },
+        "application/json",
+    ),
+    "reverse_allocation": Endpoint(
+        "POST",
+        lambda w: "/api/v1/funding/allocations/0/reverse",
+        frozenset(),
+        lambda w: {"reason": "重复"},
+        "application/json",
+    ),
+    "list_expenses": Endpoint(
+        "GET", lambda w: "/api/v1/funding/expenses?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "create_expense": Endpoint(
+        "POST",
+        lambda w: "/api/v1/funding/expenses",
+        frozenset({"office"}),
+        lambda w: {
+            "town": "xinmiao",
+            "year": 2020,
+            "category": "materials",
+            "amount": "1200.00",
+            "voucher_number": "2020-031",
+            "dated_on": "2020-06-12",
+        },
+        "application/json",
+    ),
+    "reverse_expense": Endpoint(
+        "POST",
+        lambda w: "/api/v1/funding/expenses/0/reverse",
+        frozenset(),
+        lambda w: {"reason": "重复"},
+        "application/json",
+    ),
+    "get_funding_summary": Endpoint(
+        "GET", lambda w: "/api/v1/funding/summary?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "get_funding_per_capita": Endpoint(
+        "GET", lambda w: "/api/v1/funding/per-capita?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "get_populations": Endpoint(
+        "GET", lambda w: "/api/v1/populations?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS
+    ),
+    "put_populations": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/populations?town=xinmiao&year=2021",
+        frozenset({"office"}),
+        lambda w: {"populations": [{"village_id": w.yiyang.pk, "resident_population": 1800}]},
+        "application/json",
+    ),
+    "list_recognition": Endpoint(
+        "GET", lambda w: "/api/v1/recognition?town=xinmiao&as_of=2020-12-31", FUNDING_READERS - {"nantuo"}
+    ),
+    "update_recognition": Endpoint(
+        "POST",
+        lambda w: "/api/v1/recognition",
+        frozenset({"office"}),
+        lambda w: {
+            "town": "xinmiao",
+            "track": "learning_organ",
+            "unit_id": w.civil_affairs.pk,
+            "status": "recognised",
+            "effective_on": "2020-09-01",
+        },
+        "application/json",
+    ),
+    "get_targets": Endpoint("GET", lambda w: "/api/v1/targets?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
+    "put_targets": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/targets?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"targets": [{"figure_key": "participation", "village_id": w.yiyang.pk, "value": "75"}]},
+        "application/json",
+    ),
     "confirm_import": Endpoint(
         "POST",
         lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",
@@ -600,6 +775,8 @@ def _client_for(role: str, client_factory):
 
 def _request(client, endpoint: Endpoint, world: World):
     path = endpoint.path(world)
+    if endpoint.method == "PUT":
+        return client.put(path, endpoint.data(world), content_type=endpoint.content_type)
     if endpoint.method == "POST":
         data = endpoint.data(world) if endpoint.data else {}
         if endpoint.content_type:

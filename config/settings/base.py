@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "communityedu.accounts",
     "communityedu.people",
     "communityedu.activities",
+    "communityedu.funding",
+    "communityedu.recognition",
     "communityedu.incentives",
     "communityedu.exchange",
     "communityedu.news",

@@ -1,0 +1,269 @@
+"""The town's money and its populations over the API: the funding ledgers, the per-capita
+figure, and the resident population of every village for a year."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from communityedu.funding import permissions, selectors, services
+from communityedu.funding.constants import ExpenseCategory, FundingSource
+from communityedu.organization import populations as population_sheets
+from communityedu.organization.models import Unit, Village
+from communityedu.organization.permissions import can_edit_structure, can_view_structure
+from communityedu.organization.selectors import towns_visible_to
+
+router = Router(tags=["funding"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class EntryOut(Schema):
+    id: int
+    year: int
+    amount: Decimal
+    voucher_number: str
+    dated_on: date
+    description: str
+    reverses_id: int | None
+    reason: str
+    is_reversed: bool
+
+    @staticmethod
+    def resolve_is_reversed(obj):
+        return bool(getattr(obj, "has_reversal", False))
+
+
+class AllocationOut(EntryOut):
+    source: str
+    receiving_unit_id: int | None
+
+
+class ExpenseOut(EntryOut):
+    category: str
+    paying_unit_id: int | None
+
+
+class EntryIn(Schema):
+    town: str
+    year: int
+    amount: Decimal
+    voucher_number: str = ""
+    dated_on: date
+    description: str = ""
+
+
+class AllocationIn(EntryIn):
+    source: FundingSource
+    receiving_unit_id: int | None = None
+
+
+class ExpenseIn(EntryIn):
+    category: ExpenseCategory
+    paying_unit_id: int | None = None
+
+
+class ReverseIn(Schema):
+    reason: str
+    dated_on: date | None = None
+
+
+class FundingFigureOut(Schema):
+    year: int
+    town_finance_total: Decimal
+    population: int
+    per_capita: Decimal | None
+    previous_year_total: Decimal
+    is_rising: bool
+    threshold: Decimal
+    is_met: bool
+
+
+class PopulationRow(Schema):
+    village_id: int
+    village: str
+    code: str
+    resident_population: int | None
+
+
+class PopulationIn(Schema):
+    village_id: int
+    resident_population: int
+
+
+class PopulationsIn(Schema):
+    populations: list[PopulationIn]
+
+
+def _town(request, slug: str):
+    return get_object_or_404(towns_visible_to(request.user), slug=slug)
+
+
+def _reading_town(request, slug: str):
+    town = _town(request, slug)
+    if not permissions.can_read_funding(request.user, town):
+        raise HttpError(403, "Not allowed")
+    return town
+
+
+def _managing_town(request, slug: str):
+    town = _town(request, slug)
+    if not permissions.can_manage_funding(request.user, town):
+        raise HttpError(403, "Not allowed")
+    return town
+
+
+def _unit(town, pk: int | None):
+    if pk is None:
+        return None
+    return get_object_or_404(Unit.objects.filter(town=town), pk=pk)
+
+
+def _error(error: ValidationError) -> Status:
+    return Status(400, {"detail": " ".join(error.messages)})
+
+
+@router.get("/funding/allocations", response=list[AllocationOut])
+def list_allocations(request, town: str, year: int):
+    return list(selectors.allocations(town=_reading_town(request, town), year=year))
+
+
+@router.post("/funding/allocations", response={201: AllocationOut, 400: ErrorOut})
+def create_allocation(request, body: AllocationIn):
+    town = _managing_town(request, body.town)
+    try:
+        entry = services.record_allocation(
+            town=town,
+            year=body.year,
+            source=body.source,
+            amount=body.amount,
+            dated_on=body.dated_on,
+            voucher_number=body.voucher_number,
+            receiving_unit=_unit(town, body.receiving_unit_id),
+            description=body.description,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, entry)
+
+
+@router.post("/funding/allocations/{allocation_id}/reverse", response={201: AllocationOut, 400: ErrorOut})
+def reverse_allocation(request, allocation_id: int, body: ReverseIn):
+    if not permissions.funding_manager_town_ids(request.user):
+        raise HttpError(403, "Not allowed")
+    entry = selectors.get_allocation_for(request.user, allocation_id)
+    try:
+        reversal = services.reverse_allocation(
+            allocation=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user
+        )
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, reversal)
+
+
+@router.get("/funding/expenses", response=list[ExpenseOut])
+def list_expenses(request, town: str, year: int):
+    """Expenses typed in the ledger; the totals, with the year's paid lecture fees, are at
+    ``/funding/summary``."""
+    return list(selectors.expenses(town=_reading_town(request, town), year=year))
+
+
+@router.post("/funding/expenses", response={201: ExpenseOut, 400: ErrorOut})
+def create_expense(request, body: ExpenseIn):
+    town = _managing_town(request, body.town)
+    try:
+        entry = services.record_expense(
+            town=town,
+            year=body.year,
+            category=body.category,
+            amount=body.amount,
+            dated_on=body.dated_on,
+            voucher_number=body.voucher_number,
+            paying_unit=_unit(town, body.paying_unit_id),
+            description=body.description,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, entry)
+
+
+@router.post("/funding/expenses/{expense_id}/reverse", response={201: ExpenseOut, 400: ErrorOut})
+def reverse_expense(request, expense_id: int, body: ReverseIn):
+    if not permissions.funding_manager_town_ids(request.user):
+        raise HttpError(403, "Not allowed")
+    entry = selectors.get_expense_for(request.user, expense_id)
+    try:
+        reversal = services.reverse_expense(
+            expense=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user
+        )
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, reversal)
+
+
+class TotalOut(Schema):
+    key: str
+    label: str
+    amount: Decimal
+
+
+class FundingSummaryOut(Schema):
+    year: int
+    by_source: list[TotalOut]
+    by_category: list[TotalOut]
+    allocated: Decimal
+    spent: Decimal
+    lecture_fees_paid: Decimal
+
+
+@router.get("/funding/summary", response=FundingSummaryOut)
+def get_funding_summary(request, town: str, year: int):
+    """Totals by source and by category; lecture fees are the paid fees of the fee ledger."""
+    return selectors.funding_year(town=_reading_town(request, town), year=year)
+
+
+@router.get("/funding/per-capita", response=FundingFigureOut)
+def get_funding_per_capita(request, town: str, year: int, as_of: date | None = None):
+    """Town finance (镇财政) for ``year`` ÷ the resident population of ``year``, against 2 yuan,
+    and whether it rose from the year before."""
+    return selectors.town_finance_per_capita(town=_reading_town(request, town), year=year, as_of=as_of)
+
+
+@router.get("/populations", response=list[PopulationRow], tags=["organization"])
+def get_populations(request, town: str, year: int):
+    """The resident population (常住人口) of every village of ``town`` for ``year``."""
+    if not can_view_structure(request.user):
+        raise HttpError(403, "Not allowed")
+    return [
+        PopulationRow(village_id=village.pk, village=village.name, code=village.code, resident_population=population)
+        for village, population in population_sheets.populations_of_year(town=_town(request, town), year=year)
+    ]
+
+
+@router.put("/populations", response={200: list[PopulationRow], 400: ErrorOut}, tags=["organization"])
+def put_populations(request, town: str, year: int, body: PopulationsIn):
+    """Set the populations of the villages given for ``year``, all or none."""
+    town_row = _town(request, town)
+    if not can_edit_structure(request.user, town_row):
+        raise HttpError(403, "Not allowed")
+    if not 2000 <= year <= 2100:
+        return Status(400, {"detail": "year must be between 2000 and 2100"})
+    villages = {village.pk: village for village in Village.objects.filter(town=town_row)}
+    values = {}
+    for row in body.populations:
+        if row.village_id not in villages:
+            return Status(400, {"detail": f"village {row.village_id} is not a village of {town_row.slug}"})
+        if row.resident_population < 0:
+            return Status(400, {"detail": "a population cannot be negative"})
+        values[villages[row.village_id]] = row.resident_population
+    population_sheets.set_populations(town=town_row, year=year, populations=values, actor=request.user)
+    return Status(200, get_populations(request, town, year))

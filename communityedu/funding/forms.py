@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.funding.constants import RECORDED_CATEGORIES, FundingSource
+from communityedu.organization.models import Unit
+
+
+class _EntryForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
+    dated_on = forms.DateField(
+        label=_("Voucher date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("receiving_unit", "paying_unit"):
+            if name in self.fields:
+                self.fields[name].queryset = Unit.objects.filter(town=town).order_by("unit_type", "name")
+
+
+class AllocationForm(_EntryForm):
+    source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
+    receiving_unit = forms.ModelChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none(), required=False)
+    field_order = ["year", "source", "receiving_unit", "amount", "voucher_number", "dated_on", "description"]
+
+
+class ExpenseForm(_EntryForm):
+    category = forms.ChoiceField(label=_("Category"), choices=RECORDED_CATEGORIES)
+    paying_unit = forms.ModelChoiceField(label=_("Paying unit"), queryset=Unit.objects.none(), required=False)
+    field_order = ["year", "category", "paying_unit", "amount", "voucher_number", "dated_on", "description"]
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -1,0 +1,156 @@
+"""Writes of the funding ledgers: record an entry, reverse an entry. Each is atomic and audited;
+nothing here edits or deletes a row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communityedu.core import audit
+from communityedu.funding.constants import ExpenseCategory, FundingSource
+from communityedu.funding.models import Allocation, Expense, LedgerEntry
+from communityedu.organization.models import Town, Unit
+
+
+def _check_common(*, town: Town, year: int, amount: Decimal, dated_on: date, unit: Unit | None) -> None:
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("The amount must be more than zero.")
+    if not 2000 <= year <= 2100:
+        errors["year"] = _("Give a year between 2000 and 2100.")
+    if dated_on > timezone.localdate():
+        errors["dated_on"] = _("The voucher date cannot be in the future.")
+    if unit is not None and unit.town_id != town.pk:
+        errors["unit"] = _("Choose one from the same town.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _created(entry: LedgerEntry, actor, fields: list[str]) -> LedgerEntry:
+    entry.full_clean(exclude=["recorded_by", "reverses"])
+    entry.save()
+    audit.record_change(
+        actor=actor,
+        obj=entry,
+        created=True,
+        changes={name: [None, audit.snapshot(entry, [name])[name]] for name in fields},
+    )
+    return entry
+
+
+@transaction.atomic
+def record_allocation(
+    *,
+    town: Town,
+    year: int,
+    source: str,
+    amount: Decimal,
+    dated_on: date,
+    actor,
+    voucher_number: str = "",
+    receiving_unit: Unit | None = None,
+    description: str = "",
+) -> Allocation:
+    """Money made available for ``year`` from ``source``."""
+    _check_common(town=town, year=year, amount=amount, dated_on=dated_on, unit=receiving_unit)
+    if source not in FundingSource.values:
+        raise ValidationError({"source": _("Choose a source.")})
+    entry = Allocation(
+        town=town,
+        year=year,
+        source=source,
+        amount=amount,
+        dated_on=dated_on,
+        voucher_number=voucher_number.strip()[:60],
+        receiving_unit=receiving_unit,
+        description=description.strip()[:200],
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    return _created(entry, actor, ["year", "source", "amount", "voucher_number", "dated_on", "receiving_unit"])
+
+
+@transaction.atomic
+def record_expense(
+    *,
+    town: Town,
+    year: int,
+    category: str,
+    amount: Decimal,
+    dated_on: date,
+    actor,
+    voucher_number: str = "",
+    paying_unit: Unit | None = None,
+    description: str = "",
+) -> Expense:
+    """Money spent in ``year``. Lecture fees are refused: they come from the lecture-fee ledger."""
+    _check_common(town=town, year=year, amount=amount, dated_on=dated_on, unit=paying_unit)
+    if category == ExpenseCategory.LECTURE_FEES:
+        raise ValidationError({"category": _("Lecture fees are taken from the lecture-fee ledger; record them there.")})
+    if category not in ExpenseCategory.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    entry = Expense(
+        town=town,
+        year=year,
+        category=category,
+        amount=amount,
+        dated_on=dated_on,
+        voucher_number=voucher_number.strip()[:60],
+        paying_unit=paying_unit,
+        description=description.strip()[:200],
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    return _created(entry, actor, ["year", "category", "amount", "voucher_number", "dated_on", "paying_unit"])
+
+
+def _reverse(entry: LedgerEntry, *, reason: str, actor, dated_on: date | None, copy: list[str]) -> LedgerEntry:
+    model = type(entry)
+    original = model.objects.select_for_update().get(pk=entry.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+    if original.reverses_id is not None:
+        raise ValidationError(_("A reversing entry cannot itself be reversed."))
+    dated_on = dated_on or timezone.localdate()
+    if dated_on < original.dated_on:
+        raise ValidationError({"dated_on": _("The reversal cannot come before the entry it reverses.")})
+    reversal = model(
+        town_id=original.town_id,
+        year=original.year,
+        amount=-original.amount,
+        dated_on=dated_on,
+        voucher_number=original.voucher_number,
+        description=original.description,
+        reverses=original,
+        reason=reason[:200],
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        **{name: getattr(original, name) for name in copy},
+    )
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError:
+        raise ValidationError(_("This entry is already reversed.")) from None
+    audit.record_change(
+        actor=actor,
+        obj=reversal,
+        created=True,
+        changes={"reverses": [None, original.pk], "amount": [None, str(reversal.amount)], "reason": [None, reason]},
+    )
+    return reversal
+
+
+@transaction.atomic
+def reverse_allocation(*, allocation: Allocation, reason: str, actor, dated_on: date | None = None) -> Allocation:
+    """Cancel ``allocation`` by a reversing entry with a reason; the original stays."""
+    return _reverse(allocation, reason=reason, actor=actor, dated_on=dated_on, copy=["source", "receiving_unit_id"])
+
+
+@transaction.atomic
+def reverse_expense(*, expense: Expense, reason: str, actor, dated_on: date | None = None) -> Expense:
+    """Cancel ``expense`` by a reversing entry with a reason; the original stays."""
+    return _reverse(expense, reason=reason, actor=actor, dated_on=dated_on, copy=["category", "paying_unit_id"])

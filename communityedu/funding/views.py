@@ -1,0 +1,128 @@
+"""The town office's funding pages: the year's allocations and expenses, their totals and the
+per-capita figure; recording and reversing entries; the spreadsheet. Every form is a plain POST
+that comes back to the year's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communityedu.core.views import allowed_if
+from communityedu.funding import exports, permissions, selectors, services
+from communityedu.funding.forms import AllocationForm, ExpenseForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _reads(request) -> bool:
+    return permissions.can_read_funding(request.user, request.town)
+
+
+def _manages(request) -> bool:
+    return permissions.can_manage_funding(request.user, request.town)
+
+
+def _year(value: str | None) -> int:
+    if value and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return timezone.localdate().year
+
+
+def _year_url(year: int) -> str:
+    return f"{reverse('funding:year')}?year={year}"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _page(request, *, year: int, allocation_form=None, expense_form=None, status: int = 200):
+    initial = {"year": year, "dated_on": timezone.localdate()}
+    context = {
+        "year": year,
+        "previous": year - 1,
+        "following": year + 1,
+        "funding": selectors.funding_year(town=request.town, year=year),
+        "can_manage": _manages(request),
+        "allocation_form": allocation_form or AllocationForm(town=request.town, initial=initial, prefix="allocation"),
+        "expense_form": expense_form or ExpenseForm(town=request.town, initial=initial, prefix="expense"),
+    }
+    return render(request, "funding/year.html", context, status=status)
+
+
+@allowed_if(_reads)
+def funding_year(request):
+    return _page(request, year=_year(request.GET.get("year")))
+
+
+@allowed_if(_reads)
+def funding_export(request):
+    year = _year(request.GET.get("year"))
+    data = exports.export_funding_year(actor=request.user, town=request.town, year=year)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="funding-{request.town.slug}-{year}.xlsx"'
+    return response
+
+
+@require_POST
+@allowed_if(_manages)
+def allocation_create(request):
+    form = AllocationForm(request.POST, town=request.town, prefix="allocation")
+    if form.is_valid():
+        try:
+            entry = services.record_allocation(town=request.town, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Allocation of %(amount)s yuan recorded.") % {"amount": entry.amount})
+            return redirect(_year_url(entry.year))
+    return _page(request, year=_year(request.POST.get("allocation-year")), allocation_form=form, status=400)
+
+
+@require_POST
+@allowed_if(_manages)
+def expense_create(request):
+    form = ExpenseForm(request.POST, town=request.town, prefix="expense")
+    if form.is_valid():
+        try:
+            entry = services.record_expense(town=request.town, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Expense of %(amount)s yuan recorded.") % {"amount": entry.amount})
+            return redirect(_year_url(entry.year))
+    return _page(request, year=_year(request.POST.get("expense-year")), expense_form=form, status=400)
+
+
+def _reverse(request, entry, reverse_service, **kwargs):
+    try:
+        reverse_service(reason=request.POST.get("reason", ""), actor=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The entry was reversed."))
+    return redirect(_year_url(entry.year))
+
+
+@require_POST
+@allowed_if(_manages)
+def allocation_reverse(request, pk: int):
+    entry = selectors.get_allocation_for(request.user, pk)
+    return _reverse(request, entry, services.reverse_allocation, allocation=entry)
+
+
+@require_POST
+@allowed_if(_manages)
+def expense_reverse(request, pk: int):
+    entry = selectors.get_expense_for(request.user, pk)
+    return _reverse(request, entry, services.reverse_expense, expense=entry)

@@ -1,0 +1,191 @@
+"""The resident population (常住人口) of every village for a year, typed in one form or read from
+a spreadsheet. A sheet names each village by name or administrative code and gives its
+population; every problem is reported with its row and column, and nothing is written unless the
+whole sheet is right.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from communityedu.core import audit
+from communityedu.organization.models import Town, Village, VillagePopulation
+
+MAX_SHEET_BYTES = 2 * 1024 * 1024
+VILLAGE_HEADERS = ("村（社区）", "村(社区)", "村社区", "村/社区", "村", "社区", "村名", "名称", "village", "name")
+CODE_HEADERS = ("行政区划代码", "区划代码", "代码", "code")
+POPULATION_HEADERS = ("常住人口", "人口", "常住人口数", "population", "resident population")
+HEADER_SEARCH_ROWS = 10
+
+
+class PopulationSheetError(Exception):
+    """The sheet cannot be used; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as the spreadsheet numbers it (1 = first row); 0 for the whole file
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.reason
+        return _("Row %(row)s, %(column)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip().replace("\u3000", "")
+
+
+def _key(text: str) -> str:
+    return text.replace(" ", "").lower()
+
+
+def _read_rows(content: bytes, file_name: str) -> list[list]:
+    if PurePath(file_name).suffix.lower() not in (".xlsx", ".xls"):
+        raise PopulationSheetError([Problem(0, "", _("Upload an Excel workbook (.xlsx or .xls)."))])
+    if len(content) > MAX_SHEET_BYTES:
+        raise PopulationSheetError([Problem(0, "", _("The file is larger than 2 MB."))])
+    try:
+        return (
+            CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        )
+    except Exception as error:  # calamine raises several types for damaged files
+        raise PopulationSheetError(
+            [Problem(0, "", _("The workbook cannot be read: %(error)s") % {"error": error})]
+        ) from error
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]]:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, tuple[int, str]] = {}
+        for position, cell in enumerate(row):
+            text = _text(cell)
+            key = _key(text)
+            for field, names in (
+                ("village", VILLAGE_HEADERS),
+                ("code", CODE_HEADERS),
+                ("population", POPULATION_HEADERS),
+            ):
+                if key in {_key(name) for name in names} and field not in columns:
+                    columns[field] = (position, text)
+        if "population" in columns and ("village" in columns or "code" in columns):
+            return index, columns
+    raise PopulationSheetError(
+        [Problem(0, "", _("No header row found: the sheet needs a column 村（社区） or 代码, and a column 常住人口."))]
+    )
+
+
+def parse_population_sheet(*, town: Town, content: bytes, file_name: str) -> dict[Village, int]:
+    """Each village of the sheet with its population. Raises :class:`PopulationSheetError` with
+    every problem found (unknown village, repeated village, population not a whole number)."""
+    rows = _read_rows(content, file_name)
+    header_index, columns = _find_header(rows)
+    villages = list(Village.objects.filter(town=town))
+    by_name = {village.name: village for village in villages}
+    by_code = {village.code: village for village in villages if village.code}
+    population_label = columns["population"][1]
+    found: dict[Village, int] = {}
+    problems: list[Problem] = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        number = index + 1
+
+        def cell(field: str, row=row) -> str:
+            position = columns[field][0] if field in columns else None
+            return _text(row[position]) if position is not None and position < len(row) else ""
+
+        name, code, population_text = cell("village"), cell("code"), cell("population")
+        if not (name or code or population_text):
+            continue
+        village = by_code.get(code) if code else None
+        if village is None and name:
+            village = by_name.get(name)
+        if village is None:
+            column = (
+                columns["code"][1] if code and "code" in columns else columns.get("village", columns.get("code"))[1]
+            )
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    _("“%(value)s” is not a village of %(town)s.") % {"value": code or name, "town": town.name},
+                )
+            )
+        elif village in found:
+            problems.append(
+                Problem(
+                    number,
+                    columns.get("village", columns.get("code"))[1],
+                    _("%(name)s appears twice.") % {"name": village.name},
+                )
+            )
+        population = population_text.replace(",", "")
+        if not population.isdigit():
+            problems.append(Problem(number, population_label, _("Give the population as a whole number.")))
+        elif village is not None and village not in found:
+            found[village] = int(population)
+    if problems:
+        raise PopulationSheetError(problems)
+    if not found:
+        raise PopulationSheetError([Problem(0, "", _("The sheet names no village."))])
+    return found
+
+
+@transaction.atomic
+def set_populations(*, town: Town, year: int, populations: dict[Village, int], actor) -> int:
+    """Set the resident population of several villages for ``year`` at once, each change audited;
+    returns how many changed. All or nothing."""
+    if not 2000 <= year <= 2100:
+        raise ValueError("year out of range")
+    existing = {
+        row.village_id: row for row in VillagePopulation.objects.select_for_update().filter(town=town, year=year)
+    }
+    changed = 0
+    for village, population in populations.items():
+        if village.town_id != town.pk or population < 0:
+            raise ValueError("village of another town or negative population")
+        row = existing.get(village.pk)
+        if row is not None and row.resident_population == population:
+            continue
+        if row is None:
+            row = VillagePopulation.objects.create(
+                town=town, village=village, year=year, resident_population=population
+            )
+            audit.record_change(actor=actor, obj=row, created=True, changes={"resident_population": [None, population]})
+        else:
+            before = row.resident_population
+            row.resident_population = population
+            row.save(update_fields=["resident_population", "updated_at"])
+            audit.record_change(
+                actor=actor, obj=row, created=False, changes={"resident_population": [before, population]}
+            )
+        changed += 1
+    return changed
+
+
+def populations_of_year(*, town: Town, year: int) -> list[tuple[Village, int | None]]:
+    """Every village of ``town`` with its population of ``year`` (None if not recorded)."""
+    values = dict(
+        VillagePopulation.objects.filter(town=town, year=year).values_list("village_id", "resident_population")
+    )
+    return [(village, values.get(village.pk)) for village in Village.objects.filter(town=town).order_by("code", "name")]

@@ -1,0 +1,23 @@
+"""Who may see and change recognition statuses: the town office keeps them; district evaluators
+read every town of their district."""
+
+from __future__ import annotations
+
+from communityedu.organization.constants import Role
+from communityedu.organization.scope import scope_for
+
+
+def recognition_manager_town_ids(user) -> frozenset[int]:
+    return scope_for(user).towns_with(Role.TOWN_OFFICE)
+
+
+def recognition_reader_town_ids(user) -> frozenset[int]:
+    return recognition_manager_town_ids(user) | scope_for(user).district_town_ids
+
+
+def can_manage_recognition(user, town) -> bool:
+    return town is not None and town.pk in recognition_manager_town_ids(user)
+
+
+def can_read_recognition(user, town) -> bool:
+    return town is not None and town.pk in recognition_reader_town_ids(user)
