@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communityedu.people",
     "communityedu.activities",
     "communityedu.incentives",
+    "communityedu.learning",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
@@ -167,6 +168,8 @@ CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
 PG_BIN = env_str("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100)
+# The largest video, audio or PDF a unit may upload to the learning library.
+LEARNING_MAX_UPLOAD_BYTES = env_int("LEARNING_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {
