@@ -17,6 +17,7 @@ urlpatterns = [
     path("activities/", include("communityedu.activities.urls")),
     path("incentives/", include("communityedu.incentives.urls")),
     path("portal/", include("communityedu.portal.urls")),
+    path("learning/", include("communityedu.learning.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
     path("verify/<str:code>", verify_certificate, name="verify"),
     path("staff/", include("communityedu.dashboard.urls")),

@@ -1,5 +1,6 @@
 from communityedu.activities.permissions import can_view_activities
 from communityedu.incentives.permissions import reads_incentives
+from communityedu.learning.permissions import keeps_library
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
@@ -21,5 +22,6 @@ def navigation(request):
             "resident": permissions.is_resident(user),
             "people": can_read_register(user),
             "accounts": can_manage_accounts(user),
+            "learning": keeps_library(user, getattr(request, "town", None)),
         },
     }

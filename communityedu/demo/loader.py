@@ -12,6 +12,7 @@ from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
+from communityedu.learning.demo import load_learning
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
@@ -60,6 +61,7 @@ def load(*, stdout=None) -> dict[str, int]:
         activities = load_activities(xinmiao, lecturers=lecturers)
         load_evidence_and_fees(xinmiao)
         load_team(xinmiao)
+        load_learning(xinmiao)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 

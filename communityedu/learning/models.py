@@ -68,7 +68,12 @@ class Resource(TownScopedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     view_count = models.PositiveIntegerField(_("views"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:

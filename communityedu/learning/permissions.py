@@ -37,7 +37,13 @@ def owner_units_for(user, town: Town | None) -> QuerySet[Unit]:
 
 
 def keeps_library(user, town: Town | None) -> bool:
-    return owner_units_for(user, town).exists()
+    """Whether ``user`` keeps resources for some unit of ``town`` (read from the scope alone)."""
+    if town is None:
+        return False
+    scope = scope_for(user)
+    return town.pk in scope.towns_with(*TOWN_LIBRARIANS) or (
+        bool(scope.units_with(*UNIT_LIBRARIANS)) and town.pk in scope.unit_town_ids
+    )
 
 
 def can_edit_resource(user, resource) -> bool:

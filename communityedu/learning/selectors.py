@@ -44,6 +44,13 @@ def get_kept_resource_for(user, town, pk: int) -> Resource:
     return get_object_or_404(resources_kept_by(user, town), pk=pk)
 
 
+def get_category_for(user, pk: int) -> Category:
+    """A category of a town ``user`` reads."""
+    categories = Category.objects.select_related("town")
+    town_ids = _readable_town_ids(user)
+    return get_object_or_404(categories if town_ids is None else categories.filter(town_id__in=town_ids), pk=pk)
+
+
 def categories_of(town) -> QuerySet[Category]:
     return Category.objects.filter(town=town)
 

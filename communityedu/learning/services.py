@@ -101,7 +101,10 @@ def save_resource(*, actor, town, values: dict, upload=None, resource: Resource 
     """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file.
 
     The file is checked by its content and size before anything is written."""
-    checked = check_media(upload, kind=values["kind"]) if upload is not None else None
+    try:
+        checked = check_media(upload, kind=values["kind"]) if upload is not None else None
+    except ValidationError as error:
+        raise ValidationError({"media_file": error.messages}) from error
     created = resource is None
     if resource is not None and resource.kind != values["kind"] and checked is None and values["kind"] in MEDIA_KINDS:
         raise ValidationError({"media_file": _("Upload a file for the new kind.")})
@@ -131,13 +134,14 @@ def save_resource(*, actor, town, values: dict, upload=None, resource: Resource 
 
 
 @transaction.atomic
-def set_published(*, actor, resource: Resource, is_published: bool) -> Resource:
-    """Publish a resource (residents see it, the search finds it) or take it back."""
+def set_published(*, actor, resource: Resource, is_published: bool, at=None) -> Resource:
+    """Publish a resource (residents see it, the search finds it) or take it back. ``at`` dates a
+    first publication (a library moved from elsewhere keeps its dates)."""
     if resource.is_published == is_published:
         return resource
     resource.is_published = is_published
     if is_published and resource.published_at is None:
-        resource.published_at = timezone.now()
+        resource.published_at = at or timezone.now()
     resource.save(update_fields=["is_published", "published_at", "updated_at"])
     reindex(resource)
     audit.record_change(
