@@ -107,3 +107,13 @@ def upcoming_for_residents(*, town, now=None, days: int = 60) -> QuerySet[Activi
         .annotate(registered=Count("registrations", filter=Q(registrations__is_cancelled=False)))
         .order_by("starts_at")
     )
+
+
+def attended_by(person) -> QuerySet[AttendanceEntry]:
+    """The organised activities ``person`` attended (check-ins standing in the ledger), latest first."""
+    return (
+        _present_entries()
+        .filter(person=person)
+        .select_related("activity", "activity__organiser")
+        .order_by("-activity__starts_at", "-id")
+    )

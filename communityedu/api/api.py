@@ -338,3 +338,6 @@ from communityedu.api.targets import router as targets_router  # noqa: E402
 api.add_router("/", funding_router)
 api.add_router("/", recognition_router)
 api.add_router("/", targets_router)
+from communityedu.api.learning import router as learning_router  # noqa: E402
+
+api.add_router("/", learning_router)

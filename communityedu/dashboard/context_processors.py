@@ -2,6 +2,7 @@ from communityedu.activities.permissions import can_view_activities
 from communityedu.exchange.permissions import moderates_anywhere
 from communityedu.funding.permissions import can_read_funding
 from communityedu.incentives.permissions import reads_incentives
+from communityedu.learning.permissions import keeps_library
 from communityedu.news.permissions import writes_news_anywhere
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
@@ -29,5 +30,6 @@ def navigation(request):
             "moderation": moderates_anywhere(user),
             "funding": can_read_funding(user, getattr(request, "town", None)),
             "recognition": can_read_recognition(user, getattr(request, "town", None)),
+            "learning": keeps_library(user, getattr(request, "town", None)),
         },
     }

@@ -14,6 +14,7 @@ from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
 from communityedu.exchange.demo import load_exchange
+from communityedu.learning.demo import load_learning
 from communityedu.news.demo import load_news
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
@@ -68,6 +69,7 @@ def load(*, stdout=None) -> dict[str, int]:
         load_funding(xinmiao)
         load_recognition(xinmiao)
         load_targets(xinmiao)
+        load_learning(xinmiao)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 

@@ -131,6 +131,38 @@ def _certificate_code(world: World) -> str:
     return issue_certificate(actor=None, person=person, year=2020, statement=statement, issuing_unit=world.school).code
 
 
+def _learning_resource(world):
+    """A published video of 新妙镇 kept by its community school (made by the matrix fixtures)."""
+    from communityedu.learning.tests.factories import resource
+
+    return resource(world, title="太极拳入门教学", kind="video")
+
+
+def _learning_form(world: World) -> dict:
+    from communityedu.learning.models import Category
+
+    return {
+        "kind": "video",
+        "title": "太极拳入门教学（第二版）",
+        "category": Category.objects.get(town=world.xinmiao, name="健康养生").pk,
+        "owner_unit": world.school.pk,
+        "tags": "太极拳,健身",
+    }
+
+
+def _learning_api_resource(world: World) -> dict:
+    from communityedu.learning.models import Category
+
+    return {
+        "town": "xinmiao",
+        "kind": "article",
+        "title": "冬季老年人防跌倒",
+        "category_id": Category.objects.get(town=world.xinmiao, name="健康养生").pk,
+        "owner_unit_id": world.school.pk,
+        "body": "起床先坐一会儿再站起来。",
+    }
+
+
 PAGES: dict[str, list[Endpoint]] = {
     "home": [Endpoint("GET", lambda w: "/", EVERYONE)],
     "healthz": [Endpoint("GET", lambda w: "/healthz", EVERYONE)],
@@ -512,6 +544,43 @@ PAGES: dict[str, list[Endpoint]] = {
     "funding:expense-reverse": [
         Endpoint("POST", lambda w: "/funding/expenses/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
     ],
+    "learning:library": [Endpoint("GET", lambda w: "/learning/", SIGNED_IN)],
+    "learning:search": [Endpoint("GET", lambda w: "/learning/search/?q=tjq", SIGNED_IN)],
+    "learning:category": [
+        Endpoint("GET", lambda w: f"/learning/categories/{w.learning_resource.category_id}/", XINMIAO_TOWN_READERS)
+    ],
+    "learning:resource": [
+        Endpoint("GET", lambda w: f"/learning/resources/{w.learning_resource.pk}/", XINMIAO_TOWN_READERS)
+    ],
+    "learning:media": [
+        Endpoint("GET", lambda w: f"/learning/resources/{w.learning_resource.pk}/media", XINMIAO_TOWN_READERS)
+    ],
+    "learning:progress": [
+        Endpoint(
+            "POST",
+            lambda w: f"/learning/resources/{w.learning_resource.pk}/progress/",
+            RESIDENT_PAGES,
+            lambda w: {"position": "5", "elapsed": "5"},
+        )
+    ],
+    "learning:record": [Endpoint("GET", lambda w: "/learning/record/", RESIDENT_PAGES)],
+    "learning:shelf": [Endpoint("GET", lambda w: "/learning/shelf/", SCHEDULERS)],
+    "learning:create": [
+        Endpoint("GET", lambda w: "/learning/shelf/new/", SCHEDULERS),
+        Endpoint("POST", lambda w: "/learning/shelf/new/", SCHEDULERS, _learning_form),
+    ],
+    "learning:edit": [
+        Endpoint("GET", lambda w: f"/learning/shelf/{w.learning_resource.pk}/edit/", LECTURE_MANAGERS),
+        Endpoint("POST", lambda w: f"/learning/shelf/{w.learning_resource.pk}/edit/", LECTURE_MANAGERS, _learning_form),
+    ],
+    "learning:publish": [
+        Endpoint(
+            "POST",
+            lambda w: f"/learning/shelf/{w.learning_resource.pk}/publish/",
+            LECTURE_MANAGERS,
+            lambda w: {"action": "withdraw"},
+        )
+    ],
 }
 
 API_OPERATIONS: dict[str, Endpoint] = {
@@ -720,6 +789,26 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"skip_invalid": False},
         "application/json",
     ),
+    "list_resources": Endpoint("GET", lambda w: "/api/v1/learning/resources?town=xinmiao", XINMIAO_TOWN_READERS),
+    "get_resource": Endpoint(
+        "GET", lambda w: f"/api/v1/learning/resources/{w.learning_resource.pk}", XINMIAO_TOWN_READERS
+    ),
+    "search_resources": Endpoint("GET", lambda w: "/api/v1/learning/search?town=xinmiao&q=tjq", XINMIAO_TOWN_READERS),
+    "create_resource": Endpoint(
+        "POST", lambda w: "/api/v1/learning/resources", LECTURE_MANAGERS, _learning_api_resource, "application/json"
+    ),
+    "get_progress": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/learning/resources/{w.learning_resource.pk}/progress",
+        frozenset({"resident", "teacher"}),
+    ),
+    "put_progress": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/learning/resources/{w.learning_resource.pk}/progress",
+        frozenset({"resident", "teacher"}),
+        lambda w: {"position_seconds": 5, "elapsed_seconds": 5},
+        "application/json",
+    ),
 }
 
 
@@ -775,13 +864,12 @@ def _client_for(role: str, client_factory):
 
 def _request(client, endpoint: Endpoint, world: World):
     path = endpoint.path(world)
-    if endpoint.method == "PUT":
-        return client.put(path, endpoint.data(world), content_type=endpoint.content_type)
-    if endpoint.method == "POST":
+    if endpoint.method in ("POST", "PUT"):
         data = endpoint.data(world) if endpoint.data else {}
+        send = getattr(client, endpoint.method.lower())
         if endpoint.content_type:
-            return client.post(path, data, content_type=endpoint.content_type)
-        return client.post(path, data)
+            return send(path, data, content_type=endpoint.content_type)
+        return send(path, data)
     return client.get(path)
 
 
@@ -823,6 +911,7 @@ def matrix_world(world):
         kind="photo",
         upload=SimpleUploadedFile("合影.png", png_bytes(), content_type="image/png"),
     )
+    world.learning_resource = _learning_resource(world)
     return world
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "communityedu.incentives",
     "communityedu.exchange",
     "communityedu.news",
+    "communityedu.learning",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
@@ -196,6 +197,8 @@ EXCHANGE_TARGET_MODELS = ["activities.activity"]
 EXCHANGE_RATE_LIMIT_POSTS = env_int("EXCHANGE_RATE_LIMIT_POSTS", 5)
 EXCHANGE_RATE_LIMIT_MINUTES = env_int("EXCHANGE_RATE_LIMIT_MINUTES", 10)
 NEWS_COVER_MAX_BYTES = env_int("NEWS_COVER_MAX_BYTES", 3 * 1024 * 1024)
+# The largest video, audio or PDF a unit may upload to the learning library.
+LEARNING_MAX_UPLOAD_BYTES = env_int("LEARNING_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {

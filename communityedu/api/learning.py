@@ -1,0 +1,171 @@
+"""The learning library over the API: resources, the Chinese search, and a resident's progress.
+
+Readers (anyone signed in to a town) list, open and search its published resources; the units
+that keep the library create them (articles and links here; files are uploaded on the pages);
+a resident reads and reports their own progress, which the player on the page does too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from communityedu.learning import permissions, selectors, services
+from communityedu.learning.constants import ResourceKind
+from communityedu.organization.selectors import towns_visible_to
+from communityedu.people.selectors import person_for_account
+
+router = Router(tags=["learning"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ResourceOut(Schema):
+    id: int
+    town: str = Field(..., alias="town.slug")
+    kind: str
+    title: str
+    summary: str
+    category: str = Field(..., alias="category.name")
+    tags: list[str] = Field(..., alias="tag_list")
+    audience: str
+    owner_unit_id: int
+    is_published: bool
+    published_at: datetime | None
+    view_count: int
+    media_type: str
+    media_url: str | None
+    link_url: str
+
+    @staticmethod
+    def resolve_media_url(obj):
+        return f"/learning/resources/{obj.pk}/media" if obj.media_file else None
+
+
+class ResourceDetailOut(ResourceOut):
+    body: str
+    duration_seconds: int | None
+
+
+class ResourceIn(Schema):
+    town: str
+    kind: ResourceKind
+    title: str
+    category_id: int
+    owner_unit_id: int
+    summary: str = ""
+    body: str = ""
+    tags: str = ""
+    audience: str = ""
+    link_url: str = ""
+    publish: bool = False
+
+
+class ProgressOut(Schema):
+    resource_id: int
+    opened_at: datetime | None
+    position_seconds: int
+    percent: int
+    learning_seconds: int
+    completed_at: datetime | None
+
+
+class ProgressIn(Schema):
+    position_seconds: int | None = Field(None, ge=0)
+    percent: int | None = Field(None, ge=0, le=100)
+    elapsed_seconds: int = Field(0, ge=0)
+    is_complete: bool = False
+
+
+def _town(request, slug: str):
+    town = get_object_or_404(towns_visible_to(request.user), slug=slug)
+    if not permissions.reads_library(request.user, town):
+        raise HttpError(403, "Not allowed")
+    return town
+
+
+def _resident(request):
+    person = person_for_account(request.user)
+    if person is None:
+        raise HttpError(403, "Only residents keep learning progress")
+    return person
+
+
+@router.get("/learning/resources", response=list[ResourceOut])
+@paginate(LimitOffsetPagination)
+def list_resources(request, town: str, category_id: int | None = None):
+    """The published resources of a town, the newest first."""
+    resources = selectors.published_resources_for(request.user).filter(town=_town(request, town))
+    if category_id:
+        resources = resources.filter(category_id=category_id)
+    return resources.select_related("town", "category").order_by("-published_at", "-id")
+
+
+@router.get("/learning/resources/{resource_id}", response=ResourceDetailOut)
+def get_resource(request, resource_id: int):
+    return selectors.get_published_resource_for(request.user, resource_id)
+
+
+@router.get("/learning/search", response=list[ResourceOut])
+def search_resources(request, town: str, q: str):
+    """Search as residents type: Chinese words, pinyin (taijiquan), initials (tjq), homophones."""
+    return selectors.search(town=_town(request, town), query=q[:60])
+
+
+@router.post("/learning/resources", response={201: ResourceDetailOut, 400: ErrorOut})
+def create_resource(request, body: ResourceIn):
+    town = get_object_or_404(towns_visible_to(request.user), slug=body.town)
+    owner = permissions.owner_units_for(request.user, town).filter(pk=body.owner_unit_id).first()
+    if owner is None:
+        raise HttpError(403, "You may not keep resources for this unit")
+    if body.kind not in (ResourceKind.ARTICLE, ResourceKind.LINK):
+        return Status(400, {"detail": "Upload videos, recordings and PDFs on the resource page."})
+    category = selectors.categories_of(town).filter(pk=body.category_id).first()
+    if category is None:
+        return Status(400, {"detail": "No such category in this town."})
+    values = body.dict(exclude={"town", "category_id", "owner_unit_id", "publish"}) | {
+        "category": category,
+        "owner_unit": owner,
+    }
+    try:
+        resource = services.save_resource(actor=request.user, town=town, values=values)
+        if body.publish:
+            resource = services.set_published(actor=request.user, resource=resource, is_published=True)
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(201, resource)
+
+
+@router.get("/learning/resources/{resource_id}/progress", response=ProgressOut)
+def get_progress(request, resource_id: int):
+    person = _resident(request)
+    resource = selectors.get_published_resource_for(request.user, resource_id)
+    progress = selectors.progress_of(person=person, resource=resource)
+    if progress is None:
+        return {"resource_id": resource.pk, "opened_at": None, "position_seconds": 0, "percent": 0,
+                "learning_seconds": 0, "completed_at": None}  # fmt: skip
+    return progress
+
+
+@router.put("/learning/resources/{resource_id}/progress", response={200: ProgressOut, 400: ErrorOut})
+def put_progress(request, resource_id: int, body: ProgressIn):
+    person = _resident(request)
+    resource = selectors.get_published_resource_for(request.user, resource_id)
+    try:
+        return services.record_progress(
+            person=person,
+            resource=resource,
+            position_seconds=body.position_seconds,
+            percent=body.percent,
+            elapsed_seconds=body.elapsed_seconds,
+            is_complete=body.is_complete,
+        )
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
