@@ -49,7 +49,7 @@ def can_read(user, town_id: int) -> bool:
 
 def owning_unit_id(target) -> int | None:
     """The unit responsible for an object: an activity's organiser, a resource's unit."""
-    for name in ("organiser_id", "unit_id"):
+    for name in ("organiser_id", "owner_unit_id", "unit_id"):
         value = getattr(target, name, None)
         if value is not None:
             return value

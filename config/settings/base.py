@@ -193,7 +193,7 @@ PG_BIN = env_str("PG_BIN", "/usr/lib/postgresql/15/bin")
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100)
 
 # The exchange: what posts may attach to, and at most so many posts per person in so many minutes.
-EXCHANGE_TARGET_MODELS = ["activities.activity"]
+EXCHANGE_TARGET_MODELS = ["activities.activity", "learning.resource"]
 EXCHANGE_RATE_LIMIT_POSTS = env_int("EXCHANGE_RATE_LIMIT_POSTS", 5)
 EXCHANGE_RATE_LIMIT_MINUTES = env_int("EXCHANGE_RATE_LIMIT_MINUTES", 10)
 NEWS_COVER_MAX_BYTES = env_int("NEWS_COVER_MAX_BYTES", 3 * 1024 * 1024)
