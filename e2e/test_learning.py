@@ -1,5 +1,6 @@
 """The learning library on a small phone: a resident finds 太极拳 by its initials, watches, leaves,
-and comes back to the place where they stopped."""
+comes back to the place where they stopped, and asks a question that a teacher answers once a
+moderator has approved it."""
 
 import time
 
@@ -41,7 +42,9 @@ def _wait_for_saved_position(person, at_least: int) -> Progress:
 
 
 @pytest.mark.browser
-def test_a_resident_finds_taijiquan_by_initials_and_resumes_the_video(live_server, live_world, small_phone, screenshot):
+def test_a_resident_finds_taijiquan_by_initials_resumes_the_video_and_has_a_question_answered(
+    live_server, live_world, small_phone, browser, sign_in, screenshot
+):
     page = small_phone
     video = resource(live_world, title="太极拳入门教学", kind="video", duration_seconds=10)
     resource(live_world, title="柑橘春季管理要点", category_name="农业技术")
@@ -76,3 +79,34 @@ def test_a_resident_finds_taijiquan_by_initials_and_resumes_the_video(live_serve
     resumed_at = page.evaluate(f"{PLAYER}.currentTime")
     assert saved.position_seconds - 0.5 <= resumed_at <= saved.position_seconds + 1.5
     assert saved.learning_seconds >= 1
+
+    # a question on the video, held for review, approved by the moderator, answered by a teacher
+    page.get_by_label("提个问题").check()
+    page.get_by_label("内容").fill("第三式的脚步怎么走？")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发表").click()
+    expect(page.locator("#thread .post-question .badge.pending")).to_have_text("待审核")
+
+    staff = browser.new_context(viewport=SMALL_PHONE, locale="zh-CN")
+    moderator = sign_in(staff.new_page(), "moderator")
+    moderator.goto(f"{live_server.url}/exchange/queue/")
+    moderator.locator(".queue-item", has_text="第三式").get_by_role("button", name="通过").click()
+    expect(moderator.locator(".queue-item", has_text="第三式")).to_contain_text("已处理：已发布")
+    staff.close()
+
+    staff = browser.new_context(viewport=SMALL_PHONE, locale="zh-CN")
+    teacher = sign_in(staff.new_page(), "teacher")
+    teacher.goto(f"{live_server.url}/learning/resources/{video.pk}/")
+    question = teacher.locator("#thread .post-question", has_text="第三式")
+    question.get_by_label("您的回答").fill("先迈左脚，重心慢慢移过去。")
+    with teacher.expect_navigation():
+        question.get_by_role("button", name="回答").click()
+    staff.close()
+
+    page.reload()
+    expect(page.locator("#thread .post-question .post-answer")).to_contain_text("先迈左脚，重心慢慢移过去。")
+    expect(page.locator("#thread .badge.pending")).to_have_count(0)
+    screenshot(page, "learning-question-answered")
+    # leave the player, so that its last position report arrives while the test still runs
+    page.goto(f"{live_server.url}/learning/")
+    page.wait_for_load_state("networkidle")
