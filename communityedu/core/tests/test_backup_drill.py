@@ -140,10 +140,14 @@ def test_a_backup_taken_while_writing_restores_every_committed_row_and_file_and_
     writer = original.python(WRITER, str(stop), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(2)  # rows and files pile up before the backup starts
 
-    log_before = (tmp_path / "original" / "media" / "drill").iterdir()
-    written_before_backup = len(list(log_before))
+    written_before_backup = len(list((tmp_path / "original" / "media" / "drill").iterdir()))
     backed_up = original.manage("backup", "--to", str(tmp_path / "backups"))
-    time.sleep(1)  # and go on after it
+    # and go on after it: some more rows before the writer stops, however busy the machine is
+    drill_files = tmp_path / "original" / "media" / "drill"
+    written_by_backup_end = len(list(drill_files.iterdir()))
+    deadline = time.monotonic() + 60
+    while len(list(drill_files.iterdir())) < written_by_backup_end + 20 and time.monotonic() < deadline:
+        time.sleep(0.1)
     stop.touch()
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
