@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communityedu.people",
     "communityedu.activities",
     "communityedu.incentives",
+    "communityedu.surveys",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
