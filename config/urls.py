@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("communityedu.people.urls")),
     path("activities/", include("communityedu.activities.urls")),
     path("incentives/", include("communityedu.incentives.urls")),
+    path("surveys/", include("communityedu.surveys.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),
     path("verify/<str:code>", verify_certificate, name="verify"),

@@ -32,6 +32,11 @@ def village_column() -> str:
     return _("Village/community")
 
 
+# Headers a clerk's workbook may use, whatever the language it was downloaded in.
+SHEET_HEADERS = frozenset({"Sheet number", "答卷编号", "问卷编号", "编号"})
+VILLAGE_HEADERS = frozenset({"Village/community", "村（社区）", "村(社区)", "村/社区", "村社区", "村"})
+
+
 def question_column(index: int, question: Question) -> str:
     return f"{index}. {question.text}"
 
@@ -130,9 +135,9 @@ def read_workbook(*, content: bytes, questions: list[Question]) -> list[tuple[in
     header = [str(cell).strip() for cell in cells[0]]
     columns: dict = {}
     for position, title in enumerate(header):
-        if title == sheet_column():
+        if title == sheet_column() or title in SHEET_HEADERS:
             columns["sheet"] = position
-        elif title == village_column():
+        elif title == village_column() or title in VILLAGE_HEADERS:
             columns["village"] = position
         else:
             number = title.split(".", 1)[0].strip()
@@ -181,7 +186,7 @@ def results_xlsx(results) -> bytes:
             line += 1
     sheet.set_column(0, 0, 50)
     sheet.set_column(1, 1, 24)
-    villages = workbook.add_worksheet(_("Villages"))
+    villages = workbook.add_worksheet(_("By village"))
     villages.write_row(0, 0, [_("Village/community"), _("Respondents"), _("Resident population"), _("Share")], bold)
     for line, row in enumerate(results.villages, start=1):
         villages.write_row(line, 0, [row.name or _("Not given"), row.respondents, row.population or ""])

@@ -368,3 +368,8 @@ def record_paper_responses(
         # Another clerk entered one of these sheets meanwhile.
         raise PaperSheetsError(duplicate_sheet_problems(survey=survey, sheets=sheets, column=column)) from None
     return responses
+
+
+def record_results_export(*, actor, survey: Survey) -> None:
+    """Exports leave a trace in the audit log, aggregates though they are."""
+    audit.record(actor=actor, action=AuditAction.EXPORT, obj=survey, changes={"export": "results"})
