@@ -155,7 +155,8 @@ def submit_response(request, survey_id: int, body: AnswersIn):
         questions, raw = _questions_raw(survey, body.answers)
         checked, errors = check_answers(questions, raw)
         if errors:
-            return Status(400, {"detail": "Some answers are missing or invalid.", "errors": errors})
+            errors_out = {str(question_id): reason for question_id, reason in errors.items()}
+            return Status(400, {"detail": "Some answers are missing or invalid.", "errors": errors_out})
         try:
             submission = services.submit_online_response(
                 survey=survey, person=person, answers=checked, actor=request.user
