@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from communityedu.core.models import AuditLogEntry
@@ -223,3 +226,18 @@ def test_the_results_export_is_audited(world, sign_in):
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name("各村").to_python()
     assert [row[:3] for row in sheet[1:]] == [["十字村", 0, 1720], ["弋阳村", 1, 1840]]
     assert AuditLogEntry.objects.filter(action="export", object_id=str(survey.pk)).count() == 1
+
+
+def test_the_database_keeps_one_response_per_person_and_per_sheet(world):
+    survey = standard_survey(world)
+    paper(world, survey, [("900", world.yiyang, ("是", "5", "4"))])
+    online = {"town": world.xinmiao, "survey": survey, "channel": "online", "submitted_at": timezone.now()}
+    Response.objects.create(person=world.people["zhang"], **online)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.create(person=world.people["zhang"], **online)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.create(
+            town=world.xinmiao, survey=survey, channel="paper", sheet_number="900", submitted_at=timezone.now()
+        )
+    assert Response.objects.filter(survey=survey).count() == 2
