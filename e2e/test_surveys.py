@@ -30,8 +30,8 @@ def test_a_resident_answers_the_standard_survey_on_a_small_phone_once(
     page.get_by_role("link", name="参加调查").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("2026年社区教育居民问卷")
     page.get_by_role("radio", name="是").check()
-    page.locator("fieldset").nth(1).get_by_role("radio", name="比较认同").check()
-    page.locator("fieldset").nth(2).get_by_role("radio", name="非常满意").check()
+    page.locator("section.question").nth(1).get_by_role("radio", name="比较认同").check()
+    page.locator("section.question").nth(2).get_by_role("radio", name="非常满意").check()
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     screenshot(page, "survey-answer-small-phone")
     with page.expect_navigation():
