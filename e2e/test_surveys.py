@@ -67,3 +67,24 @@ def test_the_office_enters_two_paper_sheets_and_sees_the_results(live_server, li
     expect(page.locator(f"#result-{questions[2].pk}")).to_contain_text("2 / 2 = 100%")
     expect(page.locator("#villages")).to_contain_text("弋阳村")
     screenshot(page, "survey-results")
+
+
+@pytest.mark.browser
+def test_the_office_builds_and_opens_a_standard_survey(live_server, live_world, page, sign_in, screenshot):
+    sign_in(page, "office")
+
+    page.goto(f"{live_server.url}/surveys/")
+    page.get_by_role("link", name="新建调查").click()
+    page.locator("#id_title").fill("2026年社区教育居民问卷")
+    page.locator("#id_year").fill("2026")
+    page.locator("#id_is_standard").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="创建调查").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="添加三道标准题").click()
+    expect(page.locator("#questions > li")).to_have_count(3)
+    screenshot(page, "survey-builder")
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始调查").click()
+
+    expect(page.locator("#survey-status")).to_have_text("进行中")
