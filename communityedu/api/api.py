@@ -341,3 +341,6 @@ api.add_router("/", targets_router)
 from communityedu.api.learning import router as learning_router  # noqa: E402
 
 api.add_router("/", learning_router)
+from communityedu.api.surveys import router as surveys_router  # noqa: E402
+
+api.add_router("/", surveys_router)

@@ -23,6 +23,7 @@ from communityedu.people import services as people_services
 from communityedu.people.identity import age_on, id_check_digit
 from communityedu.people.imports import CONSENT_AGE, ensure_standard_tags
 from communityedu.people.models import Person, PersonTag, Sex
+from communityedu.surveys.demo import load_surveys
 
 DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by this loader
 DEMO_RESIDENT_PHONE = "13800000000"
@@ -70,6 +71,7 @@ def load(*, stdout=None) -> dict[str, int]:
         load_recognition(xinmiao)
         load_targets(xinmiao)
         load_learning(xinmiao)
+        load_surveys(xinmiao)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 

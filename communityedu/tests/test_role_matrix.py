@@ -51,6 +51,8 @@ SCHEDULERS = frozenset({"office", "school", "center", "dept", "nantuo"})
 LECTURE_MANAGERS = frozenset({"office", "school"})
 # Pages of a resident's own: visitors are sent to sign in (allowed with a redirect), staff refused.
 RESIDENT_PAGES = frozenset({"resident", "teacher", "anonymous"})  # the teacher is a resident too
+# Each town's office and school build its surveys and enter paper sheets; staff and evaluators read results.
+SURVEY_MANAGERS = frozenset({"office", "school"})
 INCENTIVE_READERS = frozenset({"office", "school", "evaluator", "nantuo"})
 # Each town's office and school keep their own register (nantuo's office its own town's).
 INCENTIVE_MANAGERS = frozenset({"office", "school", "nantuo"})
@@ -161,6 +163,64 @@ def _learning_api_resource(world: World) -> dict:
         "owner_unit_id": world.school.pk,
         "body": "起床先坐一会儿再站起来。",
     }
+
+
+def _matrix_surveys(world: World) -> None:
+    """An open standard survey (answers, paper sheets, results) and a draft one (the builder)."""
+    from communityedu.surveys.tests.factories import standard_survey
+
+    world.survey = standard_survey(world, year=2026, title="2026年社区教育调查")
+    world.draft_survey = standard_survey(world, year=2026, title="2026年活动需求调查", opened=False)
+    _draft_question(world)
+
+
+def _survey_pk(world) -> int:
+    # Other suites walk these rows with worlds of their own that hold no survey (0: not found).
+    survey = getattr(world, "survey", None)
+    return survey.pk if survey else 0
+
+
+def _draft_question(world: World):
+    """The draft survey's choice question; made again if a permitted role removed it."""
+    from communityedu.surveys import services as survey_services
+
+    question = world.draft_survey.questions.filter(kind="single_choice").first()
+    return question or survey_services.add_question(
+        actor=None,
+        survey=world.draft_survey,
+        text="您想参加哪些活动？",
+        kind="single_choice",
+        choices=["讲座", "培训", "文艺"],
+    )
+
+
+def _online_answers(world: World) -> dict:
+    return {f"q{q.pk}": "1" if q.kind == "yes_no" else "5" for q in world.survey.questions.all()}
+
+
+def _online_answers_json(world: World) -> dict:
+    return {str(q.pk): "1" if q.kind == "yes_no" else "5" for q in world.survey.questions.all()}
+
+
+def _paper_grid(world: World) -> dict:
+    data = {"rows": "1", "sheet-1": "0001", "village-1": "弋阳村"}
+    data.update({f"{name}-1": value for name, value in _online_answers(world).items()})
+    return data
+
+
+def _paper_upload(world: World) -> dict:
+    import io
+
+    import xlsxwriter
+
+    questions = list(world.survey.questions.all())
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["答卷编号", "村（社区）"] + [f"{n}. {q.text}" for n, q in enumerate(questions, start=1)])
+    sheet.write_row(1, 0, ["0002", "弋阳村"] + ["1" if q.kind == "yes_no" else "5" for q in questions])
+    workbook.close()
+    return {"workbook": SimpleUploadedFile("纸质问卷.xlsx", buffer.getvalue())}
 
 
 PAGES: dict[str, list[Endpoint]] = {
@@ -395,6 +455,85 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "incentives:certificate-pdf": [Endpoint("GET", lambda w: "/incentives/certificates/0.pdf", frozenset())],
+    "surveys:list": [Endpoint("GET", lambda w: "/surveys/", STRUCTURE_READERS)],
+    "surveys:create": [
+        Endpoint("GET", lambda w: "/surveys/new/", SURVEY_MANAGERS | {"nantuo"}),
+        Endpoint(
+            "POST",
+            lambda w: "/surveys/new/",
+            SURVEY_MANAGERS | {"nantuo"},
+            lambda w: {"title": "2021年满意度调查", "year": "2021", "is_standard": "on"},
+        ),
+    ],
+    "surveys:detail": [Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/", XINMIAO_STRUCTURE_READERS)],
+    "surveys:question-add": [
+        Endpoint(
+            "POST",
+            lambda w: f"/surveys/{w.draft_survey.pk}/questions/",
+            SURVEY_MANAGERS,
+            lambda w: {"text": "您参加过哪些活动？", "kind": "multiple_choice", "choices": "讲座\n培训"},
+        )
+    ],
+    "surveys:standard-questions": [
+        Endpoint("POST", lambda w: f"/surveys/{w.draft_survey.pk}/standard-questions/", SURVEY_MANAGERS, lambda w: {})
+    ],
+    "surveys:open": [Endpoint("POST", lambda w: f"/surveys/{w.draft_survey.pk}/open/", SURVEY_MANAGERS, lambda w: {})],
+    "surveys:close": [Endpoint("POST", lambda w: f"/surveys/{_survey_pk(w)}/close/", SURVEY_MANAGERS, lambda w: {})],
+    "surveys:question-move": [
+        Endpoint(
+            "POST",
+            lambda w: f"/surveys/questions/{_draft_question(w).pk}/move/",
+            SURVEY_MANAGERS,
+            lambda w: {"direction": "up"},
+        )
+    ],
+    "surveys:question-remove": [
+        Endpoint("POST", lambda w: f"/surveys/questions/{_draft_question(w).pk}/remove/", SURVEY_MANAGERS, lambda w: {})
+    ],
+    "surveys:choice-add": [
+        Endpoint(
+            "POST",
+            lambda w: f"/surveys/questions/{_draft_question(w).pk}/choices/",
+            SURVEY_MANAGERS,
+            lambda w: {"text": "其他"},
+        )
+    ],
+    "surveys:choice-remove": [
+        Endpoint(
+            "POST",
+            lambda w: f"/surveys/choices/{_draft_question(w).choices.first().pk}/remove/",
+            SURVEY_MANAGERS,
+            lambda w: {},
+        )
+    ],
+    "surveys:paper": [
+        Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/paper/", SURVEY_MANAGERS),
+        # The second permitted role enters the same sheet again: refused with the row named (400).
+        Endpoint(
+            "POST", lambda w: f"/surveys/{_survey_pk(w)}/paper/", SURVEY_MANAGERS, _paper_grid, ok_statuses=(302, 400)
+        ),
+    ],
+    "surveys:paper-upload": [
+        Endpoint(
+            "POST",
+            lambda w: f"/surveys/{_survey_pk(w)}/paper/upload/",
+            SURVEY_MANAGERS,
+            _paper_upload,
+            ok_statuses=(302, 400),
+        )
+    ],
+    "surveys:paper-template": [
+        Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/paper/template.xlsx", SURVEY_MANAGERS)
+    ],
+    "surveys:results": [Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/results/", XINMIAO_STRUCTURE_READERS)],
+    "surveys:results-export": [
+        Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/results.xlsx", XINMIAO_STRUCTURE_READERS)
+    ],
+    "surveys:mine": [Endpoint("GET", lambda w: "/surveys/mine/", RESIDENT_PAGES)],
+    "surveys:answer": [
+        Endpoint("GET", lambda w: f"/surveys/{_survey_pk(w)}/answer/", RESIDENT_PAGES),
+        Endpoint("POST", lambda w: f"/surveys/{_survey_pk(w)}/answer/", RESIDENT_PAGES, _online_answers),
+    ],
     "incentives:certificate-revoke": [
         Endpoint("POST", lambda w: "/incentives/certificates/0/revoke/", frozenset(), lambda w: {"reason": "重复"})
     ],
@@ -782,6 +921,28 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"targets": [{"figure_key": "participation", "village_id": w.yiyang.pk, "value": "75"}]},
         "application/json",
     ),
+    "list_surveys": Endpoint("GET", lambda w: "/api/v1/surveys?town=xinmiao", XINMIAO_STRUCTURE_READERS | {"resident"}),
+    "get_survey": Endpoint(
+        "GET", lambda w: f"/api/v1/surveys/{_survey_pk(w)}", XINMIAO_STRUCTURE_READERS | {"resident"}
+    ),
+    "submit_response": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/surveys/{_survey_pk(w)}/responses",
+        frozenset({"resident", "teacher"}),
+        lambda w: {"answers": _online_answers_json(w)},
+        "application/json",
+    ),
+    "submit_paper_responses": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/surveys/{_survey_pk(w)}/paper-responses",
+        SURVEY_MANAGERS,
+        lambda w: {"sheets": [{"sheet_number": "0101", "village": "弋阳村", "answers": _online_answers_json(w)}]},
+        "application/json",
+        ok_statuses=(201, 400),  # the second permitted role sends the same sheet: refused
+    ),
+    "get_survey_results": Endpoint(
+        "GET", lambda w: f"/api/v1/surveys/{_survey_pk(w)}/results", XINMIAO_STRUCTURE_READERS
+    ),
     "confirm_import": Endpoint(
         "POST",
         lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",
@@ -912,6 +1073,7 @@ def matrix_world(world):
         upload=SimpleUploadedFile("合影.png", png_bytes(), content_type="image/png"),
     )
     world.learning_resource = _learning_resource(world)
+    _matrix_surveys(world)
     return world
 
 

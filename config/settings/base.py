@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "communityedu.exchange",
     "communityedu.news",
     "communityedu.learning",
+    "communityedu.surveys",
     "communityedu.metrics",
     "communityedu.portal",
     "communityedu.dashboard",
