@@ -324,6 +324,8 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
 # Routers of the other domains, after the shared schemas above.
 from communityedu.api.activities import router as activities_router  # noqa: E402
 from communityedu.api.incentives import router as incentives_router  # noqa: E402
+from communityedu.api.metrics import router as metrics_router  # noqa: E402
 
 api.add_router("/", activities_router)
 api.add_router("/", incentives_router)
+api.add_router("/", metrics_router)

@@ -397,6 +397,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: f"/api/v1/people/{w.people['li'].pk}/points?year=2020",
         frozenset({"office", "school", "evaluator"}),
     ),
+    "get_metrics": Endpoint("GET", lambda w: "/api/v1/metrics?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
     "confirm_import": Endpoint(
         "POST",
         lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",
