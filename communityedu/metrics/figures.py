@@ -51,6 +51,10 @@ def ratio(numerator, denominator) -> Decimal | None:
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def as_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
 def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date) -> str:
     if value is None:
         return Status.NO_DATA
@@ -75,6 +79,14 @@ class Line:
     value: Decimal | None
     status: str = ""
     note: str = ""
+
+    @property
+    def percent(self) -> str:
+        return as_percent(self.value)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status.LABELS[self.status]) if self.status in Status.LABELS else ""
 
 
 @dataclass
@@ -105,6 +117,14 @@ class Figure:
     @property
     def status_label(self) -> str:
         return str(Status.LABELS[self.status])
+
+    @property
+    def percent(self) -> str:
+        return as_percent(self.value)
+
+    @property
+    def threshold_percent(self) -> str:
+        return as_percent(self.threshold)
 
 
 Compute = Callable[..., dict[int, Figure]]

@@ -2,8 +2,8 @@
 
 The figures are aggregates, no person in them. Every staff role reads its own town's; a district
 evaluator reads the towns of the district; a system administrator reads every town. Residents
-and auditors do not read them. The targets dashboard is the town office's and the evaluators'
-page (and the administrator's).
+and auditors do not read them. The targets dashboard, which leads down to the residents behind a
+number, is the town office's page and the district evaluators'.
 """
 
 from __future__ import annotations
@@ -24,4 +24,4 @@ def can_open_targets_dashboard(user, town) -> bool:
     if town is None:
         return False
     scope = scope_for(user)
-    return scope.is_system_admin or town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids
+    return town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids

@@ -339,6 +339,19 @@ PAGES: dict[str, list[Endpoint]] = {
     ],
     "verify": [Endpoint("GET", lambda w: f"/verify/{_certificate_code(w)}", EVERYONE)],
     "dashboard:audit-log": [Endpoint("GET", lambda w: "/staff/audit/", frozenset({"auditor"}))],
+    # The targets dashboard: each town office its own town, the evaluator the district's towns.
+    "dashboard:targets": [Endpoint("GET", lambda w: "/staff/targets/?year=2020", OFFICES | {"evaluator"})],
+    "dashboard:targets-export": [
+        Endpoint("GET", lambda w: "/staff/targets/export.xlsx?year=2020", OFFICES | {"evaluator"})
+    ],
+    "dashboard:participants": [
+        Endpoint("GET", lambda w: "/staff/targets/participants/?year=2020", OFFICES | {"evaluator"}),
+        Endpoint(
+            "GET",
+            lambda w: f"/staff/targets/participants/?town=xinmiao&village={w.yiyang.pk}",
+            frozenset({"office", "evaluator"}),
+        ),
+    ],
 }
 
 API_OPERATIONS: dict[str, Endpoint] = {
