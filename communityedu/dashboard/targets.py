@@ -61,7 +61,8 @@ def targets(request):
     year, as_of = _period(request)
     town = _town(request)
     towns = _towns(request, town)
-    figures = figures_for(towns=towns, year=year, as_of=as_of)
+    # The other towns of a district are shown by their totals; only this one month by month.
+    figures = figures_for(towns=towns, year=year, as_of=as_of, detail_town_ids=[town.pk])
     town_figures = figures[town.pk]
     participation = next((figure for figure in town_figures if figure.key == "participation"), None)
     chart = None

@@ -7,7 +7,8 @@ deadline; *not met* below it after the deadline. The deadline of year Y is the t
 Y, otherwise 31 December of Y.
 
 The figures live in a registry. A figure is a function decorated with ``@figure(key, label)`` that
-takes ``towns``, ``year`` and ``as_of`` and returns a ``Figure`` for each town's id; it must read
+takes ``towns``, ``year``, ``as_of`` and ``detail_town_ids`` (the towns whose monthly trend is
+shown; ``None`` for all) and returns a ``Figure`` for each town's id; it must read
 all the towns in a fixed number of queries (never one per town, village or row), so that the
 dashboard and the API cost the same whatever the size of the data. ``figures_for`` runs every
 registered figure. To add one, write the function in a module of ``metrics`` and import that
@@ -22,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,7 +133,7 @@ FIGURES: dict[str, tuple[str, Compute]] = {}
 
 
 def figure(key: str, label) -> Callable[[Compute], Compute]:
-    """Register ``compute(*, towns, year, as_of) -> {town id: Figure}`` under ``key``."""
+    """Register ``compute(*, towns, year, as_of, detail_town_ids) -> {town id: Figure}`` under ``key``."""
 
     def register(compute: Compute) -> Compute:
         FIGURES[key] = (label, compute)
@@ -141,14 +142,18 @@ def figure(key: str, label) -> Callable[[Compute], Compute]:
     return register
 
 
-def figures_for(*, towns: Iterable, year: int, as_of: date) -> dict[int, list[Figure]]:
-    """Every registered figure of every town: {town id: [figure, …]} in the registry's order."""
+def figures_for(
+    *, towns: Iterable, year: int, as_of: date, detail_town_ids: Iterable[int] | None = None
+) -> dict[int, list[Figure]]:
+    """Every registered figure of every town: {town id: [figure, …]} in the registry's order.
+    Breakdowns by month are computed for ``detail_town_ids`` only (default: every town)."""
     towns = list(towns)
     result: dict[int, list[Figure]] = {town.pk: [] for town in towns}
     if not towns:
         return result
     for _label, compute in FIGURES.values():
-        for town_id, computed in compute(towns=towns, year=year, as_of=as_of).items():
+        detail = None if detail_town_ids is None else set(detail_town_ids)
+        for town_id, computed in compute(towns=towns, year=year, as_of=as_of, detail_town_ids=detail).items():
             result[town_id].append(computed)
     return result
 
@@ -177,12 +182,12 @@ PARTICIPATION_THRESHOLD = Decimal("0.70")
 
 
 @figure("participation", _("residents' organised participation rate"))
-def participation(*, towns, year: int, as_of: date) -> dict[int, Figure]:
+def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
     """Distinct registered residents of the scope (home village decides) with at least one named
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
-    rollup (``activities.rollups``), never from the raw ledger: four queries for any number of
-    towns."""
+    rollup (``activities.rollups``), never from the raw ledger: five queries for any number of
+    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town)."""
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     start, cut = _window(year, as_of)
@@ -193,18 +198,28 @@ def participation(*, towns, year: int, as_of: date) -> dict[int, Figure]:
         .order_by("town_id", "code", "name")
         .values("pk", "town_id", "name", "population")
     )
-    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    participants = YearlyParticipant.objects.filter(
+        town_id__in=town_ids, year=year, first_attended_on__lte=as_of, village__isnull=False
+    )
+    # Per village: a GROUP BY over the rollup's (town, year, village, first day) index.
+    per_village = {
+        (row["town_id"], row["village_id"]): row["people"]
+        for row in participants.values("town_id", "village_id").annotate(people=Count("id")).order_by()
+    }
+    # Per month, for the towns shown in detail: the month is cut from the ISO date as text, so the
+    # database does it without calling back into Python for every row (SQLite).
+    month = Substr(Cast("first_attended_on", CharField()), 6, 2)
+    per_month: dict[int, dict[int, int]] = defaultdict(dict)
+    detailed = [town_id for town_id in town_ids if detail_town_ids is None or town_id in detail_town_ids]
     rows = (
-        YearlyParticipant.objects.filter(
-            town_id__in=town_ids, year=year, first_attended_on__lte=as_of, village__isnull=False
-        )
-        .annotate(month=ExtractMonth("first_attended_on"))
-        .values("town_id", "village_id", "month")
+        participants.filter(town_id__in=detailed)
+        .annotate(month=month)
+        .values("town_id", "month")
         .annotate(people=Count("id"))
         .order_by()
     )
     for row in rows:
-        counts[(row["town_id"], row["village_id"])][row["month"]] = row["people"]
+        per_month[row["town_id"]][int(row["month"])] = row["people"]
     held = Q(activity__is_cancelled=False, activity__starts_at__gte=start, activity__starts_at__lte=cut)
     headcounts = dict(
         Headcount.objects.filter(held, town_id__in=town_ids)
@@ -223,16 +238,16 @@ def participation(*, towns, year: int, as_of: date) -> dict[int, Figure]:
         .order_by()
     )
     month_ends = _month_ends(year, as_of)
+    villages_of_town = defaultdict(list)
+    for village in villages:
+        villages_of_town[village["town_id"]].append(village)
     result = {}
     for town in towns:
         deadline = deadline_for(town, year)
-        town_villages = [village for village in villages if village["town_id"] == town.pk]
-        lines, monthly = [], [0] * len(month_ends)
+        town_villages = villages_of_town.get(town.pk, [])
+        lines = []
         for village in town_villages:
-            by_month = counts.get((town.pk, village["pk"]), {})
-            people = sum(by_month.values())
-            for index in range(len(month_ends)):
-                monthly[index] += by_month.get(index + 1, 0)
+            people = per_village.get((town.pk, village["pk"]), 0)
             value = ratio(people, village["population"])
             lines.append(
                 Line(
@@ -247,8 +262,8 @@ def participation(*, towns, year: int, as_of: date) -> dict[int, Figure]:
             )
         denominator = sum(village["population"] or 0 for village in town_villages)
         trend, running = [], 0
-        for index, month_end in enumerate(month_ends):
-            running += monthly[index]
+        for month_end in month_ends if town.pk in detailed else []:
+            running += per_month[town.pk].get(month_end.month, 0)
             trend.append(
                 Line(key=month_end.isoformat(), label=f"{month_end:%Y-%m}", numerator=running,
                      denominator=denominator, value=ratio(running, denominator))
@@ -278,7 +293,7 @@ LECTURE_HALL_THRESHOLD = Decimal("1")
 
 
 @figure("lecture_hall", _("months with two lecture-hall lectures"))
-def lecture_hall(*, towns, year: int, as_of: date) -> dict[int, Figure]:
+def lecture_hall(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
     """Months of the year (from the programme's start) with at least two lecture-hall lectures
     held ÷ the months so far; the target is every month. One query for any number of towns."""
     from communityedu.metrics.lecture_hall import LECTURES_PER_MONTH, held_per_month
