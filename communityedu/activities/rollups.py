@@ -84,7 +84,8 @@ def note_check_in(*, town_id: int, person_id: int, activity_id: int, starts_at: 
         f" {table}.first_attended_on AND excluded.first_activity_id < {table}.first_activity_id)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, town_id, day.year, day, activity_id, person_id])
+        now, first_day = connection.ops.adapt_datetimefield_value(now), connection.ops.adapt_datefield_value(day)
+        cursor.execute(sql, [now, now, town_id, day.year, first_day, activity_id, person_id])
 
 
 def _year_bounds(years: Iterable[int]) -> tuple[datetime, datetime]:
