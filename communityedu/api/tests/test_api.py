@@ -10,6 +10,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/imports",
         "/api/v1/imports/{batch_id}",
         "/api/v1/imports/{batch_id}/confirm",
+        "/api/v1/metrics",
         "/api/v1/people",
         "/api/v1/people/{person_id}",
         "/api/v1/people/{person_id}/certificates",
