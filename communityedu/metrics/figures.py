@@ -27,6 +27,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from communityedu.activities.models import Activity, Evidence, Headcount, YearlyParticipant
 from communityedu.organization.models import Village, VillagePopulation
@@ -62,6 +63,14 @@ def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadlin
     if value >= threshold:
         return Status.MET
     return Status.AT_RISK if as_of <= deadline else Status.NOT_MET
+
+
+# The labels of the town setting read here (``organization.Town.targets_due_on``), kept in this
+# app's catalogue with the figures' own strings.
+DEADLINE_SETTING_LABELS = (
+    gettext_noop("targets due on"),
+    gettext_noop("The plan's deadline for its targets (evaluation); a figure below its threshold after it is not met."),
+)
 
 
 def deadline_for(town, year: int) -> date:
