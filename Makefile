@@ -33,11 +33,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-assets: static/vendor/htmx.min.js
-static/vendor/htmx.min.js: package.json package-lock.json
+assets: static/vendor/htmx.min.js static/vendor/echarts.min.js
+static/vendor/htmx.min.js static/vendor/echarts.min.js &: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.common.min.js static/vendor/echarts.min.js
 
 translations:
 	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules --settings=config.settings.test

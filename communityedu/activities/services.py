@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communityedu.activities import rollups
 from communityedu.activities.constants import (
     CHECK_IN_CLOSES_AFTER_MINUTES,
     CHECK_IN_OPENS_BEFORE_MINUTES,
@@ -124,10 +125,18 @@ def schedule_series(
 def update_activity(*, actor, activity: Activity, values: dict, lecturers: list[Person] | None = None) -> Activity:
     _validate_links(activity.town, values, list(lecturers or []))
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
+    moved_from = activity.starts_at
     for name, value in values.items():
         setattr(activity, name, value)
     activity.full_clean(exclude=["created_by", "series"])
     activity.save(update_fields=[*values, "updated_at"])
+    if activity.starts_at != moved_from:
+        # Its attendees' first dates may move, in the old year and the new.
+        rollups.refresh_participation(
+            town_id=activity.town_id,
+            person_ids=rollups.people_of(activity.pk),
+            years={rollups.local_day(moved_from).year, rollups.local_day(activity.starts_at).year},
+        )
     if lecturers is not None:
         _set_lecturers(activity, list(lecturers))
     changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
@@ -142,6 +151,12 @@ def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
         raise ValidationError({"cancel_reason": _("Say why the activity is cancelled.")})
     activity.is_cancelled, activity.cancel_reason = True, reason.strip()[:200]
     activity.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])
+    # A cancelled activity no longer counts: its attendees' first dates move later or go.
+    rollups.refresh_participation(
+        town_id=activity.town_id,
+        person_ids=rollups.people_of(activity.pk),
+        years={rollups.local_day(activity.starts_at).year},
+    )
     audit.record_change(actor=actor, obj=activity, created=False, changes={"is_cancelled": [False, True]})
     return activity
 
@@ -252,7 +267,13 @@ def check_in(
         "recorded_by": recorded_by.pk if getattr(recorded_by, "pk", None) else None,
         "reason": "",
     }
-    inserted = _insert_unless_checked_in(values)
+    # The ledger row and the participation rollup commit together (one commit, too).
+    with transaction.atomic(savepoint=False):
+        inserted = _insert_unless_checked_in(values)
+        if inserted is not None:
+            rollups.note_check_in(
+                town_id=activity.town_id, person_id=person.pk, activity_id=activity.pk, starts_at=activity.starts_at
+            )
     if inserted is not None:
         entry_id, generation = inserted
         entry = AttendanceEntry(pk=entry_id, generation=generation, **_attributes(values))
@@ -316,7 +337,7 @@ def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor) 
     ).first()
     if original is None:
         raise ValidationError(_("This person is not checked in."))
-    return AttendanceEntry.objects.create(
+    reversal = AttendanceEntry.objects.create(
         town_id=activity.town_id,
         activity=activity,
         person=person,
@@ -327,6 +348,11 @@ def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor) 
         recorded_by=actor,
         reason=reason[:200],
     )
+    # The person's first date of that year moves to their next attendance, or the row goes.
+    rollups.refresh_participation(
+        town_id=activity.town_id, person_ids=[person.pk], years={rollups.local_day(activity.starts_at).year}
+    )
+    return reversal
 
 
 @transaction.atomic

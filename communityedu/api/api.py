@@ -344,3 +344,6 @@ api.add_router("/", learning_router)
 from communityedu.api.surveys import router as surveys_router  # noqa: E402
 
 api.add_router("/", surveys_router)
+from communityedu.api.metrics import router as metrics_router  # noqa: E402
+
+api.add_router("/", metrics_router)

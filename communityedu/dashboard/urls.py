@@ -1,6 +1,11 @@
 from django.urls import path
 
-from communityedu.dashboard import views
+from communityedu.dashboard import targets, views
 
 app_name = "dashboard"
-urlpatterns = [path("audit/", views.audit_log, name="audit-log")]
+urlpatterns = [
+    path("audit/", views.audit_log, name="audit-log"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/export.xlsx", targets.targets_export, name="targets-export"),
+    path("targets/participants/", targets.participants, name="participants"),
+]

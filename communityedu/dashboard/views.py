@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from communityedu.core.models import AuditLogEntry
 from communityedu.core.views import allowed_if
+from communityedu.metrics.permissions import can_open_targets_dashboard
 from communityedu.organization import permissions, selectors
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.scope import scope_for
@@ -34,6 +35,7 @@ def staff_home(request):
         "population_year": year,
         "population": selectors.town_population(town=town, year=year),
         "plan_population": selectors.town_population(town=town, year=2020),
+        "targets": can_open_targets_dashboard(request.user, town),
         "people": people_visible_to(request.user).filter(town=town).count()
         if can_read_register(request.user)
         else None,

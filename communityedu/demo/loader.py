@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
+from communityedu.activities.rollups import rebuild_participation
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
@@ -72,6 +73,9 @@ def load(*, stdout=None) -> dict[str, int]:
         load_targets(xinmiao)
         load_learning(xinmiao)
         load_surveys(xinmiao)
+    for town in (xinmiao, nantuo):
+        # The demo writes its attendance in bulk, past the services: rebuild the rollups from it.
+        rebuild_participation(town_id=town.pk)
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 
@@ -112,6 +116,10 @@ def _load_town(spec: dict, *, programme_start: date) -> Town:
         villages=[(name, code) for name, code, _p2020, _pnow in spec["villages"]],
         programme_start=programme_start,
     )
+    if town.targets_due_on is None:
+        # The plan's targets are due by December 2020 (REQUIREMENTS R6).
+        town.targets_due_on = date(PLAN_YEAR, 12, 31)
+        town.save(update_fields=["targets_due_on", "updated_at"])
     this_year = timezone.localdate().year
     villages = {v.name: v for v in Village.objects.filter(town=town)}
     for name, _code, population_2020, population_now in spec["villages"]:

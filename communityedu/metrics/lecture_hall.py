@@ -42,32 +42,43 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def lecture_hall_months(*, town, as_of: date | None = None) -> list[LectureHallMonth]:
-    as_of = as_of or timezone.localdate()
-    start = town.programme_start or as_of.replace(day=1)
+def held_per_month(*, town_ids: list[int], since: date, as_of: date) -> dict[tuple[int, date], dict]:
+    """{(town id, first day of month): {"held": n, "without_evidence": m}} for lectures held from
+    ``since`` to ``as_of``, in one query for all the towns."""
     tz = timezone.get_current_timezone()
-    cut_off = datetime.combine(as_of, time.max, tz)
     rows = (
         Activity.objects.filter(
-            town=town,
+            town_id__in=town_ids,
             kind=ActivityKind.LECTURE_HALL,
             is_cancelled=False,
-            starts_at__gte=datetime.combine(start.replace(day=1), time.min, tz),
-            ends_at__lte=cut_off,
+            starts_at__gte=datetime.combine(since.replace(day=1), time.min, tz),
+            ends_at__lte=datetime.combine(as_of, time.max, tz),
         )
         .annotate(month=TruncMonth("starts_at", tzinfo=tz))
-        .values("month")
+        .values("town_id", "month")
         .annotate(
             held=Count("id", distinct=True),
             with_evidence=Count("id", filter=Q(evidence__is_removed=False), distinct=True),
         )
+        .order_by()
     )
-    by_month = {row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row for row in rows}
+    result = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        result[(row["town_id"], month)] = {"held": row["held"], "without_evidence": row["held"] - row["with_evidence"]}
+    return result
+
+
+def lecture_hall_months(*, town, as_of: date | None = None) -> list[LectureHallMonth]:
+    as_of = as_of or timezone.localdate()
+    start = town.programme_start or as_of.replace(day=1)
+    by_month = held_per_month(town_ids=[town.pk], since=start, as_of=as_of)
+    empty = {"held": 0, "without_evidence": 0}
     return [
         LectureHallMonth(
             month=month,
-            held=by_month.get(month, {}).get("held", 0),
-            without_evidence=by_month.get(month, {}).get("held", 0) - by_month.get(month, {}).get("with_evidence", 0),
+            held=by_month.get((town.pk, month), empty)["held"],
+            without_evidence=by_month.get((town.pk, month), empty)["without_evidence"],
         )
         for month in _months(start, as_of)
     ]

@@ -56,6 +56,14 @@ class Town(TimeStampedModel):
     programme_start = models.DateField(
         _("programme start"), null=True, blank=True, help_text=_("First month the lecture-hall target applies.")
     )
+    targets_due_on = models.DateField(
+        _("targets due on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The plan's deadline for its targets (evaluation); a figure below its threshold after it is not met."
+        ),
+    )
 
     class Meta:
         ordering = ["district__code", "code", "slug"]

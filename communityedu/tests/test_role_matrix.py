@@ -720,6 +720,19 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: {"action": "withdraw"},
         )
     ],
+    # The targets dashboard: each town office its own town, the evaluator the district's towns.
+    "dashboard:targets": [Endpoint("GET", lambda w: "/staff/targets/?year=2020", OFFICES | {"evaluator"})],
+    "dashboard:targets-export": [
+        Endpoint("GET", lambda w: "/staff/targets/export.xlsx?year=2020", OFFICES | {"evaluator"})
+    ],
+    "dashboard:participants": [
+        Endpoint("GET", lambda w: "/staff/targets/participants/?year=2020", OFFICES | {"evaluator"}),
+        Endpoint(
+            "GET",
+            lambda w: f"/staff/targets/participants/?town=xinmiao&village={w.yiyang.pk}",
+            frozenset({"office", "evaluator"}),
+        ),
+    ],
 }
 
 API_OPERATIONS: dict[str, Endpoint] = {
@@ -943,6 +956,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_survey_results": Endpoint(
         "GET", lambda w: f"/api/v1/surveys/{_survey_pk(w)}/results", XINMIAO_STRUCTURE_READERS
     ),
+    "get_metrics": Endpoint("GET", lambda w: "/api/v1/metrics?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
     "confirm_import": Endpoint(
         "POST",
         lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",

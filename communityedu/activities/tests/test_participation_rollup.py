@@ -1,0 +1,203 @@
+"""The participation rollup: kept by the attendance services, never drifting from the raw ledger."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from communityedu.activities import services
+from communityedu.activities.constants import AttendanceRole, AttendanceSource, EntryKind
+from communityedu.activities.models import Activity, AttendanceEntry
+from communityedu.activities.rollups import YearlyParticipant, rebuild_participation
+from communityedu.activities.tests.factories import activity, at
+
+ROLES = list(AttendanceRole.values)
+
+
+def _rollup(town) -> dict:
+    return {
+        (row.year, row.person_id): (row.first_attended_on, row.first_activity_id, row.village_id)
+        for row in YearlyParticipant.objects.filter(town=town)
+    }
+
+
+def _naive(town) -> dict:
+    """Straight from the raw ledger: each person's first effective attendance of each year."""
+    reversed_generations = {
+        (entry.activity_id, entry.person_id, entry.generation)
+        for entry in AttendanceEntry.objects.filter(town=town, entry_kind=EntryKind.REVERSAL)
+    }
+    first: dict = {}
+    entries = (
+        AttendanceEntry.objects.filter(town=town, entry_kind=EntryKind.CHECK_IN)
+        .select_related("activity", "person")
+        .order_by("activity__starts_at", "activity_id")
+    )
+    for entry in entries:
+        if (
+            entry.activity.is_cancelled
+            or (entry.activity_id, entry.person_id, entry.generation) in reversed_generations
+        ):
+            continue
+        day = timezone.localtime(entry.activity.starts_at).date()
+        village = entry.person.village_id if entry.person.is_resident else None
+        key = (day.year, entry.person_id)
+        if key not in first or (day, entry.activity_id) < first[key][:2]:
+            first[key] = (day, entry.activity_id, village)
+    return first
+
+
+def _check_in(world, lecture, person, role=AttendanceRole.PARTICIPANT):
+    return services.check_in(
+        activity=lecture, person=person, source=AttendanceSource.ROSTER, recorded_by=world.accounts["office"], role=role
+    )
+
+
+def test_a_first_check_in_writes_the_day_of_the_activity_and_the_home_village(world):
+    lecture = activity(world, starts_at=at(2020, 6, 3, 20))
+    _check_in(world, lecture, world.people["wang"])
+
+    row = YearlyParticipant.objects.get()
+    assert (row.year, row.first_attended_on, row.village_id) == (2020, date(2020, 6, 3), world.shizi.pk)
+
+
+def test_an_earlier_check_in_moves_the_first_day_and_a_later_one_does_not(world):
+    june, may, july = (activity(world, starts_at=at(2020, m, 10)) for m in (6, 5, 7))
+    zhang = world.people["zhang"]
+    for lecture in (june, may, july):
+        _check_in(world, lecture, zhang)
+
+    row = YearlyParticipant.objects.get()
+    assert (row.first_attended_on, row.first_activity_id) == (date(2020, 5, 10), may.pk)
+
+
+def test_reversing_the_only_attendance_removes_the_row_and_reversing_the_first_moves_it(world):
+    may, june = activity(world, starts_at=at(2020, 5, 10)), activity(world, starts_at=at(2020, 6, 10))
+    zhang, li = world.people["zhang"], world.people["li"]
+    _check_in(world, may, zhang)
+    _check_in(world, june, zhang)
+    _check_in(world, may, li)
+
+    services.reverse_check_in(activity=may, person=zhang, reason="点错", actor=world.accounts["office"])
+    services.reverse_check_in(activity=may, person=li, reason="点错", actor=world.accounts["office"])
+
+    assert _rollup(world.xinmiao) == {(2020, zhang.pk): (date(2020, 6, 10), june.pk, world.yiyang.pk)}
+
+
+def test_cancelling_an_activity_takes_its_attendance_out_of_the_rollup(world):
+    may = activity(world, starts_at=at(2020, 5, 10))
+    _check_in(world, may, world.people["zhang"])
+
+    services.cancel_activity(actor=world.accounts["office"], activity=may, reason="暴雨")
+
+    assert YearlyParticipant.objects.count() == 0
+
+
+def test_moving_an_activity_to_another_year_moves_the_row(world):
+    december = activity(world, starts_at=at(2020, 12, 30))
+    _check_in(world, december, world.people["zhang"])
+
+    services.update_activity(
+        actor=world.accounts["office"],
+        activity=december,
+        values={"starts_at": at(2021, 1, 5), "ends_at": at(2021, 1, 5) + timedelta(hours=2)},
+    )
+
+    row = YearlyParticipant.objects.get()
+    assert (row.year, row.first_attended_on) == (2021, date(2021, 1, 5))
+
+
+def test_a_move_of_village_does_not_rewrite_a_year_already_counted(world):
+    may, june = activity(world, starts_at=at(2020, 5, 10)), activity(world, starts_at=at(2020, 6, 10))
+    zhang = world.people["zhang"]
+    _check_in(world, june, zhang)
+    zhang.village = world.shizi
+    zhang.save(update_fields=["village"])
+
+    _check_in(world, may, zhang)
+    rebuild_participation(town_id=world.xinmiao.pk)
+
+    assert YearlyParticipant.objects.get().village_id == world.yiyang.pk
+
+
+def test_the_rebuild_command_restores_rows_written_past_the_services(world):
+    may = activity(world, starts_at=at(2020, 5, 10))
+    AttendanceEntry.objects.create(
+        town=world.xinmiao, activity=may, person=world.people["wang"], source=AttendanceSource.ROSTER
+    )
+    YearlyParticipant.objects.create(
+        town=world.xinmiao, year=2019, person=world.people["li"], first_attended_on=date(2019, 3, 1), first_activity=may
+    )
+
+    call_command("rebuild_participation", "--town", "xinmiao", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert _rollup(world.xinmiao) == _naive(world.xinmiao)
+    assert list(YearlyParticipant.objects.values_list("person_id", flat=True)) == [world.people["wang"].pk]
+
+
+# ---- the rollup never drifts from the ledger ------------------------------------------------------
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["check_in", "check_in", "check_in", "reverse", "reverse", "cancel", "move"]),
+        st.integers(0, 3),  # person
+        st.integers(0, 4),  # activity
+        st.sampled_from(ROLES),
+        st.integers(-400, 400),  # days to move by
+    ),
+    max_size=30,
+)
+
+
+@pytest.fixture
+def stream_world(world):
+    # Around the turn of a year, late in the evening (a UTC date differs from the local one).
+    world.stream_activities = [
+        activity(world, starts_at=at(2020, 12, 31, 22), hours=1),
+        activity(world, starts_at=at(2021, 1, 1, 7)),
+        activity(world, starts_at=at(2021, 1, 1, 9)),
+        activity(world, starts_at=at(2020, 3, 15)),
+        activity(world, starts_at=at(2021, 6, 1)),
+    ]
+    world.people["outsider"] = world.people["teacher"]
+    world.people["teacher"].is_resident = False
+    world.people["teacher"].save(update_fields=["is_resident"])
+    return world
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+def test_the_rollup_equals_the_naive_recomputation_after_any_stream_of_corrections(stream_world, actions):
+    world = stream_world
+    people = [world.people[name] for name in ("zhang", "li", "wang", "teacher")]
+    with transaction.atomic():
+        for action, person_index, activity_index, role, days in actions:
+            person = people[person_index]
+            lecture = Activity.objects.get(pk=world.stream_activities[activity_index].pk)
+            try:
+                if action == "check_in":
+                    _check_in(world, lecture, person, role)
+                elif action == "reverse":
+                    services.reverse_check_in(activity=lecture, person=person, reason="更正", actor=None)
+                elif action == "cancel" and not lecture.is_cancelled:
+                    services.cancel_activity(actor=None, activity=lecture, reason="取消")
+                elif action == "move":
+                    starts_at = lecture.starts_at + timedelta(days=days)
+                    services.update_activity(
+                        actor=None,
+                        activity=lecture,
+                        values={"starts_at": starts_at, "ends_at": starts_at + timedelta(hours=1)},
+                    )
+            except (services.CheckInError, ValidationError):
+                pass  # refused (a cancelled activity, nobody to reverse): the ledger did not change
+            assert _rollup(world.xinmiao) == _naive(world.xinmiao)
+        rebuild_participation(town_id=world.xinmiao.pk)
+        assert _rollup(world.xinmiao) == _naive(world.xinmiao)
+        transaction.set_rollback(True)

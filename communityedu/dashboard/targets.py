@@ -1,0 +1,128 @@
+"""The targets dashboard: the plan's figures against their thresholds, per village and by month,
+as of a chosen date; the records behind each number; the whole as .xlsx."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from communityedu.core.views import allowed_if
+from communityedu.metrics import selectors as metrics_selectors
+from communityedu.metrics.exports import targets_xlsx
+from communityedu.metrics.figures import figures_for
+from communityedu.metrics.permissions import can_open_targets_dashboard
+from communityedu.organization.scope import scope_for
+from communityedu.organization.selectors import towns_visible_to, villages_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request) -> tuple[int, date]:
+    today = timezone.localdate()
+    try:
+        as_of = parse_date(request.GET.get("as_of") or "") or today
+    except ValueError:
+        as_of = today
+    try:
+        year = int(request.GET.get("year") or as_of.year)
+    except ValueError:
+        year = as_of.year
+    return min(max(year, 2000), 2100), as_of
+
+
+def _towns(request, town) -> list:
+    """The town shown, and for a district evaluator every town of the district beside it."""
+    district_towns = scope_for(request.user).district_town_ids
+    if town.pk not in district_towns:
+        return [town]
+    return list(towns_visible_to(request.user).filter(pk__in=district_towns).order_by("code", "slug"))
+
+
+def _town(request):
+    """The town asked for by ``?town=<slug>`` (an evaluator's other towns), else the current one."""
+    slug = request.GET.get("town")
+    if slug and (request.town is None or slug != request.town.slug):
+        return towns_visible_to(request.user).filter(slug=slug).first()
+    return request.town
+
+
+def _can_open(request) -> bool:
+    return can_open_targets_dashboard(request.user, _town(request))
+
+
+@allowed_if(_can_open)
+def targets(request):
+    year, as_of = _period(request)
+    town = _town(request)
+    towns = _towns(request, town)
+    # The other towns of a district are shown by their totals; only this one month by month.
+    figures = figures_for(towns=towns, year=year, as_of=as_of, detail_town_ids=[town.pk])
+    town_figures = figures[town.pk]
+    participation = next((figure for figure in town_figures if figure.key == "participation"), None)
+    chart = None
+    if participation is not None:
+        chart = json.dumps(
+            {
+                "villages": [line.label for line in participation.villages],
+                "values": [None if line.value is None else float(line.value * 100) for line in participation.villages],
+                "threshold": float(participation.threshold * 100),
+                "months": [line.label for line in participation.trend],
+                "trend": [None if line.value is None else float(line.value * 100) for line in participation.trend],
+            },
+            ensure_ascii=False,
+        )
+    period = f"town={town.slug}&year={year}&as_of={as_of.isoformat()}"
+    return render(
+        request,
+        "dashboard/targets.html",
+        {
+            "town": town,
+            "year": year,
+            "as_of": as_of,
+            "period": period,
+            "figures": town_figures,
+            "participation": participation,
+            "chart": chart,
+            "district": [(town, figures[town.pk]) for town in towns] if len(towns) > 1 else None,
+        },
+    )
+
+
+@allowed_if(_can_open)
+def targets_export(request):
+    year, as_of = _period(request)
+    town = _town(request)
+    towns = _towns(request, town)
+    data = targets_xlsx(towns=towns, figures=figures_for(towns=towns, year=year, as_of=as_of), year=year, as_of=as_of)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="targets-{town.slug}-{as_of.isoformat()}.xlsx"'
+    return response
+
+
+@allowed_if(_can_open)
+def participants(request):
+    """The residents counted in the participation rate (of one village, or the whole town), each
+    with the day and the activity of their first attendance; people masked as in the register."""
+    year, as_of = _period(request)
+    town = _town(request)
+    village = None
+    if request.GET.get("village"):
+        try:
+            village_id = int(request.GET["village"])
+        except ValueError as error:
+            raise Http404 from error
+        village = get_object_or_404(villages_visible_to(request.user).filter(town=town), pk=village_id)
+    rows = metrics_selectors.participants(town=town, year=year, as_of=as_of, village_id=village.pk if village else None)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    extra = f"town={town.slug}&year={year}&as_of={as_of.isoformat()}" + (f"&village={village.pk}" if village else "")
+    return render(
+        request,
+        "dashboard/participants.html",
+        {"page": page, "town": town, "village": village, "year": year, "as_of": as_of, "extra_query": extra},
+    )

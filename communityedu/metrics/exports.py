@@ -1,0 +1,60 @@
+"""The targets dashboard as an .xlsx workbook: every town's figures, villages and monthly trend."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+
+def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    percent = workbook.add_format({"num_format": "0.00%"})
+    summary = workbook.add_worksheet(_("Figures"))
+    summary.write_row(0, 0, [_("Year"), year, _("As of"), as_of.isoformat()], bold)
+    headers = [_("Town"), _("Figure"), _("Numerator"), _("Denominator"), _("Value"), _("Threshold"), _("Status"),
+               _("Deadline")]  # fmt: skip
+    summary.write_row(2, 0, headers, bold)
+    row = 3
+    for town in towns:
+        for figure in figures[town.pk]:
+            summary.write_row(row, 0, [town.name, figure.label, figure.numerator, figure.denominator])
+            if figure.value is not None:
+                summary.write_number(row, 4, float(figure.value), percent)
+            summary.write_number(row, 5, float(figure.threshold), percent)
+            summary.write_row(row, 6, [figure.status_label, figure.deadline.isoformat()])
+            row += 1
+    summary.set_column(0, 1, 24)
+    villages = workbook.add_worksheet(_("Villages"))
+    villages.write_row(0, 0, [_("Town"), _("Figure"), _("Village/community"), _("Numerator"), _("Denominator"),
+                              _("Value"), _("Status")], bold)  # fmt: skip
+    trend = workbook.add_worksheet(_("By month"))
+    trend.write_row(0, 0, [_("Town"), _("Figure"), _("Month"), _("Numerator"), _("Denominator"), _("Value")], bold)
+    village_row = trend_row = 1
+    for town in towns:
+        for figure in figures[town.pk]:
+            for line in figure.villages:
+                villages.write_row(village_row, 0, [town.name, figure.label, line.label, line.numerator,
+                                                    line.denominator])  # fmt: skip
+                if line.value is not None:
+                    villages.write_number(village_row, 5, float(line.value), percent)
+                villages.write(village_row, 6, str(_status_label(line.status)))
+                village_row += 1
+            for line in figure.trend:
+                trend.write_row(trend_row, 0, [town.name, figure.label, line.label, line.numerator, line.denominator])
+                if line.value is not None:
+                    trend.write_number(trend_row, 5, float(line.value), percent)
+                trend_row += 1
+    villages.set_column(0, 2, 22)
+    trend.set_column(0, 2, 22)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _status_label(status: str) -> str:
+    from communityedu.metrics.figures import Status
+
+    return Status.LABELS.get(status, "") if status else ""

@@ -1,0 +1,27 @@
+"""Who may read the plan's figures.
+
+The figures are aggregates, no person in them. Every staff role reads its own town's; a district
+evaluator reads the towns of the district; a system administrator reads every town. Residents
+and auditors do not read them. The targets dashboard, which leads down to the residents behind a
+number, is the town office's page and the district evaluators'.
+"""
+
+from __future__ import annotations
+
+from communityedu.organization.constants import Role
+from communityedu.organization.permissions import has_staff_role
+from communityedu.organization.scope import scope_for
+
+
+def can_read_figures(user, town) -> bool:
+    scope = scope_for(user)
+    if scope.is_system_admin:
+        return True
+    return has_staff_role(user) and town.pk in scope.readable_town_ids
+
+
+def can_open_targets_dashboard(user, town) -> bool:
+    if town is None:
+        return False
+    scope = scope_for(user)
+    return town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids
