@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from communityedu.core import ratelimit
 from communityedu.learning import permissions, selectors, services
 from communityedu.learning.constants import ResourceKind
 from communityedu.organization.selectors import towns_visible_to
@@ -113,9 +114,13 @@ def get_resource(request, resource_id: int):
     return selectors.get_published_resource_for(request.user, resource_id)
 
 
-@router.get("/learning/search", response=list[ResourceOut])
+@router.get("/learning/search", response={200: list[ResourceOut], 429: ErrorOut})
 def search_resources(request, town: str, q: str):
-    """Search as residents type: Chinese words, pinyin (taijiquan), initials (tjq), homophones."""
+    """Search as residents type: Chinese words, pinyin (taijiquan), initials (tjq), homophones.
+    At most ``RATE_LIMITS["search"]`` a minute per client (429 with ``Retry-After`` beyond)."""
+    allowed, retry_after = ratelimit.hit(action="search", client=ratelimit.client_key(request))
+    if not allowed:
+        return ratelimit.too_many(request, retry_after=retry_after, is_api=True)
     return selectors.search(town=_town(request, town), query=q[:60])
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communityedu.activities import selectors as activity_selectors
+from communityedu.core.ratelimit import rate_limited
 from communityedu.core.views import allowed_if
 from communityedu.incentives import selectors as incentive_selectors
 from communityedu.learning import permissions, selectors, services
@@ -71,6 +72,7 @@ def library(request):
 
 
 @reader_page
+@rate_limited("search", methods=("GET",))
 def search(request):
     query = request.GET.get("q", "").strip()[:60]
     results = selectors.search(town=request.library_town, query=query) if query else []

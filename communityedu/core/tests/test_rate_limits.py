@@ -63,3 +63,15 @@ def test_finished_windows_are_forgotten(settings):
 
     assert forget_old_windows(now=old + timedelta(minutes=31)) == 1
     assert RateCounter.objects.count() == 1
+
+
+def test_searching_the_library_beyond_the_limit_gets_429_on_the_page_and_the_api(world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (2, 60)}
+    client = Client()
+    client.post("/accounts/resident-sign-in/", {"phone": RESIDENT_PHONE, "pin": RESIDENT_PIN})
+
+    pages = [client.get("/learning/search/?q=tjq").status_code for _ in range(3)]
+    api = client.get("/api/v1/learning/search?town=xinmiao&q=tjq")
+
+    assert pages == [200, 200, 429]
+    assert (api.status_code, "detail" in api.json(), "Retry-After" in api) == (429, True, True)
