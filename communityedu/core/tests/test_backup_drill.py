@@ -137,7 +137,9 @@ def test_a_backup_taken_while_writing_restores_every_committed_row_and_file_and_
     original.manage("migrate", "--noinput", "-v0")
     original.run_python(SEED)
     stop = tmp_path / "stop"
-    writer = original.python(WRITER, str(stop), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The writer logs to a file: a pipe nobody reads would stop it once its buffer is full.
+    log = (tmp_path / "writer.log").open("w")
+    writer = original.python(WRITER, str(stop), stdout=log, stderr=subprocess.PIPE)
     time.sleep(2)  # rows and files pile up before the backup starts
 
     written_before_backup = len(list((tmp_path / "original" / "media" / "drill").iterdir()))
@@ -149,9 +151,10 @@ def test_a_backup_taken_while_writing_restores_every_committed_row_and_file_and_
     while len(list(drill_files.iterdir())) < written_by_backup_end + 20 and time.monotonic() < deadline:
         time.sleep(0.1)
     stop.touch()
-    out, err = writer.communicate(timeout=60)
+    _out, err = writer.communicate(timeout=60)
+    log.close()
     assert writer.returncode == 0, err
-    committed = [line.split(" ", 1) for line in out.splitlines()]
+    committed = [line.split(" ", 1) for line in (tmp_path / "writer.log").read_text().splitlines()]
 
     folder = Path(backed_up.stdout.split(" (", 1)[0])
     restored = Installation(tmp_path / "restored", fresh_database())
