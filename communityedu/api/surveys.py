@@ -132,7 +132,8 @@ class ResponseOut(Schema):
 
 class AnswerErrorsOut(Schema):
     detail: str
-    errors: dict[str, str]
+    # Empty when the body itself could not be read (the API's own 400).
+    errors: dict[str, str] = {}
 
 
 def _questions_raw(survey, answers: dict) -> tuple[list, dict]:
@@ -198,7 +199,8 @@ class PaperEnteredOut(Schema):
 
 class PaperRefusedOut(Schema):
     detail: str
-    problems: list[ProblemOut]
+    # Empty when the body itself could not be read (the API's own 400).
+    problems: list[ProblemOut] = []
 
 
 @router.post("/surveys/{survey_id}/paper-responses", response={201: PaperEnteredOut, 400: PaperRefusedOut})
