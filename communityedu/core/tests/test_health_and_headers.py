@@ -71,4 +71,6 @@ def test_the_production_settings_pass_django_s_deployment_checks(tmp_path):
         check=False,
     )
 
-    assert (checked.returncode, checked.stdout.strip()) == (0, "System check identified no issues (0 silenced)."), checked.stderr
+    assert (checked.returncode, checked.stdout.strip()) == (0, "System check identified no issues (0 silenced)."), (
+        checked.stderr
+    )
