@@ -57,6 +57,21 @@ def as_percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
 
 
+RATIO = "ratio"
+YUAN = "yuan"
+
+
+def per_capita_yuan(fen, population) -> Decimal | None:
+    """An amount in fen ÷ a population, in yuan rounded half up to the fen."""
+    if not population:
+        return None
+    return (Decimal(fen) / 100 / Decimal(population)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def as_yuan(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:.2f}"
+
+
 def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date) -> str:
     if value is None:
         return Status.NO_DATA
@@ -119,9 +134,15 @@ class Figure:
     villages: list[Line] = field(default_factory=list)
     trend: list[Line] = field(default_factory=list)
     trend_label: str = ""
+    # RATIO: the value is numerator ÷ denominator. YUAN: the numerator is an amount in fen and the
+    # value is yuan per person, rounded half up to the fen (the funding figure).
+    unit: str = "ratio"
 
     def __post_init__(self):
-        self.value = ratio(self.numerator, self.denominator)
+        if self.unit == YUAN:
+            self.value = per_capita_yuan(self.numerator, self.denominator)
+        else:
+            self.value = ratio(self.numerator, self.denominator)
         self.status = status_of(self.value, self.threshold, as_of=self.as_of, deadline=self.deadline)
 
     @property
@@ -130,11 +151,11 @@ class Figure:
 
     @property
     def percent(self) -> str:
-        return as_percent(self.value)
+        return as_yuan(self.value) if self.unit == YUAN else as_percent(self.value)
 
     @property
     def threshold_percent(self) -> str:
-        return as_percent(self.threshold)
+        return as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
 
 
 Compute = Callable[..., dict[int, Figure]]
@@ -341,3 +362,7 @@ def lecture_hall(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict
             trend_label=str(_("lectures held in each month (two a month)")),
         )
     return result
+
+
+# The other figures of the plan, each in its own module (imported last: they register themselves).
+from communityedu.metrics import funding_figure, recognition_figures, survey_figures  # noqa: E402, F401
