@@ -157,6 +157,21 @@ class Figure:
     def threshold_percent(self) -> str:
         return as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
 
+    @property
+    def previous_year_display(self) -> str:
+        fen = self.beside.get("previous_year_town_finance_fen")
+        return "" if fen is None else as_yuan(Decimal(fen) / 100)
+
+    @property
+    def respondents_share(self) -> str:
+        basis_points = self.beside.get("respondents_share_bp")
+        return "" if basis_points is None else as_percent(Decimal(basis_points) / 10000)
+
+    @property
+    def numerator_display(self) -> str:
+        """The numerator as read: yuan for an amount kept in fen."""
+        return as_yuan(Decimal(self.numerator) / 100) if self.unit == YUAN else str(self.numerator)
+
 
 Compute = Callable[..., dict[int, Figure]]
 FIGURES: dict[str, tuple[str, Compute]] = {}

@@ -203,3 +203,17 @@ def test_the_figures_cost_the_same_however_many_towns_villages_and_rows(plan_202
     close(world, second, date(2020, 12, 15))
 
     assert _queries([world.xinmiao, world.nantuo, more]) == before == 29
+
+
+def test_the_dashboard_and_its_export_show_the_new_figures(plan_2020, sign_in):
+    client = sign_in("office")
+    page = client.get("/staff/targets/?year=2020&as_of=2020-12-31").content.decode()
+
+    for key in ("funding_per_capita", "learning_communities", "learning_organs", "demonstration_villages"):
+        assert f'id="figure-{key}"' in page
+    for key in ("awareness", "recognition", "satisfaction"):
+        assert f'id="figure-{key}"' in page
+    assert "¥2.25" in page  # per resident
+    assert "¥8000.00" in page  # the year's town finance
+    assert "¥6000.00" in page  # the year before's
+    assert client.get("/staff/targets/export.xlsx?year=2020&as_of=2020-12-31").status_code == 200
