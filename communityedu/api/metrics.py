@@ -24,6 +24,7 @@ class LineOut(Schema):
     denominator: int
     value: str | None
     status: str
+    target: str | None = None
 
 
 class FigureOut(Schema):
@@ -57,6 +58,7 @@ def _line(line) -> dict:
         "denominator": line.denominator,
         "value": None if line.value is None else str(line.value),
         "status": line.status,
+        "target": None if line.target is None else str(line.target),
     }
 
 

@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from communityedu.activities.models import Activity, Evidence, Headcount, YearlyParticipant
+from communityedu.organization.constants import FigureKey
 from communityedu.organization.models import Village, VillagePopulation
+from communityedu.organization.targets import default_target, village_targets_of_towns
 
 
 class Status:
@@ -104,10 +106,16 @@ class Line:
     value: Decimal | None
     status: str = ""
     note: str = ""
+    # The line's own target as a fraction (a village's participation target), when it has one.
+    target: Decimal | None = None
 
     @property
     def percent(self) -> str:
         return as_percent(self.value)
+
+    @property
+    def target_percent(self) -> str:
+        return "" if self.target is None else as_percent(self.target)
 
     @property
     def status_label(self) -> str:
@@ -231,8 +239,9 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
     """Distinct registered residents of the scope (home village decides) with at least one named
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
-    rollup (``activities.rollups``), never from the raw ledger: five queries for any number of
-    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town)."""
+    rollup (``activities.rollups``), never from the raw ledger: six queries for any number of
+    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town). Each
+    village line has its own target (``organization.targets``); one below it is flagged."""
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     start, cut = _window(year, as_of)
@@ -282,6 +291,8 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         .values_list("town_id", "activities")
         .order_by()
     )
+    # Each village's own target (organization.targets, 分解落实目标任务): the plan's 70% where none is set.
+    stored_targets = village_targets_of_towns(town_ids=town_ids, year=year, figure_key=FigureKey.PARTICIPATION)
     month_ends = _month_ends(year, as_of)
     villages_of_town = defaultdict(list)
     for village in villages:
@@ -294,6 +305,7 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         for village in town_villages:
             people = per_village.get((town.pk, village["pk"]), 0)
             value = ratio(people, village["population"])
+            target = stored_targets.get(village["pk"], default_target(FigureKey.PARTICIPATION)) / 100
             lines.append(
                 Line(
                     key=village["pk"],
@@ -301,8 +313,9 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
                     numerator=people,
                     denominator=village["population"] or 0,
                     value=value,
-                    status=status_of(value, PARTICIPATION_THRESHOLD, as_of=evaluated_on, deadline=deadline),
+                    status=status_of(value, target, as_of=evaluated_on, deadline=deadline),
                     note="" if village["population"] else str(_("no resident population for the year")),
+                    target=target,
                 )
             )
         denominator = sum(village["population"] or 0 for village in town_villages)
@@ -324,7 +337,10 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
             threshold=PARTICIPATION_THRESHOLD,
             deadline=deadline,
             beside={"headcount_person_times": headcounts.get(town.pk, 0)},
-            flags={"activities_without_evidence": without_evidence.get(town.pk, 0)},
+            flags={
+                "activities_without_evidence": without_evidence.get(town.pk, 0),
+                "villages_below_target": sum(line.status in (Status.AT_RISK, Status.NOT_MET) for line in lines),
+            },
             villages=lines,
             trend=trend,
             trend_label=str(_("cumulative, at the end of each month")),

@@ -198,11 +198,19 @@ def test_the_figures_cost_the_same_however_many_towns_villages_and_rows(plan_202
     _allocate(world, world.xinmiao, "500.00", number="003")
     new_village = org_services.ensure_village(town=world.xinmiao, name="新立村")
     org_services.set_population(village=new_village, year=2020, resident_population=700, actor=None)
+    from communityedu.organization.targets import set_targets
+
+    set_targets(
+        town=world.xinmiao,
+        year=2020,
+        values={("participation", new_village.pk): Decimal("75"), ("participation", world.yiyang.pk): Decimal("72")},
+        actor=None,
+    )
     second = standard_survey(world, title="2020年社区教育满意度复查")
     paper(world, second, [("101", new_village, ("是", "5", "5")), ("102", world.yiyang, ("否", "1", "2"))])
     close(world, second, date(2020, 12, 15))
 
-    assert _queries([world.xinmiao, world.nantuo, more]) == before == 29
+    assert _queries([world.xinmiao, world.nantuo, more]) == before == 30
 
 
 def test_the_dashboard_and_its_export_show_the_new_figures(plan_2020, sign_in):
