@@ -24,6 +24,7 @@ class LineOut(Schema):
     denominator: int
     value: str | None
     status: str
+    target: str | None = None
 
 
 class FigureOut(Schema):
@@ -33,6 +34,7 @@ class FigureOut(Schema):
     denominator: int
     value: str | None
     threshold: str
+    unit: str
     status: str
     deadline: date
     beside: dict[str, int]
@@ -56,13 +58,15 @@ def _line(line) -> dict:
         "denominator": line.denominator,
         "value": None if line.value is None else str(line.value),
         "status": line.status,
+        "target": None if line.target is None else str(line.target),
     }
 
 
 @router.get("/metrics", response=MetricsOut)
 def get_metrics(request, town: str, year: int | None = None, as_of: date | None = None):
     """Every figure of the town for ``year`` (default: this year) as of ``as_of`` (default: today);
-    rates as decimal strings (0.7123), statuses met / at_risk / not_met / no_data."""
+    rates as decimal strings (0.7123) — with unit "yuan", yuan per resident (2.50) from a numerator
+    in fen —, statuses met / at_risk / not_met / no_data."""
     town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
@@ -81,6 +85,7 @@ def get_metrics(request, town: str, year: int | None = None, as_of: date | None 
                 "denominator": figure.denominator,
                 "value": None if figure.value is None else str(figure.value),
                 "threshold": str(figure.threshold),
+                "unit": figure.unit,
                 "status": figure.status,
                 "deadline": figure.deadline,
                 "beside": figure.beside,

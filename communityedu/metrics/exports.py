@@ -13,6 +13,7 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.00%"})
+    yuan = workbook.add_format({"num_format": "¥0.00"})
     summary = workbook.add_worksheet(_("Figures"))
     summary.write_row(0, 0, [_("Year"), year, _("As of"), as_of.isoformat()], bold)
     headers = [_("Town"), _("Figure"), _("Numerator"), _("Denominator"), _("Value"), _("Threshold"), _("Status"),
@@ -21,10 +22,15 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     row = 3
     for town in towns:
         for figure in figures[town.pk]:
-            summary.write_row(row, 0, [town.name, figure.label, figure.numerator, figure.denominator])
+            # The funding figure is yuan per resident: its numerator (kept in fen) is written in yuan.
+            in_yuan = figure.unit == "yuan"
+            numerator = figure.numerator / 100 if in_yuan else figure.numerator
+            summary.write_row(row, 0, [town.name, figure.label, numerator, figure.denominator])
+            if in_yuan:
+                summary.write_number(row, 2, numerator, yuan)
             if figure.value is not None:
-                summary.write_number(row, 4, float(figure.value), percent)
-            summary.write_number(row, 5, float(figure.threshold), percent)
+                summary.write_number(row, 4, float(figure.value), yuan if in_yuan else percent)
+            summary.write_number(row, 5, float(figure.threshold), yuan if in_yuan else percent)
             summary.write_row(row, 6, [figure.status_label, figure.deadline.isoformat()])
             row += 1
     summary.set_column(0, 1, 24)

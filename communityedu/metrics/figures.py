@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from communityedu.activities.models import Activity, Evidence, Headcount, YearlyParticipant
+from communityedu.organization.constants import FigureKey
 from communityedu.organization.models import Village, VillagePopulation
+from communityedu.organization.targets import default_target, village_targets_of_towns
 
 
 class Status:
@@ -55,6 +57,21 @@ def ratio(numerator, denominator) -> Decimal | None:
 
 def as_percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
+
+
+RATIO = "ratio"
+YUAN = "yuan"
+
+
+def per_capita_yuan(fen, population) -> Decimal | None:
+    """An amount in fen ÷ a population, in yuan rounded half up to the fen."""
+    if not population:
+        return None
+    return (Decimal(fen) / 100 / Decimal(population)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def as_yuan(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:.2f}"
 
 
 def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date) -> str:
@@ -89,10 +106,16 @@ class Line:
     value: Decimal | None
     status: str = ""
     note: str = ""
+    # The line's own target as a fraction (a village's participation target), when it has one.
+    target: Decimal | None = None
 
     @property
     def percent(self) -> str:
         return as_percent(self.value)
+
+    @property
+    def target_percent(self) -> str:
+        return "" if self.target is None else as_percent(self.target)
 
     @property
     def status_label(self) -> str:
@@ -119,9 +142,15 @@ class Figure:
     villages: list[Line] = field(default_factory=list)
     trend: list[Line] = field(default_factory=list)
     trend_label: str = ""
+    # RATIO: the value is numerator ÷ denominator. YUAN: the numerator is an amount in fen and the
+    # value is yuan per person, rounded half up to the fen (the funding figure).
+    unit: str = "ratio"
 
     def __post_init__(self):
-        self.value = ratio(self.numerator, self.denominator)
+        if self.unit == YUAN:
+            self.value = per_capita_yuan(self.numerator, self.denominator)
+        else:
+            self.value = ratio(self.numerator, self.denominator)
         self.status = status_of(self.value, self.threshold, as_of=self.as_of, deadline=self.deadline)
 
     @property
@@ -130,11 +159,26 @@ class Figure:
 
     @property
     def percent(self) -> str:
-        return as_percent(self.value)
+        return as_yuan(self.value) if self.unit == YUAN else as_percent(self.value)
 
     @property
     def threshold_percent(self) -> str:
-        return as_percent(self.threshold)
+        return as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
+
+    @property
+    def previous_year_display(self) -> str:
+        fen = self.beside.get("previous_year_town_finance_fen")
+        return "" if fen is None else as_yuan(Decimal(fen) / 100)
+
+    @property
+    def respondents_share(self) -> str:
+        basis_points = self.beside.get("respondents_share_bp")
+        return "" if basis_points is None else as_percent(Decimal(basis_points) / 10000)
+
+    @property
+    def numerator_display(self) -> str:
+        """The numerator as read: yuan for an amount kept in fen."""
+        return as_yuan(Decimal(self.numerator) / 100) if self.unit == YUAN else str(self.numerator)
 
 
 Compute = Callable[..., dict[int, Figure]]
@@ -195,8 +239,9 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
     """Distinct registered residents of the scope (home village decides) with at least one named
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
-    rollup (``activities.rollups``), never from the raw ledger: five queries for any number of
-    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town)."""
+    rollup (``activities.rollups``), never from the raw ledger: six queries for any number of
+    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town). Each
+    village line has its own target (``organization.targets``); one below it is flagged."""
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     start, cut = _window(year, as_of)
@@ -246,6 +291,8 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         .values_list("town_id", "activities")
         .order_by()
     )
+    # Each village's own target (organization.targets, 分解落实目标任务): the plan's 70% where none is set.
+    stored_targets = village_targets_of_towns(town_ids=town_ids, year=year, figure_key=FigureKey.PARTICIPATION)
     month_ends = _month_ends(year, as_of)
     villages_of_town = defaultdict(list)
     for village in villages:
@@ -258,6 +305,7 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         for village in town_villages:
             people = per_village.get((town.pk, village["pk"]), 0)
             value = ratio(people, village["population"])
+            target = stored_targets.get(village["pk"], default_target(FigureKey.PARTICIPATION)) / 100
             lines.append(
                 Line(
                     key=village["pk"],
@@ -265,8 +313,9 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
                     numerator=people,
                     denominator=village["population"] or 0,
                     value=value,
-                    status=status_of(value, PARTICIPATION_THRESHOLD, as_of=evaluated_on, deadline=deadline),
+                    status=status_of(value, target, as_of=evaluated_on, deadline=deadline),
                     note="" if village["population"] else str(_("no resident population for the year")),
+                    target=target,
                 )
             )
         denominator = sum(village["population"] or 0 for village in town_villages)
@@ -288,7 +337,10 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
             threshold=PARTICIPATION_THRESHOLD,
             deadline=deadline,
             beside={"headcount_person_times": headcounts.get(town.pk, 0)},
-            flags={"activities_without_evidence": without_evidence.get(town.pk, 0)},
+            flags={
+                "activities_without_evidence": without_evidence.get(town.pk, 0),
+                "villages_below_target": sum(line.status in (Status.AT_RISK, Status.NOT_MET) for line in lines),
+            },
             villages=lines,
             trend=trend,
             trend_label=str(_("cumulative, at the end of each month")),
@@ -341,3 +393,7 @@ def lecture_hall(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict
             trend_label=str(_("lectures held in each month (two a month)")),
         )
     return result
+
+
+# The other figures of the plan, each in its own module (imported last: they register themselves).
+from communityedu.metrics import funding_figure, recognition_figures, survey_figures  # noqa: E402, F401

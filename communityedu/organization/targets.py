@@ -119,6 +119,21 @@ def targets_for(*, town, year: int) -> dict[tuple[str, int], Decimal]:
     return result
 
 
+def village_targets_of_towns(*, town_ids, year: int, figure_key: str) -> dict[int, Decimal]:
+    """The targets set for ``figure_key`` in ``year`` for the villages of many towns, in per cent,
+    by village id — as :func:`targets_for` keeps them; a village missing here has the plan's
+    threshold (:func:`default_target`). One query whatever the number of towns."""
+    rows = Target.objects.filter(
+        town_id__in=list(town_ids), year=year, figure_key=figure_key, village__isnull=False
+    ).values_list("village_id", "value")
+    return dict(rows)
+
+
+def default_target(figure_key: str) -> Decimal:
+    """The plan's threshold for ``figure_key``, in per cent: the target of a village or unit none is set for."""
+    return Decimal(DEFAULT_TARGETS[figure_key])
+
+
 @transaction.atomic
 def set_targets(*, town, year: int, values: dict[tuple[str, int], Decimal], actor) -> int:
     """Set the targets ``values`` (keyed as :func:`targets_for` answers) for ``year``; all or

@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
@@ -6,6 +7,7 @@ from django.db.models import Sum
 from communityedu.accounts.models import User
 from communityedu.activities.models import Activity, AttendanceEntry
 from communityedu.core.models import AuditLogEntry
+from communityedu.metrics.figures import figures_for
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
 from communityedu.people.models import Person
@@ -62,6 +64,20 @@ def test_the_demo_town_loads_once_and_a_second_load_changes_nothing(db, client):
     assert held_2020.filter(kind="lecture_hall").count() == 15  # two a month May–December, one in August
     attendees_2020 = AttendanceEntry.objects.filter(activity__in=held_2020).values("person").distinct().count()
     assert 0.70 < attendees_2020 / population_2020["total"] < 0.75
+    # The plan's figures at the evaluation date, as the dashboard and the API give them.
+    figures = figures_for(towns=[xinmiao], year=2020, as_of=date(2020, 12, 31))[xinmiao.pk]
+    assert [(f.key, f.numerator, f.denominator, str(f.value), f.status) for f in figures] == [
+        ("participation", 22294, 30975, "0.7197", "met"),
+        ("lecture_hall", 7, 8, "0.8750", "at_risk"),
+        ("funding_per_capita", 7000000, 30975, "2.26", "met"),
+        ("learning_communities", 14, 19, "0.7368", "met"),
+        ("learning_organs", 5, 9, "0.5556", "at_risk"),
+        ("demonstration_villages", 2, 2, "1.0000", "met"),
+        ("awareness", 2578, 3100, "0.8316", "met"),
+        ("recognition", 2429, 3100, "0.7835", "at_risk"),
+        ("satisfaction", 2617, 3100, "0.8442", "met"),
+    ]
+    assert figures[0].flags["villages_below_target"] == 4
 
 
 def test_every_demo_account_signs_in(db, client):

@@ -103,7 +103,7 @@ def test_headcounts_are_shown_beside_the_rate_never_added(town_2021):
 def test_activities_without_evidence_count_and_are_flagged(town_2021):
     figure = _participation(town_2021, date(2021, 6, 30))
 
-    assert figure.flags == {"activities_without_evidence": 2}
+    assert figure.flags == {"activities_without_evidence": 2, "villages_below_target": 1}
     assert figure.numerator == 4  # March and May count all the same
 
 
@@ -168,7 +168,21 @@ def test_another_towns_people_and_activities_stay_out(town_2021):
 def test_the_registry_holds_participation_and_the_lecture_hall(town_2021):
     figures = figures_for(towns=[town_2021.xinmiao], year=2021, as_of=date(2021, 6, 30))[town_2021.xinmiao.pk]
 
-    assert [figure.key for figure in figures] == list(FIGURES) == ["participation", "lecture_hall"]
+    assert (
+        [figure.key for figure in figures]
+        == list(FIGURES)
+        == [
+            "participation",
+            "lecture_hall",
+            "funding_per_capita",
+            "learning_communities",
+            "learning_organs",
+            "demonstration_villages",
+            "awareness",
+            "recognition",
+            "satisfaction",
+        ]
+    )
     hall = figures[1]
     # March and June had one lecture-hall lecture each: no month reached two.
     assert (hall.numerator, hall.denominator, hall.beside, hall.status) == (
@@ -182,5 +196,29 @@ def test_the_registry_holds_participation_and_the_lecture_hall(town_2021):
 
 def test_figures_of_many_towns_take_a_fixed_number_of_queries(town_2021, django_assert_num_queries):
     towns = [town_2021.xinmiao, town_2021.nantuo]
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(30):
         figures_for(towns=towns, year=2021, as_of=date(2021, 6, 30))
+
+
+def test_each_village_is_held_to_its_own_target(town_2021):
+    from communityedu.organization.targets import set_targets
+
+    set_targets(
+        town=town_2021.xinmiao,
+        year=2021,
+        values={
+            ("participation", town_2021.yiyang.pk): Decimal("80"),
+            ("participation", town_2021.shizi.pk): Decimal("50"),
+        },
+        actor=None,
+    )
+
+    figure = figures_for(towns=[town_2021.xinmiao], year=2021, as_of=date(2021, 6, 30))[town_2021.xinmiao.pk][0]
+
+    # 十字村 1 of 2 (50%) meets its 50%; 弋阳村 3 of 4 (75%) is below its 80%; the town's 70% is unchanged.
+    assert [(line.label, line.value, line.target, line.status) for line in figure.villages] == [
+        ("十字村", Decimal("0.5000"), Decimal("0.5"), Status.MET),
+        ("弋阳村", Decimal("0.7500"), Decimal("0.8"), Status.AT_RISK),
+    ]
+    assert figure.flags["villages_below_target"] == 1
+    assert figure.threshold == Decimal("0.70")
