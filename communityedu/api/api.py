@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communityedu.organization import permissions
@@ -50,12 +51,34 @@ class BearerAuth(HttpBearer):
         return request.user if request.user.is_authenticated else None
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class TextParser(Parser):
+    """JSON bodies as usual, refusing a NUL character anywhere: no text field of ours may hold one
+    (PostgreSQL refuses it), so the answer is "Cannot parse request body" (400), not a failure."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            raise ValueError("a NUL character in the body")
+        return data
+
+
 api = NinjaAPI(
     title="Community education API",
     version="1",
     description="Read and write the town's community-education records. Every call is scoped to what the caller may see.",
     auth=[SessionAuth(), BearerAuth()],
     urls_namespace="api",
+    parser=TextParser(),
 )
 
 

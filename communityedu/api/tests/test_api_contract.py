@@ -10,6 +10,8 @@ from io import StringIO
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -18,6 +20,17 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from config.wsgi import application
 
 contract = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_through_requests():
+    """The calls run inside the test's transaction: like Django's test client, keep the connection
+    open at the start and end of each request (the WSGI app would otherwise close it on PostgreSQL)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
