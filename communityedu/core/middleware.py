@@ -1,3 +1,5 @@
+from django.http import HttpResponseBadRequest, JsonResponse
+
 from communityedu.core import context
 
 
@@ -11,3 +13,39 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.deactivate(token)
+
+
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _carries_nul(request) -> str | None:
+    """Where a NUL character arrived, if anywhere: no text of ours may hold one (PostgreSQL refuses
+    it in a string), so such a request is refused at the door instead of failing in a query."""
+    if NUL in request.path:
+        return "path"
+    for where, data in (("query", request.GET), ("cookie", request.COOKIES)):
+        for key, value in (data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())):
+            if NUL in key or any(NUL in item for item in value):
+                return f"{where} parameter {key!r}"
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        for key, value in request.POST.lists():
+            if NUL in key or any(NUL in item for item in value):
+                return f"form field {key!r}"
+    return None
+
+
+class RefuseNulMiddleware:
+    """400 for a request carrying a NUL character in its path, query, cookies or form fields."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = _carries_nul(request)
+        if where is None:
+            return self.get_response(request)
+        message = f"A NUL character is not allowed ({where})."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
