@@ -18,11 +18,13 @@ from communityedu.organization.scope import scope_for
 TOWN_SCHEDULERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def organiser_units_for(user, town: Town) -> QuerySet[Unit]:
-    """The units ``user`` may organise activities for in ``town``."""
+def organiser_units_for(user, town: Town | int) -> QuerySet[Unit]:
+    """The units ``user`` may organise activities for in ``town`` (a town or its id: the check-in
+    path knows only the id and need not load the town)."""
+    town_id = town if isinstance(town, int) else town.pk
     scope = scope_for(user)
-    units = Unit.objects.filter(town=town)
-    if town.pk in scope.towns_with(*TOWN_SCHEDULERS):
+    units = Unit.objects.filter(town_id=town_id)
+    if town_id in scope.towns_with(*TOWN_SCHEDULERS):
         return units
     own_units = scope.units_with(Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
     return units.filter(pk__in=own_units) | units.filter(
@@ -38,7 +40,7 @@ def can_manage_activity(user, activity) -> bool:
     scope = scope_for(user)
     if activity.town_id in scope.towns_with(*TOWN_SCHEDULERS):
         return True
-    return organiser_units_for(user, Town(pk=activity.town_id)).filter(pk=activity.organiser_id).exists()
+    return organiser_units_for(user, activity.town_id).filter(pk=activity.organiser_id).exists()
 
 
 def can_view_activities(user) -> bool:
