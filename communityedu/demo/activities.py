@@ -157,7 +157,7 @@ def _attendance_2020(town: Town, activities: list[Activity]) -> None:
     entries: list[AttendanceEntry] = []
     seen: set[tuple[int, int]] = set()
     residents = Person.objects.filter(town=town, village__isnull=False).values_list("id", "village_id", "birth_date")
-    for person_id, village_id, birth in residents.iterator(chunk_size=5000):
+    for person_id, village_id, birth in residents.order_by("id").iterator(chunk_size=5000):
         if rng.random() >= PARTICIPATION_2020:
             continue
         is_child = birth is not None and birth.year >= 2008

@@ -263,7 +263,7 @@ def _load_residents(town: Town) -> int:
     tags_by_ref: dict[str, list[str]] = {}
     sequences: dict[date, int] = {}
     today = timezone.localdate()
-    for village in Village.objects.filter(town=town).prefetch_related("populations"):
+    for village in Village.objects.filter(town=town).order_by("code").prefetch_related("populations"):
         population = next((p.resident_population for p in village.populations.all() if p.year == PLAN_YEAR), 0)
         existing = Person.objects.filter(town=town, village=village, external_ref__startswith="demo-").count()
         if existing >= population:
