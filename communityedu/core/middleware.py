@@ -24,10 +24,11 @@ def _carries_nul(request) -> str | None:
     it in a string), so such a request is refused at the door instead of failing in a query."""
     if NUL in request.path:
         return "path"
-    for where, data in (("query", request.GET), ("cookie", request.COOKIES)):
-        for key, value in (data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())):
-            if NUL in key or any(NUL in item for item in value):
-                return f"{where} parameter {key!r}"
+    pairs = [("query", key, values) for key, values in request.GET.lists()]
+    pairs += [("cookie", key, [value]) for key, value in request.COOKIES.items()]
+    for where, key, values in pairs:
+        if NUL in key or any(NUL in value for value in values):
+            return f"{where} parameter {key!r}"
     if request.method == "POST" and request.content_type in FORM_TYPES:
         for key, value in request.POST.lists():
             if NUL in key or any(NUL in item for item in value):

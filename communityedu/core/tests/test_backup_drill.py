@@ -140,12 +140,17 @@ def test_a_backup_taken_while_writing_restores_every_committed_row_and_file_and_
     # The writer logs to a file: a pipe nobody reads would stop it once its buffer is full.
     log = (tmp_path / "writer.log").open("w")
     writer = original.python(WRITER, str(stop), stdout=log, stderr=subprocess.PIPE)
-    time.sleep(2)  # rows and files pile up before the backup starts
+    # Rows and files pile up before the backup starts (the writer may take a while to start on a
+    # busy machine: wait for its first twenty files, not for a fixed time).
+    drill_files = tmp_path / "original" / "media" / "drill"
+    deadline = time.monotonic() + 120
+    while (not drill_files.exists() or len(list(drill_files.iterdir())) < 20) and time.monotonic() < deadline:
+        assert writer.poll() is None, writer.stderr.read().decode()
+        time.sleep(0.1)
 
-    written_before_backup = len(list((tmp_path / "original" / "media" / "drill").iterdir()))
+    written_before_backup = len(list(drill_files.iterdir()))
     backed_up = original.manage("backup", "--to", str(tmp_path / "backups"))
     # and go on after it: some more rows before the writer stops, however busy the machine is
-    drill_files = tmp_path / "original" / "media" / "drill"
     written_by_backup_end = len(list(drill_files.iterdir()))
     deadline = time.monotonic() + 60
     while len(list(drill_files.iterdir())) < written_by_backup_end + 20 and time.monotonic() < deadline:
