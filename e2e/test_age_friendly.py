@@ -45,7 +45,7 @@ ARTICLE = [
 # (WCAG 2.5.8 exempts them); the header's and the page's own buttons and menus are in.
 CONTROLS = (
     "button:not([hidden]):not([disabled]), input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select,"
-    " textarea, summary, .tick-list label, .elder-nav a, .big-actions a, .back-link a, .resource-list a,"
+    " textarea, summary, label:has(> input[type=radio]), label:has(> input[type=checkbox]), .elder-nav a, .big-actions a, .back-link a, .resource-list a,"
     " .news-list a, .category-grid a, .tabs a, .pagination a, a.button, .account-bar > a, .event-list a"
 )
 
@@ -63,9 +63,15 @@ def resident_site(live_server, live_world):
     world = live_world
     zhang = world.people["zhang"]
     article = resource(
-        world, title="老年人防跌倒小常识", summary="在家里防跌倒的四个办法。", body="\n\n".join(ARTICLE), audience="老年人"
+        world,
+        title="老年人防跌倒小常识",
+        summary="在家里防跌倒的四个办法。",
+        body="\n\n".join(ARTICLE),
+        audience="老年人",
     )
-    learning_services.record_progress(person=zhang, resource=article, position_seconds=0, percent=60, elapsed_seconds=300)
+    learning_services.record_progress(
+        person=zhang, resource=article, position_seconds=0, percent=60, elapsed_seconds=300
+    )
     notice = news_item(
         world,
         title="重阳节敬老活动通知",
@@ -145,6 +151,7 @@ def _choose_mode(page, mode: str, *, largest: bool = True):
 
 def _serious_problems(page) -> list[str]:
     """axe-core's serious and critical violations of WCAG 2.1 A/AA and best practice, one line each."""
+    assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: `make assets` installs it from the npm registry"
     if page.evaluate("typeof window.axe") != "object":
         page.evaluate(AXE_SCRIPT.read_text())
     violations = page.evaluate(
@@ -336,9 +343,7 @@ def test_read_aloud_is_hidden_where_the_browser_has_no_chinese_voice(live_server
     page.goto(resident_site["resident"]["article"])
     page.wait_for_load_state("load")
 
-    has_chinese_voice = page.evaluate(
-        "speechSynthesis.getVoices().some(v => /^(zh|cmn)/i.test(v.lang))"
-    )
+    has_chinese_voice = page.evaluate("speechSynthesis.getVoices().some(v => /^(zh|cmn)/i.test(v.lang))")
 
     assert has_chinese_voice is False  # Debian's headless Chromium brings no voice
     expect(page.locator("button.read-aloud")).to_be_hidden()
