@@ -274,6 +274,37 @@ def test_every_resident_page_passes_axe_and_fits_a_small_phone(live_server, resi
     assert problems == [], "\n".join(problems)
 
 
+SMALLEST_TEXT = """() => {
+    let smallest = null;
+    for (const el of document.body.querySelectorAll("*")) {
+        const ownText = [...el.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+        const box = el.getBoundingClientRect();
+        if (!ownText || box.width < 2 || box.height < 2 || el.closest(".visually-hidden, .skip-link, thead")) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (smallest === null || size < smallest.size) smallest = {size, text: el.textContent.trim().slice(0, 20)};
+    }
+    return smallest;
+}"""
+
+
+@pytest.mark.browser
+def test_in_age_friendly_mode_no_text_on_a_resident_page_is_below_18_px(live_server, resident_site, small_phone):
+    page = small_phone()
+    _sign_in(page, live_server.url)
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "18px"  # the standard size
+    _choose_mode(page, "elder", largest=False)
+    smallest = {}
+
+    for name, url in resident_site["resident"].items():
+        page.goto(url)
+        found = page.evaluate(SMALLEST_TEXT)
+        smallest[name] = found["size"]
+
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "22px"
+    assert {name: size for name, size in smallest.items() if size < 18} == {}
+    assert min(smallest.values()) == pytest.approx(0.9 * 22)  # badges, help and the footer
+
+
 @pytest.mark.browser
 def test_at_the_largest_text_a_resident_registers_and_checks_in_on_a_small_phone(
     live_server, resident_site, small_phone
