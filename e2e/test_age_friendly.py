@@ -473,3 +473,25 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(live_server, 
     assert [item["index"] for item in reached] == expected  # every control, in reading order
     assert [item["label"] for item in reached if not item["ring"]] == []
     assert [item["label"] for item in reached[:5]] == ["跳到正文", "社区教育", "近期活动", "签到", "学习"]
+
+
+@pytest.mark.browser
+def test_in_english_the_largest_text_still_fits_and_passes_axe(live_server, resident_site, small_phone):
+    page = small_phone()
+    _sign_in(page, live_server.url)
+    _tap(page, page.get_by_role("button", name="English"))
+    _choose_mode(page, "elder")
+    problems = []
+
+    for name in ("home", "activity", "record", "survey"):
+        page.goto(resident_site["resident"][name])
+        problems += _look_at(page, "elder-english", name, elder_sized=True)
+
+    assert problems == [], "\n".join(problems)
+    expect(page.locator(".elder-nav a")).to_have_text(
+        ["Upcoming activities", "Check in", "Learn", "My record", "News and notices", "Surveys"]
+    )
+    page.goto(resident_site["resident"]["activity"])
+    expect(page.locator(".when")).to_contain_text(
+        timezone.localtime(resident_site["world"].upcoming.starts_at).strftime("%a")
+    )
