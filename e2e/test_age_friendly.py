@@ -495,3 +495,25 @@ def test_in_english_the_largest_text_still_fits_and_passes_axe(live_server, resi
     expect(page.locator(".when")).to_contain_text(
         timezone.localtime(resident_site["world"].upcoming.starts_at).strftime("%a")
     )
+
+
+@pytest.mark.browser
+def test_a_volunteers_pages_pass_axe_in_age_friendly_mode(live_server, resident_site, small_phone, sign_in):
+    """Volunteers are staff accounts: their menu stays, the text grows; wide staff tables scroll
+    inside a frame that the keyboard can reach, and the page itself never scrolls sideways."""
+    page = sign_in(small_phone(), "volunteer")
+    _choose_mode(page, "elder")
+    addresses = page.evaluate("[...document.querySelectorAll('.main-nav a')].map(a => a.href)")
+    problems = []
+
+    for url in [*addresses, f"{live_server.url}/activities/{resident_site['world'].lecture.pk}/"]:
+        page.goto(url)
+        problems += [f"{url}: {problem}" for problem in _serious_problems(page)]
+        if page.evaluate("document.documentElement.scrollWidth") > SMALL_PHONE["width"]:
+            problems.append(f"{url}: the page scrolls sideways")
+    page.goto(f"{live_server.url}/surveys/")
+
+    assert len(addresses) == 5
+    assert problems == [], "\n".join(problems)
+    expect(page.locator(".table-wrap")).to_have_attribute("tabindex", "0")
+    expect(page.locator(".table-wrap")).to_have_attribute("role", "region")
