@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communityedu.core.images import phone_file
 from communityedu.core.views import allowed_if
 from communityedu.news import permissions, selectors, services
 from communityedu.news.constants import NewsKind
@@ -63,7 +64,7 @@ def cover(request, pk: int):
     item = selectors.get_published_item(town, pk)
     if not item.cover:
         raise Http404
-    return FileResponse(item.cover.open("rb"))
+    return FileResponse(phone_file(item.cover))
 
 
 def _writes(request) -> bool:

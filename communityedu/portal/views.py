@@ -6,6 +6,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from communityedu.core.ratelimit import rate_limited
 from communityedu.news import selectors as news_selectors
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
+from communityedu.portal import reading as reading_preferences
 
 
 def _town_for(request, person):
@@ -53,7 +56,15 @@ def activity_detail(request, pk: int):
     activity = get_object_or_404(
         Activity.objects.select_related("organiser", "venue_unit", "village", "town"), pk=pk, town=town
     )
-    return render(request, "portal/activity.html", {"person": person, "town": town, "activity": activity})
+    activity.registered = activity_selectors.registered_count(activity)
+    is_registered = (
+        bool(person) and Registration.objects.filter(person=person, activity=activity, is_cancelled=False).exists()
+    )
+    return render(
+        request,
+        "portal/activity.html",
+        {"person": person, "town": town, "activity": activity, "is_registered": is_registered},
+    )
 
 
 def _resident_or_refuse(request):
@@ -83,6 +94,9 @@ def register(request, pk: int):
             messages.success(request, _("You are registered. See you there!"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
     return redirect("portal:activities")
 
 
@@ -132,3 +146,22 @@ def learning_card_code(request):
     if person is None:
         return _to_resident_sign_in(request)
     return qr_svg(activity_services.issue_learning_card(person=person, actor=request.user).token)
+
+
+@require_POST
+def reading(request):
+    """One tap: switch 长辈模式 (age-friendly mode) on or off, or make the text larger or smaller;
+    then back to the page the person was on. A plain form, so it works without scripts."""
+    current = reading_preferences.preferences_from_cookies(request.COOKIES)
+    chosen = reading_preferences.changed_preferences(
+        current, mode=request.POST.get("mode"), size=request.POST.get("size")
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("portal:home")
+    response = redirect(next_url)
+    cookie = {"max_age": reading_preferences.COOKIE_MAX_AGE, "samesite": "Lax", "httponly": True}
+    mode = reading_preferences.ELDER if chosen.is_elder else reading_preferences.STANDARD
+    response.set_cookie(reading_preferences.MODE_COOKIE, mode, secure=request.is_secure(), **cookie)
+    response.set_cookie(reading_preferences.SIZE_COOKIE, str(chosen.text_size), secure=request.is_secure(), **cookie)
+    return response

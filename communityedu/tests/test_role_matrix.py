@@ -243,6 +243,7 @@ PAGES: dict[str, list[Endpoint]] = {
     "portal:register": [
         Endpoint("POST", lambda w: f"/portal/activities/{w.upcoming.pk}/register/", RESIDENT_PAGES, lambda w: {})
     ],
+    "portal:reading": [Endpoint("POST", lambda w: "/portal/reading/", EVERYONE, lambda w: {"mode": "elder"})],
     "portal:card": [Endpoint("GET", lambda w: "/portal/card/", RESIDENT_PAGES)],
     "portal:card-code": [Endpoint("GET", lambda w: "/portal/card/code.svg", RESIDENT_PAGES)],
     "check-in": [

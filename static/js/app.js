@@ -3,4 +3,20 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
+  // A wide table scrolls sideways inside its frame on a phone; keyboard users must be able to
+  // reach the frame to scroll it, and screen readers to know what it holds.
+  for (const frame of document.querySelectorAll(".table-wrap")) {
+    if (frame.scrollWidth <= frame.clientWidth || frame.hasAttribute("tabindex")) { continue; }
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "region");
+    const caption = frame.querySelector("caption");
+    const heading = frame.closest("section, article")?.querySelector("h2, h1");
+    const label = caption || heading;
+    if (label) {
+      if (!label.id) { label.id = `table-${Math.random().toString(36).slice(2, 10)}`; }
+      frame.setAttribute("aria-labelledby", label.id);
+    } else {
+      frame.setAttribute("aria-label", document.title);
+    }
+  }
 });
