@@ -28,7 +28,7 @@ def unit_assessment_xlsx(*, town: Town, year: int, as_of: date) -> bytes:
     sheet.write(0, 0, _("%(town)s community-education unit assessment %(year)s (as of %(date)s)")
                 % {"town": town.name, "year": year, "date": as_of.isoformat()}, bold)  # fmt: skip
     header = [_("Rank"), _("Unit"), _("Type")]
-    header += [f"{CRITERIA[key].label}（{_('weight')} {weights[key].normalize()}）" for key in CRITERIA]
+    header += [f"{CRITERIA[key].label}（{_('weight')} {format(weights[key].normalize(), 'f')}）" for key in CRITERIA]
     header += [_("Score (of 100)"), _("Annual target assessment total"), _("Share earned (of 5%)")]
     sheet.write_row(2, 0, header, bold)
     for index, line in enumerate(lines, start=3):

@@ -185,6 +185,8 @@ def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
 
     rows: list[IndicatorRow] = []
     by_code: dict[str, IndicatorRow] = {}
+    # Codes of rows refused: their parents' sums are not checked (the sum would mislead).
+    refused_codes: set[str] = set()
     for index in range(header_index + 1, len(cells)):
         raw, number = cells[index], index + 1
         if not any(_text(value) for value in raw):
@@ -280,6 +282,7 @@ def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
             )
         problems.extend(row_problems)
         if row_problems:
+            refused_codes.add(code)
             continue
         entry = IndicatorRow(
             row=number,
@@ -319,7 +322,8 @@ def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
                     )
                 )
             total = sum((by_code[child].points for child in entry.children), Decimal("0"))
-            if total != entry.points:
+            has_refused_child = any(code.rpartition(".")[0] == entry.code for code in refused_codes)
+            if total != entry.points and not has_refused_child:
                 problems.append(
                     Problem(
                         entry.row,

@@ -264,7 +264,9 @@ def record_manual_score(
     if not comment:
         errors["comment"] = _("Say why the indicator earns these points.")
     if points is None or points < 0 or points > indicator.points:
-        errors["points"] = _("Give points from 0 to %(points)s.") % {"points": indicator.points.normalize()}
+        errors["points"] = _("Give points from 0 to %(points)s.") % {
+            "points": format(indicator.points.normalize(), "f")
+        }
     elif points != points.quantize(Decimal("0.01")):
         errors["points"] = _("Give the points with at most two decimals.")
     for item in activity_evidence:
