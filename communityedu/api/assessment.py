@@ -130,11 +130,12 @@ def _conditions_out(line, year: int) -> dict:
 def list_conditions(request, town: str, year: int):
     """The basic conditions of the community school and every learning centre for ``year``; each
     item's state is complete, no_value or no_evidence."""
-    town_row = _reading_town(request, town, own=True)
+    town_row = _town(request, town)
+    if not permissions.can_read_conditions(request.user, town_row):
+        raise HttpError(403, "Not allowed")
     _check_year(year)
-    unit_ids = (
-        None if permissions.can_read(request.user, town_row) else permissions.own_unit_ids(request.user, town_row)
-    )
+    own = permissions.own_condition_unit_ids(request.user, town_row)
+    unit_ids = None if permissions.can_read(request.user, town_row) else own
     overview = selectors.conditions_overview(town=town_row, year=year, unit_ids=unit_ids)
     return [_conditions_out(line, year) for line in overview.lines]
 

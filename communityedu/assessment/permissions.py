@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from communityedu.assessment.constants import CONDITION_UNIT_TYPES
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import Unit
 from communityedu.organization.scope import scope_for
@@ -52,3 +53,16 @@ def own_unit_ids(user, town) -> frozenset[int]:
 def can_read_own(user, town) -> bool:
     """Reads at least the part of its own units."""
     return can_read(user, town) or bool(own_unit_ids(user, town))
+
+
+def own_condition_unit_ids(user, town) -> frozenset[int]:
+    """The community school or learning centres among ``user``'s own units."""
+    own = own_unit_ids(user, town)
+    if not own:
+        return frozenset()
+    return frozenset(Unit.objects.filter(pk__in=own, unit_type__in=CONDITION_UNIT_TYPES).values_list("pk", flat=True))
+
+
+def can_read_conditions(user, town) -> bool:
+    """Reads the town's basic conditions, or those of its own centre."""
+    return can_read(user, town) or bool(own_condition_unit_ids(user, town))

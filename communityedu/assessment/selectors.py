@@ -29,7 +29,7 @@ from communityedu.assessment.models import (
     SelfAssessment,
     UnitConditions,
 )
-from communityedu.assessment.permissions import can_read, manager_town_ids, own_unit_ids, reader_town_ids
+from communityedu.assessment.permissions import can_read, manager_town_ids, own_condition_unit_ids, reader_town_ids
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EmployerAssessment
 from communityedu.metrics.figures import Figure, figures_for
 from communityedu.organization.models import Town, Unit
@@ -116,7 +116,7 @@ def conditions_overview(*, town: Town, year: int, unit_ids=None) -> ConditionsOv
 
 def condition_units_visible_to(user, town: Town) -> QuerySet[Unit]:
     units = Unit.objects.filter(town=town, unit_type__in=CONDITION_UNIT_TYPES)
-    return units if can_read(user, town) else units.filter(pk__in=own_unit_ids(user, town))
+    return units if can_read(user, town) else units.filter(pk__in=own_condition_unit_ids(user, town))
 
 
 def get_condition_unit_for(user, town: Town, pk: int) -> Unit:
@@ -128,7 +128,7 @@ def evidence_files_visible_to(user) -> QuerySet[EvidenceFile]:
     towns = reader_town_ids(user)
     own = set()
     for town in Town.objects.filter(pk__in=scope_for(user).unit_town_ids):
-        own |= own_unit_ids(user, town)
+        own |= own_condition_unit_ids(user, town)
     return EvidenceFile.objects.filter(Q(town_id__in=towns) | Q(conditions__unit_id__in=own))
 
 

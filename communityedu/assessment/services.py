@@ -188,7 +188,7 @@ def load_indicator_system(*, actor, town: Town, content: bytes, file_name: str, 
     # Lock the town's versions so that two loads at once cannot take the same number.
     list(IndicatorSystem.objects.select_for_update().filter(town=town).values_list("pk", flat=True))
     version = (IndicatorSystem.objects.filter(town=town).aggregate(top=Max("version"))["top"] or 0) + 1
-    total = sum((row.points for row in rows if row.level == 1), Decimal("0"))
+    total = sum((row.points for row in rows if row.level == 1), Decimal("0")).quantize(Decimal("0.01"))
     system = IndicatorSystem.objects.create(
         town=town,
         version=version,

@@ -38,6 +38,10 @@ def _reads_own(request) -> bool:
     return permissions.can_read_own(request.user, request.town)
 
 
+def _reads_conditions(request) -> bool:
+    return permissions.can_read_conditions(request.user, request.town)
+
+
 def _manages(request) -> bool:
     return permissions.can_manage(request.user, request.town)
 
@@ -75,11 +79,11 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def _visible_unit_ids(request):
-    return None if _reads(request) else permissions.own_unit_ids(request.user, request.town)
+    return None if _reads(request) else permissions.own_condition_unit_ids(request.user, request.town)
 
 
 @require_safe
-@allowed_if(_reads_own)
+@allowed_if(_reads_conditions)
 def conditions(request):
     year = _year(request.GET.get("year"))
     overview = selectors.conditions_overview(town=request.town, year=year, unit_ids=_visible_unit_ids(request))
@@ -94,7 +98,7 @@ def _conditions_url(unit_id: int, year: int) -> str:
     return f"{reverse('assessment:conditions-unit', args=[unit_id])}?year={year}"
 
 
-@allowed_if(_reads_own)
+@allowed_if(_reads_conditions)
 def conditions_unit(request, pk: int):
     unit = selectors.get_condition_unit_for(request.user, request.town, pk)
     year = _year(request.POST.get("year") if request.method == "POST" else request.GET.get("year"))
@@ -158,7 +162,7 @@ def conditions_evidence(request, pk: int):
 
 
 @require_safe
-@allowed_if(_reads_own)
+@allowed_if(_reads_conditions)
 def evidence_file(request, pk: int):
     stored = selectors.get_evidence_file_for(request.user, pk)
     path = activity_evidence.stored_path(stored.file)
