@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communityedu.assessment.criteria import CRITERIA
 
@@ -29,8 +30,8 @@ class IndicatorSheetForm(forms.Form):
 
 
 class ManualScoreForm(forms.Form):
-    points = forms.DecimalField(label=_("Points"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    points = forms.DecimalField(label=pgettext_lazy("indicator", "Points"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
+    comment = forms.CharField(label=pgettext_lazy("indicator", "Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
 class WeightsForm(forms.Form):

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communityedu.assessment.constants import ConditionItem, ScoringMethod, ScoringRule
 from communityedu.core.models import TownScopedModel
@@ -133,16 +134,16 @@ class Indicator(TownScopedModel):
     """One indicator of a version: its code gives its level and its parent."""
 
     system = models.ForeignKey(IndicatorSystem, on_delete=models.CASCADE, related_name="indicators")
-    code = models.CharField(_("code"), max_length=30)
+    code = models.CharField(pgettext_lazy("indicator", "code"), max_length=30)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     level = models.PositiveSmallIntegerField(_("level"))
     position = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=200)
-    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
+    points = models.DecimalField(pgettext_lazy("indicator", "points"), max_digits=7, decimal_places=2)
     evaluation_points = models.TextField(_("evaluation points"), blank=True)
     method = models.CharField(_("scoring"), max_length=12, choices=ScoringMethod.choices, blank=True)
-    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("A figure key or a condition item."))
-    threshold = models.DecimalField(_("threshold"), max_digits=9, decimal_places=4, null=True, blank=True)
+    source = models.CharField(pgettext_lazy("indicator", "source"), max_length=40, blank=True, help_text=_("A figure key or a condition item."))
+    threshold = models.DecimalField(pgettext_lazy("indicator", "threshold"), max_digits=9, decimal_places=4, null=True, blank=True)
     rule = models.CharField(_("rule"), max_length=12, choices=ScoringRule.choices, blank=True)
 
     class Meta:
@@ -187,8 +188,8 @@ class ManualScore(TownScopedModel):
 
     self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="manual_scores")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="manual_scores")
-    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
-    comment = models.TextField(_("comment"))
+    points = models.DecimalField(pgettext_lazy("indicator", "points"), max_digits=7, decimal_places=2)
+    comment = models.TextField(pgettext_lazy("indicator", "comment"))
     files = models.ManyToManyField(EvidenceFile, blank=True, related_name="manual_scores")
     activity_evidence = models.ManyToManyField("activities.Evidence", blank=True, related_name="+")
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
