@@ -30,8 +30,12 @@ class IndicatorSheetForm(forms.Form):
 
 
 class ManualScoreForm(forms.Form):
-    points = forms.DecimalField(label=pgettext_lazy("indicator", "Points"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
-    comment = forms.CharField(label=pgettext_lazy("indicator", "Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    points = forms.DecimalField(
+        label=pgettext_lazy("indicator", "Points"), max_digits=7, decimal_places=2, min_value=Decimal("0")
+    )
+    comment = forms.CharField(
+        label=pgettext_lazy("indicator", "Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
 
 class WeightsForm(forms.Form):

@@ -142,8 +142,15 @@ class Indicator(TownScopedModel):
     points = models.DecimalField(pgettext_lazy("indicator", "points"), max_digits=7, decimal_places=2)
     evaluation_points = models.TextField(_("evaluation points"), blank=True)
     method = models.CharField(_("scoring"), max_length=12, choices=ScoringMethod.choices, blank=True)
-    source = models.CharField(pgettext_lazy("indicator", "source"), max_length=40, blank=True, help_text=_("A figure key or a condition item."))
-    threshold = models.DecimalField(pgettext_lazy("indicator", "threshold"), max_digits=9, decimal_places=4, null=True, blank=True)
+    source = models.CharField(
+        pgettext_lazy("indicator", "source"),
+        max_length=40,
+        blank=True,
+        help_text=_("A figure key or a condition item."),
+    )
+    threshold = models.DecimalField(
+        pgettext_lazy("indicator", "threshold"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
     rule = models.CharField(_("rule"), max_length=12, choices=ScoringRule.choices, blank=True)
 
     class Meta:

@@ -23,7 +23,12 @@ def test_the_office_loads_the_tree_and_reads_it_back(world, sign_in):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["version"], body["name"], body["total_points"], len(body["indicators"])) == (1, "默认指标", "100.00", 20)
+    assert (body["version"], body["name"], body["total_points"], len(body["indicators"])) == (
+        1,
+        "默认指标",
+        "100.00",
+        20,
+    )
     tree = client.get("/api/v1/assessment/indicators?town=xinmiao").json()
     assert [(i["code"], i["parent_code"], i["level"]) for i in tree["indicators"][:3]] == [
         ("1", None, 1),
@@ -145,7 +150,10 @@ def test_weights_are_set_all_or_none(world, sign_in):
     )
 
     assert refused.status_code == 400
-    assert accepted.json() == {"year": 2020, "weights": {"activities_with_evidence": "20", "village_participation": "30"}}
+    assert accepted.json() == {
+        "year": 2020,
+        "weights": {"activities_with_evidence": "20", "village_participation": "30"},
+    }
     assert list(CriterionWeight.objects.values_list("criterion", "weight")) == [
         ("activities_with_evidence", Decimal("20.00"))
     ]
