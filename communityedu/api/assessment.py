@@ -333,15 +333,18 @@ def _tree_out(tree) -> dict:
 
 
 @router.get("/assessment/self-assessment", response=SelfAssessmentOut)
-def get_self_assessment(request, town: str, year: int | None = None, as_of: date | None = None):
-    """The current indicator tree scored for ``year`` as of ``as_of`` (default: today): automatic
-    leaves from the same figures as ``/metrics``, manual leaves from their latest score; totals per
-    level and the gap list."""
+def get_self_assessment(
+    request, town: str, year: int | None = None, as_of: date | None = None, version: int | None = None
+):
+    """The indicator tree (the current version, or the one asked for) scored for ``year`` as of
+    ``as_of`` (default: today): automatic leaves from the same figures as ``/metrics``, manual
+    leaves from their latest score; totals per level and the gap list."""
     town_row = _reading_town(request, town)
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
     _check_year(year)
-    tree = selectors.scored_tree(town=town_row, year=year, as_of=as_of)
+    system = selectors.get_system_for(request.user, town_row, version) if version is not None else None
+    tree = selectors.scored_tree(town=town_row, year=year, as_of=as_of, system=system)
     if tree is None:
         raise HttpError(404, "No indicator system is loaded")
     return _tree_out(tree)

@@ -249,12 +249,16 @@ def _self_assessment_url(year: int, as_of: date, anchor: str = "") -> str:
 
 
 def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=None, status=200):
-    tree = selectors.scored_tree(town=request.town, year=year, as_of=as_of)
+    version = request.GET.get("version", "")
+    # An earlier version is read with the scores it was given; only the current one is scored here.
+    system = selectors.get_system_for(request.user, request.town, int(version)) if version.isdigit() else None
+    tree = selectors.scored_tree(town=request.town, year=year, as_of=as_of, system=system)
+    is_current = system is None or system == selectors.current_system(request.town)
     history = selectors.manual_history(tree=tree) if tree else {}
     rows = []
     for node in tree.nodes if tree else []:
         form = None
-        if node.indicator.method == "manual" and _manages(request):
+        if node.indicator.method == "manual" and is_current and _manages(request):
             form = (
                 failed_form
                 if failed_pk == node.indicator.pk
@@ -267,7 +271,14 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
     return _render(
         request,
         "assessment/self_assessment.html",
-        {"tree": tree, "rows": rows, "year": year, "as_of": as_of, "can_manage": _manages(request)},
+        {
+            "tree": tree,
+            "rows": rows,
+            "year": year,
+            "as_of": as_of,
+            "version": version if version.isdigit() else "",
+            "can_manage": _manages(request),
+        },
         status=status,
     )
 
