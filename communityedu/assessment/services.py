@@ -185,8 +185,8 @@ def load_indicator_system(*, actor, town: Town, content: bytes, file_name: str, 
     """Load a sheet of indicators as the town's next version; raises ``IndicatorSheetError`` (with
     every problem by row and column) and writes nothing when the sheet has any problem."""
     rows = indicator_sheet.parse(content, file_name)
-    # Lock the town's versions so that two loads at once cannot take the same number.
-    list(IndicatorSystem.objects.select_for_update().filter(town=town).values_list("pk", flat=True))
+    # Lock the town so that two loads at once cannot take the same version number.
+    Town.objects.select_for_update().filter(pk=town.pk).first()
     version = (IndicatorSystem.objects.filter(town=town).aggregate(top=Max("version"))["top"] or 0) + 1
     total = sum((row.points for row in rows if row.level == 1), Decimal("0")).quantize(Decimal("0.01"))
     system = IndicatorSystem.objects.create(
