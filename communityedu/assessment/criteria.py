@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from communityedu.activities.models import Activity, Evidence
 from communityedu.metrics.figures import figures_for
@@ -136,6 +137,9 @@ def village_participation(*, town, year: int, as_of: date) -> dict[int, Decimal]
             result[unit.pk] = fraction(line.value * 10000, line.target * 10000)
     return result
 
+
+# The labels of the two criteria below, translated already for when they are registered.
+PLANNED_CRITERIA_LABELS = (gettext_noop("tasks done on time"), gettext_noop("meeting attendance"))
 
 # Tasks done on time and meeting attendance come from the planning app's selectors, each
 # ``{unit id: (numerator, denominator)}``. Once that app is merged, they are registered here:
