@@ -36,7 +36,7 @@ class ProblemOut(Schema):
 
 class SheetErrorOut(Schema):
     detail: str
-    problems: list[ProblemOut]
+    problems: list[ProblemOut] = []
 
 
 def _town(request, slug: str):
