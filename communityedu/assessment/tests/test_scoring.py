@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communityedu.assessment import services
+from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS
 from communityedu.assessment.models import ManualScore
 from communityedu.assessment.selectors import _auto_points, conditions_overview, scored_tree
 from communityedu.core.models import AuditLogEntry
@@ -210,3 +213,26 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_as_for_activities(world):
 def test_conditions_are_kept_only_for_the_school_and_the_centres(world):
     with pytest.raises(ValidationError):
         services.save_conditions(actor=None, unit=world.civil_affairs, year=2020, values={"staff": "1"})
+
+
+def test_scoring_the_tree_costs_the_same_queries_whatever_the_number_of_scores(world):
+    system = services.load_indicator_system(
+        actor=None, town=world.xinmiao, content=DEFAULT_INDICATORS.read_bytes(), file_name="default.csv"
+    )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            tree = _tree(world)
+            [node.manual.files.all() for node in tree.nodes if node.manual]
+        return len(captured)
+
+    services.record_manual_score(
+        actor=None, indicator=system.indicators.get(code="1.1"), year=2020, as_of=AS_OF, points=Decimal(1), comment="a"
+    )
+    one = queries()
+    for code in ("1.3", "2.1", "2.2"):
+        services.record_manual_score(
+            actor=None, indicator=system.indicators.get(code=code), year=2020, as_of=AS_OF, points=Decimal(1),
+            comment="b",
+        )  # fmt: skip
+    assert queries() == one
