@@ -19,6 +19,7 @@ urlpatterns = [
     path("exchange/", include("communityedu.exchange.urls")),
     path("news/", include("communityedu.news.urls")),
     path("funding/", include("communityedu.funding.urls")),
+    path("assessment/", include("communityedu.assessment.urls")),
     path("recognition/", include("communityedu.recognition.urls")),
     path("surveys/", include("communityedu.surveys.urls")),
     path("portal/", include("communityedu.portal.urls")),

@@ -1,4 +1,5 @@
 from communityedu.activities.permissions import can_view_activities
+from communityedu.assessment.permissions import can_read_own as reads_assessment
 from communityedu.exchange.permissions import moderates_anywhere
 from communityedu.funding.permissions import can_read_funding
 from communityedu.incentives.permissions import reads_incentives
@@ -31,5 +32,6 @@ def navigation(request):
             "funding": can_read_funding(user, getattr(request, "town", None)),
             "recognition": can_read_recognition(user, getattr(request, "town", None)),
             "learning": keeps_library(user, getattr(request, "town", None)),
+            "assessment": reads_assessment(user, getattr(request, "town", None)),
         },
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.activities.rollups import rebuild_participation
+from communityedu.assessment.demo import load_assessment
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
@@ -73,6 +74,7 @@ def load(*, stdout=None) -> dict[str, int]:
         load_targets(xinmiao)
         load_learning(xinmiao)
         load_surveys(xinmiao)
+        load_assessment(xinmiao)
     for town in (xinmiao, nantuo):
         # The demo writes its attendance in bulk, past the services: rebuild the rollups from it.
         rebuild_participation(town_id=town.pk)

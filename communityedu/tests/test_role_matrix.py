@@ -68,6 +68,12 @@ XINMIAO_PUBLIC = EVERYONE - {"nantuo", "admin", "evaluator"}
 # Funding: each town's office keeps its ledgers; evaluators read them.
 FUNDING_READERS = frozenset({"office", "evaluator", "nantuo"})
 FUNDING_MANAGERS = OFFICES
+# Assessment: each town's office and auditors read their town, evaluators the district (their page
+# town is 南沱镇); the 弋阳村 centre's director reads its own centre, and with the 民政办 staff the
+# own unit's assessment.
+ASSESSMENT_READERS = frozenset({"office", "nantuo", "auditor", "evaluator"})
+CONDITION_READERS = ASSESSMENT_READERS | {"center"}
+UNIT_ASSESSMENT_READERS = CONDITION_READERS | {"dept"}
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,25 @@ def _certificate_code(world: World) -> str:
     statement = PointsStatement(2020, earns_points=True, employer="民政办", assessment_total=Decimal(100), lines=[line])
     person = world.people["zhang"]
     return issue_certificate(actor=None, person=person, year=2020, statement=statement, issuing_unit=world.school).code
+
+
+def _indicator_sheet() -> SimpleUploadedFile:
+    return SimpleUploadedFile("指标.csv", "编码,名称,分值,评分方式\n1,台账,10,人工\n".encode())
+
+
+def _matrix_assessment(world: World) -> None:
+    """The default indicator tree of 新妙镇 (a manual leaf to score) and a file of its 弋阳村 centre."""
+    from communityedu.assessment import services as assessment_services
+    from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS
+
+    system = assessment_services.load_indicator_system(
+        actor=None, town=world.xinmiao, content=DEFAULT_INDICATORS.read_bytes(), file_name="default.csv"
+    )
+    world.manual_indicator = system.indicators.get(code="1.1")
+    world.assessment_file = assessment_services.attach_condition_evidence(
+        actor=None, unit=world.yiyang_centre, year=2020, item="venue",
+        upload=SimpleUploadedFile("场地.png", png_bytes()),
+    )  # fmt: skip
 
 
 def _learning_resource(world):
@@ -734,6 +759,77 @@ PAGES: dict[str, list[Endpoint]] = {
             frozenset({"office", "evaluator"}),
         ),
     ],
+    # Assessment: the town office manages; evaluators and auditors read; a centre director sees
+    # the conditions of the own centre and, with department staff, the own unit's assessment.
+    "assessment:conditions": [Endpoint("GET", lambda w: "/assessment/conditions/?year=2020", CONDITION_READERS)],
+    "assessment:conditions-unit": [
+        Endpoint(
+            "GET", lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/?year=2020", {"office", "auditor", "center"}
+        ),
+        Endpoint(
+            "POST",
+            lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/",
+            frozenset({"office"}),
+            lambda w: {"year": "2020", "venue_place": "弋阳村便民服务中心", "venue_area": "90"},
+        ),
+    ],
+    "assessment:conditions-evidence": [
+        Endpoint(
+            "POST",
+            lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/evidence/",
+            frozenset({"office"}),
+            lambda w: {"year": "2020", "item": "venue", "files": SimpleUploadedFile("场地.png", png_bytes())},
+        )
+    ],
+    "assessment:file": [
+        Endpoint(
+            "GET",
+            lambda w: f"/assessment/files/{w.assessment_file.pk}/",
+            frozenset({"office", "auditor", "center", "evaluator"}),
+        )
+    ],
+    "assessment:indicators": [Endpoint("GET", lambda w: "/assessment/indicators/", ASSESSMENT_READERS)],
+    "assessment:indicators-load": [
+        Endpoint("POST", lambda w: "/assessment/indicators/load/", OFFICES, lambda w: {"sheet": _indicator_sheet()})
+    ],
+    "assessment:indicators-default": [
+        Endpoint("GET", lambda w: "/assessment/indicators/default.csv", ASSESSMENT_READERS)
+    ],
+    "assessment:self-assessment": [
+        Endpoint("GET", lambda w: "/assessment/self-assessment/?year=2020&as_of=2020-12-31", ASSESSMENT_READERS)
+    ],
+    "assessment:score": [
+        Endpoint(
+            "POST",
+            lambda w: f"/assessment/self-assessment/indicators/{w.manual_indicator.pk}/score/",
+            frozenset({"office"}),
+            lambda w: {
+                "year": "2020",
+                "as_of": "2020-12-31",
+                f"i{w.manual_indicator.pk}-points": "4",
+                f"i{w.manual_indicator.pk}-comment": "领导小组已成立",
+            },
+        )
+    ],
+    "assessment:units": [
+        Endpoint("GET", lambda w: "/assessment/units/?year=2020&as_of=2020-12-31", UNIT_ASSESSMENT_READERS)
+    ],
+    "assessment:units-export": [
+        Endpoint("GET", lambda w: "/assessment/units/export.xlsx?year=2020&as_of=2020-12-31", ASSESSMENT_READERS)
+    ],
+    "assessment:weights": [
+        Endpoint(
+            "POST",
+            lambda w: "/assessment/units/weights/",
+            OFFICES,
+            lambda w: {
+                "year": "2020",
+                "as_of": "2020-12-31",
+                "activities_with_evidence": "40",
+                "village_participation": "30",
+            },
+        )
+    ],
 }
 
 API_OPERATIONS: dict[str, Endpoint] = {
@@ -985,6 +1081,69 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"position_seconds": 5, "elapsed_seconds": 5},
         "application/json",
     ),
+    "list_conditions": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/conditions?town=xinmiao&year=2020",
+        {"office", "auditor", "evaluator", "center"},
+    ),
+    "put_conditions": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/assessment/conditions/{w.yiyang_centre.pk}?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"venue_place": "弋阳村便民服务中心", "venue_area": "90"},
+        "application/json",
+    ),
+    "upload_condition_evidence": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/assessment/conditions/{w.yiyang_centre.pk}/evidence?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"item": "staff", "file": SimpleUploadedFile("人员.png", png_bytes())},
+    ),
+    "get_indicators": Endpoint(
+        "GET", lambda w: "/api/v1/assessment/indicators?town=xinmiao", frozenset({"office", "auditor", "evaluator"})
+    ),
+    "load_indicators": Endpoint(
+        "POST",
+        lambda w: "/api/v1/assessment/indicators?town=xinmiao",
+        frozenset({"office"}),
+        lambda w: {"file": _indicator_sheet()},
+    ),
+    "get_self_assessment": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/self-assessment?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "auditor", "evaluator"}),
+    ),
+    "score_indicator": Endpoint(
+        "POST",
+        lambda w: "/api/v1/assessment/self-assessment/scores",
+        frozenset({"office"}),
+        lambda w: {
+            "town": "xinmiao",
+            "code": "1.1",
+            "year": 2020,
+            "as_of": "2020-12-31",
+            "points": "4",
+            "comment": "好",
+        },
+        "application/json",
+    ),
+    "get_unit_assessment": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/units?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "auditor", "evaluator", "center", "dept"}),
+    ),
+    "export_unit_assessment": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/units/export?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "auditor", "evaluator"}),
+    ),
+    "put_weights": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/assessment/weights?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"weights": {"activities_with_evidence": "35"}},
+        "application/json",
+    ),
 }
 
 
@@ -1099,6 +1258,7 @@ def matrix_world(world):
     )
     world.learning_resource = _learning_resource(world)
     _matrix_surveys(world)
+    _matrix_assessment(world)
     return world
 
 

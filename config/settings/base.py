@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "communityedu.learning",
     "communityedu.surveys",
     "communityedu.metrics",
+    "communityedu.assessment",
     "communityedu.portal",
     "communityedu.dashboard",
     "communityedu.api",

@@ -1,0 +1,504 @@
+"""The assessment over the API: basic conditions and their files, the indicator tree and its
+versions, the self-assessment scored as of a date, manual scores, and the annual unit assessment
+with its weights and export."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
+
+from communityedu.activities.models import Evidence
+from communityedu.assessment import exports, permissions, selectors, services
+from communityedu.assessment.constants import ConditionItem
+from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
+from communityedu.organization.selectors import towns_visible_to
+
+router = Router(tags=["assessment"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class SheetErrorOut(Schema):
+    detail: str
+    problems: list[ProblemOut] = []
+
+
+def _town(request, slug: str):
+    return get_object_or_404(towns_visible_to(request.user), slug=slug)
+
+
+def _reading_town(request, slug: str, *, own: bool = False):
+    town = _town(request, slug)
+    allowed = permissions.can_read_own if own else permissions.can_read
+    if not allowed(request.user, town):
+        raise HttpError(403, "Not allowed")
+    return town
+
+
+def _managing_town(request, slug: str):
+    town = _town(request, slug)
+    if not permissions.can_manage(request.user, town):
+        raise HttpError(403, "Not allowed")
+    return town
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise HttpError(400, "year must be between 2000 and 2100")
+
+
+def _error(error: ValidationError) -> Status:
+    if hasattr(error, "error_dict"):
+        detail = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    else:
+        detail = " ".join(error.messages)
+    return Status(400, {"detail": detail})
+
+
+# ---- basic conditions ----------------------------------------------------------------------------
+
+
+class FileOut(Schema):
+    id: int
+    item: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+class ConditionsOut(Schema):
+    unit_id: int
+    unit: str
+    unit_type: str
+    year: int
+    venue_place: str
+    venue_area: Decimal | None
+    staff: str
+    staff_count: int | None
+    yearly_funds: Decimal | None
+    equipment: str
+    states: dict[str, str]
+    missing: list[str]
+    files: list[FileOut]
+
+
+class ConditionsIn(Schema):
+    venue_place: str = ""
+    venue_area: Decimal | None = None
+    staff: str = ""
+    staff_count: int | None = None
+    yearly_funds: Decimal | None = None
+    equipment: str = ""
+
+
+def _conditions_out(line, year: int) -> dict:
+    row = line.conditions
+    return {
+        "unit_id": line.unit.pk,
+        "unit": line.unit.name,
+        "unit_type": line.unit.unit_type,
+        "year": year,
+        "venue_place": row.venue_place if row else "",
+        "venue_area": row.venue_area if row else None,
+        "staff": row.staff if row else "",
+        "staff_count": row.staff_count if row else None,
+        "yearly_funds": row.yearly_funds if row else None,
+        "equipment": row.equipment if row else "",
+        "states": {item: state.replace(" ", "_") for item, state in line.states.items()},
+        "missing": line.missing,
+        "files": [stored for files in line.files.values() for stored in files],
+    }
+
+
+@router.get("/assessment/conditions", response=list[ConditionsOut])
+def list_conditions(request, town: str, year: int):
+    """The basic conditions of the community school and every learning centre for ``year``; each
+    item's state is complete, no_value or no_evidence."""
+    town_row = _town(request, town)
+    if not permissions.can_read_conditions(request.user, town_row):
+        raise HttpError(403, "Not allowed")
+    _check_year(year)
+    own = permissions.own_condition_unit_ids(request.user, town_row)
+    unit_ids = None if permissions.can_read(request.user, town_row) else own
+    overview = selectors.conditions_overview(town=town_row, year=year, unit_ids=unit_ids)
+    return [_conditions_out(line, year) for line in overview.lines]
+
+
+@router.put("/assessment/conditions/{unit_id}", response={200: ConditionsOut, 400: ErrorOut})
+def put_conditions(request, unit_id: int, town: str, year: int, body: ConditionsIn):
+    """Set the venue, staff, yearly funds and equipment of a unit for ``year``."""
+    town_row = _managing_town(request, town)
+    _check_year(year)
+    unit = selectors.get_condition_unit_for(request.user, town_row, unit_id)
+    try:
+        services.save_conditions(actor=request.user, unit=unit, year=year, values=body.dict())
+    except ValidationError as error:
+        return _error(error)
+    line = selectors.conditions_overview(town=town_row, year=year, unit_ids=[unit.pk]).lines[0]
+    return Status(200, _conditions_out(line, year))
+
+
+@router.post("/assessment/conditions/{unit_id}/evidence", response={201: FileOut, 400: ErrorOut})
+def upload_condition_evidence(
+    request, unit_id: int, town: str, year: int, item: ConditionItem = Form(...), file: UploadedFile = File(...)
+):
+    """Keep a photo or PDF as evidence of one item (venue, staff, funds, equipment)."""
+    town_row = _managing_town(request, town)
+    _check_year(year)
+    unit = selectors.get_condition_unit_for(request.user, town_row, unit_id)
+    try:
+        stored = services.attach_condition_evidence(actor=request.user, unit=unit, year=year, item=item, upload=file)
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, stored)
+
+
+# ---- the indicator system ------------------------------------------------------------------------
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    parent_code: str | None
+    level: int
+    name: str
+    points: Decimal
+    evaluation_points: str
+    method: str
+    source: str
+    threshold: Decimal | None
+    rule: str
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.code.rpartition(".")[0] or None
+
+
+class SystemOut(Schema):
+    version: int
+    name: str
+    source_name: str
+    total_points: Decimal
+    loaded_at: str
+    indicators: list[IndicatorOut]
+
+    @staticmethod
+    def resolve_loaded_at(obj):
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_indicators(obj):
+        return list(obj.indicators.order_by("position"))
+
+
+@router.get("/assessment/indicators", response=SystemOut)
+def get_indicators(request, town: str, version: int | None = None):
+    """The town's indicator tree: the current version, or the one asked for."""
+    town_row = _reading_town(request, town)
+    if version is not None:
+        return selectors.get_system_for(request.user, town_row, version)
+    system = selectors.current_system(town_row)
+    if system is None:
+        raise HttpError(404, "No indicator system is loaded")
+    return system
+
+
+@router.post("/assessment/indicators", response={201: SystemOut, 400: SheetErrorOut})
+def load_indicators(request, town: str, file: UploadedFile = File(...), name: str = Form("")):
+    """Load a sheet (.xlsx, .xls, .csv; docs/indicator-format.md) as the town's next version. A
+    sheet with any problem is refused whole, every problem named by row and column."""
+    town_row = _managing_town(request, town)
+    if file.size > MAX_BYTES:
+        return Status(400, {"detail": "The file is larger than 5 MB.", "problems": []})
+    try:
+        system = services.load_indicator_system(
+            actor=request.user, town=town_row, content=file.read(), file_name=file.name or "", name=name
+        )
+    except IndicatorSheetError as error:
+        return Status(400, {"detail": "The sheet was not loaded; nothing was written.", "problems": error.problems})
+    return Status(201, system)
+
+
+# ---- self-assessment -----------------------------------------------------------------------------
+
+
+class NodeOut(Schema):
+    code: str
+    name: str
+    level: int
+    method: str
+    points: Decimal
+    score: Decimal | None
+    source: str
+    value: Decimal | None
+    threshold: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    comment: str
+    scored_by: str
+    evidence_file_ids: list[int]
+    activity_evidence_ids: list[int]
+
+
+class GapOut(Schema):
+    code: str
+    name: str
+    lost: Decimal
+    is_scored: bool
+    fix_path: str
+
+
+class LevelOut(Schema):
+    level: int
+    score: Decimal
+    points: Decimal
+
+
+class SelfAssessmentOut(Schema):
+    town: str
+    year: int
+    as_of: date
+    version: int
+    total: Decimal
+    total_points: Decimal
+    levels: list[LevelOut]
+    indicators: list[NodeOut]
+    gaps: list[GapOut]
+
+
+def _fix_path(node) -> str:
+    from django.urls import reverse
+
+    return reverse(node.fix_page) if node.fix_page else ""
+
+
+def _tree_out(tree) -> dict:
+    return {
+        "town": tree.town.slug,
+        "year": tree.year,
+        "as_of": tree.as_of,
+        "version": tree.system.version,
+        "total": tree.total,
+        "total_points": tree.total_points,
+        "levels": [{"level": level, "score": score, "points": points} for level, score, points in tree.level_totals()],
+        "indicators": [
+            {
+                "code": node.code,
+                "name": node.indicator.name,
+                "level": node.indicator.level,
+                "method": node.indicator.method,
+                "points": node.points,
+                "score": node.score if node.is_scored or node.children else None,
+                "source": node.indicator.source,
+                "value": node.value,
+                "threshold": node.threshold,
+                "numerator": node.numerator,
+                "denominator": node.denominator,
+                "comment": node.manual.comment if node.manual else "",
+                "scored_by": str(node.manual.scored_by or "") if node.manual else "",
+                "evidence_file_ids": [stored.pk for stored in node.manual.files.all()] if node.manual else [],
+                "activity_evidence_ids": [item.pk for item in node.manual.activity_evidence.all()]
+                if node.manual
+                else [],
+            }
+            for node in tree.nodes
+        ],
+        "gaps": [
+            {
+                "code": node.code,
+                "name": node.indicator.name,
+                "lost": node.lost,
+                "is_scored": node.is_scored,
+                "fix_path": _fix_path(node),
+            }
+            for node in tree.gaps
+        ],
+    }
+
+
+@router.get("/assessment/self-assessment", response=SelfAssessmentOut)
+def get_self_assessment(
+    request, town: str, year: int | None = None, as_of: date | None = None, version: int | None = None
+):
+    """The indicator tree (the current version, or the one asked for) scored for ``year`` as of
+    ``as_of`` (default: today): automatic leaves from the same figures as ``/metrics``, manual
+    leaves from their latest score; totals per level and the gap list."""
+    town_row = _reading_town(request, town)
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    _check_year(year)
+    system = selectors.get_system_for(request.user, town_row, version) if version is not None else None
+    tree = selectors.scored_tree(town=town_row, year=year, as_of=as_of, system=system)
+    if tree is None:
+        raise HttpError(404, "No indicator system is loaded")
+    return _tree_out(tree)
+
+
+class ScoreIn(Schema):
+    town: str
+    code: str
+    year: int
+    as_of: date
+    points: Decimal
+    comment: str
+    activity_evidence_ids: list[int] = []
+
+
+class ScoreOut(Schema):
+    id: int
+    code: str
+    points: Decimal
+    comment: str
+    activity_evidence_ids: list[int]
+
+    @staticmethod
+    def resolve_code(obj):
+        return obj.indicator.code
+
+    @staticmethod
+    def resolve_activity_evidence_ids(obj):
+        return [item.pk for item in obj.activity_evidence.all()]
+
+
+@router.post("/assessment/self-assessment/scores", response={201: ScoreOut, 400: ErrorOut})
+def score_indicator(request, body: ScoreIn):
+    """Score a manual indicator of the current version, with a comment and linked activity evidence."""
+    town_row = _managing_town(request, body.town)
+    _check_year(body.year)
+    system = selectors.current_system(town_row)
+    indicator = system.indicators.filter(code=body.code).first() if system else None
+    if indicator is None:
+        return Status(400, {"detail": f"{body.code} is not an indicator of the current version"})
+    evidence = list(Evidence.objects.filter(town=town_row, is_removed=False, pk__in=body.activity_evidence_ids))
+    if len(evidence) != len(set(body.activity_evidence_ids)):
+        return Status(400, {"detail": "activity_evidence_ids: choose evidence of this town's activities"})
+    try:
+        score = services.record_manual_score(
+            actor=request.user,
+            indicator=indicator,
+            year=body.year,
+            as_of=body.as_of,
+            points=body.points,
+            comment=body.comment,
+            activity_evidence=evidence,
+        )
+    except ValidationError as error:
+        return _error(error)
+    return Status(201, score)
+
+
+# ---- the unit assessment -------------------------------------------------------------------------
+
+
+class UnitScoreOut(Schema):
+    rank: int
+    unit_id: int
+    unit: str
+    unit_type: str
+    fractions: dict[str, Decimal]
+    score: Decimal
+    assessment_total: Decimal
+    share: Decimal
+    share_points: Decimal
+
+
+class UnitAssessmentOut(Schema):
+    town: str
+    year: int
+    as_of: date
+    weights: dict[str, Decimal]
+    units: list[UnitScoreOut]
+
+
+@router.get("/assessment/units", response=UnitAssessmentOut)
+def get_unit_assessment(request, town: str, year: int | None = None, as_of: date | None = None):
+    """Every department's, the school's and every village committee's community-education score
+    (0–100) and the share it earns of 5% of its annual target assessment, ranked; a unit's own
+    staff see their own unit only."""
+    town_row = _reading_town(request, town, own=True)
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    _check_year(year)
+    unit_ids = (
+        None if permissions.can_read(request.user, town_row) else permissions.own_unit_ids(request.user, town_row)
+    )
+    lines = selectors.unit_assessment(town=town_row, year=year, as_of=as_of, unit_ids=unit_ids)
+    return {
+        "town": town_row.slug,
+        "year": year,
+        "as_of": as_of,
+        "weights": selectors.weights_of(town=town_row, year=year),
+        "units": [
+            {
+                "rank": line.rank,
+                "unit_id": line.unit.pk,
+                "unit": line.unit.name,
+                "unit_type": line.unit.unit_type,
+                "fractions": line.fractions,
+                "score": line.score,
+                "assessment_total": line.assessment_total,
+                "share": line.share,
+                "share_points": line.share_points,
+            }
+            for line in lines
+        ],
+    }
+
+
+XLSX_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "An .xlsx workbook",
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/assessment/units/export", response={200: bytes}, openapi_extra=XLSX_RESPONSE)
+def export_unit_assessment(request, town: str, year: int | None = None, as_of: date | None = None):
+    town_row = _reading_town(request, town)
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    _check_year(year)
+    data = exports.unit_assessment_xlsx_for(actor=request.user, town=town_row, year=year, as_of=as_of)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="unit-assessment-{town_row.slug}-{year}.xlsx"'
+    return response
+
+
+class WeightsIn(Schema):
+    weights: dict[str, Decimal]
+
+
+class WeightsOut(Schema):
+    year: int
+    weights: dict[str, Decimal]
+
+
+@router.put("/assessment/weights", response={200: WeightsOut, 400: ErrorOut})
+def put_weights(request, town: str, year: int, body: WeightsIn):
+    """Set the weights of the criteria named for ``year`` (all or none)."""
+    town_row = _managing_town(request, town)
+    _check_year(year)
+    try:
+        weights = services.set_weights(actor=request.user, town=town_row, year=year, weights=body.weights)
+    except ValidationError as error:
+        return _error(error)
+    return {"year": year, "weights": weights}

@@ -1,0 +1,68 @@
+"""Who may see and do what in the assessment.
+
+The town office manages everything of its town: basic conditions and their files, the indicator
+versions, the manual scores and the weights of the unit assessment. District evaluators read the
+towns of their district, and the town's auditors read their town. A unit sees its own part: a
+learning-centre director the conditions of that centre and the assessment of the village committee
+of its village (the centre is directed by the committee's head); department staff their
+department's assessment. Residents, and every other role, see nothing of it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from communityedu.assessment.constants import CONDITION_UNIT_TYPES
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.models import Unit
+from communityedu.organization.scope import scope_for
+
+
+def manager_town_ids(user) -> frozenset[int]:
+    return scope_for(user).towns_with(Role.TOWN_OFFICE)
+
+
+def reader_town_ids(user) -> frozenset[int]:
+    scope = scope_for(user)
+    return scope.towns_with(Role.TOWN_OFFICE, Role.AUDITOR) | scope.district_town_ids
+
+
+def can_manage(user, town) -> bool:
+    return town is not None and town.pk in manager_town_ids(user)
+
+
+def can_read(user, town) -> bool:
+    """Reads the whole town's assessment."""
+    return town is not None and town.pk in reader_town_ids(user)
+
+
+def own_unit_ids(user, town) -> frozenset[int]:
+    """The units whose own assessment ``user`` sees in ``town`` (through a unit role)."""
+    if town is None:
+        return frozenset()
+    scope = scope_for(user)
+    unit_ids = scope.units_with(Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
+    if not unit_ids and not scope.director_village_ids:
+        return frozenset()
+    units = Unit.objects.filter(town=town).filter(
+        Q(pk__in=unit_ids) | Q(unit_type=UnitType.VILLAGE_COMMITTEE, village_id__in=scope.director_village_ids)
+    )
+    return frozenset(units.values_list("pk", flat=True))
+
+
+def can_read_own(user, town) -> bool:
+    """Reads at least the part of its own units."""
+    return can_read(user, town) or bool(own_unit_ids(user, town))
+
+
+def own_condition_unit_ids(user, town) -> frozenset[int]:
+    """The community school or learning centres among ``user``'s own units."""
+    own = own_unit_ids(user, town)
+    if not own:
+        return frozenset()
+    return frozenset(Unit.objects.filter(pk__in=own, unit_type__in=CONDITION_UNIT_TYPES).values_list("pk", flat=True))
+
+
+def can_read_conditions(user, town) -> bool:
+    """Reads the town's basic conditions, or those of its own centre."""
+    return can_read(user, town) or bool(own_condition_unit_ids(user, town))
