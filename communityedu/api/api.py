@@ -370,3 +370,6 @@ api.add_router("/", surveys_router)
 from communityedu.api.metrics import router as metrics_router  # noqa: E402
 
 api.add_router("/", metrics_router)
+from communityedu.api.planning import router as planning_router  # noqa: E402
+
+api.add_router("/", planning_router)

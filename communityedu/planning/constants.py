@@ -46,7 +46,7 @@ class NoticeStatus(models.TextChoices):
 class JointMeetingYearStatus(models.TextChoices):
     """A year's joint meetings against the plan's 1–2 a year."""
 
-    HELD = "held", _("held")
+    HELD = "held", _("held in the year")
     NOT_YET = "not_yet", _("none held yet this year")
     MISSING = "missing", _("none held in the year")
     MORE_THAN_PLANNED = "more_than_planned", _("more than the plan asks")
