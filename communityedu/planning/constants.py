@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaskStatus(models.TextChoices):
@@ -27,9 +28,9 @@ class RectificationSource(models.TextChoices):
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("rectification", "open")
     IN_PROGRESS = "in_progress", _("being rectified")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("rectification", "closed")
 
 
 class NoticeKind(models.TextChoices):

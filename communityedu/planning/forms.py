@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communityedu.organization.models import Unit
 from communityedu.planning.constants import MeetingKind, NoticeKind, TaskStatus
@@ -100,7 +101,7 @@ class NoteForm(forms.Form):
 
 class CloseForm(forms.Form):
     closing_note = forms.CharField(label=_("How it was put right"), widget=forms.Textarea(attrs={"rows": 2}))
-    closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DateInput())
+    closed_on = forms.DateField(label=pgettext_lazy("rectification", "Closed on"), required=False, widget=DateInput())
 
 
 class NoticeForm(TownForm):

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communityedu.core.models import TownScopedModel
 from communityedu.planning.constants import (
@@ -207,7 +208,7 @@ class Notice(TownScopedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("notice")
+        verbose_name = pgettext_lazy("planning", "notice")
         verbose_name_plural = _("notices")
         constraints = [
             models.UniqueConstraint(fields=["town", "title"], name="notice_title_unique_per_town"),
@@ -266,7 +267,10 @@ class RectificationItem(TownScopedModel):
         Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="rectification_items"
     )
     unit = models.ForeignKey(
-        "organization.Unit", on_delete=models.PROTECT, related_name="rectification_items", verbose_name=_("owner unit")
+        "organization.Unit",
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+        verbose_name=pgettext_lazy("rectification", "owner unit"),
     )
     description = models.TextField(_("what to put right"))
     due_on = models.DateField(_("due on"))

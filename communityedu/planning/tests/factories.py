@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from communityedu.accounts import services as account_services
 from communityedu.organization.constants import Role
@@ -103,3 +104,26 @@ def plan_world(world) -> Plan:
         actor=office,
     )
     return Plan(by_number, committee, task, school_task, meeting, action_item, notice)
+
+
+def matrix_plan(world) -> Plan:
+    """``plan_world`` with an evidence file on 民政办's task and an external evaluation, so that
+    every page and API operation of the plan has a real object to reach."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import png_bytes
+
+    plan = plan_world(world)
+    office = world.accounts["office"]
+    plan.file = services.attach_task_file(
+        actor=office, task=plan.task, upload=SimpleUploadedFile("签到表.png", png_bytes(), content_type="image/png")
+    )
+    plan.evaluation = services.record_evaluation(
+        town=world.xinmiao,
+        held_on=date(2020, 10, 20),
+        evaluators="涪陵区社区教育评估组",
+        score=Decimal("91.50"),
+        conclusion="同意通过验收。",
+        actor=office,
+    )
+    return plan
