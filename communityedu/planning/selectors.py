@@ -290,6 +290,33 @@ def open_items(items: QuerySet[RectificationItem]) -> QuerySet[RectificationItem
     return items.exclude(status=RectificationStatus.CLOSED)
 
 
+@dataclass(frozen=True)
+class StaffHomePlan:
+    """What the staff home shows of the plan: the latest published notices naming the account's
+    units (or of the whole town for the office and evaluators), and its open and overdue work."""
+
+    notices: list[Notice]
+    open_items: int
+    overdue_items: int
+    overdue_tasks: int
+
+
+def staff_home_plan(user, town: Town, *, as_of: date, limit: int = 5) -> StaffHomePlan | None:
+    """``None`` for an account that has no part in the town's plan."""
+    if not permissions.can_read_plan(user, town):
+        return None
+    items = open_items(items_visible_to(user, town))
+    tasks = tasks_visible_to(user, town).filter(due_on__lt=as_of).exclude(done_on__lte=as_of)
+    return StaffHomePlan(
+        notices=list(
+            notices_visible_to(user, town).filter(status=NoticeStatus.PUBLISHED).order_by("-published_at")[:limit]
+        ),
+        open_items=items.count(),
+        overdue_items=items.filter(due_on__lt=as_of).count(),
+        overdue_tasks=tasks.count(),
+    )
+
+
 # ---- the read interface of the unit assessment and the dossier -----------------------------------
 
 

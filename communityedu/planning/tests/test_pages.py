@@ -166,3 +166,20 @@ def test_the_plan_page_reads_a_fixed_number_of_queries_however_many_tasks(world,
             actor=None,
         )
     assert queries() == before
+
+
+def test_the_staff_home_shows_the_published_notices_of_the_units_they_name(world, plan, sign_in, client):
+    services.approve_notice(notice=plan.notice, actor=second_office_account(world))
+    services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+
+    home = sign_in("dept").get("/").content.decode()
+    assert 'id="home-notices"' in home
+    assert "关于民政办工作滞后的通报" in home
+    client.logout()
+    client.post("/accounts/sign-in/", {"username": "center", "password": PASSWORD})
+    other = client.get("/").content.decode()
+    assert 'id="plan-home"' in other
+    assert "关于民政办工作滞后的通报" not in other
+    client.logout()
+    client.post("/accounts/sign-in/", {"username": "teacher", "password": PASSWORD})
+    assert 'id="plan-home"' not in client.get("/").content.decode()
