@@ -63,7 +63,7 @@ class PhaseIn(Schema):
     name: str
     starts_on: date | None = None
     ends_on: date
-    description: str = ""
+    description: str | None = None
 
 
 class FileOut(Schema):

@@ -100,9 +100,10 @@ def save_phase(
     ends_on: date,
     actor,
     starts_on: date | None = None,
-    description: str = "",
+    description: str | None = None,
 ) -> Phase:
-    """Create phase ``number`` of the town's plan, or change its name and dates."""
+    """Create phase ``number`` of the town's plan, or change its name and dates (and its
+    description, unless ``description`` is None)."""
     if starts_on is not None and starts_on > ends_on:
         raise ValidationError({"starts_on": _("The phase cannot start after it ends.")})
     if not _text(name):
@@ -111,7 +112,8 @@ def save_phase(
     before = audit.snapshot(phase, PHASE_FIELDS) if phase else None
     phase = phase or Phase(town=town, number=number)
     phase.name, phase.starts_on, phase.ends_on = _text(name, 60), starts_on, ends_on
-    phase.description = _text(description)
+    if description is not None:
+        phase.description = _text(description)
     _saved(phase, actor, fields=PHASE_FIELDS, before=before)
     return phase
 

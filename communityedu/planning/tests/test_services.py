@@ -79,6 +79,19 @@ def test_phase_dates_are_saved_once_per_number_and_changes_are_audited(world):
     assert entry.changes == {"ends_on": ["2020-07-31", "2020-08-15"]}
 
 
+def test_changing_a_phases_dates_keeps_its_description(world):
+    services.save_phase(
+        town=world.xinmiao,
+        number=2,
+        name="动员部署",
+        ends_on=date(2020, 5, 31),
+        description="召开动员部署会议",
+        actor=None,
+    )
+    phase = services.save_phase(town=world.xinmiao, number=2, name="动员部署", ends_on=date(2020, 6, 5), actor=None)
+    assert (phase.ends_on, phase.description) == (date(2020, 6, 5), "召开动员部署会议")
+
+
 def test_a_phase_cannot_start_after_it_ends(world):
     with pytest.raises(ValidationError) as error:
         services.save_phase(
