@@ -305,14 +305,16 @@ def staff_home_plan(user, town: Town, *, as_of: date, limit: int = 5) -> StaffHo
     """``None`` for an account that has no part in the town's plan."""
     if not permissions.can_read_plan(user, town):
         return None
-    items = open_items(items_visible_to(user, town))
+    items = open_items(items_visible_to(user, town)).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=as_of))
+    )
     tasks = tasks_visible_to(user, town).filter(due_on__lt=as_of).exclude(done_on__lte=as_of)
     return StaffHomePlan(
         notices=list(
             notices_visible_to(user, town).filter(status=NoticeStatus.PUBLISHED).order_by("-published_at")[:limit]
         ),
-        open_items=items.count(),
-        overdue_items=items.filter(due_on__lt=as_of).count(),
+        open_items=items["open"],
+        overdue_items=items["overdue"],
         overdue_tasks=tasks.count(),
     )
 
