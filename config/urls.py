@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessment/", include("communityedu.assessment.urls")),
     path("recognition/", include("communityedu.recognition.urls")),
     path("surveys/", include("communityedu.surveys.urls")),
+    path("planning/", include("communityedu.planning.urls")),
     path("portal/", include("communityedu.portal.urls")),
     path("learning/", include("communityedu.learning.urls")),
     path("checkin/<str:token>/", portal_views.check_in, name="check-in"),

@@ -373,3 +373,6 @@ api.add_router("/", metrics_router)
 from communityedu.api.assessment import router as assessment_router  # noqa: E402
 
 api.add_router("/", assessment_router)
+from communityedu.api.planning import router as planning_router  # noqa: E402
+
+api.add_router("/", planning_router)

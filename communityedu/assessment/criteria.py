@@ -22,7 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from communityedu.activities.models import Activity, Evidence
 from communityedu.metrics.figures import figures_for
@@ -138,21 +137,20 @@ def village_participation(*, town, year: int, as_of: date) -> dict[int, Decimal]
     return result
 
 
-# The labels of the two criteria below, translated already for when they are registered.
-PLANNED_CRITERIA_LABELS = (gettext_noop("tasks done on time"), gettext_noop("meeting attendance"))
-
 # Tasks done on time and meeting attendance come from the planning app's selectors, each
-# ``{unit id: (numerator, denominator)}``. Once that app is merged, they are registered here:
-#
-# @criterion("tasks_on_time", _("tasks done on time"), default_weight="20")
-# def tasks_on_time(*, town, year: int, as_of: date) -> dict[int, Decimal]:
-#     from communityedu.planning.selectors import unit_task_record
-#
-#     return fractions_of(unit_task_record(town, year, as_of))
-#
-#
-# @criterion("meeting_attendance", _("meeting attendance"), default_weight="10")
-# def meeting_attendance(*, town, year: int, as_of: date) -> dict[int, Decimal]:
-#     from communityedu.planning.selectors import unit_meeting_attendance
-#
-#     return fractions_of(unit_meeting_attendance(town, year, as_of))
+# ``{unit id: (numerator, denominator)}``; a unit with no task due (or no invitation) is not judged
+# on that criterion.
+
+
+@criterion("tasks_on_time", _("tasks done on time"), default_weight="20")
+def tasks_on_time(*, town, year: int, as_of: date) -> dict[int, Decimal]:
+    from communityedu.planning.selectors import unit_task_record
+
+    return fractions_of(unit_task_record(town, year, as_of))
+
+
+@criterion("meeting_attendance", _("meeting attendance"), default_weight="10")
+def meeting_attendance(*, town, year: int, as_of: date) -> dict[int, Decimal]:
+    from communityedu.planning.selectors import unit_meeting_attendance
+
+    return fractions_of(unit_meeting_attendance(town, year, as_of))

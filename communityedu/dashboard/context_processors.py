@@ -8,6 +8,7 @@ from communityedu.news.permissions import writes_news_anywhere
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import can_manage_accounts, can_read_register
+from communityedu.planning.permissions import can_read_plan
 from communityedu.recognition.permissions import can_read_recognition
 
 
@@ -33,5 +34,6 @@ def navigation(request):
             "recognition": can_read_recognition(user, getattr(request, "town", None)),
             "learning": keeps_library(user, getattr(request, "town", None)),
             "assessment": reads_assessment(user, getattr(request, "town", None)),
+            "planning": can_read_plan(user, getattr(request, "town", None)),
         },
     }

@@ -11,6 +11,7 @@ from communityedu.organization import permissions, selectors
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.scope import scope_for
 from communityedu.people.selectors import can_read_register, people_visible_to
+from communityedu.planning.selectors import staff_home_plan
 
 
 def home(request):
@@ -40,7 +41,8 @@ def staff_home(request):
         if can_read_register(request.user)
         else None,
     }
-    return render(request, "dashboard/home.html", {"summary": summary})
+    plan = staff_home_plan(request.user, town, as_of=timezone.localdate())
+    return render(request, "dashboard/home.html", {"summary": summary, "plan": plan})
 
 
 @allowed_if(lambda request: permissions.can_view_audit_log(request.user))

@@ -25,6 +25,7 @@ from communityedu.people import services as people_services
 from communityedu.people.identity import age_on, id_check_digit
 from communityedu.people.imports import CONSENT_AGE, ensure_standard_tags
 from communityedu.people.models import Person, PersonTag, Sex
+from communityedu.planning.demo import load_planning
 from communityedu.surveys.demo import load_surveys
 
 DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by this loader
@@ -74,6 +75,7 @@ def load(*, stdout=None) -> dict[str, int]:
         load_targets(xinmiao)
         load_learning(xinmiao)
         load_surveys(xinmiao)
+        load_planning(xinmiao)
         load_assessment(xinmiao)
     for town in (xinmiao, nantuo):
         # The demo writes its attendance in bulk, past the services: rebuild the rollups from it.

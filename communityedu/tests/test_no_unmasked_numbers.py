@@ -2,6 +2,7 @@
 
 import re
 from io import BytesIO, StringIO
+from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.test import Client
@@ -9,16 +10,22 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from communityedu.activities.models import Activity
+from communityedu.assessment.models import EvidenceFile as AssessmentFile
+from communityedu.assessment.models import Indicator
 from communityedu.exchange.models import Post
 from communityedu.learning.models import Resource
 from communityedu.news.models import NewsItem
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.people.models import Person
+from communityedu.planning.models import Evaluation, Meeting, Notice, Phase, PlanFile, RectificationItem, Task
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
 ROLES = ["office", "school", "center", "evaluator", "admin", "dept", "auditor"]
+
+
+NOTHING = SimpleNamespace(pk=0)  # what the demo does not hold: its pages answer 404 and are passed
 
 
 class DemoWorld:
@@ -34,6 +41,7 @@ class DemoWorld:
         }
         self.civil_affairs = Unit.objects.get(town__slug="xinmiao", name="民政办")
         self.yiyang = Village.objects.get(town__slug="xinmiao", name="弋阳村")
+        self.yiyang_centre = Unit.objects.get(town__slug="xinmiao", village=self.yiyang, unit_type="learning_centre")
         self.batch = None
         self.school = Unit.objects.get(town__slug="xinmiao", name="新妙镇社区学校")
         activities = Activity.objects.filter(town__slug="xinmiao").order_by("starts_at")
@@ -42,6 +50,18 @@ class DemoWorld:
         self.news_item = NewsItem.objects.filter(town__slug="xinmiao").first()
         self.question = Post.objects.filter(town__slug="xinmiao", kind="question").first()
         self.learning_resource = Resource.objects.filter(town=self.xinmiao, kind="video").first()
+        self.manual_indicator = Indicator.objects.filter(town=self.xinmiao, children__isnull=True).first()
+        self.assessment_file = AssessmentFile.objects.filter(town=self.xinmiao).first() or NOTHING
+        in_town = {"town": self.xinmiao}
+        self.plan = SimpleNamespace(
+            phases=list(Phase.objects.filter(**in_town).order_by("number")),
+            task=Task.objects.filter(**in_town).first(),
+            file=PlanFile.objects.filter(**in_town).first() or NOTHING,
+            meeting=Meeting.objects.filter(**in_town).first(),
+            action_item=RectificationItem.objects.filter(**in_town).first(),
+            notice=Notice.objects.filter(**in_town).first(),
+            evaluation=Evaluation.objects.filter(**in_town).first() or NOTHING,
+        )
 
 
 def _texts_of(response) -> str:

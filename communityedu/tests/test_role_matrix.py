@@ -22,6 +22,7 @@ from communityedu.api.api import api
 from communityedu.exchange.services import save_policy
 from communityedu.exchange.tests.factories import question
 from communityedu.news.tests.factories import news_item
+from communityedu.planning.tests.factories import matrix_plan
 from conftest import PASSWORD, RESIDENT_PHONE, RESIDENT_PIN, World, png_bytes
 
 ROLES = (
@@ -1147,6 +1148,272 @@ API_OPERATIONS: dict[str, Endpoint] = {
 }
 
 
+# The work plan: the office manages its town's plan; units (the school, the centre director's
+# centre and committee, the department) read the plan and their own tasks and rectification
+# items; evaluators read everything but notices in draft. The matrix world's plan
+# (planning/tests/factories.py ``matrix_plan``) gives 民政办 a task with a file and an action
+# item of a joint meeting that invited 民政办 and 弋阳村村委会, a draft criticism and an evaluation.
+PLAN_READERS = frozenset({"office", "school", "center", "dept", "evaluator", "nantuo"})
+XINMIAO_PLAN_READERS = PLAN_READERS - {"nantuo"}
+CIVIL_AFFAIRS_PLAN = frozenset({"office", "dept"})
+CIVIL_AFFAIRS_READERS = frozenset({"office", "dept", "evaluator"})
+PLAN_WITH_REASON = (200, 201, 302, 400)  # a second close, an approval by the drafter, another town's unit
+
+
+def _plan_file(world: World) -> dict:
+    return {"file": SimpleUploadedFile("照片.png", png_bytes(), content_type="image/png")}
+
+
+def _plan_item_form(world: World) -> dict:
+    return {"item-unit": world.civil_affairs.pk, "item-description": "补报材料", "item-due_on": "2020-12-31"}
+
+
+PAGES.update(
+    {
+        "planning:plan": [Endpoint("GET", lambda w: "/planning/?as_of=2020-08-01", PLAN_READERS)],
+        "planning:phase-update": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/phases/{w.plan.phases[3].pk}/",
+                frozenset({"office"}),
+                lambda w: {
+                    f"phase-{w.plan.phases[3].pk}-name": "全面实施",
+                    f"phase-{w.plan.phases[3].pk}-ends_on": "2020-08-15",
+                },
+            )
+        ],
+        "planning:task-create": [
+            Endpoint(
+                "POST",
+                lambda w: "/planning/tasks/new/",
+                OFFICES,
+                lambda w: {
+                    "task-phase": w.plan.phases[4].pk,
+                    "task-unit": w.civil_affairs.pk,
+                    "task-title": "自查自评",
+                    "task-due_on": "2020-09-20",
+                },
+                ok_statuses=PLAN_WITH_REASON,
+            )
+        ],
+        "planning:task": [Endpoint("GET", lambda w: f"/planning/tasks/{w.plan.task.pk}/", CIVIL_AFFAIRS_READERS)],
+        "planning:task-status": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/tasks/{w.plan.task.pk}/status/",
+                CIVIL_AFFAIRS_PLAN,
+                lambda w: {"status": "in_progress"},
+            )
+        ],
+        "planning:task-evidence": [
+            Endpoint("POST", lambda w: f"/planning/tasks/{w.plan.task.pk}/evidence/", CIVIL_AFFAIRS_PLAN, _plan_file)
+        ],
+        "planning:file": [Endpoint("GET", lambda w: f"/planning/files/{w.plan.file.pk}/", CIVIL_AFFAIRS_READERS)],
+        "planning:meetings": [Endpoint("GET", lambda w: "/planning/meetings/", PLAN_READERS)],
+        "planning:meeting-create": [
+            Endpoint(
+                "POST",
+                lambda w: "/planning/meetings/new/",
+                OFFICES,
+                lambda w: {"kind": "joint", "title": "联席会议", "held_on": "2020-12-01"},
+            )
+        ],
+        "planning:meeting": [
+            Endpoint("GET", lambda w: f"/planning/meetings/{w.plan.meeting.pk}/", CIVIL_AFFAIRS_READERS | {"center"})
+        ],
+        "planning:meeting-attendance": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/meetings/{w.plan.meeting.pk}/attendance/",
+                frozenset({"office"}),
+                lambda w: {"invited": [w.civil_affairs.pk], "attended": [w.civil_affairs.pk]},
+            )
+        ],
+        "planning:meeting-action": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/meetings/{w.plan.meeting.pk}/actions/",
+                frozenset({"office"}),
+                _plan_item_form,
+            )
+        ],
+        "planning:rectifications": [Endpoint("GET", lambda w: "/planning/rectification/", PLAN_READERS)],
+        "planning:rectification": [
+            Endpoint("GET", lambda w: f"/planning/rectification/{w.plan.action_item.pk}/", CIVIL_AFFAIRS_READERS)
+        ],
+        "planning:rectification-note": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/rectification/{w.plan.action_item.pk}/notes/",
+                CIVIL_AFFAIRS_PLAN,
+                lambda w: {"text": "已派人指导"},
+            )
+        ],
+        "planning:rectification-evidence": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/rectification/{w.plan.action_item.pk}/evidence/",
+                CIVIL_AFFAIRS_PLAN,
+                _plan_file,
+            )
+        ],
+        "planning:rectification-close": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/rectification/{w.plan.action_item.pk}/close/",
+                CIVIL_AFFAIRS_PLAN,
+                lambda w: {"closing_note": "已整改", "closed_on": "2020-08-03"},
+                ok_statuses=PLAN_WITH_REASON,
+            )
+        ],
+        "planning:notices": [Endpoint("GET", lambda w: "/planning/notices/", PLAN_READERS)],
+        "planning:notice-create": [
+            Endpoint(
+                "POST",
+                lambda w: "/planning/notices/new/",
+                OFFICES,
+                lambda w: {"kind": "commendation", "title": "表扬通报", "body": "特予表扬。", "units": [w.school.pk]},
+                ok_statuses=PLAN_WITH_REASON,
+            )
+        ],
+        # A draft: only its town's office sees it.
+        "planning:notice": [Endpoint("GET", lambda w: f"/planning/notices/{w.plan.notice.pk}/", frozenset({"office"}))],
+        "planning:notice-approve": [
+            Endpoint("POST", lambda w: f"/planning/notices/{w.plan.notice.pk}/approve/", frozenset({"office"}))
+        ],
+        "planning:notice-publish": [
+            Endpoint("POST", lambda w: f"/planning/notices/{w.plan.notice.pk}/publish/", frozenset({"office"}))
+        ],
+        "planning:evaluations": [
+            Endpoint("GET", lambda w: "/planning/evaluations/", frozenset({"office", "evaluator", "nantuo"}))
+        ],
+        "planning:evaluation-create": [
+            Endpoint(
+                "POST",
+                lambda w: "/planning/evaluations/new/",
+                OFFICES,
+                lambda w: {"held_on": "2020-10-30", "evaluators": "评估组", "score": "90", "conclusion": "通过"},
+            )
+        ],
+        "planning:evaluation": [
+            Endpoint(
+                "GET", lambda w: f"/planning/evaluations/{w.plan.evaluation.pk}/", frozenset({"office", "evaluator"})
+            )
+        ],
+        "planning:evaluation-item": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/evaluations/{w.plan.evaluation.pk}/items/",
+                frozenset({"office"}),
+                _plan_item_form,
+            )
+        ],
+    }
+)
+
+_PLAN_ITEM = {"description": "补报材料", "due_on": "2020-12-31"}
+
+API_OPERATIONS.update(
+    {
+        "get_plan_progress": Endpoint(
+            "GET", lambda w: "/api/v1/planning/progress?town=xinmiao&as_of=2020-08-01", XINMIAO_PLAN_READERS
+        ),
+        "put_plan_phase": Endpoint(
+            "PUT", lambda w: "/api/v1/planning/phases/3?town=xinmiao", frozenset({"office"}),
+            lambda w: {"name": "全面实施", "starts_on": "2020-06-01", "ends_on": "2020-08-15"}, "application/json",
+        ),
+        "list_plan_tasks": Endpoint("GET", lambda w: "/api/v1/planning/tasks?town=xinmiao", XINMIAO_PLAN_READERS),
+        "create_plan_task": Endpoint(
+            "POST", lambda w: "/api/v1/planning/tasks", frozenset({"office"}),
+            lambda w: {
+                "town": "xinmiao", "phase_id": w.plan.phases[4].pk, "unit_id": w.civil_affairs.pk, "title": "自查自评",
+                "due_on": "2020-09-20",
+            },
+            "application/json",
+        ),
+        "set_plan_task_status": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/tasks/{w.plan.task.pk}/status", CIVIL_AFFAIRS_PLAN,
+            lambda w: {"status": "in_progress"}, "application/json",
+        ),
+        "upload_plan_task_evidence": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/tasks/{w.plan.task.pk}/evidence", CIVIL_AFFAIRS_PLAN, _plan_file
+        ),
+        "list_plan_meetings": Endpoint("GET", lambda w: "/api/v1/planning/meetings?town=xinmiao", XINMIAO_PLAN_READERS),
+        "get_plan_joint_meeting_years": Endpoint(
+            "GET", lambda w: "/api/v1/planning/joint-meetings?town=xinmiao", XINMIAO_PLAN_READERS
+        ),
+        "create_plan_meeting": Endpoint(
+            "POST", lambda w: "/api/v1/planning/meetings", frozenset({"office"}),
+            lambda w: {"town": "xinmiao", "kind": "joint", "title": "联席会议", "held_on": "2020-12-01"},
+            "application/json",
+        ),
+        "get_plan_meeting": Endpoint(
+            "GET", lambda w: f"/api/v1/planning/meetings/{w.plan.meeting.pk}", CIVIL_AFFAIRS_READERS | {"center"}
+        ),
+        "put_plan_meeting_attendance": Endpoint(
+            "PUT", lambda w: f"/api/v1/planning/meetings/{w.plan.meeting.pk}/attendance", frozenset({"office"}),
+            lambda w: {"invited_unit_ids": [w.civil_affairs.pk], "attended_unit_ids": [w.civil_affairs.pk]},
+            "application/json",
+        ),
+        "create_plan_meeting_action_item": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/meetings/{w.plan.meeting.pk}/action-items", frozenset({"office"}),
+            lambda w: {"unit_id": w.civil_affairs.pk, **_PLAN_ITEM}, "application/json",
+        ),
+        "list_rectification_items": Endpoint(
+            "GET", lambda w: "/api/v1/planning/rectification?town=xinmiao&state=open", XINMIAO_PLAN_READERS
+        ),
+        "add_rectification_note": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/rectification/{w.plan.action_item.pk}/notes", CIVIL_AFFAIRS_PLAN,
+            lambda w: {"text": "已派人指导"}, "application/json",
+        ),
+        "upload_rectification_evidence": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/rectification/{w.plan.action_item.pk}/evidence", CIVIL_AFFAIRS_PLAN,
+            _plan_file,
+        ),
+        "close_rectification_item": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/rectification/{w.plan.action_item.pk}/close", CIVIL_AFFAIRS_PLAN,
+            lambda w: {"closing_note": "已整改", "closed_on": "2020-08-03"}, "application/json",
+            ok_statuses=PLAN_WITH_REASON,
+        ),
+        "list_plan_notices": Endpoint("GET", lambda w: "/api/v1/planning/notices?town=xinmiao", XINMIAO_PLAN_READERS),
+        "draft_plan_notice": Endpoint(
+            "POST", lambda w: "/api/v1/planning/notices", frozenset({"office"}),
+            lambda w: {
+                "town": "xinmiao", "kind": "commendation", "title": "表扬通报", "body": "特予表扬。",
+                "subjects": [{"unit_id": w.school.pk}],
+            },
+            "application/json",
+        ),
+        "approve_plan_notice": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/notices/{w.plan.notice.pk}/approve", frozenset({"office"}),
+            ok_statuses=PLAN_WITH_REASON,
+        ),
+        "publish_plan_notice": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/notices/{w.plan.notice.pk}/publish", frozenset({"office"}),
+            ok_statuses=PLAN_WITH_REASON,
+        ),
+        "list_plan_evaluations": Endpoint(
+            "GET", lambda w: "/api/v1/planning/evaluations?town=xinmiao", frozenset({"office", "evaluator"})
+        ),
+        "create_plan_evaluation": Endpoint(
+            "POST", lambda w: "/api/v1/planning/evaluations", frozenset({"office"}),
+            lambda w: {
+                "town": "xinmiao", "held_on": "2020-10-30", "evaluators": "评估组", "score": "90", "conclusion": "通过",
+            },
+            "application/json",
+        ),
+        "create_plan_evaluation_item": Endpoint(
+            "POST", lambda w: f"/api/v1/planning/evaluations/{w.plan.evaluation.pk}/items", frozenset({"office"}),
+            lambda w: {"unit_id": w.civil_affairs.pk, **_PLAN_ITEM}, "application/json",
+        ),
+        "get_plan_overview": Endpoint(
+            "GET", lambda w: "/api/v1/planning/overview?town=xinmiao&as_of=2020-12-31",
+            frozenset({"office", "evaluator"}),
+        ),
+    }
+)  # fmt: skip
+
+
 def _named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in resolver.url_patterns:
@@ -1257,6 +1524,7 @@ def matrix_world(world):
         upload=SimpleUploadedFile("合影.png", png_bytes(), content_type="image/png"),
     )
     world.learning_resource = _learning_resource(world)
+    world.plan = matrix_plan(world)
     _matrix_surveys(world)
     _matrix_assessment(world)
     return world

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "communityedu.news",
     "communityedu.learning",
     "communityedu.surveys",
+    "communityedu.planning",
     "communityedu.metrics",
     "communityedu.assessment",
     "communityedu.portal",
