@@ -281,16 +281,21 @@ def _load_residents(town: Town) -> int:
             name = surname + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
             born = _birth_date(rng)
             id_number = _id_number(town, born, sex, sequences)
+            # Every draw is made whatever the age, so that the sequence (and so every later person
+            # and the demo's attendance) does not change as birthdays pass.
+            phone_digits = f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
+            has_phone, is_party_member, is_left_behind = rng.random() < 0.7, rng.random() < 0.06, rng.random() < 0.3
+            guardian = surname + rng.choice(data.GIVEN_MALE + data.GIVEN_FEMALE)
             age = age_on(born, today)
-            phone = f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}" if age >= 18 and rng.random() < 0.7 else ""
+            phone = phone_digits if age >= 18 and has_phone else ""
             ref = f"demo-{village.code}-{number:05d}"
             tags = []
             if age >= 60:
                 tags.append("老年人")
-            if age >= 18 and rng.random() < 0.06:
+            if age >= 18 and is_party_member:
                 tags.append("党员")
             is_child = age < CONSENT_AGE
-            if is_child and rng.random() < 0.3:
+            if is_child and is_left_behind:
                 tags.append("留守儿童")
             if tags:
                 tags_by_ref[ref] = tags
@@ -302,7 +307,7 @@ def _load_residents(town: Town) -> int:
                 birth_date=born,
                 village_group=f"{rng.randint(1, groups)}组",
                 external_ref=ref,
-                guardian_name=(surname + rng.choice(data.GIVEN_MALE + data.GIVEN_FEMALE)) if is_child else "",
+                guardian_name=guardian if is_child else "",
                 guardian_consent_on=date(PLAN_YEAR, 6, 1) if is_child else None,
             )
             person.set_id_number(id_number)

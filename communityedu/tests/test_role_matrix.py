@@ -828,6 +828,8 @@ PAGES: dict[str, list[Endpoint]] = {
                 "as_of": "2020-12-31",
                 "activities_with_evidence": "40",
                 "village_participation": "30",
+                "tasks_on_time": "20",
+                "meeting_attendance": "10",
             },
         )
     ],

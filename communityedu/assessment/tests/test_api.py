@@ -152,11 +152,21 @@ def test_weights_are_set_all_or_none(world, sign_in):
     assert refused.status_code == 400
     assert accepted.json() == {
         "year": 2020,
-        "weights": {"activities_with_evidence": "20", "village_participation": "30"},
+        "weights": {
+            "activities_with_evidence": "20",
+            "village_participation": "30",
+            "tasks_on_time": "20",
+            "meeting_attendance": "10",
+        },
     }
     assert list(CriterionWeight.objects.values_list("criterion", "weight")) == [
         ("activities_with_evidence", Decimal("20.00"))
     ]
     ranking = client.get("/api/v1/assessment/units?town=xinmiao&year=2020&as_of=2020-12-31").json()
-    assert ranking["weights"] == {"activities_with_evidence": "20.00", "village_participation": "30"}
+    assert ranking["weights"] == {
+        "activities_with_evidence": "20.00",
+        "village_participation": "30",
+        "tasks_on_time": "20",
+        "meeting_attendance": "10",
+    }
     assert [line["share_points"] for line in ranking["units"]] == ["5.00", "5.00", "5.00"]

@@ -120,7 +120,10 @@ def test_weights_that_are_unknown_negative_or_all_zero_are_refused_and_nothing_i
     for weights in (
         {"bogus": Decimal(1)},
         {"activities_with_evidence": Decimal(-1)},
-        {"activities_with_evidence": Decimal(0), "village_participation": Decimal(0)},
+        {
+            name: Decimal(0)
+            for name in ("activities_with_evidence", "village_participation", "tasks_on_time", "meeting_attendance")
+        },
     ):
         with pytest.raises(ValidationError):
             services.set_weights(actor=None, town=world.xinmiao, year=2020, weights=weights)
