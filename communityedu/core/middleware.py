@@ -25,7 +25,7 @@ def _carries_nul(request) -> str | None:
     if NUL in request.path:
         return "path"
     for where, data in (("query", request.GET), ("cookie", request.COOKIES)):
-        for key, value in (data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())):
+        for key, value in data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items()):
             if NUL in key or any(NUL in item for item in value):
                 return f"{where} parameter {key!r}"
     if request.method == "POST" and request.content_type in FORM_TYPES:

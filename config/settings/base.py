@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "communityedu.core.uploads.UploadCountMiddleware",
     "communityedu.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +202,9 @@ EXCHANGE_RATE_LIMIT_MINUTES = env_int("EXCHANGE_RATE_LIMIT_MINUTES", 10)
 NEWS_COVER_MAX_BYTES = env_int("NEWS_COVER_MAX_BYTES", 3 * 1024 * 1024)
 # The largest video, audio or PDF a unit may upload to the learning library.
 LEARNING_MAX_UPLOAD_BYTES = env_int("LEARNING_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# At most so many files in one request, on every upload page and API operation (Django counts them).
+MAX_FILES_PER_UPLOAD = env_int("MAX_FILES_PER_UPLOAD", 20)
+DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILES_PER_UPLOAD
 DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {
