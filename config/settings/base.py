@@ -130,6 +130,9 @@ AUDIT_SEAL_INTERVAL_SECONDS = 300
 AUDIT_SEAL_BATCH_SIZE = 1000
 # Entries younger than this wait for the next run, so that a transaction still open is not skipped.
 AUDIT_SEAL_DELAY_SECONDS = 60
+# Audit entries are kept at least this many days (never fewer than 180: a system check refuses it);
+# older whole sealed batches are pruned daily by run_periodic_jobs (or `manage.py prune_audit_log`).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 # Rate limits per client (address, or account when signed in): (requests, per seconds).
 # Generous where many people share one address (a village office, a venue's Wi-Fi).
 RATE_LIMITS = {
