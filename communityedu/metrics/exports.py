@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.00%"})
     yuan = workbook.add_format({"num_format": "¥0.00"})
