@@ -123,7 +123,7 @@ def test_funding_per_capita_is_town_finance_over_the_population(plan_2020):
 
 
 def test_the_funding_figure_agrees_with_the_funding_page(plan_2020):
-    from communityedu.funding.selectors import town_finance_per_capita
+    from communityedu.metrics.funding_figure import town_finance_per_capita
 
     single = town_finance_per_capita(town=plan_2020.xinmiao, year=2020, as_of=YEAR_END)
     figure = _figures(plan_2020, plan_2020.xinmiao)["funding_per_capita"]
