@@ -166,7 +166,7 @@ def _year(year: int | None) -> int:
     return year
 
 
-@router.get("/metrics/targets", response=TargetSettingsOut)
+@router.get("/metrics/targets", response={200: TargetSettingsOut, 400: ErrorOut})
 def get_target_settings(request, town: str, year: int | None = None):
     """The town's targets deadline and every village's targets for ``year`` (default: this year), in
     per cent; a target not set is the plan's threshold."""
