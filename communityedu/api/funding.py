@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from communityedu.funding import permissions, selectors, services
 from communityedu.funding.constants import ExpenseCategory, FundingSource
+from communityedu.metrics import funding_figure
 from communityedu.organization import populations as population_sheets
 from communityedu.organization.models import Unit, Village
 from communityedu.organization.permissions import can_edit_structure, can_view_structure
@@ -235,7 +236,7 @@ def get_funding_summary(request, town: str, year: int):
 def get_funding_per_capita(request, town: str, year: int, as_of: date | None = None):
     """Town finance (镇财政) for ``year`` ÷ the resident population of ``year``, against 2 yuan,
     and whether it rose from the year before."""
-    return selectors.town_finance_per_capita(town=_reading_town(request, town), year=year, as_of=as_of)
+    return funding_figure.town_finance_per_capita(town=_reading_town(request, town), year=year, as_of=as_of)
 
 
 @router.get("/populations", response=list[PopulationRow], tags=["organization"])

@@ -3,15 +3,22 @@ threshold and status, as of a date."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from communityedu.metrics.figures import figures_for
-from communityedu.metrics.permissions import can_read_figures
+from communityedu.metrics.permissions import can_edit_targets, can_read_figures
+from communityedu.organization import services as organization_services
+from communityedu.organization import targets as village_targets
+from communityedu.organization.models import Village
 from communityedu.organization.selectors import towns_visible_to
 
 router = Router(tags=["metrics"])
@@ -96,3 +103,113 @@ def get_metrics(request, town: str, year: int | None = None, as_of: date | None 
             for figure in figures
         ],
     }
+
+
+# ---- the deadline and the village targets -------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class VillageTargetsOut(Schema):
+    village_id: int
+    name: str
+    participation: str
+    awareness: str
+    recognition: str
+    satisfaction: str
+
+
+class TargetSettingsOut(Schema):
+    town: str
+    year: int
+    targets_due_on: date | None
+    villages: list[VillageTargetsOut]
+
+
+class VillageTargetsIn(Schema):
+    village_id: int
+    participation: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    awareness: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    recognition: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    satisfaction: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+
+
+class TargetSettingsIn(Schema):
+    targets_due_on: date | None = None
+    villages: list[VillageTargetsIn] = []
+
+
+def _settings(town_row, year: int) -> dict:
+    current = village_targets.targets_for(town=town_row, year=year)
+    villages = Village.objects.filter(town=town_row).order_by("code", "name")
+    return {
+        "town": town_row.slug,
+        "year": year,
+        "targets_due_on": town_row.targets_due_on,
+        "villages": [
+            {
+                "village_id": village.pk,
+                "name": village.name,
+                **{str(key): str(current[(str(key), village.pk)]) for key in village_targets.VILLAGE_FIGURES},
+            }
+            for village in villages
+        ],
+    }
+
+
+def _year(year: int | None) -> int:
+    year = year or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise HttpError(400, "Give a year between 2000 and 2100.")
+    return year
+
+
+@router.get("/metrics/targets", response={200: TargetSettingsOut, 400: ErrorOut})
+def get_target_settings(request, town: str, year: int | None = None):
+    """The town's targets deadline and every village's targets for ``year`` (default: this year), in
+    per cent; a target not set is the plan's threshold."""
+    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    if not can_read_figures(request.user, town_row):
+        raise HttpError(403, "Not allowed")
+    return _settings(town_row, _year(year))
+
+
+def _gives_deadline(request) -> bool:
+    """Whether the body names ``targets_due_on`` at all (null clears it; left out keeps it)."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "targets_due_on" in body
+
+
+@router.put("/metrics/targets", response={200: TargetSettingsOut, 400: ErrorOut})
+def put_target_settings(request, town: str, payload: TargetSettingsIn, year: int | None = None):
+    """Set the deadline (null: 31 December of each year; left out: unchanged) and the targets given,
+    village by village (a figure left out keeps its target); all or nothing. Town office only."""
+    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    if not can_edit_targets(request.user, town_row):
+        raise HttpError(403, "Not allowed")
+    year = _year(year)
+    village_ids = set(Village.objects.filter(town=town_row).values_list("pk", flat=True))
+    values = {}
+    for row, village in enumerate(payload.villages, start=1):
+        if village.village_id not in village_ids:
+            return Status(400, {"detail": f"villages[{row}]: no village {village.village_id} in {town_row.slug}."})
+        for key in village_targets.VILLAGE_FIGURES:
+            value = getattr(village, str(key))
+            if value is not None:
+                values[(str(key), village.village_id)] = value
+    try:
+        with transaction.atomic():
+            if _gives_deadline(request):
+                organization_services.set_targets_due_on(
+                    town=town_row, due_on=payload.targets_due_on, actor=request.user
+                )
+            village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    town_row.refresh_from_db()
+    return _settings(town_row, year)

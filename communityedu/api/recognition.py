@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from communityedu.metrics import recognition_figures
 from communityedu.organization.models import Village
 from communityedu.organization.selectors import towns_visible_to
 from communityedu.recognition import permissions, selectors, services
@@ -100,7 +101,7 @@ def list_recognition(request, town: str, as_of: date | None = None):
     if not permissions.can_read_recognition(request.user, town_row):
         raise HttpError(403, "Not allowed")
     board = selectors.recognition_board(town=town_row, as_of=as_of)
-    figures = selectors.rates_of(board)
+    figures = recognition_figures.rates_of(board)
     return RecognitionOut(
         as_of=board.as_of,
         learning_communities=_ratio(figures.learning_communities),

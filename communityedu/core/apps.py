@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's own sign-in signals feed the audit log; our domain logic uses no signals.
-        from communityedu.core import audit_signals  # noqa: F401
+        from communityedu.core import audit_signals, checks  # noqa: F401

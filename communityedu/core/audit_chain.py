@@ -7,6 +7,11 @@ transaction still open when the job runs (its entry has a lower id but is not ye
 sealed in a later batch rather than skipped. ``verify_audit_log`` recomputes every seal and
 reports the first that does not match, and any entry inside a sealed range that no seal covers.
 
+Retention: ``prune_audit_log`` removes entries older than ``AUDIT_RETENTION_DAYS`` (at least 180),
+only ever whole sealed batches all of whose entries are that old, oldest first, after checking
+the batch's hash. The seal row stays, marked pruned: it anchors the chain, so the seals after it
+still link to it and verify. A pruned seal's range must stay empty.
+
 What an entry's hash covers: its id, time, actor (id and name), action, object (type, id, label),
 changed fields, source IP and town. Accounts are deactivated, never deleted, so the actor link
 stays as it was written.
@@ -20,10 +25,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from communityedu.core.models import AuditLogEntry, AuditSeal
+from communityedu.core import audit
+from communityedu.core.models import AuditAction, AuditLogEntry, AuditSeal
+
+# 网络安全等级保护 2.0 level 2 keeps audit records for at least six months.
+MINIMUM_RETENTION_DAYS = 180
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -57,12 +68,10 @@ def chain_hash(previous_hash: str, entries: list[dict]) -> str:
     return digest.hexdigest()
 
 
-def _entries(first_id: int, last_id: int | None = None, limit: int | None = None, before=None) -> list[dict]:
+def _entries(first_id: int, last_id: int | None = None, limit: int | None = None) -> list[dict]:
     entries = AuditLogEntry.objects.filter(id__gte=first_id).order_by("id")
     if last_id is not None:
         entries = entries.filter(id__lte=last_id)
-    if before is not None:
-        entries = entries.filter(occurred_at__lt=before)
     rows = entries.values(*FIELDS)
     return list(rows[:limit] if limit else rows)
 
@@ -77,7 +86,11 @@ def seal_audit_log(*, batch_size: int | None = None, now=None) -> int:
             # SQLite takes the write lock at BEGIN; PostgreSQL serialises on the latest seal's row.
             last = AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()
             start = last.last_entry_id + 1 if last else 1
-            batch = _entries(start, limit=batch_size, before=before)
+            batch = _entries(start, limit=batch_size)
+            # Only the run of entries before the first young one, in id order: sealing a later,
+            # older entry past a young one would leave the young one outside every seal.
+            young = next((n for n, values in enumerate(batch) if values["occurred_at"] >= before), None)
+            batch = batch[:young]
             if not batch:
                 return sealed
             previous = last.hash if last else GENESIS
@@ -87,6 +100,7 @@ def seal_audit_log(*, batch_size: int | None = None, now=None) -> int:
                 entry_count=len(batch),
                 previous_hash=previous,
                 hash=chain_hash(previous, batch),
+                newest_entry_at=max(values["occurred_at"] for values in batch),
             )
             sealed += len(batch)
 
@@ -97,6 +111,7 @@ class Verification:
     entries: int = 0
     problems: list[str] = field(default_factory=list)
     unsealed_entries: int = 0
+    pruned_seals: int = 0
 
     @property
     def is_intact(self) -> bool:
@@ -108,6 +123,7 @@ def verify_audit_log() -> Verification:
     result = Verification()
     previous = GENESIS
     expected_first = 1
+    kept_seal_seen = False
     for seal in AuditSeal.objects.order_by("last_entry_id").iterator():
         result.seals += 1
         where = f"seal {seal.pk} (entries {seal.first_entry_id}–{seal.last_entry_id})"
@@ -115,12 +131,99 @@ def verify_audit_log() -> Verification:
             result.problems.append(f"{where}: does not follow the seal before it")
         if seal.first_entry_id != expected_first:
             result.problems.append(f"{where}: leaves a gap or overlap before it")
+        previous, expected_first = seal.hash, seal.last_entry_id + 1
+        if seal.pruned_at is not None:
+            result.pruned_seals += 1
+            if kept_seal_seen:
+                result.problems.append(f"{where}: pruned after a seal that was kept")
+            present = AuditLogEntry.objects.filter(id__gte=seal.first_entry_id, id__lte=seal.last_entry_id).count()
+            if present:
+                result.problems.append(f"{where}: pruned, yet {present} entries are there now")
+            continue
+        kept_seal_seen = True
         entries = _entries(seal.first_entry_id, seal.last_entry_id)
         result.entries += len(entries)
         if len(entries) != seal.entry_count:
             result.problems.append(f"{where}: sealed {seal.entry_count} entries, {len(entries)} are there now")
         elif chain_hash(seal.previous_hash, entries) != seal.hash:
             result.problems.append(f"{where}: an entry was changed")
-        previous, expected_first = seal.hash, seal.last_entry_id + 1
     result.unsealed_entries = AuditLogEntry.objects.filter(id__gte=expected_first).count()
+    return result
+
+
+def retention_days() -> int:
+    days = settings.AUDIT_RETENTION_DAYS
+    if not isinstance(days, int) or days < MINIMUM_RETENTION_DAYS:
+        raise ImproperlyConfigured(
+            f"AUDIT_RETENTION_DAYS must be a whole number of at least {MINIMUM_RETENTION_DAYS} days, not {days!r}"
+        )
+    return days
+
+
+class AuditChainBrokenError(Exception):
+    """A batch due for pruning no longer matches its seal: it is kept as evidence."""
+
+
+@dataclass
+class Pruning:
+    seals: int = 0
+    entries: int = 0
+    cutoff: object = None
+
+
+def _newest_entry_at(seal: AuditSeal):
+    if seal.newest_entry_at is not None:
+        return seal.newest_entry_at
+    # Seals written before the field existed: read it from the entries.
+    return AuditLogEntry.objects.filter(id__gte=seal.first_entry_id, id__lte=seal.last_entry_id).aggregate(
+        newest=Max("occurred_at")
+    )["newest"]
+
+
+def prune_audit_log(*, now=None) -> Pruning:
+    """Remove the sealed batches whose every entry is older than the retention period, oldest first.
+
+    Stops at the first batch holding a younger entry, and never touches unsealed entries. Each batch
+    is checked against its seal before it goes (``AuditChainBrokenError`` otherwise, nothing removed from
+    that batch on). The removal itself is recorded in the audit log.
+    """
+    now = now or timezone.now()
+    result = Pruning(cutoff=now - timedelta(days=retention_days()))
+    while True:
+        with transaction.atomic():
+            seal = (
+                AuditSeal.objects.select_for_update().filter(pruned_at__isnull=True).order_by("last_entry_id").first()
+            )
+            if seal is None:
+                break
+            newest = _newest_entry_at(seal)
+            if newest is not None and newest >= result.cutoff:
+                break
+            entries = _entries(seal.first_entry_id, seal.last_entry_id)
+            if len(entries) != seal.entry_count or chain_hash(seal.previous_hash, entries) != seal.hash:
+                raise AuditChainBrokenError(
+                    f"seal {seal.pk} (entries {seal.first_entry_id}–{seal.last_entry_id}) does not match its "
+                    "entries; nothing of it was pruned: run verify_audit_log"
+                )
+            removed, _ = AuditLogEntry.objects.filter(
+                id__gte=seal.first_entry_id, id__lte=seal.last_entry_id, occurred_at__lt=result.cutoff
+            ).delete()
+            if removed != seal.entry_count:  # an entry younger than the cutoff: keep the whole batch
+                transaction.set_rollback(True)
+                break
+            seal.newest_entry_at, seal.pruned_at = newest, now
+            seal.save(update_fields=["newest_entry_at", "pruned_at"])
+            result.seals += 1
+            result.entries += removed
+    if result.seals:
+        audit.record(
+            actor=None,
+            action=AuditAction.DELETE,
+            object_label="audit log",
+            changes={
+                "pruned_entries": result.entries,
+                "pruned_seals": result.seals,
+                "older_than": result.cutoff.isoformat(timespec="seconds"),
+            },
+        )
     return result

@@ -104,6 +104,11 @@ class AuditSeal(models.Model):
     entry_count = models.PositiveIntegerField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The newest entry's time, so that retention can tell when a whole batch has aged out.
+    newest_entry_at = models.DateTimeField(null=True, blank=True)
+    # Set when the batch's entries were removed after AUDIT_RETENTION_DAYS; the seal stays as the
+    # chain's anchor, so the entries after it still verify.
+    pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_entry_id"]

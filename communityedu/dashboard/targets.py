@@ -6,17 +6,26 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 from communityedu.core.views import allowed_if
+from communityedu.dashboard.forms import TargetSettingsForm
 from communityedu.metrics import selectors as metrics_selectors
 from communityedu.metrics.exports import targets_xlsx
 from communityedu.metrics.figures import figures_for
-from communityedu.metrics.permissions import can_open_targets_dashboard
+from communityedu.metrics.permissions import can_edit_targets, can_open_targets_dashboard
+from communityedu.organization import services as organization_services
+from communityedu.organization import targets as village_targets
+from communityedu.organization.constants import FigureKey
 from communityedu.organization.scope import scope_for
 from communityedu.organization.selectors import towns_visible_to, villages_visible_to
 
@@ -90,6 +99,7 @@ def targets(request):
             "participation": participation,
             "chart": chart,
             "district": [(town, figures[town.pk]) for town in towns] if len(towns) > 1 else None,
+            "can_edit_targets": town == request.town and can_edit_targets(request.user, town),
         },
     )
 
@@ -125,4 +135,62 @@ def participants(request):
         request,
         "dashboard/participants.html",
         {"page": page, "town": town, "village": village, "year": year, "as_of": as_of, "extra_query": extra},
+    )
+
+
+def _edits_targets(request) -> bool:
+    return can_edit_targets(request.user, request.town)
+
+
+def _settings_year(request) -> int:
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@allowed_if(_edits_targets)
+def target_settings(request):
+    """The town office sets the targets' deadline and, for a year, each village's targets (those
+    shown beside the village's figures on the dashboard). All or nothing; audited."""
+    town, year = request.town, _settings_year(request)
+    villages = villages_visible_to(request.user).filter(town=town).order_by("code", "name")
+    form = TargetSettingsForm(
+        request.POST if request.method == "POST" else None,
+        villages=villages,
+        current=village_targets.targets_for(town=town, year=year),
+        initial={"targets_due_on": town.targets_due_on},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    organization_services.set_targets_due_on(
+                        town=town, due_on=form.cleaned_data["targets_due_on"], actor=request.user
+                    )
+                    changed = village_targets.set_targets(
+                        town=town, year=year, values=form.village_targets(), actor=request.user
+                    )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request, _("Targets of %(year)s saved (%(count)s changed).") % {"year": year, "count": changed}
+                )
+                return redirect(f"{reverse('dashboard:target-settings')}?year={year}")
+        status = 400
+    return render(
+        request,
+        "dashboard/target_settings.html",
+        {
+            "town": town,
+            "year": year,
+            "previous": year - 1,
+            "following": year + 1,
+            "form": form,
+            "figure_labels": [FigureKey(key).label for key in village_targets.VILLAGE_FIGURES],
+        },
+        status=status,
     )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("targets/", targets.targets, name="targets"),
     path("targets/export.xlsx", targets.targets_export, name="targets-export"),
     path("targets/participants/", targets.participants, name="participants"),
+    path("targets/settings/", targets.target_settings, name="target-settings"),
 ]

@@ -104,9 +104,10 @@ def funding_year_xlsx(funding: FundingYear) -> bytes:
     return buffer.getvalue()
 
 
-def export_funding_year(*, actor, town: Town, year: int) -> bytes:
-    """The year's funding as .xlsx; the export is audited."""
-    data = funding_year_xlsx(funding_year(town=town, year=year))
+def export_funding_year(*, actor, town: Town, year: int, figure) -> bytes:
+    """The year's funding as .xlsx with ``figure`` (the per-capita figure from metrics); the
+    export is audited."""
+    data = funding_year_xlsx(funding_year(town=town, year=year, figure=figure))
     audit.record(
         actor=actor, action=AuditAction.EXPORT, town=town, object_label="funding export", changes={"year": [None, year]}
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communityedu.core.views import allowed_if
 from communityedu.funding import exports, permissions, selectors, services
 from communityedu.funding.forms import AllocationForm, ExpenseForm
+from communityedu.metrics import funding_figure
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,7 +53,9 @@ def _page(request, *, year: int, allocation_form=None, expense_form=None, status
         "year": year,
         "previous": year - 1,
         "following": year + 1,
-        "funding": selectors.funding_year(town=request.town, year=year),
+        "funding": selectors.funding_year(
+            town=request.town, year=year, figure=funding_figure.town_finance_per_capita(town=request.town, year=year)
+        ),
         "can_manage": _manages(request),
         "allocation_form": allocation_form or AllocationForm(town=request.town, initial=initial, prefix="allocation"),
         "expense_form": expense_form or ExpenseForm(town=request.town, initial=initial, prefix="expense"),
@@ -68,7 +71,8 @@ def funding_year(request):
 @allowed_if(_reads)
 def funding_export(request):
     year = _year(request.GET.get("year"))
-    data = exports.export_funding_year(actor=request.user, town=request.town, year=year)
+    figure = funding_figure.town_finance_per_capita(town=request.town, year=year)
+    data = exports.export_funding_year(actor=request.user, town=request.town, year=year, figure=figure)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="funding-{request.town.slug}-{year}.xlsx"'
     return response

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.00%"})
     yuan = workbook.add_format({"num_format": "¥0.00"})
@@ -36,7 +36,7 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     summary.set_column(0, 1, 24)
     villages = workbook.add_worksheet(_("Villages"))
     villages.write_row(0, 0, [_("Town"), _("Figure"), _("Village/community"), _("Numerator"), _("Denominator"),
-                              _("Value"), _("Status")], bold)  # fmt: skip
+                              _("Value"), _("Village target"), _("Status")], bold)  # fmt: skip
     trend = workbook.add_worksheet(_("By month"))
     trend.write_row(0, 0, [_("Town"), _("Figure"), _("Month"), _("Numerator"), _("Denominator"), _("Value")], bold)
     village_row = trend_row = 1
@@ -47,7 +47,9 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
                                                     line.denominator])  # fmt: skip
                 if line.value is not None:
                     villages.write_number(village_row, 5, float(line.value), percent)
-                villages.write(village_row, 6, str(_status_label(line.status)))
+                if line.target is not None:
+                    villages.write_number(village_row, 6, float(line.target), percent)
+                villages.write(village_row, 7, str(_status_label(line.status)))
                 village_row += 1
             for line in figure.trend:
                 trend.write_row(trend_row, 0, [town.name, figure.label, line.label, line.numerator, line.denominator])

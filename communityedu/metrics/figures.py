@@ -183,6 +183,23 @@ class Figure:
 
 Compute = Callable[..., dict[int, Figure]]
 FIGURES: dict[str, tuple[str, Compute]] = {}
+# The order in which pages, exports and the API list the figures, whichever module is imported
+# first (a page may import one figure's module before this one has imported the others).
+ORDER = (
+    "participation",
+    "lecture_hall",
+    "funding_per_capita",
+    "learning_communities",
+    "learning_organs",
+    "demonstration_villages",
+    "awareness",
+    "recognition",
+    "satisfaction",
+)
+
+
+def _place(key: str) -> int:
+    return ORDER.index(key) if key in ORDER else len(ORDER)
 
 
 def figure(key: str, label) -> Callable[[Compute], Compute]:
@@ -190,6 +207,9 @@ def figure(key: str, label) -> Callable[[Compute], Compute]:
 
     def register(compute: Compute) -> Compute:
         FIGURES[key] = (label, compute)
+        ordered = sorted(FIGURES.items(), key=lambda item: _place(item[0]))
+        FIGURES.clear()
+        FIGURES.update(ordered)
         return compute
 
     return register

@@ -1,18 +1,116 @@
 """Funding per capita (docs/design.md, "The figures"): the town-finance (镇财政) allocations of
 the year ÷ the resident population of the year, against 2 yuan (REQUIREMENTS R8); the year
 before's town-finance total beside it, and whether the allocation rises. Two queries for any
-number of towns (``funding.selectors.town_finance_per_capita_of_towns``)."""
+number of towns (``town_finance_per_capita_of_towns``). The funding page, its export and the API
+read the figure here (``town_finance_per_capita``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.funding.constants import PER_CAPITA_THRESHOLD
-from communityedu.funding.selectors import town_finance_per_capita_of_towns
+from communityedu.funding.constants import PER_CAPITA_THRESHOLD, FundingSource
+from communityedu.funding.models import Allocation
 from communityedu.metrics.figures import FIGURES, YUAN, Figure, deadline_for, effective_as_of, figure
+from communityedu.organization.models import Town, VillagePopulation
+from communityedu.organization.selectors import town_population
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _dated(queryset: QuerySet, as_of: date | None) -> QuerySet:
+    return queryset if as_of is None else queryset.filter(dated_on__lte=as_of)
+
+
+def _total(queryset: QuerySet) -> Decimal:
+    return (queryset.aggregate(total=Sum("amount"))["total"] or ZERO).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class FundingFigure:
+    """Town finance (镇财政) per resident for a year, and whether it rose from the year before."""
+
+    year: int
+    town_finance_total: Decimal
+    population: int
+    per_capita: Decimal | None  # None when the year has no population recorded
+    previous_year_total: Decimal
+    is_rising: bool
+    threshold: Decimal = Decimal(PER_CAPITA_THRESHOLD)
+
+    @property
+    def is_met(self) -> bool:
+        return self.per_capita is not None and self.per_capita >= self.threshold
+
+
+def town_finance_total(*, town: Town, year: int, as_of: date | None = None) -> Decimal:
+    """Town-finance allocations for ``year`` less their reversals (entries dated up to ``as_of``)."""
+    return _total(_dated(Allocation.objects.filter(town=town, year=year, source=FundingSource.TOWN_FINANCE), as_of))
+
+
+def per_capita(total: Decimal, population: int) -> Decimal | None:
+    """``total`` ÷ ``population`` rounded half up to the fen; None for no population."""
+    return (total / population).quantize(CENT, rounding=ROUND_HALF_UP) if population else None
+
+
+def _figure(*, year: int, total: Decimal, previous: Decimal, population: int) -> FundingFigure:
+    return FundingFigure(
+        year=year,
+        town_finance_total=total,
+        population=population,
+        per_capita=per_capita(total, population),
+        previous_year_total=previous,
+        is_rising=total > previous,
+    )
+
+
+def town_finance_per_capita(*, town: Town, year: int, as_of: date | None = None) -> FundingFigure:
+    """The funding figure of ``town`` for ``year``: only town finance counts; the population is
+    the sum of the villages' resident populations (常住人口) of ``year``; the per-capita amount is
+    rounded half up to the fen."""
+    total = town_finance_total(town=town, year=year, as_of=as_of)
+    previous = town_finance_total(town=town, year=year - 1, as_of=as_of)
+    population = town_population(town=town, year=year)
+    return _figure(year=year, total=total, previous=previous, population=population)
+
+
+def town_finance_per_capita_of_towns(
+    *, town_ids: Iterable[int], year: int, as_of: date | None = None
+) -> dict[int, FundingFigure]:
+    """``town_finance_per_capita`` of many towns at once, by town id: two queries (the
+    town-finance totals of ``year`` and the year before, grouped by town and year; the resident
+    populations of ``year``, grouped by town) whatever the number of towns."""
+    town_ids = list(town_ids)
+    allocations = _dated(
+        Allocation.objects.filter(town_id__in=town_ids, year__in=[year - 1, year], source=FundingSource.TOWN_FINANCE),
+        as_of,
+    )
+    totals = {
+        (row["town_id"], row["year"]): (row["total"] or ZERO).quantize(CENT)
+        for row in allocations.values("town_id", "year").annotate(total=Sum("amount")).order_by()
+    }
+    populations = dict(
+        VillagePopulation.objects.filter(town_id__in=town_ids, year=year)
+        .values("town_id")
+        .annotate(total=Sum("resident_population"))
+        .values_list("town_id", "total")
+        .order_by()
+    )
+    return {
+        town_id: _figure(
+            year=year,
+            total=totals.get((town_id, year), ZERO),
+            previous=totals.get((town_id, year - 1), ZERO),
+            population=populations.get(town_id) or 0,
+        )
+        for town_id in town_ids
+    }
 
 
 def _fen(amount: Decimal) -> int:

@@ -9,7 +9,7 @@ number, is the town office's page and the district evaluators'.
 from __future__ import annotations
 
 from communityedu.organization.constants import Role
-from communityedu.organization.permissions import has_staff_role
+from communityedu.organization.permissions import can_edit_structure, has_staff_role
 from communityedu.organization.scope import scope_for
 
 
@@ -25,3 +25,8 @@ def can_open_targets_dashboard(user, town) -> bool:
         return False
     scope = scope_for(user)
     return town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids
+
+
+def can_edit_targets(user, town) -> bool:
+    """The town office sets its town's deadline and its villages' targets."""
+    return town is not None and can_edit_structure(user, town)

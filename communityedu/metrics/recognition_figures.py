@@ -1,18 +1,23 @@
 """The recognition figures (docs/design.md, "The figures"), by the status in force on the day:
 the learning-community creation rate, the learning-organ rate and the demonstration villages.
-Read through ``recognition.selectors.recognition_rates_of_towns``: three queries each, for any
-number of towns."""
+``recognition_rates_of_towns``: three queries each, for any number of towns; ``recognition_rates``
+and ``rates_of`` give the same for one town's board, which the recognition page and API show."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.metrics.figures import FIGURES, Figure, deadline_for, effective_as_of, figure
-from communityedu.recognition.constants import DEMONSTRATION_TARGET
-from communityedu.recognition.selectors import recognition_rates_of_towns
+from communityedu.organization.constants import UnitType
+from communityedu.organization.models import Town, Unit, Village
+from communityedu.recognition.constants import DEMONSTRATION_TARGET, RecognitionStatus, Track
+from communityedu.recognition.models import StatusChange
+from communityedu.recognition.selectors import RecognitionBoard, recognition_board
 
 # REQUIREMENTS R6: "learning-community creation rate (学习型社区创建率) ≥ 70%, Dec 2020".
 LEARNING_COMMUNITY_THRESHOLD = Decimal("0.70")
@@ -21,6 +26,89 @@ LEARNING_ORGAN_THRESHOLD = Decimal("0.80")
 # REQUIREMENTS R2 / R7 phase 3: two demonstration villages/communities (示范社区（村）2个); the
 # figure is those recognised ÷ the two asked, met at 1.
 DEMONSTRATION_THRESHOLD = Decimal("1")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    recognised: int
+    total: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The share recognised, in per cent with one decimal (None when there is nothing to count)."""
+        if not self.total:
+            return None
+        return (Decimal(100 * self.recognised) / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RecognitionFigures:
+    as_of: date
+    learning_communities: Ratio
+    learning_organs: Ratio
+    demonstration_villages: int
+
+
+def recognition_rates(*, town: Town, as_of: date | None = None) -> RecognitionFigures:
+    """Villages/communities recognised as learning communities ÷ all of them; party/government
+    organs recognised as learning organs ÷ all of them; demonstration villages recognised — each
+    by the status in force on ``as_of`` (default today)."""
+    return rates_of(recognition_board(town=town, as_of=as_of))
+
+
+def rates_of(board: RecognitionBoard) -> RecognitionFigures:
+    """The rates of a board already read."""
+    return RecognitionFigures(
+        as_of=board.as_of,
+        learning_communities=Ratio(
+            recognised=sum(row.learning_community.is_recognised for row in board.villages), total=len(board.villages)
+        ),
+        learning_organs=Ratio(
+            recognised=sum(row.learning_organ.is_recognised for row in board.organs), total=len(board.organs)
+        ),
+        demonstration_villages=sum(row.demonstration.is_recognised for row in board.villages),
+    )
+
+
+def recognition_rates_of_towns(*, town_ids, as_of: date | None = None) -> dict[int, RecognitionFigures]:
+    """``recognition_rates`` of many towns at once, by town id, with the same rules (the status
+    in force on ``as_of`` of each village/community and each party/government organ): three
+    queries (the villages, the organs, the changes up to ``as_of``) whatever the number of towns."""
+    as_of = as_of or timezone.localdate()
+    town_ids = list(town_ids)
+    villages: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
+    for town_id, village_id in Village.objects.filter(town_id__in=town_ids).values_list("town_id", "pk"):
+        villages[town_id].add(village_id)
+    organs: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
+    units = Unit.objects.filter(town_id__in=town_ids, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN)
+    for town_id, unit_id in units.values_list("town_id", "pk"):
+        organs[town_id].add(unit_id)
+    latest: dict[tuple[int, str, int], str] = {}
+    changes = (
+        StatusChange.objects.filter(town_id__in=town_ids, effective_on__lte=as_of)
+        .order_by("effective_on", "id")
+        .values_list("town_id", "track", "village_id", "unit_id", "status")
+    )
+    for town_id, track, village_id, unit_id, status in changes:
+        latest[(town_id, track, village_id or unit_id)] = status
+
+    def recognised(town_id: int, track: str, ids: set[int]) -> int:
+        return sum(latest.get((town_id, track, pk)) == RecognitionStatus.RECOGNISED for pk in ids)
+
+    return {
+        town_id: RecognitionFigures(
+            as_of=as_of,
+            learning_communities=Ratio(
+                recognised=recognised(town_id, Track.LEARNING_COMMUNITY, villages[town_id]),
+                total=len(villages[town_id]),
+            ),
+            learning_organs=Ratio(
+                recognised=recognised(town_id, Track.LEARNING_ORGAN, organs[town_id]), total=len(organs[town_id])
+            ),
+            demonstration_villages=recognised(town_id, Track.DEMONSTRATION, villages[town_id]),
+        )
+        for town_id in town_ids
+    }
 
 
 def _rates(towns, year: int, as_of: date):

@@ -202,3 +202,12 @@ def assign_role(*, user, role: str, town: Town | None = None, unit: Unit | None 
         audit.record_change(actor=actor, obj=assignment, created=True, changes={"role": [None, role]})
         user.__dict__.pop("_scope_cache", None)
     return assignment
+
+
+@transaction.atomic
+def set_targets_due_on(*, town: Town, due_on: date | None, actor) -> Town:
+    """The plan's deadline for the town's targets (``Town.targets_due_on``); None: 31 December of
+    each year. Audited."""
+    if due_on is not None and not 2000 <= due_on.year <= 2100:
+        raise ValidationError({"targets_due_on": _("Give a date between 2000 and 2100.")})
+    return _save_with_audit(instance=town, fields=["targets_due_on"], values={"targets_due_on": due_on}, actor=actor)

@@ -1,14 +1,13 @@
-"""Reads of recognition: each village's and organ's status on a date, and the rates.
+"""Reads of recognition: each village's and organ's status on a date, and their history.
 
-``recognition_rates`` gives the learning-community creation rate, the learning-organ rate and
-the count of demonstration villages (docs/design.md, "The figures"), as of a date.
+The rates (learning-community creation rate, learning-organ rate, demonstration villages) are
+figures of the plan, computed in ``metrics.recognition_figures`` from these reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,27 +18,6 @@ from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
 from communityedu.recognition.permissions import recognition_reader_town_ids
-
-
-@dataclass(frozen=True)
-class Ratio:
-    recognised: int
-    total: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        """The share recognised, in per cent with one decimal (None when there is nothing to count)."""
-        if not self.total:
-            return None
-        return (Decimal(100 * self.recognised) / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class RecognitionFigures:
-    as_of: date
-    learning_communities: Ratio
-    learning_organs: Ratio
-    demonstration_villages: int
 
 
 @dataclass(frozen=True)
@@ -119,27 +97,6 @@ def recognition_board(*, town: Town, as_of: date | None = None) -> RecognitionBo
     return RecognitionBoard(as_of=as_of, villages=villages, organs=organs)
 
 
-def recognition_rates(*, town: Town, as_of: date | None = None) -> RecognitionFigures:
-    """Villages/communities recognised as learning communities ÷ all of them; party/government
-    organs recognised as learning organs ÷ all of them; demonstration villages recognised — each
-    by the status in force on ``as_of`` (default today)."""
-    return rates_of(recognition_board(town=town, as_of=as_of))
-
-
-def rates_of(board: RecognitionBoard) -> RecognitionFigures:
-    """The rates of a board already read."""
-    return RecognitionFigures(
-        as_of=board.as_of,
-        learning_communities=Ratio(
-            recognised=sum(row.learning_community.is_recognised for row in board.villages), total=len(board.villages)
-        ),
-        learning_organs=Ratio(
-            recognised=sum(row.learning_organ.is_recognised for row in board.organs), total=len(board.organs)
-        ),
-        demonstration_villages=sum(row.demonstration.is_recognised for row in board.villages),
-    )
-
-
 def history(*, town: Town, as_of: date | None = None) -> list[StatusChange]:
     """Every status change of ``town`` up to ``as_of``, latest first: the record behind the board."""
     changes = StatusChange.objects.filter(town=town)
@@ -152,44 +109,3 @@ def get_change_with_evidence_for(user, pk: int) -> StatusChange:
     """A status change with evidence, of a town whose recognition ``user`` may read."""
     changes = StatusChange.objects.filter(town_id__in=recognition_reader_town_ids(user)).exclude(evidence_file="")
     return get_object_or_404(changes, pk=pk)
-
-
-def recognition_rates_of_towns(*, town_ids, as_of: date | None = None) -> dict[int, RecognitionFigures]:
-    """``recognition_rates`` of many towns at once, by town id, with the same rules (the status
-    in force on ``as_of`` of each village/community and each party/government organ): three
-    queries (the villages, the organs, the changes up to ``as_of``) whatever the number of towns."""
-    as_of = as_of or timezone.localdate()
-    town_ids = list(town_ids)
-    villages: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
-    for town_id, village_id in Village.objects.filter(town_id__in=town_ids).values_list("town_id", "pk"):
-        villages[town_id].add(village_id)
-    organs: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
-    units = Unit.objects.filter(town_id__in=town_ids, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN)
-    for town_id, unit_id in units.values_list("town_id", "pk"):
-        organs[town_id].add(unit_id)
-    latest: dict[tuple[int, str, int], str] = {}
-    changes = (
-        StatusChange.objects.filter(town_id__in=town_ids, effective_on__lte=as_of)
-        .order_by("effective_on", "id")
-        .values_list("town_id", "track", "village_id", "unit_id", "status")
-    )
-    for town_id, track, village_id, unit_id, status in changes:
-        latest[(town_id, track, village_id or unit_id)] = status
-
-    def recognised(town_id: int, track: str, ids: set[int]) -> int:
-        return sum(latest.get((town_id, track, pk)) == RecognitionStatus.RECOGNISED for pk in ids)
-
-    return {
-        town_id: RecognitionFigures(
-            as_of=as_of,
-            learning_communities=Ratio(
-                recognised=recognised(town_id, Track.LEARNING_COMMUNITY, villages[town_id]),
-                total=len(villages[town_id]),
-            ),
-            learning_organs=Ratio(
-                recognised=recognised(town_id, Track.LEARNING_ORGAN, organs[town_id]), total=len(organs[town_id])
-            ),
-            demonstration_villages=recognised(town_id, Track.DEMONSTRATION, villages[town_id]),
-        )
-        for town_id in town_ids
-    }

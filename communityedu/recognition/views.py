@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communityedu.core.views import allowed_if
+from communityedu.metrics import recognition_figures
 from communityedu.organization.models import Village
 from communityedu.recognition import permissions, selectors, services
 from communityedu.recognition.constants import DEMONSTRATION_TARGET, VILLAGE_TRACKS, RecognitionStatus
@@ -45,7 +46,7 @@ def board(request):
         "recognition/board.html",
         {
             "board": recognition,
-            "figures": selectors.rates_of(recognition),
+            "figures": recognition_figures.rates_of(recognition),
             "history": selectors.history(town=request.town, as_of=as_of),
             "as_of": as_of,
             "today": timezone.localdate(),

@@ -1,24 +1,23 @@
-"""Reads of surveys: the gates, a survey's aggregated results, and the three standard figures.
+"""Reads of surveys: the gates and a survey's aggregated results.
 
 Results are only ever aggregates: counts per answer and per village, never who answered what.
+The three standard figures (awareness, recognition, satisfaction) are figures of the plan,
+computed in ``metrics.survey_figures``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from communityedu.organization.scope import scope_for
 from communityedu.surveys.constants import (
     POSITIVE_SCALE_POINTS,
     YES,
     QuestionKind,
-    StandardKey,
     SurveyStatus,
 )
 from communityedu.surveys.models import Answer, Choice, Question, Response, Survey
@@ -91,123 +90,10 @@ def online_response_of(*, survey: Survey, person) -> Response | None:
     )
 
 
-# --- the standard figures -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StandardRate:
-    """One standard figure: positive answers among the valid answers of its standard question."""
-
-    key: str
-    positive: int
-    valid_answers: int
-    respondents: int
-    survey_id: int | None
-
-    @property
-    def rate(self) -> float | None:
-        return self.positive / self.valid_answers if self.valid_answers else None
-
-
-def standard_survey(*, town, year: int, as_of: date | None = None) -> Survey | None:
-    """The latest standard survey of ``year`` closed on or before ``as_of`` (default today)."""
-    as_of = as_of or timezone.localdate()
-    return (
-        Survey.objects.filter(town=town, year=year, is_standard=True, status=SurveyStatus.CLOSED, closes_on__lte=as_of)
-        .order_by("-closes_on", "-id")
-        .first()
-    )
-
-
-def _positive(question_kind: str) -> Q:
-    if question_kind == QuestionKind.YES_NO:
-        return Q(value=YES)
-    return Q(value__in=POSITIVE_SCALE_POINTS)
-
-
-def standard_rates(*, town, year: int, as_of: date | None = None, village_ids=None) -> dict[str, StandardRate]:
-    """Awareness, recognition and satisfaction of ``town`` for ``year``, as of a date.
-
-    Read from the latest closed standard survey of the year closed on or before ``as_of``; a
-    figure whose question is missing, or with no survey at all, has no answers (``rate`` None).
-    ``village_ids`` narrows to respondents of those villages. ``respondents`` counts the
-    responses (of those villages) in the survey, whether or not they answered that question.
-    """
-    survey = standard_survey(town=town, year=year, as_of=as_of)
-    empty = {key: StandardRate(key, 0, 0, 0, survey.pk if survey else None) for key in StandardKey.values}
-    if survey is None:
-        return empty
-    responses = Response.objects.filter(town=town, survey=survey)
-    if village_ids is not None:
-        responses = responses.filter(village_id__in=list(village_ids))
-    respondents = responses.count()
-    rates = {}
-    questions = {q.standard_key: q for q in Question.objects.filter(town=town, survey=survey).exclude(standard_key="")}
-    for key in StandardKey.values:
-        question = questions.get(key)
-        if question is None:
-            rates[key] = StandardRate(key, 0, 0, respondents, survey.pk)
-            continue
-        answers = Answer.objects.filter(town=town, question=question, value__isnull=False, response__in=responses)
-        counts = answers.aggregate(valid=Count("id"), positive=Count("id", filter=_positive(question.kind)))
-        rates[key] = StandardRate(key, counts["positive"], counts["valid"], respondents, survey.pk)
-    return rates
-
-
-def standard_rates_of_towns(*, town_ids, year: int, as_of: date | None = None) -> dict[int, dict[str, StandardRate]]:
-    """``standard_rates`` of many towns at once (whole towns), by town id, with the same rules:
-    three queries (the surveys, the respondents per survey, the valid and positive answers per
-    survey and standard question) whatever the number of towns."""
-    as_of = as_of or timezone.localdate()
-    town_ids = list(town_ids)
-    survey_of: dict[int, int] = {}
-    candidates = Survey.objects.filter(
-        town_id__in=town_ids, year=year, is_standard=True, status=SurveyStatus.CLOSED, closes_on__lte=as_of
-    )
-    for town_id, survey_id in candidates.order_by("town_id", "-closes_on", "-id").values_list("town_id", "pk"):
-        survey_of.setdefault(town_id, survey_id)
-    # The candidates as a subquery, not a list of ids: the reads below run (and count) the same
-    # whether or not a survey was found; rows of a town's older surveys are left aside here.
-    survey_ids = candidates.values("pk")
-    respondents = dict(
-        Response.objects.filter(town_id__in=town_ids, survey_id__in=survey_ids)
-        .values("survey_id")
-        .annotate(n=Count("id"))
-        .values_list("survey_id", "n")
-        .order_by()
-    )
-    positive = Q(question__kind=QuestionKind.YES_NO, value=YES) | (
-        ~Q(question__kind=QuestionKind.YES_NO) & Q(value__in=POSITIVE_SCALE_POINTS)
-    )
-    counts = {
-        (row["question__survey_id"], row["question__standard_key"]): row
-        for row in Answer.objects.filter(town_id__in=town_ids, question__survey_id__in=survey_ids, value__isnull=False)
-        .exclude(question__standard_key="")
-        .values("question__survey_id", "question__standard_key")
-        .annotate(valid=Count("id"), positive=Count("id", filter=positive))
-        .order_by()
-    }
-    result = {}
-    for town_id in town_ids:
-        survey_id = survey_of.get(town_id)
-        rates = {}
-        for key in StandardKey.values:
-            row = counts.get((survey_id, key), {"valid": 0, "positive": 0})
-            rates[key] = StandardRate(key, row["positive"], row["valid"], respondents.get(survey_id, 0), survey_id)
-        result[town_id] = rates
-    return result
-
-
 def respondents_by_village(*, survey: Survey) -> dict[int | None, int]:
     """Responses per village id (None: village not given)."""
     rows = Response.objects.filter(town_id=survey.town_id, survey=survey).values("village_id").annotate(n=Count("id"))
     return {row["village_id"]: row["n"] for row in rows}
-
-
-def standard_respondents_by_village(*, town, year: int, as_of: date | None = None) -> dict[int | None, int]:
-    """Respondents per village in the survey ``standard_rates`` reads, for the population share."""
-    survey = standard_survey(town=town, year=year, as_of=as_of)
-    return respondents_by_village(survey=survey) if survey else {}
 
 
 # --- a survey's results ---------------------------------------------------------------------

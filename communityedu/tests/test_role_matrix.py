@@ -752,6 +752,27 @@ PAGES: dict[str, list[Endpoint]] = {
     "dashboard:targets-export": [
         Endpoint("GET", lambda w: "/staff/targets/export.xlsx?year=2020", OFFICES | {"evaluator"})
     ],
+    "dashboard:target-settings": [
+        Endpoint("GET", lambda w: "/staff/targets/settings/?year=2020", OFFICES),
+        Endpoint(
+            "POST",
+            lambda w: "/staff/targets/settings/",
+            OFFICES,
+            lambda w: (
+                {"year": "2020", "targets_due_on": "2020-12-31"}
+                | {
+                    f"{key}-{village.pk}": value
+                    for village in (w.yiyang, w.shizi, w.guandong)
+                    for key, value in (
+                        ("participation", "70"),
+                        ("awareness", "80"),
+                        ("recognition", "80"),
+                        ("satisfaction", "70"),
+                    )
+                }
+            ),
+        ),
+    ],
     "dashboard:participants": [
         Endpoint("GET", lambda w: "/staff/targets/participants/?year=2020", OFFICES | {"evaluator"}),
         Endpoint(
@@ -1057,6 +1078,16 @@ API_OPERATIONS: dict[str, Endpoint] = {
         "GET", lambda w: f"/api/v1/surveys/{_survey_pk(w)}/results", XINMIAO_STRUCTURE_READERS
     ),
     "get_metrics": Endpoint("GET", lambda w: "/api/v1/metrics?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
+    "get_target_settings": Endpoint(
+        "GET", lambda w: "/api/v1/metrics/targets?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS
+    ),
+    "put_target_settings": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/metrics/targets?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"villages": [{"village_id": w.yiyang.pk, "participation": "72"}]},
+        "application/json",
+    ),
     "confirm_import": Endpoint(
         "POST",
         lambda w: f"/api/v1/imports/{w.batch.pk}/confirm?town=xinmiao",

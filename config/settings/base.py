@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "communityedu.core.uploads.UploadCountMiddleware",
     "communityedu.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +132,9 @@ AUDIT_SEAL_INTERVAL_SECONDS = 300
 AUDIT_SEAL_BATCH_SIZE = 1000
 # Entries younger than this wait for the next run, so that a transaction still open is not skipped.
 AUDIT_SEAL_DELAY_SECONDS = 60
+# Audit entries are kept at least this many days (never fewer than 180: a system check refuses it);
+# older whole sealed batches are pruned daily by run_periodic_jobs (or `manage.py prune_audit_log`).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 # Rate limits per client (address, or account when signed in): (requests, per seconds).
 # Generous where many people share one address (a village office, a venue's Wi-Fi).
 RATE_LIMITS = {
@@ -203,6 +207,9 @@ EXCHANGE_RATE_LIMIT_MINUTES = env_int("EXCHANGE_RATE_LIMIT_MINUTES", 10)
 NEWS_COVER_MAX_BYTES = env_int("NEWS_COVER_MAX_BYTES", 3 * 1024 * 1024)
 # The largest video, audio or PDF a unit may upload to the learning library.
 LEARNING_MAX_UPLOAD_BYTES = env_int("LEARNING_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# At most so many files in one request, on every upload page and API operation (Django counts them).
+MAX_FILES_PER_UPLOAD = env_int("MAX_FILES_PER_UPLOAD", 20)
+DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILES_PER_UPLOAD
 DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {

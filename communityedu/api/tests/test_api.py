@@ -34,6 +34,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/learning/resources/{resource_id}/progress",
         "/api/v1/learning/search",
         "/api/v1/metrics",
+        "/api/v1/metrics/targets",
         "/api/v1/news",
         "/api/v1/news/{item_id}",
         "/api/v1/news/{item_id}/publish",

@@ -110,3 +110,15 @@ def test_the_periodic_runner_seals_once_and_the_command_reports_intact():
         "sealed 2 audit-log entries",
         "intact: 1 seals, 2 sealed entries, 0 not sealed yet",
     ]
+
+
+def test_a_young_entry_stops_the_batch_so_no_later_entry_is_sealed_past_it(settings):
+    settings.AUDIT_SEAL_DELAY_SECONDS = 60
+    _entries(1, age_seconds=120)
+    audit.record(actor=None, action=AuditAction.EXPORT, object_label="still young")
+    _entries(1, age_seconds=120)  # a lower id's transaction committed late: ids and times disagree
+
+    assert seal_audit_log() == 1
+    assert verify_audit_log().unsealed_entries == 2
+    assert seal_audit_log(now=timezone.now() + timedelta(minutes=2)) == 2
+    assert verify_audit_log().is_intact

@@ -7,9 +7,10 @@ from decimal import Decimal
 from communityedu.core.models import AuditLogEntry
 from communityedu.demo import data, loader
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
-from communityedu.funding.selectors import funding_year, town_finance_per_capita
+from communityedu.funding.selectors import funding_year
+from communityedu.metrics.funding_figure import town_finance_per_capita
+from communityedu.metrics.recognition_figures import recognition_rates
 from communityedu.organization.targets import targets_for
-from communityedu.recognition.selectors import recognition_rates
 
 
 def _load(town):

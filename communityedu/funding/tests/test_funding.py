@@ -20,6 +20,7 @@ from communityedu.core.models import AuditLogEntry
 from communityedu.funding import selectors, services
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
+from communityedu.metrics import funding_figure
 from communityedu.organization import services as org_services
 
 
@@ -60,7 +61,7 @@ def test_per_capita_is_town_finance_over_the_resident_population_rounded_to_the_
     _xinmiao_population(world, 15000, 15975)
     _allocate(world, "70000.00")
 
-    figure = selectors.town_finance_per_capita(town=world.xinmiao, year=2020)
+    figure = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2020)
 
     assert figure.town_finance_total == Decimal("70000.00")
     assert figure.population == 30975
@@ -75,7 +76,7 @@ def test_only_town_finance_counts_toward_the_per_capita_figure(world):
     _allocate(world, "2000.00", source=FundingSource.UNIT)
     _allocate(world, "500.00", source=FundingSource.INDIVIDUAL)
 
-    figure = selectors.town_finance_per_capita(town=world.xinmiao, year=2020)
+    figure = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2020)
 
     assert figure.town_finance_total == Decimal("5000.00")
     assert figure.population == 3560  # 弋阳村 1840 + 十字村 1720
@@ -87,8 +88,8 @@ def test_the_figure_is_rising_only_when_town_finance_is_above_the_year_before(wo
     _allocate(world, "6000.00", year=2019)
     _allocate(world, "7120.00", year=2020)
 
-    rising = selectors.town_finance_per_capita(town=world.xinmiao, year=2020)
-    first_year = selectors.town_finance_per_capita(town=world.xinmiao, year=2019)
+    rising = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2020)
+    first_year = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2019)
 
     assert (rising.previous_year_total, rising.is_rising, rising.per_capita) == (
         Decimal("6000.00"),
@@ -97,14 +98,14 @@ def test_the_figure_is_rising_only_when_town_finance_is_above_the_year_before(wo
     )
     assert (first_year.previous_year_total, first_year.is_rising) == (Decimal("0.00"), True)
     _allocate(world, "1120.00", year=2019, dated_on=date(2019, 11, 1))
-    level = selectors.town_finance_per_capita(town=world.xinmiao, year=2020)
+    level = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2020)
     assert (level.previous_year_total, level.is_rising) == (Decimal("7120.00"), False)
 
 
 def test_a_year_without_population_has_no_per_capita_figure(world):
     _allocate(world, "7000.00", year=2021, dated_on=date(2021, 2, 1))
 
-    figure = selectors.town_finance_per_capita(town=world.xinmiao, year=2021)
+    figure = funding_figure.town_finance_per_capita(town=world.xinmiao, year=2021)
 
     assert (figure.population, figure.per_capita, figure.is_met) == (0, None, False)
 
@@ -115,7 +116,7 @@ def test_the_figure_as_of_a_date_counts_only_entries_dated_by_then(world):
     services.reverse_allocation(allocation=first, reason="凭证作废", dated_on=date(2020, 10, 8), actor=None)
 
     def total(as_of):
-        return selectors.town_finance_per_capita(town=world.xinmiao, year=2020, as_of=as_of).town_finance_total
+        return funding_figure.town_finance_per_capita(town=world.xinmiao, year=2020, as_of=as_of).town_finance_total
 
     assert total(date(2020, 6, 30)) == Decimal("4000.00")
     assert total(date(2020, 9, 30)) == Decimal("7120.00")
@@ -136,7 +137,7 @@ def test_a_reversing_entry_negates_the_allocation_and_keeps_the_original(world):
         (Decimal("-7000.00"), original.pk, "金额有误"),
     ]
     assert (reversal.source, reversal.receiving_unit, reversal.year) == (FundingSource.TOWN_FINANCE, world.school, 2020)
-    assert selectors.town_finance_total(town=world.xinmiao, year=2020) == Decimal("0.00")
+    assert funding_figure.town_finance_total(town=world.xinmiao, year=2020) == Decimal("0.00")
     assert [row.has_reversal for row in selectors.allocations(town=world.xinmiao, year=2020)] == [True, False]
 
 
@@ -370,7 +371,7 @@ def test_the_year_page_reads_in_the_same_number_of_queries_however_many_entries(
 def test_per_capita_is_the_nearest_fen_rounding_halves_up(fen, population):
     total = Decimal(fen) / 100
 
-    result = selectors.per_capita(total, population)
+    result = funding_figure.per_capita(total, population)
 
     if population == 0:
         assert result is None

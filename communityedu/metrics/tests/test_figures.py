@@ -196,7 +196,7 @@ def test_the_registry_holds_participation_and_the_lecture_hall(town_2021):
 
 def test_figures_of_many_towns_take_a_fixed_number_of_queries(town_2021, django_assert_num_queries):
     towns = [town_2021.xinmiao, town_2021.nantuo]
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(33):
         figures_for(towns=towns, year=2021, as_of=date(2021, 6, 30))
 
 
@@ -222,3 +222,19 @@ def test_each_village_is_held_to_its_own_target(town_2021):
     ]
     assert figure.flags["villages_below_target"] == 1
     assert figure.threshold == Decimal("0.70")
+
+
+def test_the_order_of_the_figures_does_not_depend_on_which_module_is_imported_first():
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); import communityedu.metrics.survey_figures; "
+        "import communityedu.metrics.funding_figure; from communityedu.metrics.figures import FIGURES, ORDER; "
+        "print(list(FIGURES) == list(ORDER))"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, no shell
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    assert done.stdout.strip() == "True"

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communityedu.core.models import AuditLogEntry
+from communityedu.metrics import recognition_figures
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import UnitType
 from communityedu.recognition import selectors, services
@@ -65,8 +66,8 @@ def test_the_rates_count_recognised_villages_and_organs_as_of_a_date(world):
         world, RecognitionStatus.RECOGNISED, date(2020, 10, 1), track=Track.LEARNING_ORGAN, unit=world.civil_affairs
     )
 
-    september = selectors.recognition_rates(town=world.xinmiao, as_of=date(2020, 9, 30))
-    year_end = selectors.recognition_rates(town=world.xinmiao, as_of=date(2020, 12, 31))
+    september = recognition_figures.recognition_rates(town=world.xinmiao, as_of=date(2020, 9, 30))
+    year_end = recognition_figures.recognition_rates(town=world.xinmiao, as_of=date(2020, 12, 31))
 
     assert (september.learning_communities.recognised, september.learning_communities.total) == (1, 2)
     assert september.learning_communities.rate == Decimal("50.0")
@@ -80,7 +81,7 @@ def test_a_withdrawn_recognition_stops_counting_from_its_date(world):
     _change(world, RecognitionStatus.NOT_STARTED, date(2020, 11, 1), note="复核未通过")
 
     def recognised(on):
-        return selectors.recognition_rates(town=world.xinmiao, as_of=on).learning_communities.recognised
+        return recognition_figures.recognition_rates(town=world.xinmiao, as_of=on).learning_communities.recognised
 
     assert (recognised(date(2020, 10, 31)), recognised(date(2020, 11, 1))) == (1, 0)
     assert StatusChange.objects.count() == 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from communityedu.metrics.survey_figures import standard_rates
 from communityedu.surveys.demo import load_surveys
 from communityedu.surveys.models import Response, Survey
-from communityedu.surveys.selectors import standard_rates
 
 
 def test_the_demo_survey_gives_the_2020_figures_and_loads_once(world):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from communityedu.surveys.selectors import StandardRate, standard_rates
+from communityedu.metrics.survey_figures import StandardRate, standard_rates
 from communityedu.surveys.tests.factories import close, paper, standard_survey
 
 
