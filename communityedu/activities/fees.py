@@ -31,7 +31,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import xlsxwriter
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,6 +45,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from communityedu.activities.constants import ActivityKind
 from communityedu.core import audit
 from communityedu.core.models import AuditAction, TownScopedModel
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.organization.constants import Role
 from communityedu.organization.scope import scope_for
 
@@ -575,7 +575,7 @@ def fee_year_xlsx(fees: FeeYear) -> bytes:
     as due (nothing once reversed) and as paid, so the columns add up to the totals. Amounts are
     numbers with two decimals."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    workbook = new_workbook(buffer, remove_timezone=True)
     sheet = workbook.add_worksheet(_("Lecture fees %(year)s") % {"year": fees.year})
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

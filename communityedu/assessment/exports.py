@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from communityedu.assessment.criteria import CRITERIA
 from communityedu.assessment.selectors import ASSESSMENT_SHARE, unit_assessment, weights_of
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.organization.models import Town
 
 
@@ -20,7 +20,7 @@ def unit_assessment_xlsx(*, town: Town, year: int, as_of: date) -> bytes:
     lines = unit_assessment(town=town, year=year, as_of=as_of)
     weights = weights_of(town=town, year=year)
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    workbook = new_workbook(buffer, remove_timezone=True)
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     percent = workbook.add_format({"num_format": "0.00%"})
     number = workbook.add_format({"num_format": "0.00"})

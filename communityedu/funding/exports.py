@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.funding.selectors import FundingYear, funding_year
 from communityedu.organization.models import Town
 
@@ -35,7 +35,7 @@ EXPENSE_COLUMNS = (
 
 def funding_year_xlsx(funding: FundingYear) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    workbook = new_workbook(buffer, remove_timezone=True)
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     money = workbook.add_format({"num_format": "0.00"})

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from communityedu.core.spreadsheets import new_workbook
 
 
 def ranking_xlsx(groups, *, year: int) -> bytes:
     """``groups``: (employer, rows) as ``metrics.points.ranking_by_employer`` gives them."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer)
     sheet = workbook.add_worksheet(str(year))
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     number = workbook.add_format({"num_format": "0.00"})

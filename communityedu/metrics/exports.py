@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from communityedu.core.spreadsheets import new_workbook
 
 
 def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.00%"})
     yuan = workbook.add_format({"num_format": "¥0.00"})

@@ -10,18 +10,18 @@ import io
 from collections import defaultdict
 from datetime import date, datetime
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from communityedu.core import crypto
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.people.models import PersonTag, Sex
 from communityedu.people.roster import parse_roster
 
 
 def _workbook():
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    workbook = new_workbook(buffer, remove_timezone=True)
     return buffer, workbook
 
 

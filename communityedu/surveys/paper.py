@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.surveys.answers import AnswerError, check_answer
 from communityedu.surveys.constants import MAX_PAPER_ROWS, QuestionKind
 from communityedu.surveys.models import Question, Survey
@@ -96,7 +96,7 @@ def check_rows(
 def template_xlsx(*, survey: Survey, questions: list[Question], villages: list) -> bytes:
     """One header row (sheet number, village, one column per question) and a sheet of codes."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "text_wrap": True, "valign": "top"})
     text = workbook.add_format({"num_format": "@"})
     sheet = workbook.add_worksheet(_("Sheets"))
@@ -160,7 +160,7 @@ def read_workbook(*, content: bytes, questions: list[Question]) -> list[tuple[in
 def results_xlsx(results) -> bytes:
     """A survey's aggregated results: one sheet per question's counts, one of villages."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     percent = workbook.add_format({"num_format": "0.0%"})
     sheet = workbook.add_worksheet(_("Answers"))
