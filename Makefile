@@ -17,7 +17,7 @@ run: setup migrate demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/ruff check .
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n 2
+	DJANGO_SETTINGS_MODULE=config.settings.test scripts/test-suite.sh
 
 setup: system-deps venv assets translations
 
