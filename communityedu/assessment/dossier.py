@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,6 +45,7 @@ from communityedu.assessment.models import DossierExport, EvidenceFile
 from communityedu.assessment.selectors import ScoredNode, ScoredTree, scored_tree
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
+from communityedu.core.spreadsheets import new_workbook
 from communityedu.incentives.pdf import DEFAULT_FONT, chinese_date
 from communityedu.organization.models import Town
 from communityedu.planning.models import PlanFile
@@ -216,7 +216,7 @@ def _number(value) -> float | None:
 
 def write_xlsx(path: Path, content: DossierContent) -> None:
     """The score sheet: one row per indicator, written straight to ``path``."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = new_workbook(str(path), in_memory=False, constant_memory=True)
     try:
         title = workbook.add_format({"bold": True, "font_size": 14})
         bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})

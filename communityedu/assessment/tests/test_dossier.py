@@ -64,7 +64,7 @@ def test_the_dossiers_figures_are_the_dashboards(demo, django_capture_on_commit_
         assert (source, numerator, denominator) == (figure.key, figure.numerator, figure.denominator)
         assert Decimal(str(value)) == figure.value
         assert Decimal(str(score)).quantize(Decimal("0.01")) == node.score
-    assert rows["4.2"][8] == pytest.approx(0.7201)  # the demo's participation as of the date
+    assert rows["4.2"][8] == pytest.approx(0.7184)  # the demo's participation as of the date
     total = next(row for row in sheet.iter_rows(min_row=5, values_only=True) if row[2] == "合计")
     assert Decimal(str(total[4])).quantize(Decimal("0.01")) == content.tree.total
 
@@ -103,7 +103,7 @@ def test_the_archive_holds_every_evidence_file_in_folders_by_indicator(demo, dja
     )
     indicator = current_system(demo).indicators.get(code="1.1")
     assessment_services.record_manual_score(
-        actor=None, indicator=indicator, year=2020, as_of=AS_OF, points=Decimal("5"), comment="文件已印发",
+        actor=None, indicator=indicator, year=2020, as_of=AS_OF, points=Decimal("5"), comment='=HYPERLINK("http://evil.example/","文件已印发")',
         uploads=[SimpleUploadedFile("镇政府文件.png", _png(), content_type="image/png")],
     )  # fmt: skip
     export = _build(demo, django_capture_on_commit_callbacks)
@@ -116,6 +116,12 @@ def test_the_archive_holds_every_evidence_file_in_folders_by_indicator(demo, dja
     assert "1.2 社区学校和学习中心的基本条件/新妙镇社区学校/场地" in folders
     assert "1.2 社区学校和学习中心的基本条件/新妙镇社区学校/场地/新妙镇社区学校-venue.jpg" in names
     assert "1.1 领导小组与办公室/镇政府文件.png" in names
+    sheet = openpyxl.load_workbook(dossier.file_path(export, "xlsx")).active
+    comment = next(row[12] for row in sheet.iter_rows(min_row=5) if row[0].value == "1.1")
+    assert (comment.data_type, comment.value) == (
+        "s",
+        '=HYPERLINK("http://evil.example/","文件已印发")',
+    )  # text, no formula
     assert any(name.startswith("活动佐证/2020-") for name in names)
     phase = task.phase
     assert f"工作计划/{phase.number} {phase.name}/{task.title}（{task.unit.name}）/动员会签到表.png" in names
