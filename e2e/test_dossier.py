@@ -53,5 +53,5 @@ def test_the_office_builds_the_dossier_and_downloads_it(live_server, live_world,
 
     export = DossierExport.objects.get()
     assert (export.state, export.year, str(export.as_of)) == ("done", 2020, "2020-12-31")
-    actions = AuditLogEntry.objects.filter(object_type__endswith="dossierexport").values_list("action", flat=True)
+    actions = AuditLogEntry.objects.filter(object_type="assessment.DossierExport").values_list("action", flat=True)
     assert sorted(actions) == [AuditAction.CREATE, AuditAction.EXPORT, AuditAction.EXPORT]

@@ -142,7 +142,7 @@ def test_starting_again_while_running_gives_the_same_job_and_everything_is_audit
     first.refresh_from_db()
     assert first.state == "done"
     dossier.record_download(actor=None, export=first, kind="zip")
-    entries = AuditLogEntry.objects.filter(object_id=str(first.pk), object_type__endswith="dossierexport")
+    entries = AuditLogEntry.objects.filter(object_id=str(first.pk), object_type="assessment.DossierExport")
     assert sorted(entries.values_list("action", flat=True)) == [AuditAction.CREATE, AuditAction.EXPORT]
 
 
@@ -201,7 +201,9 @@ def test_the_office_starts_the_build_on_its_page_and_readers_download_the_files(
         kind: f"/api/v1/assessment/dossiers/{export.pk}/{kind}?town=xinmiao" for kind in ("pdf", "zip", "xlsx")
     }
     assert client.get(f"/api/v1/assessment/dossiers/{export.pk}/pdf?town=xinmiao")["Content-Type"] == "application/pdf"
-    exported = AuditLogEntry.objects.filter(action=AuditAction.EXPORT, object_id=str(export.pk))
+    exported = AuditLogEntry.objects.filter(
+        action=AuditAction.EXPORT, object_type="assessment.DossierExport", object_id=str(export.pk)
+    )
     assert sorted(exported.values_list("actor__username", "changes__kind")) == [("auditor", "pdf"), ("office", "xlsx")]
 
 
