@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from communityedu.activities.models import Evidence
-from communityedu.assessment import exports, permissions, selectors, services
+from communityedu.assessment import dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
 from communityedu.organization.selectors import towns_visible_to
@@ -502,3 +503,106 @@ def put_weights(request, town: str, year: int, body: WeightsIn):
     except ValidationError as error:
         return _error(error)
     return {"year": year, "weights": weights}
+
+
+# ---- the evaluation dossier ----------------------------------------------------------------------
+
+
+class DossierIn(Schema):
+    town: str
+    year: int
+    as_of: date
+
+
+class DossierOut(Schema):
+    id: int
+    year: int
+    as_of: date
+    state: str
+    step: str
+    done: int
+    total: int
+    percent: int
+    error: str
+    evidence_files: int
+    files: dict[str, str]
+
+
+def _dossier_out(export) -> dict:
+    files = {}
+    if export.state == "done":
+        files = {
+            kind: f"/api/v1/assessment/dossiers/{export.pk}/{kind}?town={export.town.slug}" for kind in dossier.KINDS
+        }
+    return {
+        "id": export.pk,
+        "year": export.year,
+        "as_of": export.as_of,
+        "state": export.state,
+        "step": export.step,
+        "done": export.done,
+        "total": export.total,
+        "percent": export.percent,
+        "error": export.error,
+        "evidence_files": export.evidence_files,
+        "files": files,
+    }
+
+
+DOSSIER_FILE_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The dossier's PDF report, .zip of evidence files or .xlsx score sheet",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/pdf", "application/zip", XLSX)
+            },
+        }
+    }
+}
+
+
+@router.get("/assessment/dossiers", response=list[DossierOut])
+def list_dossier_exports(request, town: str):
+    """The town's dossiers built, newest first (the last 50)."""
+    town_row = _reading_town(request, town)
+    return [_dossier_out(export) for export in dossier.exports_of(town_row).select_related("town")[:50]]
+
+
+@router.post("/assessment/dossiers", response={202: DossierOut, 400: ErrorOut})
+def start_dossier_export(request, body: DossierIn):
+    """Build the dossier of ``year`` as of ``as_of`` in the background; poll its state. While one
+    for the same year and date is under way, that one is returned."""
+    town_row = _managing_town(request, body.town)
+    try:
+        export = dossier.start_export(actor=request.user, town=town_row, year=body.year, as_of=body.as_of)
+    except ValidationError as error:
+        return _error(error)
+    export.refresh_from_db()
+    return Status(202, _dossier_out(export))
+
+
+@router.get("/assessment/dossiers/{export_id}", response=DossierOut)
+def get_dossier_export(request, export_id: int, town: str):
+    town_row = _reading_town(request, town)
+    return _dossier_out(dossier.get_export(town_row, export_id))
+
+
+@router.get(
+    "/assessment/dossiers/{export_id}/{kind}",
+    response={200: bytes, 404: ErrorOut},
+    openapi_extra=DOSSIER_FILE_RESPONSE,
+)
+def download_dossier_file(request, export_id: int, kind: str, town: str):
+    """A finished dossier's file: ``pdf``, ``zip`` or ``xlsx``; every download is audited."""
+    town_row = _reading_town(request, town)
+    export = dossier.get_export(town_row, export_id)
+    path = dossier.file_path(export, kind)
+    if path is None:
+        return Status(404, {"detail": "kind must be pdf, zip or xlsx of a finished dossier"})
+    dossier.record_download(actor=request.user, export=export, kind=kind)
+    response = FileResponse(path.open("rb"), content_type=dossier.KINDS[kind][1])
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(dossier.download_name(export, kind), safe='')}"
+    )
+    return response

@@ -232,3 +232,51 @@ class CriterionWeight(TownScopedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.criterion}: {self.weight}"
+
+
+class DossierExport(TownScopedModel):
+    """One build of the evaluation dossier (创建资料) of a year as of a cut-off date: a background
+    job writing a PDF report, a .zip of the evidence files by indicator and an .xlsx score sheet
+    under ``MEDIA_ROOT/dossiers/<town>/<id>/``. Its state and progress are kept on the row, which
+    the web processes and the worker share."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    as_of = models.DateField(_("as of"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(_("step"), max_length=60, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    pdf_file = models.CharField(max_length=200, blank=True)
+    zip_file = models.CharField(max_length=200, blank=True)
+    xlsx_file = models.CharField(max_length=200, blank=True)
+    evidence_files = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dossier export")
+        verbose_name_plural = _("dossier exports")
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="dossier_export_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.as_of})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -16,4 +16,8 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("units/export.xlsx", views.units_export, name="units-export"),
     path("units/weights/", views.weights, name="weights"),
+    path("dossier/", views.dossier_list, name="dossier"),
+    path("dossier/start/", views.dossier_start, name="dossier-start"),
+    path("dossier/<int:pk>/", views.dossier_export, name="dossier-export"),
+    path("dossier/<int:pk>/<str:kind>/", views.dossier_file, name="dossier-file"),
 ]

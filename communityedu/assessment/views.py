@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from communityedu.activities import evidence as activity_evidence
-from communityedu.assessment import exports, permissions, selectors, services
+from communityedu.assessment import dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.forms import ConditionsForm, IndicatorSheetForm, ManualScoreForm, WeightsForm
 from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS, IndicatorSheetError
@@ -383,3 +383,67 @@ def weights(request):
             messages.success(request, _("The weights of %(year)s were saved.") % {"year": year})
             return redirect(f"{reverse('assessment:units')}?year={year}&as_of={as_of.isoformat()}")
     return _units_page(request, year=year, as_of=as_of, weights_form=form, status=400)
+
+
+# ---- the evaluation dossier ----------------------------------------------------------------------
+
+
+def _dossier_page(request, *, year, as_of, status=200, errors=None):
+    return _render(
+        request,
+        "assessment/dossier/list.html",
+        {
+            "year": year,
+            "as_of": as_of,
+            "exports": dossier.exports_of(request.town)[:20],
+            "can_manage": _manages(request),
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@require_safe
+@allowed_if(_reads)
+def dossier_list(request):
+    year, as_of = _period(request.GET)
+    return _dossier_page(request, year=year, as_of=as_of)
+
+
+@require_POST
+@allowed_if(_manages)
+def dossier_start(request):
+    year, as_of = _period(request.POST)
+    try:
+        export = dossier.start_export(actor=request.user, town=request.town, year=year, as_of=as_of)
+    except ValidationError as error:
+        return _dossier_page(request, year=year, as_of=as_of, status=400, errors=error.messages)
+    messages.success(request, _("The dossier of %(year)s is being built.") % {"year": year})
+    return redirect("assessment:dossier-export", pk=export.pk)
+
+
+@require_safe
+@allowed_if(_reads)
+def dossier_export(request, pk: int):
+    export = dossier.get_export(request.town, pk)
+    context = {"export": export, "kinds": list(dossier.KINDS)}
+    if request.headers.get("HX-Request"):
+        return render(request, "assessment/dossier/_status.html", context)
+    return _render(request, "assessment/dossier/export.html", context)
+
+
+@require_safe
+@allowed_if(_reads)
+def dossier_file(request, pk: int, kind: str):
+    export = dossier.get_export(request.town, pk)
+    path = dossier.file_path(export, kind)
+    if path is None:
+        raise Http404
+    dossier.record_download(actor=request.user, export=export, kind=kind)
+    response = FileResponse(path.open("rb"), content_type=dossier.KINDS[kind][1])
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(dossier.download_name(export, kind), safe='')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True)
+    return response

@@ -148,6 +148,7 @@ def _matrix_assessment(world: World) -> None:
     """The default indicator tree of 新妙镇 (a manual leaf to score) and a file of its 弋阳村 centre."""
     from communityedu.assessment import services as assessment_services
     from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS
+    from communityedu.assessment.tests.dossier_factories import finished_export
 
     system = assessment_services.load_indicator_system(
         actor=None, town=world.xinmiao, content=DEFAULT_INDICATORS.read_bytes(), file_name="default.csv"
@@ -157,6 +158,7 @@ def _matrix_assessment(world: World) -> None:
         actor=None, unit=world.yiyang_centre, year=2020, item="venue",
         upload=SimpleUploadedFile("场地.png", png_bytes()),
     )  # fmt: skip
+    world.dossier_export = finished_export(world.xinmiao)
 
 
 def _learning_resource(world):
@@ -839,6 +841,22 @@ PAGES: dict[str, list[Endpoint]] = {
     "assessment:units-export": [
         Endpoint("GET", lambda w: "/assessment/units/export.xlsx?year=2020&as_of=2020-12-31", ASSESSMENT_READERS)
     ],
+    # The dossier: the office builds it; its readers download the files (the evaluator's and 南沱镇's
+    # page town is 南沱镇, where 新妙镇's dossier is not found).
+    "assessment:dossier": [
+        Endpoint("GET", lambda w: "/assessment/dossier/?year=2020&as_of=2020-12-31", ASSESSMENT_READERS)
+    ],
+    "assessment:dossier-start": [
+        Endpoint(
+            "POST", lambda w: "/assessment/dossier/start/", OFFICES, lambda w: {"year": "2020", "as_of": "2020-12-31"}
+        )
+    ],
+    "assessment:dossier-export": [
+        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/", frozenset({"office", "auditor"}))
+    ],
+    "assessment:dossier-file": [
+        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/zip/", frozenset({"office", "auditor"}))
+    ],
     "assessment:weights": [
         Endpoint(
             "POST",
@@ -1169,6 +1187,27 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "export_unit_assessment": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/units/export?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "auditor", "evaluator"}),
+    ),
+    "list_dossier_exports": Endpoint(
+        "GET", lambda w: "/api/v1/assessment/dossiers?town=xinmiao", frozenset({"office", "auditor", "evaluator"})
+    ),
+    "start_dossier_export": Endpoint(
+        "POST",
+        lambda w: "/api/v1/assessment/dossiers",
+        frozenset({"office"}),
+        lambda w: {"town": "xinmiao", "year": 2020, "as_of": "2020-12-31"},
+        "application/json",
+        ok_statuses=(202,),
+    ),
+    "get_dossier_export": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/assessment/dossiers/{w.dossier_export.pk}?town=xinmiao",
+        frozenset({"office", "auditor", "evaluator"}),
+    ),
+    "download_dossier_file": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/assessment/dossiers/{w.dossier_export.pk}/xlsx?town=xinmiao",
         frozenset({"office", "auditor", "evaluator"}),
     ),
     "put_weights": Endpoint(

@@ -1,0 +1,216 @@
+"""The evaluation dossier of the demo town as of the evaluation date: its figures are the
+dashboard's, the PDF is Chinese text in an embedded CJK font, the archive holds every evidence
+file in folders by indicator, and the job reports its progress and is audited."""
+
+import io
+import os
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from PIL import Image
+
+from communityedu.assessment import dossier
+from communityedu.assessment import services as assessment_services
+from communityedu.assessment.models import DossierExport
+from communityedu.assessment.selectors import current_system
+from communityedu.core.models import AuditAction, AuditLogEntry
+from communityedu.metrics.figures import figures_for
+from communityedu.organization.models import Town
+from communityedu.planning import services as planning_services
+from communityedu.planning.models import Task
+
+AS_OF = date(2020, 12, 31)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+    return Town.objects.get(slug="xinmiao")
+
+
+def _build(town, django_capture_on_commit_callbacks, actor=None) -> DossierExport:
+    with django_capture_on_commit_callbacks(execute=True):
+        export = dossier.start_export(actor=actor, town=town, year=2020, as_of=AS_OF)
+    export.refresh_from_db()
+    return export
+
+
+def test_the_dossiers_figures_are_the_dashboards(demo, django_capture_on_commit_callbacks):
+    content = dossier.dossier_content(town=demo, year=2020, as_of=AS_OF)
+    dashboard = {figure.key: figure for figure in figures_for(towns=[demo], year=2020, as_of=AS_OF)[demo.pk]}
+    automatic = [node for node in content.tree.nodes if node.indicator.method == "figure"]
+    assert len(automatic) == 9
+    for node in automatic:
+        figure = dashboard[node.indicator.source]
+        assert (node.value, node.numerator, node.denominator) == (figure.value, figure.numerator, figure.denominator)
+
+    export = _build(demo, django_capture_on_commit_callbacks)
+
+    assert (export.state, export.error, export.percent) == ("done", "", 100)
+    sheet = openpyxl.load_workbook(dossier.file_path(export, "xlsx"), read_only=True).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0]}
+    for node in automatic:
+        figure = dashboard[node.indicator.source]
+        score, source, value, numerator, denominator = (rows[node.code][i] for i in (4, 7, 8, 10, 11))
+        assert (source, numerator, denominator) == (figure.key, figure.numerator, figure.denominator)
+        assert Decimal(str(value)) == figure.value
+        assert Decimal(str(score)).quantize(Decimal("0.01")) == node.score
+    assert rows["4.2"][8] == pytest.approx(0.7184)  # the demo's participation as of the date
+    total = next(row for row in sheet.iter_rows(min_row=5, values_only=True) if row[2] == "合计")
+    assert Decimal(str(total[4])).quantize(Decimal("0.01")) == content.tree.total
+
+    text = _poppler("pdftotext", "-layout", dossier.file_path(export, "pdf"), "-")
+    assert "新妙镇社区教育创建资料" in text
+    assert "2020年12月31日" in text
+    for node in automatic:
+        assert dashboard[node.indicator.source].percent in text  # every figure as the dashboard shows it
+    for expected in ("居民有组织参与率不低于70%", "89.71", "第1阶段", "联席会议"):
+        assert expected in text
+
+
+def test_the_pdf_embeds_its_cjk_font_and_its_pages_are_not_blank(demo, django_capture_on_commit_callbacks, tmp_path):
+    export = _build(demo, django_capture_on_commit_callbacks)
+    pdf = dossier.file_path(export, "pdf")
+
+    fonts = _poppler("pdffonts", pdf)
+    cjk = [line.split() for line in fonts.splitlines() if "WenQuanYi" in line]
+    assert cjk
+    assert all(columns[-5] == "yes" for columns in cjk)  # the "emb" column
+    info = _poppler("pdfinfo", pdf)
+    assert "595.276 x 841.89 pts (A4)" in info
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 8
+    for number in (1, 3, pages):
+        _poppler("pdftoppm", "-png", "-r", "40", "-f", number, "-l", number, pdf, tmp_path / f"p{number}")
+        image = Image.open(next(tmp_path.glob(f"p{number}-*.png"))).convert("L")
+        inked = sum(image.histogram()[:200])  # pixels darker than light grey
+        assert inked / (image.width * image.height) > 0.002, f"page {number} looks blank"
+
+
+def test_the_archive_holds_every_evidence_file_in_folders_by_indicator(demo, django_capture_on_commit_callbacks):
+    task = Task.objects.filter(town=demo).order_by("phase__number", "due_on", "pk").first()
+    planning_services.attach_task_file(
+        actor=None, task=task, upload=SimpleUploadedFile("动员会签到表.png", _png(), content_type="image/png")
+    )
+    indicator = current_system(demo).indicators.get(code="1.1")
+    assessment_services.record_manual_score(
+        actor=None, indicator=indicator, year=2020, as_of=AS_OF, points=Decimal("5"), comment='=HYPERLINK("http://evil.example/","文件已印发")',
+        uploads=[SimpleUploadedFile("镇政府文件.png", _png(), content_type="image/png")],
+    )  # fmt: skip
+    export = _build(demo, django_capture_on_commit_callbacks)
+
+    with zipfile.ZipFile(dossier.file_path(export, "zip")) as archive:
+        names = archive.namelist()
+        assert archive.testzip() is None
+    assert len(names) == export.evidence_files
+    folders = sorted({name.rsplit("/", 1)[0] for name in names})
+    assert "1.2 社区学校和学习中心的基本条件/新妙镇社区学校/场地" in folders
+    assert "1.2 社区学校和学习中心的基本条件/新妙镇社区学校/场地/新妙镇社区学校-venue.jpg" in names
+    assert "1.1 领导小组与办公室/镇政府文件.png" in names
+    sheet = openpyxl.load_workbook(dossier.file_path(export, "xlsx")).active
+    comment = next(row[12] for row in sheet.iter_rows(min_row=5) if row[0].value == "1.1")
+    assert (comment.data_type, comment.value) == (
+        "s",
+        '=HYPERLINK("http://evil.example/","文件已印发")',
+    )  # text, no formula
+    assert any(name.startswith("活动佐证/2020-") for name in names)
+    phase = task.phase
+    assert f"工作计划/{phase.number} {phase.name}/{task.title}（{task.unit.name}）/动员会签到表.png" in names
+
+
+def test_starting_again_while_running_gives_the_same_job_and_everything_is_audited(
+    demo, django_capture_on_commit_callbacks
+):
+    first = dossier.start_export(actor=None, town=demo, year=2020, as_of=AS_OF)  # not committed: stays queued
+    again = dossier.start_export(actor=None, town=demo, year=2020, as_of=AS_OF)
+    assert again.pk == first.pk
+    assert DossierExport.objects.count() == 1
+    assert (first.state, first.percent) == ("queued", 0)
+    with pytest.raises(ValidationError) as error:
+        dossier.start_export(actor=None, town=demo, year=2020, as_of=date(2019, 12, 31))
+    assert "as_of" in error.value.message_dict
+    dossier.run_export(first)
+    first.refresh_from_db()
+    assert first.state == "done"
+    dossier.record_download(actor=None, export=first, kind="zip")
+    entries = AuditLogEntry.objects.filter(object_id=str(first.pk), object_type="assessment.DossierExport")
+    assert sorted(entries.values_list("action", flat=True)) == [AuditAction.CREATE, AuditAction.EXPORT]
+
+
+def _poppler(tool: str, *args) -> str:
+    """Run one of Debian's poppler-utils (``POPPLER_DIR``, default /usr/bin) and return what it printed."""
+    program = str(Path(os.environ.get("POPPLER_DIR", "/usr/bin")) / tool)
+    done = subprocess.run([program, *map(str, args)], check=True, capture_output=True, text=True)  # noqa: S603 - no shell
+    return done.stdout
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_missing_file_on_disk_is_left_out(demo, django_capture_on_commit_callbacks):
+    from django.conf import settings
+
+    from communityedu.assessment.models import EvidenceFile
+
+    stored = EvidenceFile.objects.filter(town=demo).first()
+    (Path(settings.MEDIA_ROOT) / stored.file).unlink()
+    export = _build(demo, django_capture_on_commit_callbacks)
+    with zipfile.ZipFile(dossier.file_path(export, "zip")) as archive:
+        assert stored.original_name not in {name.rsplit("/", 1)[1] for name in archive.namelist()}
+    assert export.state == "done"
+
+
+def test_the_office_starts_the_build_on_its_page_and_readers_download_the_files(
+    world, sign_in, client, django_capture_on_commit_callbacks
+):
+    sign_in("office")
+    response = client.post("/assessment/dossier/start/", {"year": "2020", "as_of": "2019-06-30"})
+    assert response.status_code == 400
+    assert "截止日期不得早于2020年。" in response.content.decode()
+    assert DossierExport.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/assessment/dossier/start/", {"year": "2020", "as_of": "2020-12-31"})
+    export = DossierExport.objects.get()
+    assert response["Location"] == f"/assessment/dossier/{export.pk}/"
+    page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert page.startswith('<div id="dossier-status" class="card">')  # finished: no more polling
+    assert f"/assessment/dossier/{export.pk}/pdf/" in page
+    response = client.get(f"/assessment/dossier/{export.pk}/xlsx/")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    assert sheet["A5"].value == "本镇尚未载入评估指标体系。"  # a town without an indicator system
+    assert client.get(f"/assessment/dossier/{export.pk}/doc/").status_code == 404
+
+    sign_in("auditor")
+    assert client.get(f"/api/v1/assessment/dossiers/{export.pk}?town=xinmiao").json()["files"] == {
+        kind: f"/api/v1/assessment/dossiers/{export.pk}/{kind}?town=xinmiao" for kind in ("pdf", "zip", "xlsx")
+    }
+    assert client.get(f"/api/v1/assessment/dossiers/{export.pk}/pdf?town=xinmiao")["Content-Type"] == "application/pdf"
+    exported = AuditLogEntry.objects.filter(
+        action=AuditAction.EXPORT, object_type="assessment.DossierExport", object_id=str(export.pk)
+    )
+    assert sorted(exported.values_list("actor__username", "changes__kind")) == [("auditor", "pdf"), ("office", "xlsx")]
+
+
+def test_a_running_build_is_polled(world, sign_in, client):
+    export = dossier.start_export(actor=None, town=world.xinmiao, year=2020, as_of=AS_OF)  # not committed: queued
+    sign_in("office")
+    page = client.get(f"/assessment/dossier/{export.pk}/").content.decode()
+    assert f'hx-get="/assessment/dossier/{export.pk}/" hx-trigger="every 2s"' in page
+    assert "<progress" in page
+    assert client.get(f"/assessment/dossier/{export.pk}/pdf/").status_code == 404
