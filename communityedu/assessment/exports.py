@@ -9,10 +9,11 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from communityedu.assessment.criteria import CRITERIA
-from communityedu.assessment.selectors import ASSESSMENT_SHARE, unit_assessment, weights_of
+from communityedu.assessment.selectors import unit_assessment, weights_of
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
 from communityedu.core.spreadsheets import new_workbook
+from communityedu.metrics.assessment_share import ASSESSMENT_SHARE
 from communityedu.organization.models import Town
 
 

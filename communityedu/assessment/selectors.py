@@ -31,13 +31,13 @@ from communityedu.assessment.models import (
 )
 from communityedu.assessment.permissions import can_read, manager_town_ids, own_condition_unit_ids, reader_town_ids
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EmployerAssessment
+from communityedu.metrics.assessment_share import assessment_share
 from communityedu.metrics.figures import Figure, figures_for
 from communityedu.organization.models import Town, Unit
 from communityedu.organization.scope import scope_for
 
 POINTS = Decimal("0.01")
 # Community education's share of a unit's annual target assessment (REQUIREMENTS R8).
-ASSESSMENT_SHARE = Decimal("0.05")
 
 
 def _points(value: Decimal) -> Decimal:
@@ -383,7 +383,7 @@ def unit_assessment(*, town: Town, year: int, as_of: date, unit_ids=None) -> lis
 
     score = 100 × Σ weight × fraction ÷ Σ weight over the criteria that judge the unit;
     share = score ÷ 100 × 5% × the unit's annual target assessment total (100 when none is set),
-    rounded half up to 0.01."""
+    rounded half up to 0.01 — scaled by ``metrics.assessment_share``."""
     weights = weights_of(town=town, year=year)
     fractions: dict[str, dict[int, Decimal]] = {
         key: item.compute(town=town, year=year, as_of=as_of) for key, item in CRITERIA.items()
@@ -399,14 +399,14 @@ def unit_assessment(*, town: Town, year: int, as_of: date, unit_ids=None) -> lis
             else Decimal("0")
         )
         assessment_total = Decimal(totals.get(unit.pk, DEFAULT_ASSESSMENT_TOTAL))
-        share_points = _points(assessment_total * ASSESSMENT_SHARE)
+        share, share_points = assessment_share(mean, assessment_total)
         result.append(
             UnitAssessment(
                 unit=unit,
                 fractions=judged,
                 score=_points(mean * 100),
                 assessment_total=assessment_total,
-                share=_points(mean * assessment_total * ASSESSMENT_SHARE),
+                share=share,
                 share_points=share_points,
             )
         )
