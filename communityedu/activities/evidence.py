@@ -141,13 +141,13 @@ def detect_file(upload, label: str) -> DetectedFile:
     return DetectedFile(extension=extension, content_type=content_type, thumbnail=thumbnail)
 
 
-def _refuse_as_too_large(label: str, limit: int) -> ValidationError:
+def refuse_as_too_large(label: str, limit: int) -> ValidationError:
     return ValidationError(
         _("%(name)s is larger than %(limit)s.") % {"name": label, "limit": filesizeformat(limit)}, code="too_large"
     )
 
 
-def _write_upload(upload, path: Path, limit: int, label: str) -> int:
+def write_upload(upload, path: Path, limit: int, label: str) -> int:
     """Copy the upload in chunks, counting what is really written rather than trusting its size."""
     written = 0
     upload.seek(0)
@@ -155,7 +155,7 @@ def _write_upload(upload, path: Path, limit: int, label: str) -> int:
         for chunk in upload.chunks():
             written += len(chunk)
             if written > limit:
-                raise _refuse_as_too_large(label, limit)
+                raise refuse_as_too_large(label, limit)
             output.write(chunk)
     return written
 
@@ -171,7 +171,7 @@ def attach_evidence(*, actor, activity: Activity, kind: str, upload) -> Evidence
     shown = label or _("A file without a name")
     limit = max_bytes()
     if upload.size is not None and upload.size > limit:
-        raise _refuse_as_too_large(shown, limit)
+        raise refuse_as_too_large(shown, limit)
     detected = detect_file(upload, shown)
     label = label or f"{EVIDENCE_FOLDER}.{detected.extension}"
     folder = Path(settings.MEDIA_ROOT) / EVIDENCE_FOLDER / str(activity.town_id) / str(activity.pk)
@@ -191,7 +191,7 @@ def attach_evidence(*, actor, activity: Activity, kind: str, upload) -> Evidence
                 )
             folder.mkdir(parents=True, exist_ok=True)
             written.append(file_path)
-            size = _write_upload(upload, file_path, limit, shown)
+            size = write_upload(upload, file_path, limit, shown)
             if detected.thumbnail is not None:
                 written.append(thumbnail_path)
                 thumbnail_path.write_bytes(detected.thumbnail)

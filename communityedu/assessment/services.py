@@ -93,7 +93,7 @@ def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, it
     shown = label or _("A file without a name")
     limit = evidence_files.max_bytes()
     if upload.size is not None and upload.size > limit:
-        raise evidence_files._refuse_as_too_large(shown, limit)
+        raise evidence_files.refuse_as_too_large(shown, limit)
     detected = evidence_files.detect_file(upload, shown)
     label = label or f"{ASSESSMENT_FOLDER}.{detected.extension}"
     # Under the evidence folder, so that ``stored_path`` serves it and refuses anything outside.
@@ -114,7 +114,7 @@ def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, it
                     )
             folder.mkdir(parents=True, exist_ok=True)
             written.append(file_path)
-            size = evidence_files._write_upload(upload, file_path, limit, shown)
+            size = evidence_files.write_upload(upload, file_path, limit, shown)
             if detected.thumbnail is not None:
                 written.append(thumbnail_path)
                 thumbnail_path.write_bytes(detected.thumbnail)

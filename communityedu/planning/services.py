@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from communityedu.activities.evidence import (
     EVIDENCE_FOLDER,
-    _refuse_as_too_large,
-    _write_upload,
     detect_file,
     display_name,
     max_bytes,
+    refuse_as_too_large,
+    write_upload,
 )
 from communityedu.core import audit
 from communityedu.organization.models import Town, Unit
@@ -187,7 +187,7 @@ def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanF
     shown = label or _("A file without a name")
     limit = max_bytes()
     if upload.size is not None and upload.size > limit:
-        raise _refuse_as_too_large(shown, limit)
+        raise refuse_as_too_large(shown, limit)
     detected = detect_file(upload, shown)
     if count >= MAX_FILES_PER_RECORD:
         raise ValidationError(
@@ -197,7 +197,7 @@ def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanF
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.{detected.extension}"
     try:
-        size = _write_upload(upload, path, limit, shown)
+        size = write_upload(upload, path, limit, shown)
         kept = PlanFile.objects.create(
             town_id=town_id,
             file=path.relative_to(Path(settings.MEDIA_ROOT)).as_posix(),
