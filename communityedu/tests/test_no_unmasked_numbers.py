@@ -52,6 +52,7 @@ class DemoWorld:
         self.learning_resource = Resource.objects.filter(town=self.xinmiao, kind="video").first()
         self.manual_indicator = Indicator.objects.filter(town=self.xinmiao, children__isnull=True).first()
         self.assessment_file = AssessmentFile.objects.filter(town=self.xinmiao).first() or NOTHING
+        self.dossier_export = NOTHING  # the demo builds no dossier; the dossier's own tests scan its files
         in_town = {"town": self.xinmiao}
         self.plan = SimpleNamespace(
             phases=list(Phase.objects.filter(**in_town).order_by("number")),
