@@ -208,17 +208,19 @@ def rebuild_participation(*, town_id: int, years: Iterable[int] | None = None) -
     _refresh_planner_statistics()
     first = first_attendances(town_id=town_id, person_ids=None, years=years)
     _apply(town_id=town_id, years=years, person_ids=None, first=first)
+    _refresh_planner_statistics(YearlyParticipant)
     return len(first)
 
 
-def _refresh_planner_statistics() -> None:
+def _refresh_planner_statistics(*models_to_analyze) -> None:
     """A rebuild follows bulk writes (the demo, an import): on PostgreSQL, let the planner see the
     ledger's new size before the whole-town query, or it may plan it as for an empty table (seen:
     minutes instead of a second inside the transaction that wrote the rows)."""
     from communityedu.activities.models import Activity, AttendanceEntry
 
     if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (AttendanceEntry, Activity))
+        chosen = models_to_analyze or (AttendanceEntry, Activity)
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in chosen)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
 
