@@ -231,4 +231,4 @@ class Evidence(TownScopedModel):
 
 
 from communityedu.activities.fees import FeeStandard, LecturePayment  # noqa: E402,F401
-from communityedu.activities.rollups import YearlyParticipant  # noqa: E402,F401
+from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant  # noqa: E402,F401

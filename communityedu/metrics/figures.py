@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from communityedu.activities.models import Activity, Evidence, Headcount, YearlyParticipant
+from communityedu.activities.models import Activity, Evidence, Headcount, ParticipantDayCount
 from communityedu.organization.constants import FigureKey
 from communityedu.organization.models import Village, VillagePopulation
 from communityedu.organization.targets import default_target, village_targets_of_towns
@@ -259,8 +259,8 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
     """Distinct registered residents of the scope (home village decides) with at least one named
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
-    rollup (``activities.rollups``), never from the raw ledger: six queries for any number of
-    towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town). Each
+    rollup's counts per village and day (``activities.rollups``), never from the raw ledger: six
+    queries for any number of towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town). Each
     village line has its own target (``organization.targets``); one below it is flagged."""
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
@@ -272,24 +272,22 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         .order_by("town_id", "code", "name")
         .values("pk", "town_id", "name", "population")
     )
-    participants = YearlyParticipant.objects.filter(
-        town_id__in=town_ids, year=year, first_attended_on__lte=as_of, village__isnull=False
-    )
-    # Per village: a GROUP BY over the rollup's (town, year, village, first day) index.
+    # The rollup's counts per (town, year, village, day): at most 366 rows a village, summed.
+    counts = ParticipantDayCount.objects.filter(town_id__in=town_ids, year=year, day__lte=as_of)
     per_village = {
         (row["town_id"], row["village_id"]): row["people"]
-        for row in participants.values("town_id", "village_id").annotate(people=Count("id")).order_by()
+        for row in counts.values("town_id", "village_id").annotate(people=Sum("people")).order_by()
     }
     # Per month, for the towns shown in detail: the month is cut from the ISO date as text, so the
     # database does it without calling back into Python for every row (SQLite).
-    month = Substr(Cast("first_attended_on", CharField()), 6, 2)
+    month = Substr(Cast("day", CharField()), 6, 2)
     per_month: dict[int, dict[int, int]] = defaultdict(dict)
     detailed = [town_id for town_id in town_ids if detail_town_ids is None or town_id in detail_town_ids]
     rows = (
-        participants.filter(town_id__in=detailed)
+        counts.filter(town_id__in=detailed)
         .annotate(month=month)
         .values("town_id", "month")
-        .annotate(people=Count("id"))
+        .annotate(people=Sum("people"))
         .order_by()
     )
     for row in rows:

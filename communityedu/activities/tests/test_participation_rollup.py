@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from communityedu.activities import services
 from communityedu.activities.constants import AttendanceRole, AttendanceSource, EntryKind
 from communityedu.activities.models import Activity, AttendanceEntry
-from communityedu.activities.rollups import YearlyParticipant, rebuild_participation
+from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant, rebuild_participation
 from communityedu.activities.tests.factories import activity, at
 
 ROLES = list(AttendanceRole.values)
@@ -52,6 +53,22 @@ def _naive(town) -> dict:
         if key not in first or (day, entry.activity_id) < first[key][:2]:
             first[key] = (day, entry.activity_id, village)
     return first
+
+
+def _day_counts(town) -> dict:
+    """The counts the triggers keep, without the days brought back to nobody."""
+    return {
+        (row.year, row.village_id, row.day): row.people
+        for row in ParticipantDayCount.objects.filter(town=town).exclude(people=0)
+    }
+
+
+def _naive_day_counts(town) -> dict:
+    counts: Counter = Counter()
+    for (year, _person), (day, _activity, village) in _naive(town).items():
+        if village is not None:
+            counts[(year, village, day)] += 1
+    return dict(counts)
 
 
 def _check_in(world, lecture, person, role=AttendanceRole.PARTICIPANT):
@@ -142,6 +159,54 @@ def test_the_rebuild_command_restores_rows_written_past_the_services(world):
     assert list(YearlyParticipant.objects.values_list("person_id", flat=True)) == [world.people["wang"].pk]
 
 
+# ---- the counts per village and day ---------------------------------------------------------------
+
+
+def test_the_counts_per_day_follow_check_ins_moves_and_reversals(world):
+    may, june = activity(world, starts_at=at(2020, 5, 10)), activity(world, starts_at=at(2020, 6, 10))
+    zhang, li = world.people["zhang"], world.people["li"]  # both of 弋阳村
+    _check_in(world, june, zhang)
+    _check_in(world, june, li)
+    assert _day_counts(world.xinmiao) == {(2020, world.yiyang.pk, date(2020, 6, 10)): 2}
+
+    _check_in(world, may, zhang)  # zhang's first day moves to May
+    assert _day_counts(world.xinmiao) == {
+        (2020, world.yiyang.pk, date(2020, 5, 10)): 1,
+        (2020, world.yiyang.pk, date(2020, 6, 10)): 1,
+    }
+
+    services.reverse_check_in(activity=june, person=li, reason="点错", actor=world.accounts["office"])
+    assert _day_counts(world.xinmiao) == {(2020, world.yiyang.pk, date(2020, 5, 10)): 1}
+
+
+def test_deleting_a_person_takes_them_out_of_the_counts(world):
+    may = activity(world, starts_at=at(2020, 5, 10))
+    wang, zhang = world.people["wang"], world.people["zhang"]
+    _check_in(world, may, wang)
+    _check_in(world, may, zhang)
+
+    AttendanceEntry.objects.filter(person=wang).delete()
+    wang.delete()
+
+    assert _day_counts(world.xinmiao) == {(2020, world.yiyang.pk, date(2020, 5, 10)): 1}
+
+
+def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
+    """A later migration that makes SQLite copy the yearly table would drop them: this says so."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                           [YearlyParticipant._meta.db_table])  # fmt: skip
+            expected = ["participant_day_delete", "participant_day_insert", "participant_day_update"]
+        else:
+            cursor.execute(
+                "SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE event_object_table = %s",
+                [YearlyParticipant._meta.db_table],
+            )
+            expected = ["participant_day_insert_delete", "participant_day_update"]
+        assert sorted(name for (name,) in cursor.fetchall()) == expected
+
+
 # ---- the rollup never drifts from the ledger ------------------------------------------------------
 
 ACTIONS = st.lists(
@@ -198,6 +263,8 @@ def test_the_rollup_equals_the_naive_recomputation_after_any_stream_of_correctio
             except (services.CheckInError, ValidationError):
                 pass  # refused (a cancelled activity, nobody to reverse): the ledger did not change
             assert _rollup(world.xinmiao) == _naive(world.xinmiao)
+            assert _day_counts(world.xinmiao) == _naive_day_counts(world.xinmiao)
         rebuild_participation(town_id=world.xinmiao.pk)
         assert _rollup(world.xinmiao) == _naive(world.xinmiao)
+        assert _day_counts(world.xinmiao) == _naive_day_counts(world.xinmiao)
         transaction.set_rollback(True)
