@@ -192,7 +192,8 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
             "SELECT (SELECT COUNT(*) FROM people_person), (SELECT COUNT(*) FROM activities_activity),"
             " (SELECT COUNT(*) FROM activities_attendanceentry),"
             " (SELECT COUNT(*) FROM activities_attendanceentry WHERE entry_kind = 'reversal'),"
-            " (SELECT COUNT(*) FROM activities_yearlyparticipant)"
+            " (SELECT COUNT(*) FROM activities_yearlyparticipant),"
+            " (SELECT COUNT(*) FROM activities_participantdaycount)"
         ).fetchone()
     return {"towns": made, "timings": timings, "counts": counts}
 
@@ -259,9 +260,10 @@ def main() -> None:
         started = time.perf_counter()
         data = generate(options.people, options.rows, options.towns, year, today)
         generated = time.perf_counter() - started
-        people, activities, entries, reversals, participants = data["counts"]
+        people, activities, entries, reversals, participants, day_counts = data["counts"]
         print(f"generated in {generated:.1f} s: {options.towns} towns, {people:,} people, {activities:,} activities,"
-              f" {entries:,} attendance rows ({reversals:,} reversals), {participants:,} rollup rows")  # fmt: skip
+              f" {entries:,} attendance rows ({reversals:,} reversals), {participants:,} rollup rows,"
+              f" {day_counts:,} counts per village and day")  # fmt: skip
         for name, seconds in data["timings"].items():
             print(f"  {name}: {seconds:.1f} s")
 
@@ -313,10 +315,32 @@ def main() -> None:
     ratio = one[0] / results["API /metrics, today"]
     print(f"naive participation of one town from the raw ledger: p50 {one[0] * 1000:.0f} ms, p95 {one[1] * 1000:.0f} ms;"
           f" naive / API = {ratio:.1f}x")  # fmt: skip
-    district = timed(lambda: naive([t.pk for t in data["towns"]], year, today))
+    district_ids = [t.pk for t in data["towns"]]
+    started = time.perf_counter()
+    naive_district = naive(district_ids, year, today)
+    district = time.perf_counter() - started
     ratio = district / results["evaluator dashboard (district side by side), today"]
     print(f"naive participation of the whole district: {district * 1000:.0f} ms;"
           f" naive / evaluator dashboard = {ratio:.1f}x")  # fmt: skip
+    by_counts = {}
+    for computed in figures_for(towns=data["towns"], year=year, as_of=today, detail_town_ids=[]).values():
+        lines = next(f for f in computed if f.key == "participation").villages
+        by_counts.update({line.key: line.numerator for line in lines if line.numerator})
+    assert by_counts == naive_district, "the district's counts drifted"
+    print(f"the district's {len(by_counts)} villages: the counts agree with the naive count, village by village")
+
+    # Where the time goes: each figure's function alone, median of 5, for one town and the district.
+    from communityedu.metrics.figures import FIGURES
+
+    for scope, towns, detail in (("one town", [town], None), ("27 towns", data["towns"], [town.pk])):
+        parts = []
+        for key, (_label, compute) in FIGURES.items():
+            samples = sorted(
+                timed(lambda compute=compute: compute(towns=towns, year=year, as_of=today, detail_town_ids=detail))
+                for _ in range(5)
+            )
+            parts.append(f"{key} {samples[2] * 1000:.1f}")
+        print(f"figures alone, {scope} (ms): " + ", ".join(parts))
 
 
 if __name__ == "__main__":

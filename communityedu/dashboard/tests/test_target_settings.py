@@ -198,3 +198,11 @@ def test_the_api_refuses_a_target_above_100_and_other_roles(plan_2020, sign_in):
         == 403
     )
     assert not Target.objects.exists()
+
+
+def test_the_two_targets_pages_point_to_each_other(plan_2020, sign_in):  # noqa: F811
+    client = sign_in("office")
+    settings_page = client.get(f"{SETTINGS}?year=2020").content.decode()
+    assert '各单位的目标与村（社区）的目标一起在<a href="/org/targets/?year=2020">目标任务</a>页设置。' in settings_page
+    targets_page = client.get("/org/targets/?year=2020").content.decode()
+    assert '<a href="/staff/targets/settings/?year=2020">完成期限与各村（社区）目标</a>' in targets_page
