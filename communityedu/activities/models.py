@@ -105,7 +105,12 @@ class Activity(TownScopedModel):
             models.UniqueConstraint(fields=["town", "check_in_token"], name="activity_check_in_token_unique"),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="activity_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["town", "starts_at"], name="activity_town_start")]
+        indexes = [
+            # The figures' counts of held activities read this index alone (no table row).
+            models.Index(fields=["town", "starts_at", "ends_at", "is_cancelled"], name="activity_town_held"),
+            # The lecture hall's months: only the town's lectures, not every activity.
+            models.Index(fields=["town", "kind", "starts_at"], name="activity_town_kind_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.starts_at):%Y-%m-%d} {self.title}"

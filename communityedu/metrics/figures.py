@@ -7,8 +7,8 @@ deadline; *not met* below it after the deadline. The deadline of year Y is the t
 Y, otherwise 31 December of Y.
 
 The figures live in a registry. A figure is a function decorated with ``@figure(key, label)`` that
-takes ``towns``, ``year``, ``as_of`` and ``detail_town_ids`` (the towns whose monthly trend is
-shown; ``None`` for all) and returns a ``Figure`` for each town's id; it must read
+takes ``towns``, ``year``, ``as_of`` and ``detail_town_ids`` (the towns whose monthly trend and
+detail flags are shown; ``None`` for all) and returns a ``Figure`` for each town's id; it must read
 all the towns in a fixed number of queries (never one per town, village or row), so that the
 dashboard and the API cost the same whatever the size of the data. ``figures_for`` runs every
 registered figure. To add one, write the function in a module of ``metrics`` and import that
@@ -260,8 +260,9 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
     rollup's counts per village and day (``activities.rollups``), never from the raw ledger: six
-    queries for any number of towns. The monthly trend is computed for ``detail_town_ids`` only (default: every town). Each
-    village line has its own target (``organization.targets``); one below it is flagged."""
+    queries for any number of towns. The monthly trend and the count of activities without evidence
+    are computed for ``detail_town_ids`` only (default: every town). Each village line has its own
+    target (``organization.targets``); one below it is flagged."""
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     start, cut = _window(year, as_of)
@@ -300,9 +301,12 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         .values_list("town_id", "total")
         .order_by()
     )
+    # Held activities without live evidence: a flag of the towns shown in detail only (the
+    # district's side-by-side table shows no flags; this probe of every activity's evidence was a
+    # fifth of a district page).
     live_evidence = Evidence.objects.filter(activity=OuterRef("pk"), is_removed=False)
     without_evidence = dict(
-        Activity.objects.filter(town_id__in=town_ids, is_cancelled=False, starts_at__gte=start, ends_at__lte=cut)
+        Activity.objects.filter(town_id__in=detailed, is_cancelled=False, starts_at__gte=start, ends_at__lte=cut)
         .filter(~Exists(live_evidence))
         .values("town_id")
         .annotate(activities=Count("id"))
@@ -356,7 +360,7 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
             deadline=deadline,
             beside={"headcount_person_times": headcounts.get(town.pk, 0)},
             flags={
-                "activities_without_evidence": without_evidence.get(town.pk, 0),
+                **({"activities_without_evidence": without_evidence.get(town.pk, 0)} if town.pk in detailed else {}),
                 "villages_below_target": sum(line.status in (Status.AT_RISK, Status.NOT_MET) for line in lines),
             },
             villages=lines,

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from communityedu.activities.constants import ActivityKind
-from communityedu.activities.models import Activity
+from communityedu.activities.models import Activity, Evidence
 
 LECTURES_PER_MONTH = 2
 
@@ -44,8 +43,11 @@ def _months(first: date, last: date) -> list[date]:
 
 def held_per_month(*, town_ids: list[int], since: date, as_of: date) -> dict[tuple[int, date], dict]:
     """{(town id, first day of month): {"held": n, "without_evidence": m}} for lectures held from
-    ``since`` to ``as_of``, in one query for all the towns."""
+    ``since`` to ``as_of``, in one query for all the towns. The local month is taken in Python from
+    the lectures' rows (a few per month and town): SQLite would otherwise call back into Python to
+    truncate every date, which cost a district page 40 ms."""
     tz = timezone.get_current_timezone()
+    live_evidence = Evidence.objects.filter(activity=OuterRef("pk"), is_removed=False)
     rows = (
         Activity.objects.filter(
             town_id__in=town_ids,
@@ -54,18 +56,16 @@ def held_per_month(*, town_ids: list[int], since: date, as_of: date) -> dict[tup
             starts_at__gte=datetime.combine(since.replace(day=1), time.min, tz),
             ends_at__lte=datetime.combine(as_of, time.max, tz),
         )
-        .annotate(month=TruncMonth("starts_at", tzinfo=tz))
-        .values("town_id", "month")
-        .annotate(
-            held=Count("id", distinct=True),
-            with_evidence=Count("id", filter=Q(evidence__is_removed=False), distinct=True),
-        )
+        .annotate(has_evidence=Exists(live_evidence))
+        .values_list("town_id", "starts_at", "has_evidence")
         .order_by()
     )
-    result = {}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
-        result[(row["town_id"], month)] = {"held": row["held"], "without_evidence": row["held"] - row["with_evidence"]}
+    result: dict[tuple[int, date], dict] = {}
+    for town_id, starts_at, has_evidence in rows:
+        month = timezone.localtime(starts_at, tz).date().replace(day=1)
+        counts = result.setdefault((town_id, month), {"held": 0, "without_evidence": 0})
+        counts["held"] += 1
+        counts["without_evidence"] += not has_evidence
     return result
 
 
