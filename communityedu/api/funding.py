@@ -239,6 +239,40 @@ def get_funding_per_capita(request, town: str, year: int, as_of: date | None = N
     return funding_figure.town_finance_per_capita(town=_reading_town(request, town), year=year, as_of=as_of)
 
 
+class UnitFundsOut(Schema):
+    unit_id: int
+    unit: str
+    allocated: Decimal
+    spent: Decimal
+    balance: Decimal
+    allocations: list[AllocationOut]
+    expenses: list[ExpenseOut]
+
+    @staticmethod
+    def resolve_unit_id(obj):
+        return obj.unit.pk
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+
+@router.get("/funding/units", response=list[UnitFundsOut])
+def get_unit_funds(request, town: str, year: int, unit: int | None = None):
+    """Each unit's allocations and expenses of ``year``, reversals included: a unit's own people
+    (a learning-centre director, a department's staff, a village director) get their units', the
+    ledgers' readers every unit that received or paid something, or ``unit`` alone."""
+    place = _town(request, town)
+    if not permissions.can_read_unit_funding(request.user, place):
+        raise HttpError(403, "Not allowed")
+    unit_ids = permissions.readable_unit_ids(request.user, place)
+    if unit is not None:
+        if unit_ids is not None and unit not in unit_ids:
+            raise HttpError(404, "Not found")  # another unit's funds: as if it did not exist
+        unit_ids = [_unit(place, unit).pk]
+    return selectors.unit_funds(town=place, year=year, unit_ids=unit_ids)
+
+
 @router.get("/populations", response=list[PopulationRow], tags=["organization"])
 def get_populations(request, town: str, year: int):
     """The resident population (常住人口) of every village of ``town`` for ``year``."""

@@ -10,11 +10,10 @@ department's assessment. Residents, and every other role, see nothing of it.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from communityedu.assessment.constants import CONDITION_UNIT_TYPES
-from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.constants import Role
 from communityedu.organization.models import Unit
+from communityedu.organization.permissions import own_unit_ids
 from communityedu.organization.scope import scope_for
 
 
@@ -34,20 +33,6 @@ def can_manage(user, town) -> bool:
 def can_read(user, town) -> bool:
     """Reads the whole town's assessment."""
     return town is not None and town.pk in reader_town_ids(user)
-
-
-def own_unit_ids(user, town) -> frozenset[int]:
-    """The units whose own assessment ``user`` sees in ``town`` (through a unit role)."""
-    if town is None:
-        return frozenset()
-    scope = scope_for(user)
-    unit_ids = scope.units_with(Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
-    if not unit_ids and not scope.director_village_ids:
-        return frozenset()
-    units = Unit.objects.filter(town=town).filter(
-        Q(pk__in=unit_ids) | Q(unit_type=UnitType.VILLAGE_COMMITTEE, village_id__in=scope.director_village_ids)
-    )
-    return frozenset(units.values_list("pk", flat=True))
 
 
 def can_read_own(user, town) -> bool:

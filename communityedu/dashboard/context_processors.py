@@ -1,7 +1,7 @@
 from communityedu.activities.permissions import can_view_activities
 from communityedu.assessment.permissions import can_read_own as reads_assessment
 from communityedu.exchange.permissions import moderates_anywhere
-from communityedu.funding.permissions import can_read_funding
+from communityedu.funding.permissions import can_read_funding, can_read_unit_funding
 from communityedu.incentives.permissions import reads_incentives
 from communityedu.learning.permissions import keeps_library
 from communityedu.news.permissions import writes_news_anywhere
@@ -31,6 +31,7 @@ def navigation(request):
             "news": writes_news_anywhere(user),
             "moderation": moderates_anywhere(user),
             "funding": can_read_funding(user, getattr(request, "town", None)),
+            "unit_funding": can_read_unit_funding(user, getattr(request, "town", None)),
             "recognition": can_read_recognition(user, getattr(request, "town", None)),
             "learning": keeps_library(user, getattr(request, "town", None)),
             "assessment": reads_assessment(user, getattr(request, "town", None)),

@@ -1,13 +1,15 @@
 """Who may see and record the town's money.
 
 The town office keeps the funding ledgers of its town; district evaluators read every town of
-their district. Nobody else sees them (department staff fund their own duties, recorded by the
-town office as allocations to the unit).
+their district. A unit's own people (a learning-centre director, a department's staff, a village
+director for the village committee) read what was allocated to their unit and what it paid, and
+nothing else of the ledgers. Nobody else sees them.
 """
 
 from __future__ import annotations
 
 from communityedu.organization.constants import Role
+from communityedu.organization.permissions import own_unit_ids
 from communityedu.organization.scope import scope_for
 
 FUNDING_MANAGER_ROLES = (Role.TOWN_OFFICE,)
@@ -27,3 +29,15 @@ def can_manage_funding(user, town) -> bool:
 
 def can_read_funding(user, town) -> bool:
     return town is not None and town.pk in funding_reader_town_ids(user)
+
+
+def readable_unit_ids(user, town) -> frozenset[int] | None:
+    """The units whose funds ``user`` reads in ``town``: None for every unit (the ledgers'
+    readers), else the user's own units (possibly none)."""
+    if can_read_funding(user, town):
+        return None
+    return own_unit_ids(user, town)
+
+
+def can_read_unit_funding(user, town) -> bool:
+    return can_read_funding(user, town) or bool(own_unit_ids(user, town))

@@ -1,12 +1,14 @@
 """Reads of the funding ledgers.
 
-``funding_year`` is what the year's page, the export and the API show. The funding figure (town
+``funding_year`` is what the year's page, the export and the API show; ``unit_funds`` is each
+unit's side of them (what a unit's own people read). The funding figure (town
 finance per resident) is computed in ``metrics.funding_figure``, like every figure of the plan;
 the faces read it there and hand it to ``funding_year``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +20,7 @@ from communityedu.activities import fees as lecture_fees
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
 from communityedu.funding.permissions import funding_manager_town_ids
-from communityedu.organization.models import Town
+from communityedu.organization.models import Town, Unit
 
 ZERO = Decimal("0.00")
 
@@ -107,3 +109,50 @@ def get_allocation_for(user, pk: int) -> Allocation:
 
 def get_expense_for(user, pk: int) -> Expense:
     return get_object_or_404(Expense.objects.filter(town_id__in=funding_manager_town_ids(user)), pk=pk)
+
+
+@dataclass
+class UnitFunds:
+    """One unit's side of the ledgers for a year: allocated to it, paid by it (reversals included,
+    so the totals are net)."""
+
+    unit: Unit
+    allocations: list[Allocation]
+    expenses: list[Expense]
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((row.amount for row in self.allocations), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((row.amount for row in self.expenses), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        return self.allocated - self.spent
+
+
+def unit_funds(*, town: Town, year: int, unit_ids: Iterable[int] | None) -> list[UnitFunds]:
+    """Each unit's allocations and expenses of the year: the units named (each, even with nothing
+    recorded), or with ``None`` every unit of the town that received or paid something. Three
+    queries."""
+    units = Unit.objects.filter(town=town).order_by("unit_type", "name")
+    allocation_rows = allocations(town=town, year=year).filter(receiving_unit__isnull=False)
+    expense_rows = expenses(town=town, year=year).filter(paying_unit__isnull=False)
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        units = units.filter(pk__in=unit_ids)
+        allocation_rows = allocation_rows.filter(receiving_unit_id__in=unit_ids)
+        expense_rows = expense_rows.filter(paying_unit_id__in=unit_ids)
+    received: dict[int, list[Allocation]] = {}
+    for row in allocation_rows.order_by("dated_on", "id"):
+        received.setdefault(row.receiving_unit_id, []).append(row)
+    paid: dict[int, list[Expense]] = {}
+    for row in expense_rows.order_by("dated_on", "id"):
+        paid.setdefault(row.paying_unit_id, []).append(row)
+    if unit_ids is None:
+        units = units.filter(pk__in=set(received) | set(paid))
+    return [
+        UnitFunds(unit=unit, allocations=received.get(unit.pk, []), expenses=paid.get(unit.pk, [])) for unit in units
+    ]

@@ -6,6 +6,7 @@ app_name = "funding"
 urlpatterns = [
     path("", views.funding_year, name="year"),
     path("export.xlsx", views.funding_export, name="export"),
+    path("units/", views.unit_funds, name="units"),
     path("allocations/new/", views.allocation_create, name="allocation-create"),
     path("allocations/<int:pk>/reverse/", views.allocation_reverse, name="allocation-reverse"),
     path("expenses/new/", views.expense_create, name="expense-create"),

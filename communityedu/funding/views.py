@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,17 @@ from communityedu.core.views import allowed_if
 from communityedu.funding import exports, permissions, selectors, services
 from communityedu.funding.forms import AllocationForm, ExpenseForm
 from communityedu.metrics import funding_figure
+from communityedu.organization.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reads(request) -> bool:
     return permissions.can_read_funding(request.user, request.town)
+
+
+def _reads_units(request) -> bool:
+    return permissions.can_read_unit_funding(request.user, request.town)
 
 
 def _manages(request) -> bool:
@@ -130,3 +135,24 @@ def allocation_reverse(request, pk: int):
 def expense_reverse(request, pk: int):
     entry = selectors.get_expense_for(request.user, pk)
     return _reverse(request, entry, services.reverse_expense, expense=entry)
+
+
+@allowed_if(_reads_units)
+def unit_funds(request):
+    """Each unit's allocations and expenses of a year: a unit's own people see their unit's, the
+    ledgers' readers every unit's (or one, with ``?unit=``)."""
+    year = _year(request.GET.get("year"))
+    unit_ids = permissions.readable_unit_ids(request.user, request.town)
+    chosen = request.GET.get("unit", "")
+    if chosen.isdigit():
+        if unit_ids is not None and int(chosen) not in unit_ids:
+            raise Http404
+        unit_ids = [get_object_or_404(Unit, town=request.town, pk=int(chosen)).pk]
+    context = {
+        "year": year,
+        "previous": year - 1,
+        "following": year + 1,
+        "units": selectors.unit_funds(town=request.town, year=year, unit_ids=unit_ids),
+        "reads_ledgers": _reads(request),
+    }
+    return render(request, "funding/units.html", context)

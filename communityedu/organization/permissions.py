@@ -8,7 +8,10 @@ operation against a declared table.
 
 from __future__ import annotations
 
-from communityedu.organization.constants import Role
+from django.db.models import Q
+
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.models import Unit
 from communityedu.organization.scope import scope_for
 
 STRUCTURE_READER_ROLES = (
@@ -23,6 +26,22 @@ STRUCTURE_READER_ROLES = (
 def is_town_office(user, town=None) -> bool:
     towns = scope_for(user).towns_with(Role.TOWN_OFFICE)
     return bool(towns) if town is None else town.pk in towns
+
+
+def own_unit_ids(user, town) -> frozenset[int]:
+    """The units ``user`` acts for in ``town``: those of their unit roles (a learning-centre
+    director's centre, a department's staff their department) and the village committee of a
+    village they direct. Each domain decides what a unit sees of its own (its assessment, its funds)."""
+    if town is None:
+        return frozenset()
+    scope = scope_for(user)
+    unit_ids = scope.units_with(Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
+    if not unit_ids and not scope.director_village_ids:
+        return frozenset()
+    units = Unit.objects.filter(town=town).filter(
+        Q(pk__in=unit_ids) | Q(unit_type=UnitType.VILLAGE_COMMITTEE, village_id__in=scope.director_village_ids)
+    )
+    return frozenset(units.values_list("pk", flat=True))
 
 
 def is_evaluator(user) -> bool:

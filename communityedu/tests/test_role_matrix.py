@@ -69,6 +69,8 @@ XINMIAO_PUBLIC = EVERYONE - {"nantuo", "admin", "evaluator"}
 # Funding: each town's office keeps its ledgers; evaluators read them.
 FUNDING_READERS = frozenset({"office", "evaluator", "nantuo"})
 FUNDING_MANAGERS = OFFICES
+# A unit's own people read their unit's side of the ledgers (the 弋阳村 centre, 民政办).
+UNIT_FUNDING_READERS = FUNDING_READERS | {"center", "dept"}
 # Assessment: each town's office and auditors read their town, evaluators the district (their page
 # town is 南沱镇); the 弋阳村 centre's director reads its own centre, and with the 民政办 staff the
 # own unit's assessment.
@@ -676,6 +678,7 @@ PAGES: dict[str, list[Endpoint]] = {
     ],
     "funding:year": [Endpoint("GET", lambda w: "/funding/?year=2020", FUNDING_READERS)],
     "funding:export": [Endpoint("GET", lambda w: "/funding/export.xlsx?year=2020", FUNDING_READERS)],
+    "funding:units": [Endpoint("GET", lambda w: "/funding/units/?year=2020", UNIT_FUNDING_READERS)],
     "funding:allocation-create": [
         Endpoint(
             "POST",
@@ -1038,6 +1041,9 @@ API_OPERATIONS: dict[str, Endpoint] = {
     ),
     "get_funding_per_capita": Endpoint(
         "GET", lambda w: "/api/v1/funding/per-capita?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "get_unit_funds": Endpoint(
+        "GET", lambda w: "/api/v1/funding/units?town=xinmiao&year=2020", UNIT_FUNDING_READERS - {"nantuo"}
     ),
     "get_populations": Endpoint(
         "GET", lambda w: "/api/v1/populations?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS

@@ -29,6 +29,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/funding/expenses/{expense_id}/reverse",
         "/api/v1/funding/per-capita",
         "/api/v1/funding/summary",
+        "/api/v1/funding/units",
         "/api/v1/imports",
         "/api/v1/imports/{batch_id}",
         "/api/v1/imports/{batch_id}/confirm",
