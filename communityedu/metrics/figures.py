@@ -18,7 +18,8 @@ module at the end of this one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
@@ -215,6 +216,38 @@ def figure(key: str, label) -> Callable[[Compute], Compute]:
     return register
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("figures_shared_reads", default=None)
+
+
+def shared(key: Hashable, read: Callable[[], object]):
+    """``read()``, once per ``figures_for`` call: the figures that need the same rows (the three
+    survey figures their rates, the three recognition figures their statuses, participation and
+    the survey figures the villages with their populations) share one read. Outside
+    ``figures_for`` it simply reads. What it returns must not be changed by the caller."""
+    memo = _SHARED.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def villages_with_population(*, town_ids: list[int], year: int) -> list[dict]:
+    """The villages of the towns, in order, each with its resident population for ``year``
+    (``None`` where none is recorded): one query, shared within a ``figures_for`` call."""
+
+    def read() -> list[dict]:
+        population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
+        return list(
+            Village.objects.filter(town_id__in=town_ids)
+            .annotate(population=population[:1])
+            .order_by("town_id", "code", "name")
+            .values("pk", "town_id", "name", "population")
+        )
+
+    return shared(("villages_with_population", tuple(town_ids), year), read)
+
+
 def figures_for(
     *, towns: Iterable, year: int, as_of: date, detail_town_ids: Iterable[int] | None = None
 ) -> dict[int, list[Figure]]:
@@ -224,10 +257,14 @@ def figures_for(
     result: dict[int, list[Figure]] = {town.pk: [] for town in towns}
     if not towns:
         return result
-    for _label, compute in FIGURES.values():
-        detail = None if detail_town_ids is None else set(detail_town_ids)
-        for town_id, computed in compute(towns=towns, year=year, as_of=as_of, detail_town_ids=detail).items():
-            result[town_id].append(computed)
+    token = _SHARED.set({})
+    try:
+        for _label, compute in FIGURES.values():
+            detail = None if detail_town_ids is None else set(detail_town_ids)
+            for town_id, computed in compute(towns=towns, year=year, as_of=as_of, detail_town_ids=detail).items():
+                result[town_id].append(computed)
+    finally:
+        _SHARED.reset(token)
     return result
 
 
@@ -266,13 +303,7 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
     town_ids = [town.pk for town in towns]
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     start, cut = _window(year, as_of)
-    population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
-    villages = list(
-        Village.objects.filter(town_id__in=town_ids)
-        .annotate(population=population[:1])
-        .order_by("town_id", "code", "name")
-        .values("pk", "town_id", "name", "population")
-    )
+    villages = villages_with_population(town_ids=town_ids, year=year)
     # The rollup's counts per (town, year, village, day): at most 366 rows a village, summed.
     counts = ParticipantDayCount.objects.filter(town_id__in=town_ids, year=year, day__lte=as_of)
     per_village = {

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.metrics.figures import FIGURES, Figure, deadline_for, effective_as_of, figure
+from communityedu.metrics.figures import FIGURES, Figure, deadline_for, effective_as_of, figure, shared
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import DEMONSTRATION_TARGET, RecognitionStatus, Track
@@ -112,7 +112,10 @@ def recognition_rates_of_towns(*, town_ids, as_of: date | None = None) -> dict[i
 
 
 def _rates(towns, year: int, as_of: date):
-    return recognition_rates_of_towns(town_ids=[town.pk for town in towns], as_of=effective_as_of(year, as_of))
+    town_ids, cut = [town.pk for town in towns], effective_as_of(year, as_of)
+    return shared(
+        ("recognition_rates", tuple(town_ids), cut), lambda: recognition_rates_of_towns(town_ids=town_ids, as_of=cut)
+    )
 
 
 def _figure(key, town, *, year, as_of, numerator, denominator, threshold, beside=None) -> Figure:

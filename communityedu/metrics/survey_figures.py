@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,9 +27,10 @@ from communityedu.metrics.figures import (
     effective_as_of,
     figure,
     ratio,
+    shared,
     status_of,
+    villages_with_population,
 )
-from communityedu.organization.models import Village, VillagePopulation
 from communityedu.organization.targets import default_target, village_targets_of_towns
 from communityedu.surveys.constants import POSITIVE_SCALE_POINTS, YES, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Question, Response, Survey
@@ -189,17 +190,13 @@ def _survey_figures(key: str, *, towns, year: int, as_of: date) -> dict[int, Fig
     """The town's figure, and where the responses carry a village, a line per village with the
     village's own target (``organization.targets``; the plan's threshold where none is set)."""
     town_ids = [town.pk for town in towns]
-    rates, by_village = standard_rates_of_towns(
-        town_ids=town_ids, year=year, as_of=effective_as_of(year, as_of), by_village=True
+    cut = effective_as_of(year, as_of)
+    rates, by_village = shared(
+        ("standard_survey_rates", tuple(town_ids), year, cut),
+        lambda: standard_rates_of_towns(town_ids=town_ids, year=year, as_of=cut, by_village=True),
     )
-    population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
     villages_of_town = defaultdict(list)
-    for village in (
-        Village.objects.filter(town_id__in=town_ids)
-        .annotate(population=population[:1])
-        .order_by("town_id", "code", "name")
-        .values("pk", "town_id", "name", "population")
-    ):
+    for village in villages_with_population(town_ids=town_ids, year=year):
         villages_of_town[village["town_id"]].append(village)
     stored_targets = village_targets_of_towns(town_ids=town_ids, year=year, figure_key=key)
     result = {}
