@@ -296,6 +296,7 @@ def main() -> None:
         ("office dashboard, today", office, "/staff/targets/"),
         ("office dashboard, past as_of", office, f"/staff/targets/?as_of={past.isoformat()}"),
         ("evaluator dashboard (district side by side), today", evaluator, f"/staff/targets/?town={town.slug}"),
+        ("evaluator dashboard, past as_of", evaluator, f"/staff/targets/?town={town.slug}&as_of={past.isoformat()}"),
         ("API /metrics, today", office, f"/api/v1/metrics?town={town.slug}"),
         ("API /metrics, past as_of", office, f"/api/v1/metrics?town={town.slug}&as_of={past.isoformat()}"),
     ]

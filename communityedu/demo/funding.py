@@ -1,6 +1,7 @@
 """The demo town's money, recognition and targets: 2019's and 2020's allocations (town finance
 70,000 yuan in 2020 for 30,975 residents, 2.26 yuan a head, up from 2019), the other sources,
-one mistaken entry and its reversal, the year's expenses beside the lecture fees already paid;
+one mistaken entry and its reversal, the year's expenses beside the lecture fees already paid
+(the 弋阳村 centre and 民政办 have their own lines, for the demo's centre and department accounts);
 fourteen of nineteen villages recognised as learning communities, five of nine organs as
 learning organs, the two demonstration villages; the 2020 participation targets per village.
 Idempotent: entries are found by voucher number, recognition by its first change, targets are
@@ -31,6 +32,8 @@ ALLOCATIONS = [
     ("SH-2020-001", 2020, FundingSource.SOCIETY, "新妙镇社区学校", "8000.00", date(2020, 9, 9), "企业捐赠"),
     ("DW-2020-004", 2020, FundingSource.UNIT, "涪陵第十中学", "5000.00", date(2020, 5, 20), "四点半课堂经费"),
     ("GR-2020-001", 2020, FundingSource.INDIVIDUAL, "新妙镇社区学校", "1000.00", date(2020, 10, 12), "乡贤捐助"),
+    ("CW-2020-002", 2020, FundingSource.UNIT, "弋阳村社区学习中心", "3000.00", date(2020, 4, 15), "弋阳村委会自筹学习中心活动经费"),
+    ("DW-2020-009", 2020, FundingSource.UNIT, "民政办", "1000.00", date(2020, 3, 20), "民政办社区教育工作经费"),
 ]  # fmt: skip
 # (voucher, category, paying unit, amount, date, description)
 EXPENSES = [
@@ -38,6 +41,8 @@ EXPENSES = [
     ("ZC-2020-021", ExpenseCategory.MATERIALS, "新妙镇社区学校", "6500.00", date(2020, 6, 16), "宣传资料、学习手册印刷"),
     ("ZC-2020-034", ExpenseCategory.ACTIVITIES, "综合文化服务中心", "15000.00", date(2020, 10, 1), "国庆文艺汇演、坝坝舞比赛"),
     ("ZC-2020-040", ExpenseCategory.OTHER, "新妙镇社区学校", "2000.00", date(2020, 11, 20), "评估验收材料装订"),
+    ("ZC-2020-026", ExpenseCategory.ACTIVITIES, "弋阳村社区学习中心", "1850.00", date(2020, 8, 20), "夏季防溺水、防诈骗宣讲活动"),
+    ("ZC-2020-030", ExpenseCategory.MATERIALS, "民政办", "600.00", date(2020, 9, 25), "老年人权益保障宣传册"),
 ]  # fmt: skip
 
 LEARNING_COMMUNITIES = [

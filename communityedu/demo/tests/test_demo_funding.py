@@ -7,7 +7,7 @@ from decimal import Decimal
 from communityedu.core.models import AuditLogEntry
 from communityedu.demo import data, loader
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
-from communityedu.funding.selectors import funding_year
+from communityedu.funding.selectors import funding_year, unit_funds
 from communityedu.metrics.funding_figure import town_finance_per_capita
 from communityedu.metrics.recognition_figures import recognition_rates
 from communityedu.organization.targets import targets_for
@@ -40,9 +40,17 @@ def test_the_demo_town_shows_its_funding_recognition_and_targets_and_a_second_lo
         "town_finance": Decimal("70000.00"),
         "higher_government": Decimal("30000.00"),
         "society": Decimal("8000.00"),  # entered twice, the second reversed
-        "unit": Decimal("5000.00"),
+        "unit": Decimal("9000.00"),  # to 涪陵第十中学 5,000, the 弋阳村 centre 3,000, 民政办 1,000
         "individual": Decimal("1000.00"),
     }
+    units = {
+        row.unit.name: (row.allocated, row.spent, row.balance)
+        for row in unit_funds(town=xinmiao, year=2020, unit_ids=None)
+    }
+    assert (units["弋阳村社区学习中心"], units["民政办"]) == (
+        (Decimal("3000.00"), Decimal("1850.00"), Decimal("1150.00")),
+        (Decimal("1000.00"), Decimal("600.00"), Decimal("400.00")),
+    )
     rates = recognition_rates(town=xinmiao, as_of=date(2020, 12, 31))
     assert (rates.learning_communities.recognised, rates.learning_communities.total) == (14, 19)
     assert (rates.learning_organs.recognised, rates.learning_organs.total) == (5, 9)
