@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,10 +337,8 @@ def main() -> None:
     for scope, towns, detail in (("one town", [town], None), ("27 towns", data["towns"], [town.pk])):
         parts = []
         for key, (_label, compute) in FIGURES.items():
-            samples = sorted(
-                timed(lambda compute=compute: compute(towns=towns, year=year, as_of=today, detail_town_ids=detail))
-                for _ in range(5)
-            )
+            call = partial(compute, towns=towns, year=year, as_of=today, detail_town_ids=detail)
+            samples = sorted(timed(call) for _ in range(5))
             parts.append(f"{key} {samples[2] * 1000:.1f}")
         print(f"figures alone, {scope} (ms): " + ", ".join(parts))
 

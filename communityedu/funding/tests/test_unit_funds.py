@@ -61,7 +61,8 @@ def test_a_centre_director_reads_the_centre_s_funds_only(ledgers, sign_in):
     assert "弋阳村社区学习中心" in page
     assert '<dd class="balance">1799.50</dd>' in page
     assert "重复登记" in page  # the reversal is shown with its reason
-    assert "民政办" not in page and "新妙镇社区学校" not in page
+    assert "民政办" not in page
+    assert "新妙镇社区学校" not in page
     assert 'href="/funding/units/">本单位经费</a>' in page  # in the menu
     # The town's ledgers and another unit stay closed.
     assert client.get("/funding/?year=2020").status_code == 403
@@ -73,7 +74,12 @@ def test_department_staff_read_their_department_over_the_api(ledgers, sign_in):
     response = client.get("/api/v1/funding/units?town=xinmiao&year=2020")
     assert response.status_code == 200
     (funds,) = response.json()
-    assert (funds["unit"], funds["allocated"], funds["spent"], funds["balance"]) == ("民政办", "800.00", "0.00", "800.00")
+    assert (funds["unit"], funds["allocated"], funds["spent"], funds["balance"]) == (
+        "民政办",
+        "800.00",
+        "0.00",
+        "800.00",
+    )
     assert [(row["voucher_number"], row["amount"]) for row in funds["allocations"]] == [("CZ-03", "800.00")]
     other = client.get(f"/api/v1/funding/units?town=xinmiao&year=2020&unit={ledgers.yiyang_centre.pk}")
     assert other.status_code == 404
