@@ -33,3 +33,45 @@ def test_the_office_records_an_allocation_and_sees_the_per_capita_figure(
     expect(page.locator("#allocation-lines")).to_contain_text("CZ-2020-007")
     screenshot(page, "funding-year")
     assert Allocation.objects.filter(town=live_world.xinmiao, year=2020).count() == 1
+
+
+@pytest.mark.browser
+def test_a_centre_director_reads_the_centre_s_funds_on_a_phone(live_server, live_world, page, sign_in, screenshot):
+    # The office records an allocation to the 弋阳村 centre and an expense the centre paid.
+    sign_in(page, "office")
+    page.goto(f"{live_server.url}/funding/?year=2020")
+    for form_id, fields, button in (
+        ("#allocation-form", {"来源": "unit", "接收单位": "弋阳村社区学习中心", "金额（元）": "3000.00",
+                              "凭证号": "CW-2020-002", "凭证日期": "2020-04-15"}, "登记投入"),
+        ("#expense-form", {"类别": "activities", "支出单位": "弋阳村社区学习中心", "金额（元）": "1850.00",
+                           "凭证号": "ZC-2020-026", "凭证日期": "2020-08-20"}, "登记支出"),
+    ):  # fmt: skip
+        form = page.locator(form_id)
+        form.get_by_label("年份").fill("2020")
+        for label, value in fields.items():
+            field = form.get_by_label(label)
+            if label in ("来源", "类别"):
+                field.select_option(value)
+            elif label in ("接收单位", "支出单位"):
+                field.select_option(label=value)
+            else:
+                field.fill(value)
+        with page.expect_navigation():
+            form.get_by_role("button", name=button).click()
+    page.get_by_role("link", name="按单位查看").click()
+    expect(page.locator(".unit-funds h2")).to_have_text(["弋阳村社区学习中心"])
+
+    director = page.context.browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN").new_page()
+    sign_in(director, "center")
+    director.goto(f"{live_server.url}/")
+    director.get_by_role("link", name="本单位经费").click()
+    director.goto(f"{live_server.url}/funding/units/?year=2020")
+    # The director's own units: the centre, and the committee of the village they direct (nothing recorded).
+    expect(director.locator(".unit-funds h2")).to_have_text(["弋阳村社区学习中心", "弋阳村村委会"])
+    card = director.locator(".unit-funds").first
+    expect(card.locator(".allocated")).to_have_text("3000.00")
+    expect(card.locator(".spent")).to_have_text("1850.00")
+    expect(card.locator(".balance")).to_have_text("1150.00")
+    expect(card.locator(".expense-lines")).to_contain_text("ZC-2020-026")
+    assert director.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(director, "funding-unit-director")

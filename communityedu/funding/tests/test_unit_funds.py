@@ -58,6 +58,7 @@ def test_each_unit_gets_its_allocations_and_expenses_of_the_year_net_of_reversal
 def test_a_centre_director_reads_the_centre_s_funds_only(ledgers, sign_in):
     client = sign_in("center")
     page = client.get("/funding/units/?year=2020").content.decode()
+    assert "<h1>2020 年本单位经费</h1>" in page
     assert "弋阳村社区学习中心" in page
     assert '<dd class="balance">1799.50</dd>' in page
     assert "重复登记" in page  # the reversal is shown with its reason
@@ -94,6 +95,7 @@ def test_the_office_reads_every_unit_or_one_and_others_are_refused(ledgers, sign
     assert [row["unit"] for row in one] == ["新妙镇社区学校"]
     page = office.get("/funding/?year=2020").content.decode()
     assert 'href="/funding/units/?year=2020">按单位查看</a>' in page
+    assert "<h1>2020 年各单位经费</h1>" in office.get("/funding/units/?year=2020").content.decode()
     client.logout()
     teacher = sign_in("teacher")
     assert teacher.get("/funding/units/?year=2020").status_code == 403
