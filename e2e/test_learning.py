@@ -116,3 +116,35 @@ def test_a_resident_finds_taijiquan_by_initials_resumes_the_video_and_has_a_ques
     # leave the player, so that its last position report arrives while the test still runs
     page.goto(f"{live_server.url}/learning/")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.browser
+def test_a_captioned_video_shows_its_captions_and_its_transcript(live_server, live_world, small_phone, screenshot):
+    page = small_phone
+    video = resource(live_world, title="八段锦跟练", kind="video", duration_seconds=10, captions="baduanjin.vtt")
+    page.goto(f"{live_server.url}/learning/resources/{video.pk}/")
+    page.locator("input[name=phone]").fill(RESIDENT_PHONE)
+    page.locator("input[name=pin]").fill(RESIDENT_PIN)
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("八段锦跟练")
+
+    # Chromium fetches the WebVTT through the strict CSP and shows it by default.
+    track = f"{PLAYER}.textTracks[0]"
+    _wait_until(page, f"{track}.cues !== null && {track}.cues.length === 4")
+    assert page.evaluate(f"[{track}.kind, {track}.language, {track}.label, {track}.mode]") == [
+        "captions", "zh", "中文字幕", "showing",
+    ]  # fmt: skip
+    assert page.evaluate(f"{track}.cues[0].text") == "八段锦第一式：两手托天理三焦。"
+    page.evaluate(f"{PLAYER}.muted = true; {PLAYER}.play()")
+    _wait_until(page, f"{track}.activeCues.length > 0")
+    screenshot(page, "learning-video-captions")
+
+    transcript = page.locator("#transcript")
+    expect(transcript.locator(".transcript-text")).to_be_hidden()
+    transcript.get_by_text("文字稿（读一读）").click()
+    expect(transcript.locator(".transcript-text p")).to_have_text([
+        "八段锦第一式：两手托天理三焦。", "双手交叉上托，抬头看手，慢慢吸气。",
+        "两臂从两侧缓缓落下，同时呼气。", "动作要慢，量力而行，重复六次。",
+    ])  # fmt: skip
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -45,14 +45,21 @@ class ResourceOut(Schema):
     media_url: str | None
     link_url: str
 
+    captions_url: str | None
+
     @staticmethod
     def resolve_media_url(obj):
         return f"/learning/resources/{obj.pk}/media" if obj.media_file else None
+
+    @staticmethod
+    def resolve_captions_url(obj):
+        return f"/learning/resources/{obj.pk}/captions.vtt" if obj.captions_file else None
 
 
 class ResourceDetailOut(ResourceOut):
     body: str
     duration_seconds: int | None
+    transcript: str
 
 
 class ResourceIn(Schema):

@@ -214,6 +214,15 @@ def _file(spec) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, (MEDIA / name).read_bytes(), content_type=content_type)
 
 
+# Captions made for the demo: WebVTT for a video, a Windows-style SubRip file for a recording.
+CAPTIONS = {"八段锦跟练": "baduanjin.vtt", "反诈民警说案例": "anti-fraud-case.srt"}
+
+
+def _captions(title: str) -> SimpleUploadedFile | None:
+    name = CAPTIONS.get(title)
+    return SimpleUploadedFile(name, (MEDIA / name).read_bytes(), content_type="text/plain") if name else None
+
+
 def load_learning(town: Town) -> int:
     """The demo library of ``town``, kept by its community school; returns the resources added."""
     categories = {c.name: c for c in services.ensure_categories(town=town)}
@@ -239,7 +248,8 @@ def load_learning(town: Town) -> int:
             "duration_seconds": {V: 10, AU: 12}.get(kind),
         }
         upload = _file(content) if kind in (V, AU, D) else None
-        resource = services.save_resource(actor=None, town=town, values=values, upload=upload)
+        captions = _captions(title)
+        resource = services.save_resource(actor=None, town=town, values=values, upload=upload, captions_upload=captions)
         services.set_published(actor=None, resource=resource, is_published=True, at=now - timedelta(days=2 * age))
         added += 1
     return added

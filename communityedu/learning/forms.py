@@ -24,6 +24,12 @@ class ResourceForm(forms.Form):
     audience = forms.CharField(label=_("audience"), max_length=120, required=False)
     owner_unit = forms.ModelChoiceField(label=_("owner unit"), queryset=Unit.objects.none())
     media_file = forms.FileField(label=_("file"), required=False)
+    captions_file = forms.FileField(
+        label=_("captions"),
+        required=False,
+        help_text=_("For a video or a recording: a WebVTT (.vtt) or SubRip (.srt) file, UTF-8 or GBK; at most 512 KB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,.srt,text/vtt"}),
+    )
     duration_seconds = forms.IntegerField(label=_("length in seconds"), required=False, min_value=1)
     link_url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
@@ -38,7 +44,7 @@ class ResourceForm(forms.Form):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in data if name != "media_file"} | {
+        return {name: data[name] for name in data if name not in ("media_file", "captions_file")} | {
             "summary": data.get("summary") or "",
             "body": data.get("body") or "",
         }

@@ -64,6 +64,10 @@ class Resource(TownScopedModel):
     media_bytes = models.PositiveBigIntegerField(_("file size"), default=0)
     duration_seconds = models.PositiveIntegerField(_("length in seconds"), null=True, blank=True)
     link_url = models.URLField(_("link"), blank=True)
+    # Captions of a video or recording (``learning.captions``): stored as WebVTT, with their text
+    # as a transcript shown under the player.
+    captions_file = models.FileField(_("captions"), upload_to="learning/", blank=True, max_length=200)
+    transcript = models.TextField(_("transcript"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     view_count = models.PositiveIntegerField(_("views"), default=0)
@@ -97,6 +101,10 @@ class Resource(TownScopedModel):
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.replace("，", ",").split(",") if tag.strip()]
+
+    @property
+    def transcript_lines(self) -> list[str]:
+        return [line for line in self.transcript.splitlines() if line.strip()]
 
     @property
     def paragraphs(self) -> list[str]:

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communityedu.core import audit
+from communityedu.learning.captions import check_captions
 from communityedu.learning.constants import (
     COMPLETION_PERCENT,
     MAX_SECONDS_PER_REPORT,
     MEDIA_KINDS,
     STANDARD_CATEGORIES,
+    STREAMED_KINDS,
     ResourceKind,
 )
 from communityedu.learning.models import Category, Progress, Resource, SearchTerm
@@ -97,14 +99,25 @@ def _check_values(*, town, values: dict, has_file: bool) -> None:
 
 
 @transaction.atomic
-def save_resource(*, actor, town, values: dict, upload=None, resource: Resource | None = None) -> Resource:
-    """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file.
+def save_resource(
+    *, actor, town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
+) -> Resource:
+    """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file and
+    ``captions_upload`` its captions (a video's or a recording's, WebVTT or SubRip).
 
-    The file is checked by its content and size before anything is written."""
+    The files are checked by their content and size before anything is written."""
     try:
         checked = check_media(upload, kind=values["kind"]) if upload is not None else None
     except ValidationError as error:
         raise ValidationError({"media_file": error.messages}) from error
+    captions = None
+    if captions_upload is not None:
+        if values["kind"] not in STREAMED_KINDS:
+            raise ValidationError({"captions_file": _("Captions are for videos and recordings.")})
+        try:
+            captions = check_captions(captions_upload)
+        except ValidationError as error:
+            raise ValidationError({"captions_file": error.messages}) from error
     created = resource is None
     if resource is not None and resource.kind != values["kind"] and checked is None and values["kind"] in MEDIA_KINDS:
         raise ValidationError({"media_file": _("Upload a file for the new kind.")})
@@ -123,12 +136,25 @@ def save_resource(*, actor, town, values: dict, upload=None, resource: Resource 
             stored_name(town_id=town.pk, extension=checked.extension), ContentFile(upload.read()), save=False
         )
         resource.media_type, resource.media_bytes = checked.content_type, checked.size
+    replaced_captions = resource.captions_file.name
+    if values["kind"] not in STREAMED_KINDS and resource.captions_file:
+        resource.captions_file, resource.transcript = "", ""
+    if captions is not None:
+        resource.captions_file.save(
+            stored_name(town_id=town.pk, extension="vtt"), ContentFile(captions.vtt.encode()), save=False
+        )
+        resource.transcript = captions.transcript
+    if replaced_captions and replaced_captions != resource.captions_file.name:
+        # The old file goes once the change is committed (kept if anything below fails).
+        transaction.on_commit(lambda: resource.captions_file.storage.delete(replaced_captions))
     resource.full_clean()
     resource.save()
     reindex(resource)
     changes = audit.diff(before, audit.snapshot(resource, RESOURCE_FIELDS))
     if checked is not None:
         changes["media_file"] = [None, resource.media_file.name]
+    if captions is not None:
+        changes["captions_file"] = [None, resource.captions_file.name]
     audit.record_change(actor=actor, obj=resource, created=created, changes=changes)
     return resource
 

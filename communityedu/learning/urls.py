@@ -9,6 +9,7 @@ urlpatterns = [
     path("categories/<int:pk>/", views.category, name="category"),
     path("resources/<int:pk>/", views.resource_detail, name="resource"),
     path("resources/<int:pk>/media", views.resource_media, name="media"),
+    path("resources/<int:pk>/captions.vtt", views.resource_captions, name="captions"),
     path("resources/<int:pk>/progress/", views.progress, name="progress"),
     path("record/", views.learning_record, name="record"),
     path("shelf/", views.shelf, name="shelf"),

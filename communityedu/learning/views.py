@@ -116,6 +116,16 @@ def resource_media(request, pk: int):
     return response
 
 
+@reader_page
+def resource_captions(request, pk: int):
+    """The captions of a video or recording, as WebVTT for the player's ``<track>``."""
+    resource = selectors.get_published_resource_for(request.user, pk)
+    if resource.kind not in STREAMED_KINDS or not resource.captions_file:
+        raise Http404
+    with resource.captions_file.open("rb") as stored:
+        return HttpResponse(stored.read(), content_type="text/vtt; charset=utf-8")
+
+
 @require_POST
 @reader_page
 def progress(request, pk: int):
@@ -203,6 +213,7 @@ def _save(request, form, resource=None):
                 town=request.town,
                 values=form.values(),
                 upload=request.FILES.get("media_file"),
+                captions_upload=request.FILES.get("captions_file"),
                 resource=resource,
             )
         except ValidationError as error:

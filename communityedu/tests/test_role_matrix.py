@@ -167,7 +167,7 @@ def _learning_resource(world):
     """A published video of 新妙镇 kept by its community school (made by the matrix fixtures)."""
     from communityedu.learning.tests.factories import resource
 
-    return resource(world, title="太极拳入门教学", kind="video")
+    return resource(world, title="太极拳入门教学", kind="video", captions="baduanjin.vtt")
 
 
 def _learning_form(world: World) -> dict:
@@ -725,6 +725,9 @@ PAGES: dict[str, list[Endpoint]] = {
     ],
     "learning:media": [
         Endpoint("GET", lambda w: f"/learning/resources/{w.learning_resource.pk}/media", XINMIAO_TOWN_READERS)
+    ],
+    "learning:captions": [
+        Endpoint("GET", lambda w: f"/learning/resources/{w.learning_resource.pk}/captions.vtt", XINMIAO_TOWN_READERS)
     ],
     "learning:progress": [
         Endpoint(

@@ -28,9 +28,18 @@ def category(world, name: str = "健康养生", town=None) -> Category:
 
 
 def resource(
-    world, *, title="太极拳入门教学", kind=ResourceKind.ARTICLE, publish=True, town=None, upload=None, **values
+    world,
+    *,
+    title="太极拳入门教学",
+    kind=ResourceKind.ARTICLE,
+    publish=True,
+    town=None,
+    upload=None,
+    captions=None,
+    **values,
 ):
-    """A resource of 新妙镇 kept by its community school, published unless ``publish`` is False."""
+    """A resource of 新妙镇 kept by its community school, published unless ``publish`` is False;
+    ``captions``: the name of a captions file of the demo media, for a video or a recording."""
     town = town or world.xinmiao
     values = {
         "kind": kind,
@@ -46,7 +55,14 @@ def resource(
     }
     if kind == ResourceKind.VIDEO and upload is None:
         upload = webm_upload()
-    made = services.save_resource(actor=world.accounts["office"], town=town, values=values, upload=upload)
+    captions_upload = (
+        SimpleUploadedFile(captions, (DEMO_MEDIA / captions).read_bytes(), content_type="text/vtt")
+        if captions
+        else None
+    )
+    made = services.save_resource(
+        actor=world.accounts["office"], town=town, values=values, upload=upload, captions_upload=captions_upload
+    )
     if publish:
         made = services.set_published(actor=world.accounts["office"], resource=made, is_published=True)
     return made
