@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from config.database import SQLITE_OPTIONS
 from conftest import PASSWORD, RESIDENT_PHONE, RESIDENT_PIN, build_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -24,6 +25,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the live server gets a database file in WAL mode with the busy timeout, as in
+    production, not the shared in-memory database of the unit tests: the server answers a page's
+    requests in threads of its own, and the in-memory database's table locks fail at once
+    ("database table is locked") when two of them meet — a video and its captions, a progress
+    beacon and the next page — where a file waits for the other writer."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-database") / "test.sqlite3")
+        database["OPTIONS"]["init_command"] = SQLITE_OPTIONS["init_command"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"].pop("init_command")
-    # The browser tests' live server shares the in-memory database: a connection its threads kept
-    # open would hold table locks that stop the flush between tests.
+    # The browser tests give their live server a database file instead (e2e/conftest.py); a
+    # connection its threads kept open would hold locks that stop the flush between tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
