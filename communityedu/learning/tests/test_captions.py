@@ -136,3 +136,26 @@ def test_an_unpublished_video_s_captions_are_not_served_to_residents(world, sign
                 "tags": "", "audience": "", "owner_unit": world.school, "link_url": ""},
     )  # fmt: skip
     assert sign_in("resident").get(f"/learning/resources/{draft.pk}/captions.vtt").status_code == 404
+
+
+def test_the_shelf_flags_videos_and_recordings_without_captions(world, video, sign_in):
+    captioned = resource(world, kind=ResourceKind.VIDEO, title="八段锦跟练（带字幕）", captions="baduanjin.vtt")
+    resource(world, title="防诈骗须知")  # an article: captions do not apply
+    staff = sign_in("school")
+    rows = {
+        title: row
+        for row in staff.get("/learning/shelf/").content.decode().split("<tr>")
+        for title in ("八段锦跟练</a>", "八段锦跟练（带字幕）</a>", "防诈骗须知</a>")
+        if title in row
+    }
+    assert '<span class="badge flag">无字幕</span>' in rows["八段锦跟练</a>"]
+    assert "无字幕" not in rows["八段锦跟练（带字幕）</a>"]
+    assert "无字幕" not in rows["防诈骗须知</a>"]
+    assert (
+        '<span id="captions-status">字幕：4 条</span>'
+        in staff.get(f"/learning/shelf/{captioned.pk}/edit/").content.decode()
+    )
+    assert (
+        "尚无字幕：可在下方添加 .vtt 或 .srt 字幕文件。"
+        in staff.get(f"/learning/shelf/{video.pk}/edit/").content.decode()
+    )
