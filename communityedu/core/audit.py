@@ -1,16 +1,20 @@
 """The only writer of the audit log.
 
 Services call :func:`record_change` after they save; sign-in events come from Django's auth
-signals (see ``audit_signals``). Entries are plain rows; nothing updates or deletes them.
+signals (see ``audit_signals``). Entries are plain rows; nothing updates or deletes them. Each
+is signed with an HMAC as it is written (``core/audit_keys.py``), in the same single INSERT.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
-from communityedu.core import context
+from communityedu.core import audit_keys, context
 from communityedu.core.models import AuditAction, AuditLogEntry
 
 
@@ -37,6 +41,41 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
+def signed_entry(
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    changes: dict | None = None,
+    source_ip: str | None = None,
+    town_id: int | None = None,
+) -> AuditLogEntry:
+    """An unsaved entry with its time, nonce and HMAC set: saving it is one INSERT, and so is a
+    ``bulk_create`` of many (the roster import writes its entries that way)."""
+    entry = AuditLogEntry(
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        changes=changes or {},
+        # As the database will hand it back (IPv6 written in its short form).
+        source_ip=AuditLogEntry._meta.get_field("source_ip").get_prep_value(source_ip),
+        town_id=town_id,
+        nonce=secrets.token_hex(16),
+    )
+    values = {name: getattr(entry, name) for name in audit_keys.CONTENT_FIELDS}
+    # The JSON as it will be read back (tuples become lists, keys strings).
+    values["changes"] = json.loads(json.dumps(entry.changes))
+    entry.mac = audit_keys.entry_mac(values, nonce=entry.nonce)
+    return entry
+
+
 def record(
     *,
     actor,
@@ -49,17 +88,19 @@ def record(
 ) -> AuditLogEntry:
     if town is None and obj is not None:
         town = getattr(obj, "town", None)
-    return AuditLogEntry.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+    entry = signed_entry(
+        actor_id=actor.pk if actor is not None and getattr(actor, "pk", None) else None,
         actor_label=actor_label if actor_label is not None else _label(actor),
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=object_label if object_label is not None else (str(obj)[:200] if obj is not None else ""),
-        changes=changes or {},
+        changes=changes,
         source_ip=context.current().source_ip,
-        town=town,
+        town_id=town.pk if town is not None else None,
     )
+    entry.save(force_insert=True)
+    return entry
 
 
 def record_change(*, actor, obj: models.Model, created: bool, changes: dict) -> AuditLogEntry:

@@ -4,8 +4,12 @@
 :class:`~communityedu.core.models.AuditSeal` per batch: SHA-256 over the previous seal's hash and
 each entry's contents. It leaves alone entries younger than ``AUDIT_SEAL_DELAY_SECONDS``, so that a
 transaction still open when the job runs (its entry has a lower id but is not yet visible) is
-sealed in a later batch rather than skipped. ``verify_audit_log`` recomputes every seal and
-reports the first that does not match, and any entry inside a sealed range that no seal covers.
+sealed in a later batch rather than skipped. Each seal also records the ids of its range that had
+no entry (``skipped_ids``) and is signed with ``AUDIT_HMAC_KEY`` (``core/audit_keys.py``).
+
+``verify_audit_log`` checks every entry's HMAC (so an edited or invented entry is named by its id,
+sealed or not), refuses any id ≤ 0 and any id in a range its seal did not cover, names every id
+missing from a sealed range (a gap), checks each seal's signature and recomputes the chain.
 
 Retention: ``prune_audit_log`` removes entries older than ``AUDIT_RETENTION_DAYS`` (at least 180),
 only ever whole sealed batches all of whose entries are that old, oldest first, after checking
@@ -20,43 +24,25 @@ stays as it was written.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from communityedu.core import audit
+from communityedu.core.audit_keys import CONTENT_FIELDS, entry_mac, entry_material, macs_match, seal_signature
 from communityedu.core.models import AuditAction, AuditLogEntry, AuditSeal
 
 # 网络安全等级保护 2.0 level 2 keeps audit records for at least six months.
 MINIMUM_RETENTION_DAYS = 180
 
 GENESIS = "0" * 64
-FIELDS = (
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_label",
-    "changes",
-    "source_ip",
-    "town_id",
-)
-
-
-def entry_material(values: dict) -> bytes:
-    """The canonical bytes of one entry: the same on SQLite and PostgreSQL."""
-    canonical = dict(values)
-    canonical["occurred_at"] = values["occurred_at"].astimezone(UTC).isoformat(timespec="microseconds")
-    return json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+# What the chain hash covers: the id and the contents.
+FIELDS = ("id", *CONTENT_FIELDS)
 
 
 def chain_hash(previous_hash: str, entries: list[dict]) -> str:
@@ -93,16 +79,44 @@ def seal_audit_log(*, batch_size: int | None = None, now=None) -> int:
             batch = batch[:young]
             if not batch:
                 return sealed
-            previous = last.hash if last else GENESIS
-            AuditSeal.objects.create(
+            seal = AuditSeal(
                 first_entry_id=start,
                 last_entry_id=batch[-1]["id"],
                 entry_count=len(batch),
-                previous_hash=previous,
-                hash=chain_hash(previous, batch),
+                skipped_ids=skipped_ranges(start, [values["id"] for values in batch]),
+                previous_hash=last.hash if last else GENESIS,
                 newest_entry_at=max(values["occurred_at"] for values in batch),
             )
+            seal.hash = chain_hash(seal.previous_hash, batch)
+            seal.signature = sign(seal)
+            seal.save(force_insert=True)
             sealed += len(batch)
+
+
+def skipped_ranges(first_id: int, ids: list[int]) -> list[list[int]]:
+    """The ids from ``first_id`` to the last of ``ids`` (ascending) that are not among them, as
+    [first, last] pairs: a rolled-back import can leave thousands in a row."""
+    ranges, expected = [], first_id
+    for entry_id in ids:
+        if entry_id > expected:
+            ranges.append([expected, entry_id - 1])
+        expected = entry_id + 1
+    return ranges
+
+
+def _skipped(seal: AuditSeal) -> set[int]:
+    return {entry_id for first, last in seal.skipped_ids for entry_id in range(first, last + 1)}
+
+
+def sign(seal: AuditSeal) -> str:
+    return seal_signature(
+        first_entry_id=seal.first_entry_id,
+        last_entry_id=seal.last_entry_id,
+        entry_count=seal.entry_count,
+        skipped_ids=seal.skipped_ids,
+        previous_hash=seal.previous_hash,
+        hash=seal.hash,
+    )
 
 
 @dataclass
@@ -118,15 +132,52 @@ class Verification:
         return not self.problems
 
 
+def _check_entries(result: Verification) -> None:
+    """Every entry, sealed or not: its HMAC, its id, and that it was written once."""
+    entries = AuditLogEntry.objects.order_by("id").values(*FIELDS, "nonce", "mac")
+    for values in entries.iterator(chunk_size=2000):
+        entry_id = values["id"]
+        if entry_id <= 0:
+            result.problems.append(f"entry {entry_id}: id ≤ 0, where no entry is ever written (forged)")
+        if not macs_match(entry_mac(values, nonce=values["nonce"]), values["mac"]):
+            result.problems.append(f"entry {entry_id}: its HMAC does not match its contents (changed or forged)")
+    copies = AuditLogEntry.objects.values("nonce").annotate(times=Count("id")).filter(times__gt=1).values_list("nonce")
+    for ids in _ids_by_nonce(copies).values():
+        result.problems.append(f"entries {', '.join(map(str, ids))}: one entry written under {len(ids)} ids (copied)")
+
+
+def _ids_by_nonce(nonces) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {}
+    for entry_id, nonce in AuditLogEntry.objects.filter(nonce__in=nonces).order_by("id").values_list("id", "nonce"):
+        ids.setdefault(nonce, []).append(entry_id)
+    return ids
+
+
+def _check_ids_of(seal: AuditSeal, where: str, present: list[int], result: Verification) -> None:
+    """The ids a seal covered are all there, and no other id of its range is."""
+    skipped = _skipped(seal)
+    present_set = set(present)
+    for entry_id in range(seal.first_entry_id, seal.last_entry_id + 1):
+        if entry_id not in skipped and entry_id not in present_set:
+            result.problems.append(f"entry {entry_id}: missing from {where} (a gap: removed after sealing)")
+    for entry_id in present:
+        if entry_id in skipped:
+            result.problems.append(f"entry {entry_id}: out of order, not covered by {where} (slipped in after sealing)")
+
+
 def verify_audit_log() -> Verification:
-    """Recompute the chain from the first seal; every mismatch is a problem named by its range."""
+    """Check every entry's HMAC and id, then recompute the chain from the first seal; each
+    problem names the entry by its id, or the seal by its range."""
     result = Verification()
+    _check_entries(result)
     previous = GENESIS
     expected_first = 1
     kept_seal_seen = False
     for seal in AuditSeal.objects.order_by("last_entry_id").iterator():
         result.seals += 1
         where = f"seal {seal.pk} (entries {seal.first_entry_id}–{seal.last_entry_id})"
+        if not macs_match(sign(seal), seal.signature):
+            result.problems.append(f"{where}: its signature does not match (the seal was rewritten)")
         if seal.previous_hash != previous:
             result.problems.append(f"{where}: does not follow the seal before it")
         if seal.first_entry_id != expected_first:
@@ -143,6 +194,7 @@ def verify_audit_log() -> Verification:
         kept_seal_seen = True
         entries = _entries(seal.first_entry_id, seal.last_entry_id)
         result.entries += len(entries)
+        _check_ids_of(seal, where, [values["id"] for values in entries], result)
         if len(entries) != seal.entry_count:
             result.problems.append(f"{where}: sealed {seal.entry_count} entries, {len(entries)} are there now")
         elif chain_hash(seal.previous_hash, entries) != seal.hash:

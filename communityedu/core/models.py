@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,11 +49,18 @@ class AuditAction(models.TextChoices):
 
 
 class AuditLogEntry(models.Model):
-    """One thing that happened: time, actor, action, object, changed fields, source IP."""
+    """One thing that happened: time, actor, action, object, changed fields, source IP.
+
+    Each entry carries ``mac``, an HMAC-SHA256 under ``AUDIT_HMAC_KEY`` (a key kept outside the
+    database) of its contents and ``nonce``, a random value unique to the entry: computed before
+    the one INSERT that writes it, so the write path never reads the log. The id, which the
+    INSERT assigns, is bound when the entry is sealed (see ``AuditSeal``).
+    """
 
     is_global_table = True
 
-    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by the writer (not on save) because the HMAC covers it.
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -76,11 +84,15 @@ class AuditLogEntry(models.Model):
         related_name="+",
         verbose_name=_("town"),
     )
+    nonce = models.CharField(max_length=32, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
+        # A copied entry (same contents, nonce and HMAC under another id) is refused at the door.
+        constraints = [models.UniqueConstraint(fields=["nonce"], name="audit_entry_nonce_once")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
@@ -90,10 +102,11 @@ class AuditSeal(models.Model):
     """A batch of audit-log entries sealed into a hash chain, which makes the log tamper-evident.
 
     Each seal covers the entries with ids from ``first_entry_id`` to ``last_entry_id`` (all of them
-    that exist) and stores SHA-256 over the previous seal's hash and those entries' contents in id
-    order. Changing, removing or slipping in an entry afterwards breaks the chain from that seal on,
-    which ``manage.py verify_audit_log`` reports. Seals are written by a periodic job, never on the
-    write path of the entries themselves.
+    that exist, less ``skipped_ids``) and stores SHA-256 over the previous seal's hash and those
+    entries' contents with their ids in id order, and an HMAC of all that (``signature``).
+    Changing, removing or slipping in an entry afterwards breaks the chain from that seal on, which
+    ``manage.py verify_audit_log`` reports, naming the entry. Seals are written by a periodic job,
+    never on the write path of the entries themselves.
     """
 
     is_global_table = True
@@ -109,6 +122,11 @@ class AuditSeal(models.Model):
     # Set when the batch's entries were removed after AUDIT_RETENTION_DAYS; the seal stays as the
     # chain's anchor, so the entries after it still verify.
     pruned_at = models.DateTimeField(null=True, blank=True)
+    # Ids inside the range that no entry had when it was sealed (rolled-back writes), as
+    # [first, last] pairs: every other id of the range must be there, so a removed entry is named.
+    skipped_ids = models.JSONField(default=list, blank=True)
+    # HMAC-SHA256 under AUDIT_HMAC_KEY of the range, count, skipped ids and both hashes.
+    signature = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["last_entry_id"]

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communityedu.core import context, crypto
+from communityedu.core import audit, context, crypto
 from communityedu.core.models import AuditAction, AuditLogEntry
 from communityedu.organization.models import Town, Village
 from communityedu.people.identity import (
@@ -360,7 +360,7 @@ def _audit_entries(*, actor, town, people: list[tuple[int, str, dict]], action: 
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     actor_label = actor.get_username() if actor_id else label
     return [
-        AuditLogEntry(
+        audit.signed_entry(
             actor_id=actor_id,
             actor_label=actor_label,
             action=action,

@@ -24,6 +24,9 @@ SECRET_KEY = secret("SECRET_KEY", generate=random_secret_key)
 # with the separate lookup key, so a leaked lookup index reveals nothing without the other.
 FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY", generate=random_fernet_key)
 LOOKUP_HASH_KEY = secret("LOOKUP_HASH_KEY", generate=random_secret_key)
+# Signs each audit-log entry and seal (core/audit_chain.py): kept out of the database, so that
+# someone who can write to the database cannot forge or edit an entry unnoticed.
+AUDIT_HMAC_KEY = secret("AUDIT_HMAC_KEY", generate=random_secret_key)
 
 DEBUG = False
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -121,8 +124,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
+# Sign-in (accounts/sign_in.py): SIGN_IN_MAX_FAILURES failures for one account within the window
+# lock it for SIGN_IN_LOCKOUT_MINUTES (its password with its second factor, or another office
+# account's audited unlock, lifts the lock); SIGN_IN_ADDRESS_MAX_FAILURES failures from one address
+# within the window throttle that address, residents and staff counted apart.
 SIGN_IN_MAX_FAILURES = 5
-SIGN_IN_LOCKOUT_MINUTES = 30
+SIGN_IN_FAILURE_WINDOW_MINUTES = 15
+SIGN_IN_LOCKOUT_MINUTES = 15
+SIGN_IN_ADDRESS_MAX_FAILURES = 50
+# How many reverse proxies in front of the server append to X-Forwarded-For; the client's address
+# is read that many entries from the right. 0 (the default): the header is ignored, REMOTE_ADDR is
+# the address (docs/settings.md).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Staff passwords expire (0: never); town-office and administrator accounts need a second factor
 # when REQUIRE_2FA_FOR_STAFF is on (production turns it on).
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
@@ -138,7 +151,6 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 # Rate limits per client (address, or account when signed in): (requests, per seconds).
 # Generous where many people share one address (a village office, a venue's Wi-Fi).
 RATE_LIMITS = {
-    "sign-in": (30, 600),
     "self-check-in": (10, 60),
     "search": (120, 60),
 }

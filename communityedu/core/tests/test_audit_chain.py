@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from communityedu.core import audit
-from communityedu.core.audit_chain import GENESIS, chain_hash, seal_audit_log, verify_audit_log
+from communityedu.core.audit_chain import FIELDS, GENESIS, chain_hash, seal_audit_log, verify_audit_log
 from communityedu.core.audit_chain import _entries as sealed_values
 from communityedu.core.models import AuditAction, AuditLogEntry, AuditSeal
 
@@ -16,13 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _entries(count: int, *, age_seconds: int = 120) -> list[AuditLogEntry]:
-    entries = [
-        audit.record(actor=None, action=AuditAction.EXPORT, object_label=f"名册 {number}") for number in range(count)
-    ]
-    AuditLogEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
-        occurred_at=timezone.now() - timedelta(seconds=age_seconds)
-    )
-    return entries
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(seconds=age_seconds)):
+        return [
+            audit.record(actor=None, action=AuditAction.EXPORT, object_label=f"名册 {number}")
+            for number in range(count)
+        ]
 
 
 def test_entries_are_sealed_in_batches_that_chain(settings):
@@ -66,12 +66,13 @@ def test_a_changed_entry_breaks_the_chain_and_the_command_names_the_seal(setting
     second = AuditSeal.objects.order_by("last_entry_id")[1]
 
     errors = StringIO()
-    with pytest.raises(CommandError, match="tampered with: 1 problems"):
+    with pytest.raises(CommandError, match="tampered with: 2 problems"):
         call_command("verify_audit_log", stderr=errors)
 
-    assert errors.getvalue().strip() == (
-        f"seal {second.pk} (entries {entries[2].pk}–{entries[3].pk}): an entry was changed"
-    )
+    assert errors.getvalue().splitlines() == [
+        f"entry {entries[2].pk}: its HMAC does not match its contents (changed or forged)",
+        f"seal {second.pk} (entries {entries[2].pk}–{entries[3].pk}): an entry was changed",
+    ]
 
 
 def test_a_removed_entry_breaks_the_chain():
@@ -82,8 +83,10 @@ def test_a_removed_entry_breaks_the_chain():
     result = verify_audit_log()
 
     seal = AuditSeal.objects.get()
+    where = f"seal {seal.pk} (entries {entries[0].pk}–{entries[2].pk})"
     assert result.problems == [
-        f"seal {seal.pk} (entries {seal.first_entry_id}–{entries[2].pk}): sealed 3 entries, 2 are there now"
+        f"entry {entries[1].pk}: missing from {where} (a gap: removed after sealing)",
+        f"{where}: sealed 3 entries, 2 are there now",
     ]
 
 
@@ -96,7 +99,11 @@ def test_a_rewritten_seal_no_longer_follows_its_predecessor(settings):
     # Re-sealing the changed batch by hand does not help: the next seal still names the old hash.
     AuditSeal.objects.filter(pk=first.pk).update(hash=chain_hash(GENESIS, sealed_values(entries[0].pk, entries[1].pk)))
 
-    assert [problem.split(": ")[1] for problem in verify_audit_log().problems] == ["does not follow the seal before it"]
+    assert [problem.split(": ")[1] for problem in verify_audit_log().problems] == [
+        "its HMAC does not match its contents (changed or forged)",
+        "its signature does not match (the seal was rewritten)",
+        "does not follow the seal before it",
+    ]
 
 
 def test_the_periodic_runner_seals_once_and_the_command_reports_intact():
@@ -122,3 +129,112 @@ def test_a_young_entry_stops_the_batch_so_no_later_entry_is_sealed_past_it(setti
     assert verify_audit_log().unsealed_entries == 2
     assert seal_audit_log(now=timezone.now() + timedelta(minutes=2)) == 2
     assert verify_audit_log().is_intact
+
+
+def _forge(entry_id: int) -> None:
+    """What someone with write access to the database but not the audit key can do."""
+    AuditLogEntry.objects.create(
+        id=entry_id, action=AuditAction.EXPORT, object_label="伪造", nonce=f"forged{entry_id}", mac="0" * 64
+    )
+
+
+def test_forged_entries_with_ids_zero_and_below_are_named_by_id_and_the_command_fails():
+    _entries(3)
+    seal_audit_log()
+    _forge(0)
+    _forge(-5)
+
+    errors = StringIO()
+    with pytest.raises(CommandError, match="tampered with: 4 problems"):
+        call_command("verify_audit_log", stderr=errors)
+
+    assert errors.getvalue().splitlines() == [
+        "entry -5: id ≤ 0, where no entry is ever written (forged)",
+        "entry -5: its HMAC does not match its contents (changed or forged)",
+        "entry 0: id ≤ 0, where no entry is ever written (forged)",
+        "entry 0: its HMAC does not match its contents (changed or forged)",
+    ]
+
+
+def test_an_edited_entry_not_yet_sealed_is_named_by_id():
+    entries = _entries(3)
+    AuditLogEntry.objects.filter(pk=entries[1].pk).update(changes={"phone": ["***", "改过的"]})
+
+    result = verify_audit_log()
+
+    assert result.problems == [f"entry {entries[1].pk}: its HMAC does not match its contents (changed or forged)"]
+    assert (result.seals, result.unsealed_entries) == (0, 3)
+
+
+def test_an_entry_backdated_before_sealing_is_named_by_id():
+    entries = _entries(2)
+    AuditLogEntry.objects.filter(pk=entries[0].pk).update(occurred_at=timezone.now() - timedelta(days=400))
+
+    assert verify_audit_log().problems == [
+        f"entry {entries[0].pk}: its HMAC does not match its contents (changed or forged)"
+    ]
+
+
+def test_an_entry_copied_under_another_id_is_refused_and_reported():
+    original = _entries(1)[0]
+    copy = AuditLogEntry.objects.values(*FIELDS, "nonce", "mac").get(pk=original.pk)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditLogEntry.objects.create(**{**copy, "id": original.pk + 10})
+
+
+def test_a_seal_rewritten_to_hide_a_removed_entry_fails_its_signature(settings):
+    entries = _entries(3)
+    seal_audit_log()
+    AuditLogEntry.objects.filter(pk=entries[2].pk).delete()
+    seal = AuditSeal.objects.get()
+    # Without the key, the seal's count, range and hash can be made to match the entries left, not its signature.
+    AuditSeal.objects.filter(pk=seal.pk).update(
+        last_entry_id=entries[1].pk,
+        entry_count=2,
+        hash=chain_hash(GENESIS, sealed_values(entries[0].pk, entries[1].pk)),
+    )
+
+    assert verify_audit_log().problems == [
+        f"seal {seal.pk} (entries {entries[0].pk}–{entries[1].pk}): its signature does not match (the seal was rewritten)"
+    ]
+
+
+def test_ids_left_unused_before_sealing_are_not_gaps_but_an_entry_slipped_into_one_is_reported():
+    entries = _entries(4)
+    # A write rolled back leaves its id unused; removing the row before sealing does the same.
+    AuditLogEntry.objects.filter(pk=entries[1].pk).delete()
+    seal_audit_log()
+    seal = AuditSeal.objects.get()
+    assert seal.skipped_ids == [[entries[1].pk, entries[1].pk]]
+    assert verify_audit_log().is_intact
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=2)):
+        slipped = audit.signed_entry(actor_id=None, actor_label="", action=AuditAction.EXPORT, object_label="后补")
+    slipped.id = entries[1].pk
+    slipped.save(force_insert=True)
+
+    assert verify_audit_log().problems == [
+        f"entry {entries[1].pk}: out of order, not covered by seal {seal.pk} "
+        f"(entries {entries[0].pk}–{entries[3].pk}) (slipped in after sealing)",
+        f"seal {seal.pk} (entries {entries[0].pk}–{entries[3].pk}): sealed 3 entries, 4 are there now",
+    ]
+
+
+def test_a_clean_log_with_sealed_and_unsealed_entries_verifies_with_exit_zero(settings):
+    settings.AUDIT_SEAL_BATCH_SIZE = 2
+    _entries(5)
+    seal_audit_log()
+    audit.record(actor=None, action=AuditAction.UPDATE, object_label="刚刚", changes={"when": ("今天", 1)})
+    out = StringIO()
+
+    call_command("verify_audit_log", stdout=out)
+
+    assert out.getvalue().strip() == "intact: 3 seals, 5 sealed entries, 1 not sealed yet"
+
+
+def test_writing_an_entry_is_one_insert(django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        audit.record(actor=None, action=AuditAction.EXPORT, object_label="名册", changes={"rows": [None, 3]})
+
+    assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "core_auditlogentry"')
