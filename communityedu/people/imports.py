@@ -384,17 +384,19 @@ def apply_plan(
     *,
     actor,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[..., None] | None = None,
     label: str = "import",
 ) -> dict:
     """Write a checked plan in chunks; returns the summary. Refuses a plan with problems unless
     ``skip_invalid``. Each chunk is one transaction, and a chunk that is re-applied after a failure
-    finds its rows already there, so a retry completes the import without duplicates."""
+    finds its rows already there, so a retry completes the import without duplicates.
+
+    ``progress(created=, updated=)`` is called inside each chunk's transaction, after its rows:
+    what it records commits with them, and an exception it raises undoes the chunk."""
     if plan.problems and not skip_invalid:
         raise ValueError("The roster has invalid rows; nothing was imported.")
     town = plan.town
     tags = ensure_standard_tags(town)
-    done = 0
     created = updated = 0
     for start in range(0, len(plan.creates), CHUNK):
         chunk = plan.creates[start : start + CHUNK]
@@ -416,10 +418,9 @@ def apply_plan(
                     people=[(p.pk, p.name, _created_fields(row)) for p, row in zip(people, chunk, strict=True)],
                 )
             )
-        created += len(chunk)
-        done += len(chunk)
-        if progress:
-            progress(done)
+            created += len(chunk)
+            if progress:
+                progress(created=created, updated=updated)
     for start in range(0, len(plan.updates), CHUNK):
         chunk = plan.updates[start : start + CHUNK]
         with transaction.atomic():
@@ -433,10 +434,9 @@ def apply_plan(
                     people=[(person_id, row.name, changes) for person_id, row, changes in chunk],
                 )
             )
-        updated += len(chunk)
-        done += len(chunk)
-        if progress:
-            progress(done)
+            updated += len(chunk)
+            if progress:
+                progress(created=created, updated=updated)
     return plan.summary(created=created, updated=updated)
 
 

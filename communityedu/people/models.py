@@ -17,10 +17,11 @@ and what applying it did.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.core import crypto
@@ -155,6 +156,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+INTERRUPTED = "interrupted"
+
+
 class ImportBatch(TownScopedModel):
     """One uploaded roster: checked first (preview), applied when the clerk confirms."""
 
@@ -170,6 +174,15 @@ class ImportBatch(TownScopedModel):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The job applying the batch touches this with every chunk it commits. A queued or running
+    # batch whose heartbeat is older than IMPORT_HEARTBEAT_TIMEOUT_SECONDS lost its job (the
+    # server was killed or restarted): it is shown as interrupted and may be resumed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Raised by each resumption; a job still running under an older attempt may commit no more.
+    attempt = models.PositiveIntegerField(default=0)
+    # What the committed chunks applied so far, so that a resumed import reports the whole.
+    created_rows = models.PositiveIntegerField(default=0)
+    updated_rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -182,3 +195,19 @@ class ImportBatch(TownScopedModel):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Queued or running, yet its job has given no sign of life for too long."""
+        if self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            return False
+        last_sign = self.heartbeat_at or self.updated_at
+        return last_sign < timezone.now() - timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT_SECONDS)
+
+    @property
+    def state(self) -> str:
+        """The status as the page and the API show it: ``interrupted`` is seen, not stored."""
+        return INTERRUPTED if self.is_interrupted else self.status
+
+    def get_state_display(self) -> str:
+        return _("interrupted") if self.is_interrupted else self.get_status_display()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,33 +139,81 @@ def upload_roster(
 
 
 def confirm_import(*, actor, batch: ImportBatch, skip_invalid: bool) -> ImportBatch:
-    """Apply a previewed roster: at once when small, else as a background job."""
+    """Apply a previewed roster: at once when small, else as a background job. Confirming an
+    interrupted import resumes it (``resume_import``); any other second confirmation (double
+    click, retry) changes nothing."""
+    if batch.is_interrupted:
+        return resume_import(actor=actor, batch=batch)
     if batch.status != ImportStatus.PREVIEWED:
-        return batch  # a second confirmation (double click, retry) changes nothing
+        return batch
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
-        status=ImportStatus.QUEUED, skip_invalid=skip_invalid
+        status=ImportStatus.QUEUED, skip_invalid=skip_invalid, heartbeat_at=timezone.now()
     )
     if not updated:
         batch.refresh_from_db()
         return batch
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes={"status": ["previewed", "queued"]})
-    if batch.total_rows > INLINE_IMPORT_ROWS:
-        from communityedu.people.tasks import run_import_task
-
-        transaction.on_commit(lambda: run_import_task.enqueue(batch_id=batch.pk, actor_id=getattr(actor, "pk", None)))
-    else:
-        run_import(batch_id=batch.pk, actor=actor)
+    _start_import(batch, actor=actor, attempt=batch.attempt)
     batch.refresh_from_db()
     return batch
 
 
-def run_import(*, batch_id: int, actor) -> ImportBatch:
-    """Check the stored roster again (the register may have changed since the preview) and apply it."""
+def resume_import(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Finish an import whose job died (no heartbeat for IMPORT_HEARTBEAT_TIMEOUT_SECONDS) from
+    where it stopped. The chunks it committed stay; the roster is checked again against the
+    register, which now holds them, so their rows are found unchanged and nothing is added twice.
+
+    The resumption raises the batch's attempt: should the old job be alive after all, its next
+    chunk finds the attempt changed and is rolled back (see ``run_import``)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT_SECONDS)
+    claimed = ImportBatch.objects.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff),
+        pk=batch.pk,
+        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+    ).update(status=ImportStatus.QUEUED, attempt=F("attempt") + 1, heartbeat_at=timezone.now())
+    batch.refresh_from_db()
+    if not claimed:
+        return batch
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=batch,
+        changes={"status": ["interrupted", "queued"], "resumed_after_rows": [None, batch.processed_rows]},
+    )
+    _start_import(batch, actor=actor, attempt=batch.attempt)
+    batch.refresh_from_db()
+    return batch
+
+
+def _start_import(batch: ImportBatch, *, actor, attempt: int) -> None:
+    if batch.total_rows > INLINE_IMPORT_ROWS:
+        from communityedu.people.tasks import run_import_task
+
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(lambda: run_import_task.enqueue(batch_id=batch.pk, actor_id=actor_id, attempt=attempt))
+    else:
+        run_import(batch_id=batch.pk, actor=actor, attempt=attempt)
+
+
+class ImportTakenOverError(Exception):
+    """The batch was resumed by another job while this one still ran: this one stops."""
+
+
+def run_import(*, batch_id: int, actor, attempt: int = 0) -> ImportBatch:
+    """Check the stored roster again (the register may have changed since the preview, or hold
+    the chunks of an interrupted run) and apply it, touching the batch's heartbeat with each
+    chunk. Does nothing unless the batch is queued under ``attempt``."""
+    started = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED, attempt=attempt).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
     batch = ImportBatch.objects.select_related("town").get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, processed_rows=0)
+    if not started:
+        return batch  # run already, or resumed under a later attempt
+    this_attempt = ImportBatch.objects.filter(pk=batch.pk, attempt=attempt, status=ImportStatus.RUNNING)
     scope = batch.summary.get("scope", {})
     allowed = scope.get("allowed_village_ids")
     default_village = Village.objects.filter(pk=scope.get("default_village_id")).first()
+    created_before, updated_before = batch.created_rows, batch.updated_rows
     try:
         _roster, plan = imports.check_roster(
             town=batch.town,
@@ -174,22 +224,41 @@ def run_import(*, batch_id: int, actor) -> ImportBatch:
         )
         if plan.problems and not batch.skip_invalid:
             raise ValueError(_("The roster has invalid rows; nothing was imported."))
-        total = len(plan.creates) + len(plan.updates)
+        total = created_before + updated_before + len(plan.creates) + len(plan.updates)
 
-        def progress(done: int) -> None:
-            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=max(total, 1))
+        def progress(*, created: int, updated: int) -> None:
+            # In the chunk's transaction: the count commits with the rows, or neither does.
+            kept = this_attempt.update(
+                processed_rows=created_before + updated_before + created + updated,
+                total_rows=max(total, 1),
+                created_rows=created_before + created,
+                updated_rows=updated_before + updated,
+                heartbeat_at=timezone.now(),
+            )
+            if not kept:
+                raise ImportTakenOverError
 
         summary = imports.apply_plan(plan, actor=actor, skip_invalid=batch.skip_invalid, progress=progress)
+    except ImportTakenOverError:
+        batch.refresh_from_db()
+        return batch
     except Exception as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error=str(error)[:2000])
+        this_attempt.update(status=ImportStatus.FAILED, error=str(error)[:2000])
         raise
+    # The rows an earlier run applied are found unchanged now: count them where they belong.
+    summary["created"] += created_before
+    summary["updated"] += updated_before
+    summary["unchanged"] = max(summary["unchanged"] - created_before - updated_before, 0)
     summary["scope"] = scope
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    this_attempt.update(
         status=ImportStatus.DONE,
         summary=summary,
         problems=summary["invalid"],
         processed_rows=total,
         total_rows=max(total, batch.total_rows),
+        created_rows=summary["created"],
+        updated_rows=summary["updated"],
+        heartbeat_at=timezone.now(),
         updated_at=timezone.now(),
     )
     batch.refresh_from_db()

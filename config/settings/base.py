@@ -148,6 +148,9 @@ AUDIT_SEAL_DELAY_SECONDS = 60
 # Audit entries are kept at least this many days (never fewer than 180: a system check refuses it);
 # older whole sealed batches are pruned daily by run_periodic_jobs (or `manage.py prune_audit_log`).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+# A roster import whose job gave no sign of life for this long is shown as interrupted and may be
+# resumed (its job commits a chunk of 2,000 rows in about a second, and checks a sheet in seconds).
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 120)
 # Rate limits per client (address, or account when signed in): (requests, per seconds).
 # Generous where many people share one address (a village office, a venue's Wi-Fi).
 RATE_LIMITS = {
