@@ -7,7 +7,9 @@ A staff password expires after ``PASSWORD_EXPIRY_DAYS`` and an initial one set b
 must be changed at the first sign-in; staff may add a second factor (TOTP, an authenticator app's
 six-digit code), required of town-office and administrator accounts when
 ``REQUIRE_2FA_FOR_STAFF`` is on. "Sign out everywhere" ends every session of the account at once.
-Devices (check-in tablets, scripts) use bearer tokens, stored only as a hash.
+Devices (check-in tablets, scripts) use bearer tokens, stored only as a hash, each with a scope:
+the account's rights without unmasking (``default``), with it (``unmask``), or check-in only
+(``checkin``). Signing out everywhere revokes the account's tokens too.
 
 An account is global: a district evaluator or an administrator spans towns. ``town`` is the
 account's home town, empty for those who act across towns.
@@ -88,6 +90,14 @@ class User(AbstractUser):
         ).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What a bearer token may do of what its account may do (``accounts/tokens.py`` applies it)."""
+
+    DEFAULT = "default", _("the account's rights, without unmasking")
+    CHECKIN = "checkin", _("check-in only")
+    UNMASK = "unmask", _("the account's rights, with unmasking")
+
+
 class ApiToken(TimeStampedModel):
     """A bearer token for a device; only its hash is kept."""
 
@@ -98,6 +108,7 @@ class ApiToken(TimeStampedModel):
     token_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.DEFAULT)
 
     class Meta:
         verbose_name = _("API token")

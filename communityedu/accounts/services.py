@@ -13,7 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communityedu.accounts.models import AccountKind, ApiToken, User
+from communityedu.accounts import tokens
+from communityedu.accounts.models import AccountKind, ApiToken, TokenScope, User
 from communityedu.accounts.validators import PHONE_PATTERN, normalize_phone, validate_pin
 from communityedu.core import audit, crypto
 from communityedu.core.models import AuditAction
@@ -101,11 +102,16 @@ def token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(*, user: User, name: str = "", actor=None) -> str:
-    """Make a token for ``user`` and return it; it is shown once and kept only as a hash."""
+def create_api_token(*, user: User, name: str = "", scope: str = TokenScope.DEFAULT, actor=None) -> str:
+    """Make a token for ``user`` with ``scope`` (``accounts/tokens.py``) and return it; it is shown
+    once and kept only as a hash."""
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose a scope among: %(scopes)s.") % {"scopes": ", ".join(TokenScope.values)}})
     raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, token_hash=token_hash(raw))
-    audit.record_change(actor=actor, obj=token, created=True, changes={"user": [None, user.username]})
+    token = ApiToken.objects.create(user=user, name=name, token_hash=token_hash(raw), scope=scope)
+    audit.record_change(
+        actor=actor, obj=token, created=True, changes={"user": [None, user.username], "scope": [None, scope]}
+    )
     return raw
 
 
@@ -117,6 +123,7 @@ def user_for_token(raw: str) -> User | None:
     # A device calls many times a second; a minute's precision is enough and spares a write each time.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.user.api_token_scope = token.scope
     return token.user
 
 
@@ -128,6 +135,7 @@ def change_password(*, user: User, new_password: str) -> None:
     user.password_changed_at = timezone.now()
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    tokens.remembered_tokens.forget_account(user.pk)
     audit.record_change(actor=user, obj=user, created=False, changes={"password": ["…", "…"]})
 
 
@@ -142,7 +150,17 @@ def change_pin(*, user: User, new_pin: str, birth_date=None) -> None:
 
 @transaction.atomic
 def sign_out_everywhere(*, user: User) -> None:
-    """End every session of the account, on every device (the one asking included)."""
+    """End every session of the account, on every device (the one asking included), and revoke its
+    API tokens: this process forgets them at once, others within ``API_TOKEN_CACHE_SECONDS``."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
-    audit.record(actor=user, action=AuditAction.SIGN_OUT, obj=user, town=user.town, object_label=_("all sessions"))
+    revoked = ApiToken.objects.filter(user=user, is_active=True).update(is_active=False)
+    tokens.remembered_tokens.forget_account(user.pk)  # harmless should the transaction roll back
+    audit.record(
+        actor=user,
+        action=AuditAction.SIGN_OUT,
+        obj=user,
+        town=user.town,
+        object_label=_("all sessions"),
+        changes={"api_tokens_revoked": revoked} if revoked else None,
+    )

@@ -16,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
+from communityedu.accounts import tokens
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
 from communityedu.people import selectors as people_selectors
@@ -167,6 +168,13 @@ def _town(request, slug: str):
     return get_object_or_404(towns_visible_to(request.user), slug=slug)
 
 
+def require_unmask_scope(request) -> None:
+    """403 unless the caller's token may receive numbers in clear (``accounts/tokens.py``): call it
+    in every operation that unmasks, before anything else is read."""
+    if not tokens.may_unmask(request):
+        raise HttpError(403, "This token may not unmask: a token made with --scope unmask is needed")
+
+
 @api.get("/towns", response=list[TownOut], tags=["organization"])
 def list_towns(request):
     return list(towns_visible_to(request.user))
@@ -233,6 +241,7 @@ def unmask_person(request, person_id: int):
     """The person's numbers in clear; needs the unmask permission and is audited."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
+    require_unmask_scope(request)
     person = get_object_or_404(people_visible_to(request.user), pk=person_id)
     if not people_selectors.can_unmask(request.user, person):
         raise HttpError(403, "Not allowed to unmask")
@@ -256,12 +265,6 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     invalid: list[ProblemOut]
-
-    @staticmethod
-    def resolve_status(obj):
-        # previewed, queued, running, done, failed, or interrupted: queued or running, but its
-        # job gave no sign of life for IMPORT_HEARTBEAT_TIMEOUT_SECONDS (confirm again to resume).
-        return obj.state
 
     @staticmethod
     def resolve_valid(obj):
@@ -326,7 +329,6 @@ class ConfirmIn(Schema):
 
 @api.post("/imports/{batch_id}/confirm", response={200: ImportOut, 400: ErrorOut}, tags=["people"])
 def confirm_import(request, batch_id: int, town: str, body: ConfirmIn):
-    """Apply a checked roster; on an ``interrupted`` import, resume it from its last saved chunk."""
     town_row = _import_town(request, town)
     batch = people_selectors.get_import_batch_for(request.user, town_row, batch_id)
     try:
@@ -342,6 +344,8 @@ def export_people(request, town: str, village_id: int | None = None, tag_id: int
     """The register as .xlsx, masked unless ``unmasked`` is asked by someone who may unmask."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
+    if unmasked:
+        require_unmask_scope(request)
     town_row = _town(request, town)
     data = people_services.export_register(
         actor=request.user, town=town_row, village_id=village_id, tag_id=tag_id, ask_unmasked=unmasked

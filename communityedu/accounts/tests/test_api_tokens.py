@@ -1,8 +1,16 @@
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
 
 from communityedu.accounts.models import ApiToken
+from communityedu.accounts.services import token_hash
+from communityedu.activities.models import AttendanceEntry
+from communityedu.core.models import AuditAction, AuditLogEntry
+from conftest import RESIDENT_PHONE, ZHANG_ID
+
+REASON = "核对低保发放名单"
 
 
 def test_create_api_token_prints_a_token_that_authenticates_the_api(world, client):
@@ -57,3 +65,73 @@ def test_with_no_remembered_seconds_a_deactivated_token_is_refused_at_once(world
     ApiToken.objects.update(is_active=False)
 
     assert client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def _scoped_token(username: str, scope: str | None = None) -> str:
+    out = StringIO()
+    call_command("create_api_token", username, *(["--scope", scope] if scope else []), stdout=out)
+    return out.getvalue().splitlines()[-1]
+
+
+def _bearer(token: str) -> Client:
+    return Client(headers={"authorization": f"Bearer {token}", "accept-language": "en"})
+
+
+def test_create_api_token_keeps_the_scope_asked_and_default_when_none_is(world):
+    tokens = {scope: _scoped_token("office", scope) for scope in ("checkin", "unmask", None)}
+
+    stored = {token.token_hash: token.scope for token in ApiToken.objects.all()}
+
+    assert {scope: stored[token_hash(raw)] for scope, raw in tokens.items()} == {
+        "checkin": "checkin",
+        "unmask": "unmask",
+        None: "default",
+    }
+    with pytest.raises(CommandError, match="invalid choice: 'all'"):
+        call_command("create_api_token", "office", "--scope", "all", stdout=StringIO())
+
+
+def test_a_check_in_token_records_attendance_and_reads_nothing_else(world):
+    device = _bearer(_scoped_token("school", "checkin"))
+
+    register = device.get("/api/v1/people?town=xinmiao")
+    person = device.get(f"/api/v1/people/{world.people['li'].pk}")
+    activities = device.get("/api/v1/activities?town=xinmiao")
+    checked_in = device.post(
+        f"/api/v1/activities/{world.lecture.pk}/attendance",
+        {"person": world.people["li"].pk},
+        content_type="application/json",
+    )
+
+    assert (register.status_code, person.status_code, activities.status_code) == (403, 403, 403)
+    assert register.json() == {"detail": "This token may only record attendance.", "errors": []}
+    assert checked_in.status_code == 201
+    assert AttendanceEntry.objects.filter(activity=world.lecture).count() == 1
+
+
+def test_a_default_token_reads_the_register_masked_but_may_not_unmask(world):
+    device = _bearer(_scoped_token("office"))
+    person = world.people["li"]
+
+    listed = device.get("/api/v1/people?town=xinmiao")
+    masked_export = device.get("/api/v1/exports/people?town=xinmiao")
+    unmasked = device.post(f"/api/v1/people/{person.pk}/unmask", {"reason": REASON}, content_type="application/json")
+    unmasked_export = device.get(f"/api/v1/exports/people?town=xinmiao&unmasked=true&reason={REASON}")
+
+    assert (listed.status_code, masked_export.status_code) == (200, 200)
+    assert (unmasked.status_code, unmasked_export.status_code) == (403, 403)
+    assert "--scope unmask" in unmasked.json()["detail"]
+    assert not AuditLogEntry.objects.filter(action=AuditAction.UNMASK).exists()
+
+
+def test_an_unmask_token_unmasks_and_exports_unmasked(world):
+    device = _bearer(_scoped_token("office", "unmask"))
+    person = world.people["zhang"]
+
+    unmasked = device.post(f"/api/v1/people/{person.pk}/unmask", {"reason": REASON}, content_type="application/json")
+    unmasked_export = device.get(f"/api/v1/exports/people?town=xinmiao&unmasked=true&reason={REASON}")
+
+    assert unmasked.status_code == 200
+    assert (unmasked.json()["id_number"], unmasked.json()["phone"]) == (ZHANG_ID, RESIDENT_PHONE)
+    assert unmasked_export.status_code == 200
+    assert AuditLogEntry.objects.filter(action=AuditAction.UNMASK, object_id=str(person.pk)).count() == 1
