@@ -3,26 +3,29 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.accounts import services
+from communityedu.accounts import services, sign_in
 from communityedu.accounts.models import AccountKind, User
-
-LOCKED_MESSAGE = _("This account is locked after too many failed attempts. Try again in 30 minutes.")
 
 
 class StaffSignInForm(AuthenticationForm):
+    """The same message for an unknown name and a wrong password; the lock message for a locked
+    account, and for a name without one after as many failures (so neither tells who exists)."""
+
     error_messages = {
         "invalid_login": _("The username or password is not right."),
         "inactive": _("This account is disabled."),
-        "locked": LOCKED_MESSAGE,
     }
 
     def clean(self):
         try:
             return super().clean()
         except forms.ValidationError:
-            user = User.objects.filter(username=self.cleaned_data.get("username"), kind=AccountKind.STAFF).first()
-            if user is not None and user.is_locked():
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            username = self.cleaned_data.get("username") or ""
+            user = User.objects.filter(username=username, kind=AccountKind.STAFF).first()
+            if username and sign_in.is_locked(
+                audience=sign_in.STAFF, identifier=sign_in.staff_identifier(username), user=user
+            ):
+                raise forms.ValidationError(sign_in.locked_message(), code="locked") from None
             raise
 
 
@@ -50,8 +53,9 @@ class ResidentSignInForm(forms.Form):
             self.user_cache = authenticate(self.request, phone=phone, pin=pin)
             if self.user_cache is None:
                 user = services.find_resident_by_phone(phone)
-                if user is not None and user.is_locked():
-                    raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+                identifier = sign_in.resident_identifier(phone)
+                if sign_in.is_locked(audience=sign_in.RESIDENT, identifier=identifier, user=user):
+                    raise forms.ValidationError(sign_in.locked_message(), code="locked")
                 raise forms.ValidationError(_("The mobile number or PIN is not right."), code="invalid_login")
         return self.cleaned_data
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -8,10 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.accounts import services, two_factor
+from communityedu.accounts import services, sign_in, two_factor
 from communityedu.accounts.forms import CodeForm, PinChangeForm, ResidentSignInForm, StaffSignInForm
 from communityedu.accounts.models import AccountKind, User
-from communityedu.core.ratelimit import rate_limited
 from communityedu.core.views import allowed_if
 
 PENDING = "two_factor_pending"
@@ -29,11 +29,14 @@ def _sign_in_page(request, form_class, template: str, default_next: str):
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         if user.has_two_factor:
-            # The password was right; the session is not signed in until the code is.
+            # The password was right; the session is not signed in until the code is. On a locked
+            # account, the code is what lifts the lock.
             request.session[PENDING] = {
                 "user": user.pk,
                 "backend": user.backend,
                 "next": _next_url(request, default_next),
+                "lifts_lock": getattr(user, "sign_in_lifts_lock", False),
+                "wrong_codes": 0,
             }
             return redirect("accounts:two-factor-code")
         login(request, user)
@@ -41,35 +44,44 @@ def _sign_in_page(request, form_class, template: str, default_next: str):
     return render(request, template, {"form": form, "next": _next_url(request, "")})
 
 
-@rate_limited("sign-in")
+@sign_in.throttled(sign_in.STAFF)
 def staff_sign_in(request):
     return _sign_in_page(request, StaffSignInForm, "accounts/sign_in.html", "/")
 
 
-@rate_limited("sign-in")
+@sign_in.throttled(sign_in.RESIDENT)
 def resident_sign_in(request):
     return _sign_in_page(request, ResidentSignInForm, "accounts/resident_sign_in.html", "/portal/")
 
 
-@rate_limited("sign-in")
+@sign_in.throttled(sign_in.STAFF)
 def two_factor_code(request):
-    """The second step of a staff sign-in with an authenticator app."""
+    """The second step of a staff sign-in with an authenticator app; on a locked account, the right
+    code after the right password lifts the lock. A few wrong codes send the person back to the
+    password."""
     pending = request.session.get(PENDING)
     user = User.objects.filter(pk=pending["user"], is_active=True).first() if pending else None
     if user is None:
         return redirect("home" if request.user.is_authenticated else "accounts:sign-in")
     form = CodeForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if user.is_locked():
+        if user.is_locked() and not pending.get("lifts_lock"):
             del request.session[PENDING]
-            form.add_error(None, _("This account is locked after too many failed attempts. Try again in 30 minutes."))
+            form.add_error(None, sign_in.locked_message())
         elif two_factor.verify_code(user=user, code=form.cleaned_data["code"]):
             del request.session[PENDING]
-            services.note_successful_sign_in(user=user)
+            sign_in.note_success(user=user)
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"])
         else:
-            services.note_failed_sign_in(user=user, attempted=user.username)
+            sign_in.note_failure(
+                request=request, audience=sign_in.STAFF, identifier=user.username, user=user, label=user.username
+            )
+            pending["wrong_codes"] = pending.get("wrong_codes", 0) + 1
+            if pending["wrong_codes"] >= settings.SIGN_IN_MAX_FAILURES:
+                del request.session[PENDING]
+                return redirect("accounts:sign-in")
+            request.session[PENDING] = pending
             form.add_error("code", _("The code is not right. Enter the six digits the app shows now."))
     return render(request, "accounts/two_factor_code.html", {"form": form})
 

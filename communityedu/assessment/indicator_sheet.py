@@ -8,17 +8,16 @@ is refused whole.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from communityedu.assessment.constants import ConditionItem, ScoringMethod, ScoringRule
+from communityedu.core import sheets
+from communityedu.core.sheets import Problem
 from communityedu.metrics.figures import FIGURES
 
 # The tree built from the plan's own rules (REQUIREMENTS R1–R8), loaded for a town that has none.
@@ -65,22 +64,6 @@ class IndicatorSheetError(Exception):
         super().__init__("; ".join(str(problem) for problem in problems[:5]))
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row == 0:
-            return self.reason
-        return _("row %(row)s, %(column)s: %(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
-
-
 @dataclass
 class IndicatorRow:
     row: int
@@ -115,23 +98,12 @@ def read_cells(content: bytes, file_name: str) -> list[list]:
     suffix = PurePath(file_name or "").suffix.lower()
     if len(content) > MAX_BYTES:
         raise IndicatorSheetError([Problem(0, "", _("The file is larger than 5 MB."))])
-    if suffix == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return [list(row) for row in csv.reader(io.StringIO(text))]
-        raise IndicatorSheetError([Problem(0, "", _("The CSV file is neither UTF-8 nor GBK text."))])
-    if suffix not in (".xlsx", ".xls"):
+    if suffix not in (".xlsx", ".xls", ".csv"):
         raise IndicatorSheetError([Problem(0, "", _("Upload an Excel workbook (.xlsx or .xls) or a CSV file."))])
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises several types for damaged files
-        raise IndicatorSheetError(
-            [Problem(0, "", _("The workbook cannot be read: %(error)s") % {"error": error})]
-        ) from error
+        return sheets.read_rows(content, file_name)
+    except sheets.SheetError as error:
+        raise IndicatorSheetError([error.problem]) from error
 
 
 def _find_header(cells: list[list]) -> tuple[int, dict[str, int], list[str]]:

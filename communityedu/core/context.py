@@ -6,8 +6,11 @@ middleware puts it here instead of threading it through every call.
 
 from __future__ import annotations
 
+import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -32,4 +35,20 @@ def deactivate(token) -> None:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies the
+    address the first of them saw, read from the right of ``X-Forwarded-For`` (each proxy appends
+    the address it received from; anything further left was written by the client and is not
+    trusted). Off (0) by default, so a client cannot choose its address by sending the header."""
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote  # fewer hops than configured: not through the proxies as set up
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -6,15 +6,13 @@ whole sheet is right.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
-from communityedu.core import audit
+from communityedu.core import audit, sheets
+from communityedu.core.sheets import Problem
 from communityedu.organization.models import Town, Village, VillagePopulation
 
 MAX_SHEET_BYTES = 2 * 1024 * 1024
@@ -30,22 +28,6 @@ class PopulationSheetError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int  # as the spreadsheet numbers it (1 = first row); 0 for the whole file
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        if not self.row:
-            return self.reason
-        return _("Row %(row)s, %(column)s: %(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
 
 
 def _text(cell) -> str:
@@ -66,13 +48,9 @@ def _read_rows(content: bytes, file_name: str) -> list[list]:
     if len(content) > MAX_SHEET_BYTES:
         raise PopulationSheetError([Problem(0, "", _("The file is larger than 2 MB."))])
     try:
-        return (
-            CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-        )
-    except Exception as error:  # calamine raises several types for damaged files
-        raise PopulationSheetError(
-            [Problem(0, "", _("The workbook cannot be read: %(error)s") % {"error": error})]
-        ) from error
+        return sheets.read_rows(content, file_name)
+    except sheets.SheetError as error:
+        raise PopulationSheetError([error.problem]) from error
 
 
 def _find_header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from communityedu.core import crypto
 from communityedu.core.spreadsheets import new_workbook
+from communityedu.people.identity import clean_text, mask_id_number
 from communityedu.people.models import PersonTag, Sex
 from communityedu.people.roster import parse_roster
 
@@ -25,9 +27,21 @@ def _workbook():
     return buffer, workbook
 
 
+_MASKERS = {"id_number": mask_id_number, "phone": crypto.mask_phone, "guardian_phone": crypto.mask_phone}
+
+
+def _masked_cell(value, mask) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone typed as a number comes back as 13800008001.0
+    text = clean_text(value).replace(" ", "").replace("-", "")
+    return mask(text) if text else ""
+
+
 def import_report_xlsx(*, content: bytes, file_name: str, problems: list[dict]) -> bytes:
-    """The original rows with a column of reasons, so a clerk can fix the sheet and upload it again."""
+    """The original rows with a column of reasons, so a clerk can fix the sheet and upload it again.
+    ID numbers and phones are masked as in any other export: the report is a file that travels."""
     roster = parse_roster(content, file_name)
+    masked_columns = {roster.columns[name]: mask for name, mask in _MASKERS.items() if name in roster.columns}
     reasons: dict[int, list[str]] = defaultdict(list)
     for problem in problems:
         reasons[problem["row"]].append(f"{problem['column']}：{problem['reason']}")
@@ -41,7 +55,9 @@ def import_report_xlsx(*, content: bytes, file_name: str, problems: list[dict]) 
     sheet.write_row(0, 0, [*roster.header, _("Problems"), _("Sheet row")], bold)
     for line, (number, cells) in enumerate(roster.rows, start=1):
         for column, value in enumerate(cells):
-            if isinstance(value, (datetime, date)):
+            if column in masked_columns:
+                sheet.write_string(line, column, _masked_cell(value, masked_columns[column]), text_format)
+            elif isinstance(value, (datetime, date)):
                 sheet.write_datetime(line, column, value, date_format)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 sheet.write_number(line, column, value)
@@ -73,7 +89,13 @@ REGISTER_FIELDS = (
 )  # fmt: skip
 
 
-def register_xlsx(people, *, unmasked: bool) -> bytes:
+@dataclass(frozen=True)
+class RegisterExport:
+    data: bytes
+    person_ids: list[int]  # the people written, for the audit entry
+
+
+def register_xlsx(people, *, unmasked: bool) -> RegisterExport:
     """``people``: a queryset of the rows to export. Rows are read as plain values, not model
     instances, and numbers are decrypted only for an unmasked export."""
     rows = list(people.values(*REGISTER_FIELDS))
@@ -112,4 +134,4 @@ def register_xlsx(people, *, unmasked: bool) -> bytes:
     sheet.set_column(0, 8, 14)
     sheet.freeze_panes(1, 0)
     workbook.close()
-    return buffer.getvalue()
+    return RegisterExport(data=buffer.getvalue(), person_ids=[row["id"] for row in rows])

@@ -79,3 +79,14 @@ class RosterUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx or .xls) or a CSV file."))
         return upload
+
+
+class UnmaskReasonForm(forms.Form):
+    """Why the full numbers are needed: typed by the user, kept in the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason for showing full numbers"),
+        max_length=500,
+        error_messages={"required": _("State why you need the full numbers (for example: 核对低保名单).")},
+        help_text=_("Required; recorded in the audit log with the people shown."),
+    )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from communityedu.core import audit, context, crypto
 from communityedu.core.models import AuditAction, AuditLogEntry
+from communityedu.core.sheets import Problem
 from communityedu.organization.models import Town, Village
 from communityedu.people.identity import (
     IdNumber,
@@ -56,16 +57,6 @@ PLAIN_FIELDS = ("name", "sex", "birth_date", "village_id", "village_group", "gua
 
 DIGIT = re.compile(r"\d")
 TAG_SEPARATORS = re.compile(r"[,，、;；/\s]+")
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
 
 
 @dataclass

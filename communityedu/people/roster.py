@@ -8,19 +8,13 @@ sheet row number so that a problem can be reported where the clerk will look for
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
+from communityedu.core import sheets
 from communityedu.people.identity import clean_text
-
-SPREADSHEET_SUFFIXES = {".xlsx", ".xls", ".xlsm", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt"}
 
 # field -> header texts villages use for it (compared without spaces, asterisks or brackets)
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -94,23 +88,12 @@ class Roster:
 
 
 def read_cells(content: bytes, file_name: str) -> list[list]:
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return [list(row) for row in csv.reader(io.StringIO(text))]
-        raise RosterError(_("The CSV file is neither UTF-8 nor GBK text."))
-    if suffix not in SPREADSHEET_SUFFIXES:
-        raise RosterError(_("Upload an Excel workbook (.xlsx or .xls) or a CSV file."))
+    """The first sheet's cells through the guarded reader (core.sheets): refused whole, before any
+    row is checked, if it cannot be read or is beyond the size limits."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises several types for damaged files
-        raise RosterError(_("The workbook cannot be read: %(error)s") % {"error": error}) from error
+        return sheets.read_rows(content, file_name)
+    except sheets.SheetError as error:
+        raise RosterError(str(error)) from error
 
 
 def _first_text(cells: list) -> str:

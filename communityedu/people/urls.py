@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/<int:pk>/report.xlsx", views.import_report, name="import-report"),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/new/", views.account_create, name="account-create"),
+    path("accounts/<int:pk>/unlock/", views.account_unlock, name="account-unlock"),
 ]

@@ -122,7 +122,8 @@ def import_upload(request):
         else:
             return redirect("people:import-detail", pk=batch.pk)
     batches = selectors.import_batches_visible_to(request.user, request.town)[:10]
-    return render(request, "people/import_upload.html", {"form": form, "batches": batches})
+    status = 400 if form.errors else 200  # a refused upload (unreadable, too large a sheet) is a 400
+    return render(request, "people/import_upload.html", {"form": form, "batches": batches}, status=status)
 
 
 @allowed_if(_imports)

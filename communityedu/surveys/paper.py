@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
+from communityedu.core.sheets import SheetError, read_rows
 from communityedu.core.spreadsheets import new_workbook
 from communityedu.surveys.answers import AnswerError, check_answer
 from communityedu.surveys.constants import MAX_PAPER_ROWS, QuestionKind
@@ -121,15 +121,18 @@ def template_xlsx(*, survey: Survey, questions: list[Question], villages: list) 
     return buffer.getvalue()
 
 
-def read_workbook(*, content: bytes, questions: list[Question]) -> list[tuple[int, dict]]:
-    """The rows of the first sheet below its header, keyed like ``check_rows`` wants them.
+def read_workbook(
+    *, content: bytes, questions: list[Question], file_name: str = "sheets.xlsx"
+) -> list[tuple[int, dict]]:
+    """The rows of the first sheet below its header (row 1), keyed like ``check_rows`` wants them.
 
     Columns are found by their header: the sheet number, the village, and each question by its
-    number ("3. …"), so a clerk may reorder or drop optional columns."""
+    number ("3. …"), so a clerk may reorder or drop optional columns. The sheet is read by the
+    guarded reader (core.sheets), which refuses it whole if it is beyond the size limits."""
     try:
-        cells = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    except Exception as error:  # calamine raises several types for damaged files
-        raise WorkbookError(_("The workbook cannot be read: %(error)s") % {"error": error}) from error
+        cells = read_rows(content, file_name)
+    except SheetError as error:
+        raise WorkbookError(str(error)) from error
     if not cells:
         raise WorkbookError(_("The workbook is empty."))
     header = [str(cell).strip() for cell in cells[0]]

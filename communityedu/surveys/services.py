@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
+from communityedu.core.sheets import Problem
 from communityedu.surveys.answers import CheckedAnswer
 from communityedu.surveys.constants import CHOICE_KINDS, Channel, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Choice, Question, Response, Survey
@@ -274,13 +275,6 @@ class PaperSheet:
     sheet_number: str
     village: object
     answers: list[CheckedAnswer]
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    reason: str
 
 
 class PaperSheetsError(ValidationError):

@@ -135,4 +135,4 @@ def test_problems_read_in_chinese_by_default(world):
     with pytest.raises(IndicatorSheetError) as refused:
         _load(world, _csv("1,组织,5,,人工,,,\n1,组织,5,,人工,,,\n"))
 
-    assert str(refused.value.problems[0]) == "第3行，编码：编码 1 已在第2行使用。"
+    assert str(refused.value.problems[0]) == "第 3 行，编码：编码 1 已在第2行使用。"
