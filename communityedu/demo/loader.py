@@ -1,4 +1,11 @@
-"""Loads the demo towns. Idempotent: a second run finds everything in place and adds nothing."""
+"""Loads the demo towns, once: in one transaction, so a load cut short leaves no demo town.
+
+Once a demo town exists it belongs to the people trying the product: they rename units, edit
+people, add activities. A later load (``make run`` loads the demo every time) leaves such a town
+as it is and reads none of it back; it only keeps the demo accounts' documented password from
+expiring. The loading steps are idempotent all the same (each finds what it made and adds
+nothing), which their tests pin.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +39,7 @@ DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded
 DEMO_RESIDENT_PHONE = "13800000000"
 DEMO_RESIDENT_PIN = "202020"
 PLAN_YEAR = 2020
+DEMO_TOWN_SLUGS = (data.XINMIAO["slug"], data.NANTUO["slug"])
 
 # (username, display name, role, town slug, unit name or None)
 DEMO_ACCOUNTS = [
@@ -51,32 +59,39 @@ DEMO_ACCOUNTS = [
 
 def load(*, stdout=None) -> dict[str, int]:
     say = stdout.write if stdout else (lambda _m: None)
+    loaded = list(Town.objects.filter(slug__in=DEMO_TOWN_SLUGS).order_by("pk").values_list("name", flat=True))
+    if loaded:
+        _keep_demo_passwords_current()
+        say(f"{'、'.join(loaded)}: already loaded, left as they are\n")
+        return {"accounts": 0, **dict.fromkeys(DEMO_TOWN_SLUGS, 0)}
     with transaction.atomic():
-        xinmiao = _load_town(data.XINMIAO, programme_start=date(2020, 5, 1))
-        nantuo = _load_town(data.NANTUO, programme_start=date(2020, 6, 1))
-        _load_xinmiao_units(xinmiao)
-        _load_small_town_units(nantuo)
-        accounts = _load_accounts({"xinmiao": xinmiao, "nantuo": nantuo})
+        return _load_all(say)
+
+
+def _load_all(say) -> dict[str, int]:
+    xinmiao = _load_town(data.XINMIAO, programme_start=date(2020, 5, 1))
+    nantuo = _load_town(data.NANTUO, programme_start=date(2020, 6, 1))
+    _load_xinmiao_units(xinmiao)
+    _load_small_town_units(nantuo)
+    accounts = _load_accounts({"xinmiao": xinmiao, "nantuo": nantuo})
     counts = {"accounts": accounts}
     for town in (xinmiao, nantuo):
-        with transaction.atomic():
-            added = _load_residents(town)
+        added = _load_residents(town)
         counts[town.slug] = added
         say(f"{town.name}: {Person.objects.filter(town=town).count()} people ({added} new)\n")
-    with transaction.atomic():
-        lecturers = _load_lecturers(xinmiao)
-        activities = load_activities(xinmiao, lecturers=lecturers)
-        load_evidence_and_fees(xinmiao)
-        load_team(xinmiao)
-        load_news(xinmiao)
-        load_exchange(xinmiao)
-        load_funding(xinmiao)
-        load_recognition(xinmiao)
-        load_targets(xinmiao)
-        load_learning(xinmiao)
-        load_surveys(xinmiao)
-        load_planning(xinmiao)
-        load_assessment(xinmiao)
+    lecturers = _load_lecturers(xinmiao)
+    activities = load_activities(xinmiao, lecturers=lecturers)
+    load_evidence_and_fees(xinmiao)
+    load_team(xinmiao)
+    load_news(xinmiao)
+    load_exchange(xinmiao)
+    load_funding(xinmiao)
+    load_recognition(xinmiao)
+    load_targets(xinmiao)
+    load_learning(xinmiao)
+    load_surveys(xinmiao)
+    load_planning(xinmiao)
+    load_assessment(xinmiao)
     for town in (xinmiao, nantuo):
         # The demo writes its attendance in bulk, past the services: rebuild the rollups from it.
         rebuild_participation(town_id=town.pk)
@@ -224,10 +239,7 @@ def _load_accounts(towns: dict[str, Town]) -> int:
             unit=unit,
             district=district if role == Role.DISTRICT_EVALUATOR else None,
         )
-    # The demo accounts keep the documented password: each load restarts their expiry clock.
-    User.objects.filter(username__in=[account[0] for account in DEMO_ACCOUNTS]).update(
-        password_changed_at=timezone.now()
-    )
+    _keep_demo_passwords_current()
     resident = account_services.find_resident_by_phone(DEMO_RESIDENT_PHONE)
     xinmiao = towns["xinmiao"]
     if resident is None:
@@ -255,6 +267,13 @@ def _load_accounts(towns: dict[str, Town]) -> int:
     if person.account_id is None:
         people_services.link_account(person=person, account=resident)
     return created
+
+
+def _keep_demo_passwords_current() -> None:
+    # The demo accounts keep the documented password: each load restarts their expiry clock.
+    User.objects.filter(username__in=[account[0] for account in DEMO_ACCOUNTS]).update(
+        password_changed_at=timezone.now()
+    )
 
 
 def _load_residents(town: Town) -> int:

@@ -1,5 +1,6 @@
 """A scan of every page, API answer and export of the demo town finds no ID number or phone in clear."""
 
+import logging
 import re
 from io import BytesIO, StringIO
 from types import SimpleNamespace
@@ -73,7 +74,11 @@ def _texts_of(response) -> str:
 
 
 def test_no_page_api_answer_or_export_of_the_demo_town_shows_a_number_in_clear(db):
-    call_command("load_demo", stdout=StringIO())
+    log = StringIO()
+    call_command("load_demo", stdout=log)
+    # What the loader prints ends up in make run's log: no resident's number there either.
+    assert "Demo resident: the phone and PIN given in README.md" in log.getvalue()
+    assert (ID_NUMBER.findall(log.getvalue()), PHONE.findall(log.getvalue())) == ([], [])
     world = DemoWorld()
     some_people = list(Person.objects.filter(town__slug="xinmiao", village=world.yiyang).order_by("id")[:5])
     extra_paths = [f"/people/{p.pk}/" for p in some_people] + [
@@ -110,3 +115,27 @@ def test_no_page_api_answer_or_export_of_the_demo_town_shows_a_number_in_clear(d
             assert PHONE.findall(text) == [], f"{role} {path}"
             scanned += 1
     assert scanned > 60
+
+
+def test_a_log_line_carrying_an_id_number_or_a_phone_is_masked_by_the_configured_handlers():
+    console = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler))
+    written = StringIO()
+    previous = console.setStream(written)
+    try:
+        logging.getLogger("communityedu.people").warning("looked up %s and %s", "500102195603021234", "13800008000")
+        logging.getLogger("django.request").error("landline %s", "023-72345678")
+        try:
+            raise ValueError("no such person 50010219560302938X")
+        except ValueError:
+            logging.getLogger("communityedu").exception("failed for 13900008002")
+    finally:
+        console.setStream(previous)
+
+    lines = written.getvalue().splitlines()
+    assert lines[:3] == [
+        "looked up 500102********1234 and 138****8000",
+        "landline 023*****5678",
+        "failed for 139****8002",
+    ]
+    assert lines[-1] == "ValueError: no such person 500102********938X"
+    assert (ID_NUMBER.findall(written.getvalue()), PHONE.findall(written.getvalue())) == ([], [])

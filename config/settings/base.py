@@ -230,7 +230,9 @@ DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line carries an ID number or a phone in clear (core/log_masking.py).
+    "filters": {"mask_personal_numbers": {"()": "communityedu.core.log_masking.MaskPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -10,6 +10,7 @@ from communityedu.core.models import AuditLogEntry
 from communityedu.metrics.figures import figures_for
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
+from communityedu.organization.services import save_unit
 from communityedu.people.models import Person
 
 XINMIAO_VILLAGES = [
@@ -39,9 +40,19 @@ def _counts():
 def test_the_demo_town_loads_once_a_second_load_changes_nothing_and_its_accounts_sign_in(db, client):
     call_command("load_demo", stdout=StringIO())
     first = _counts()
-    call_command("load_demo", stdout=StringIO())
+    # People try the product between two `make run`s: a unit renamed through its service.
+    office = User.objects.get(username="office")
+    renamed = Unit.objects.get(town__slug="xinmiao", name="民政办")
+    save_unit(unit=renamed, town=renamed.town, values={"name": "民政和社会事务办"}, actor=office)
+    first["core.AuditLogEntry"] += 1
+    out = StringIO()
 
+    call_command("load_demo", stdout=out)
+
+    assert out.getvalue().splitlines()[0] == "新妙镇、南沱镇: already loaded, left as they are"
     assert _counts() == first
+    assert not Unit.objects.filter(town__slug="xinmiao", name="民政办").exists()
+    Unit.objects.filter(pk=renamed.pk).update(name="民政办")  # as the rest of this test expects
     xinmiao = Town.objects.get(slug="xinmiao")
     assert sorted(Village.objects.filter(town=xinmiao).values_list("name", flat=True)) == sorted(XINMIAO_VILLAGES)
     population_2020 = VillagePopulation.objects.filter(town=xinmiao, year=2020).aggregate(
