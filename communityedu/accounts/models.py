@@ -2,7 +2,8 @@
 
 Staff sign in with a username and a strong password (Argon2). Residents sign in with their
 mobile number and a 6-digit PIN; the number is stored encrypted and found through a keyed hash,
-never in clear. Minors have no accounts. Five failed attempts lock an account for 30 minutes.
+never in clear. Minors have no accounts. Five failed attempts within 15 minutes lock an account for
+15 minutes (``sign_in.py``).
 A staff password expires after ``PASSWORD_EXPIRY_DAYS`` and an initial one set by someone else
 must be changed at the first sign-in; staff may add a second factor (TOTP, an authenticator app's
 six-digit code), required of town-office and administrator accounts when

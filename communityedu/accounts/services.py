@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,28 +72,6 @@ def find_resident_by_phone(phone: str) -> User | None:
     return User.objects.filter(
         phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT
     ).first()
-
-
-def note_failed_sign_in(*, user: User | None, attempted: str) -> None:
-    """Count a failure; the fifth in a row locks the account for 30 minutes. Both are audited."""
-    if user is None:
-        audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, object_label=attempted[:200])
-        return
-    User.objects.filter(pk=user.pk).update(failed_sign_in_count=F("failed_sign_in_count") + 1)
-    user.refresh_from_db(fields=["failed_sign_in_count", "locked_until"])
-    audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, obj=user, town=user.town, actor_label=attempted[:150])
-    if user.failed_sign_in_count >= settings.SIGN_IN_MAX_FAILURES and not user.is_locked():
-        user.locked_until = timezone.now() + timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-        user.failed_sign_in_count = 0
-        user.save(update_fields=["locked_until", "failed_sign_in_count"])
-        audit.record(actor=None, action=AuditAction.LOCKED_OUT, obj=user, town=user.town)
-
-
-def note_successful_sign_in(*, user: User) -> None:
-    if user.failed_sign_in_count or user.locked_until:
-        user.failed_sign_in_count = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_sign_in_count", "locked_until"])
 
 
 def token_hash(raw: str) -> str:

@@ -266,7 +266,8 @@ def run_import(*, batch_id: int, actor, attempt: int = 0) -> ImportBatch:
 
 
 def import_report(*, actor, batch: ImportBatch) -> bytes:
-    """The uploaded rows with their problems, for the clerk to fix; it holds their own data in clear."""
+    """The uploaded rows with their problems, for the clerk to fix; ID numbers and phones masked
+    as in any other export."""
     data = exports.import_report_xlsx(
         content=read_stored_roster(batch), file_name=batch.file_name, problems=batch.problems
     )
@@ -274,27 +275,48 @@ def import_report(*, actor, batch: ImportBatch) -> bytes:
     return data
 
 
-def export_register(*, actor, town, village_id=None, tag_id=None, ask_unmasked: bool = False) -> bytes:
+UNMASK_REASON_MAX_LENGTH = 500
+
+
+def _stated_reason(reason: str | None) -> str:
+    """The reason the user typed for seeing numbers in clear: required, kept in the audit log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("State why you need the full numbers (for example: 核对低保名单).")})
+    if len(reason) > UNMASK_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason is longer than %(limit)s characters.") % {"limit": UNMASK_REASON_MAX_LENGTH}}
+        )
+    return reason
+
+
+def export_register(
+    *, actor, town, village_id=None, tag_id=None, ask_unmasked: bool = False, reason: str | None = None
+) -> bytes:
     """The register of ``town`` that ``actor`` may read, as .xlsx. Numbers come in clear only if
-    asked for by someone who may unmask, and then only for the people they may unmask."""
+    asked for, with a stated reason, by someone who may unmask, and then only for the people they
+    may unmask; the audit entry names the reason, how many and which people were unmasked.
+
+    Raises ``ValidationError`` (field ``reason``) for an unmasked export without a reason."""
     filters = {"village_id": village_id, "tag_id": tag_id}
     unmasked = ask_unmasked and selectors.can_unmask_in(actor, town)
+    if unmasked:
+        reason = _stated_reason(reason)
     people = selectors.person_list(user=actor, town=town, **filters)
     if unmasked:
         people = selectors.unmaskable(actor, people)
-    data = exports.register_xlsx(people, unmasked=unmasked)
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        town=town,
-        object_label="register export",
-        changes={"filters": [None, filters], "unmasked": [None, unmasked]},
-    )
-    return data
+    export = exports.register_xlsx(people, unmasked=unmasked)
+    changes = {"filters": [None, filters], "unmasked": [None, unmasked], "count": [None, len(export.person_ids)]}
+    if unmasked:
+        changes.update({"reason": [None, reason], "people": [None, sorted(export.person_ids)]})
+    audit.record(actor=actor, action=AuditAction.EXPORT, town=town, object_label="register export", changes=changes)
+    return export.data
 
 
-def reveal_personal_numbers(*, actor, person: Person) -> dict[str, str]:
-    """The person's ID number and phones in clear, for one look; audited as an unmasking."""
+def reveal_personal_numbers(*, actor, person: Person, reason: str | None) -> dict[str, str]:
+    """The person's ID number and phones in clear, for one look; audited as an unmasking with the
+    stated reason. Raises ``ValidationError`` (field ``reason``) without one."""
+    reason = _stated_reason(reason)
     revealed = {
         "id_number": crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else "",
         "phone": crypto.decrypt(person.phone_encrypted) if person.phone_encrypted else "",
@@ -304,6 +326,11 @@ def reveal_personal_numbers(*, actor, person: Person) -> dict[str, str]:
         actor=actor,
         action=AuditAction.UNMASK,
         obj=person,
-        changes={"fields": [None, [k for k, v in revealed.items() if v]]},
+        changes={
+            "fields": [None, [k for k, v in revealed.items() if v]],
+            "reason": [None, reason],
+            "count": [None, 1],
+            "people": [None, [person.pk]],
+        },
     )
     return revealed

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from communityedu.accounts import sign_in
 from communityedu.core.views import allowed_if
 from communityedu.organization.permissions import is_town_office
 from communityedu.organization.selectors import villages_visible_to
 from communityedu.people import selectors, services
-from communityedu.people.forms import RosterUploadForm, StaffAccountForm
+from communityedu.people.forms import RosterUploadForm, StaffAccountForm, UnmaskReasonForm
 from communityedu.people.roster import RosterError
 
 PAGE_SIZE = 50
@@ -47,6 +49,7 @@ def person_list(request):
             "query": query,
             "can_import": selectors.can_import(request.user, request.town),
             "can_unmask": selectors.can_unmask_in(request.user, request.town),
+            "export_form": UnmaskReasonForm(auto_id="export-%s"),
         },
     )
 
@@ -57,6 +60,7 @@ def _person_context(request, person) -> dict:
         "roles": selectors.roles_of(person),
         "positions": person.positions.select_related("unit"),
         "can_unmask": selectors.can_unmask(request.user, person),
+        "unmask_form": UnmaskReasonForm(auto_id="unmask-%s"),
     }
 
 
@@ -75,6 +79,16 @@ def account_list(request):
     accounts = selectors.account_list(user=request.user, town=request.town)
     can_create = request.town is not None and is_town_office(request.user, request.town)
     return render(request, "people/account_list.html", {"accounts": accounts, "can_create": can_create})
+
+
+@require_POST
+@allowed_if(_manages_accounts)
+def account_unlock(request, pk: int):
+    """Lift a locked account's lock (another office account's, never one's own); audited."""
+    account = get_object_or_404(selectors.accounts_visible_to(request.user), pk=pk)
+    if sign_in.unlock_account(account=account, actor=request.user):
+        messages.success(request, _("The account %(account)s is unlocked.") % {"account": account})
+    return redirect("people:account-list")
 
 
 @allowed_if(lambda request: request.town is not None and is_town_office(request.user, request.town))
@@ -159,27 +173,49 @@ def _xlsx_response(data: bytes, file_name: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @allowed_if(_reads_register)
 def register_export(request):
+    """The register as .xlsx; with ``unmasked=1`` the stated ``reason`` is required (a form asks again
+    without one). Never cached: an unmasked file holds the numbers in clear."""
     village_id = request.GET.get("village", "")
     tag_id = request.GET.get("tag", "")
-    data = services.export_register(
-        actor=request.user,
-        town=request.town,
-        village_id=int(village_id) if village_id.isdigit() else None,
-        tag_id=int(tag_id) if tag_id.isdigit() else None,
-        ask_unmasked=request.GET.get("unmasked") == "1",
-    )
+    filters = {
+        "village_id": int(village_id) if village_id.isdigit() else None,
+        "tag_id": int(tag_id) if tag_id.isdigit() else None,
+    }
+    ask_unmasked = request.GET.get("unmasked") == "1"
+    try:
+        data = services.export_register(
+            actor=request.user,
+            town=request.town,
+            ask_unmasked=ask_unmasked,
+            reason=request.GET.get("reason"),
+            **filters,
+        )
+    except ValidationError as error:
+        form = UnmaskReasonForm(request.GET, auto_id="export-%s")
+        form.is_valid()
+        for message in error.message_dict.get("reason", []):
+            if message not in form.errors.get("reason", []):
+                form.add_error("reason", message)
+        context = {"form": form, "village": filters["village_id"] or "", "tag": filters["tag_id"] or ""}
+        return render(request, "people/export_reason.html", context, status=400)
     return _xlsx_response(data, f"register-{request.town.slug}.xlsx")
 
 
+@never_cache
 @require_POST
 @allowed_if(_reads_register)
 def person_unmask(request, pk: int):
     person = selectors.get_person_for(request.user, pk)
     if not selectors.can_unmask(request.user, person):
         raise PermissionDenied
-    revealed = services.reveal_personal_numbers(actor=request.user, person=person)
+    form = UnmaskReasonForm(request.POST, auto_id="unmask-%s")
+    if not form.is_valid():
+        context = {**_person_context(request, person), "unmask_form": form}
+        return render(request, "people/person_detail.html", context, status=400)
+    revealed = services.reveal_personal_numbers(actor=request.user, person=person, reason=form.cleaned_data["reason"])
     return render(
         request,
         "people/person_detail.html",

@@ -22,6 +22,7 @@ from communityedu.api.api import api
 from communityedu.exchange.services import save_policy
 from communityedu.exchange.tests.factories import question
 from communityedu.news.tests.factories import news_item
+from communityedu.people.services import upload_roster
 from communityedu.planning.tests.factories import matrix_plan
 from conftest import PASSWORD, RESIDENT_PHONE, RESIDENT_PIN, World, png_bytes
 
@@ -316,10 +317,16 @@ PAGES: dict[str, list[Endpoint]] = {
     ],
     "people:person-unmask": [
         Endpoint(
-            "POST", lambda w: f"/people/{w.people['zhang'].pk}/unmask/", frozenset({"office", "center"}), lambda w: {}
+            "POST",
+            lambda w: f"/people/{w.people['zhang'].pk}/unmask/",
+            frozenset({"office", "center"}),
+            lambda w: {"reason": "核对低保申请"},
         )
     ],
-    "people:register-export": [Endpoint("GET", lambda w: "/people/export.xlsx", REGISTER_READERS)],
+    "people:register-export": [
+        Endpoint("GET", lambda w: "/people/export.xlsx", REGISTER_READERS),
+        Endpoint("GET", lambda w: "/people/export.xlsx?unmasked=1&reason=核对低保名单", REGISTER_READERS),
+    ],
     "people:import-upload": [
         Endpoint("GET", lambda w: "/people/import/", frozenset({"office", "center", "nantuo"})),
         Endpoint("POST", lambda w: "/people/import/", frozenset({"office", "center", "nantuo"}), _roster_upload),
@@ -328,10 +335,18 @@ PAGES: dict[str, list[Endpoint]] = {
         Endpoint("GET", lambda w: f"/people/import/{w.batch.pk}/", frozenset({"office"})),
         Endpoint("POST", lambda w: f"/people/import/{w.batch.pk}/", frozenset({"office"}), lambda w: {}),
     ],
+    # The problem report: the account that uploaded the batch, or the town's office.
     "people:import-report": [
-        Endpoint("GET", lambda w: f"/people/import/{w.batch.pk}/report.xlsx", frozenset({"office"}))
+        Endpoint("GET", lambda w: f"/people/import/{w.batch.pk}/report.xlsx", frozenset({"office"})),
+        Endpoint("GET", lambda w: f"/people/import/{w.center_batch.pk}/report.xlsx", frozenset({"office", "center"})),
     ],
     "people:account-list": [Endpoint("GET", lambda w: "/people/accounts/", frozenset({"office", "nantuo", "admin"}))],
+    # Lifting a sign-in lock: the account's town office or an administrator (audited), never oneself.
+    "people:account-unlock": [
+        Endpoint(
+            "POST", lambda w: f"/people/accounts/{w.accounts['school'].pk}/unlock/", frozenset({"office", "admin"})
+        )
+    ],
     "people:account-create": [
         Endpoint("GET", lambda w: "/people/accounts/new/", OFFICES),
         Endpoint(
@@ -1606,6 +1621,10 @@ def matrix_world(world):
     )
     world.learning_resource = _learning_resource(world)
     world.plan = matrix_plan(world)
+    world.center_batch = upload_roster(
+        actor=world.accounts["center"], town=world.xinmiao, file_name="弋阳村补录.csv",
+        content="姓名,性别,出生日期,村\n赵小梅,女,1962-03-04,弋阳村\n".encode(),
+    )  # fmt: skip
     _matrix_surveys(world)
     _matrix_assessment(world)
     return world
