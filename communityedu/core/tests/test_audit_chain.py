@@ -238,3 +238,19 @@ def test_writing_an_entry_is_one_insert(django_assert_num_queries):
         audit.record(actor=None, action=AuditAction.EXPORT, object_label="名册", changes={"rows": [None, 3]})
 
     assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "core_auditlogentry"')
+
+
+def test_entries_removed_in_a_row_from_a_sealed_range_are_named_as_one_gap():
+    entries = _entries(6)
+    AuditLogEntry.objects.filter(pk=entries[0].pk).delete()  # unused before sealing: not a gap
+    seal_audit_log()
+    AuditLogEntry.objects.filter(pk__in=[entries[2].pk, entries[3].pk, entries[4].pk]).delete()
+
+    problems = verify_audit_log().problems
+
+    seal = AuditSeal.objects.get()
+    assert problems[0] == (
+        f"entries {entries[2].pk}–{entries[4].pk}: missing from seal {seal.pk} "
+        f"(entries {entries[0].pk}–{entries[5].pk}) (a gap: removed after sealing)"
+    )
+    assert len(problems) == 2  # and the seal's count
