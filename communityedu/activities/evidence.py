@@ -1,9 +1,12 @@
 """Evidence that an activity took place: photos, scanned sign-in sheets, PDFs.
 
 A file is accepted for what it *is*, not for what its name says: pictures must open in Pillow
-as JPEG, PNG or WebP, documents must start with the PDF header; nothing else is kept. It is
-stored under a random name in ``MEDIA_ROOT/evidence/<town>/<activity>/``, with a 320-pixel JPEG
-thumbnail beside a picture; the uploader's file name is kept only as a label to show. Evidence is
+as JPEG, PNG or WebP, documents must start with the PDF header; nothing else is kept, nor a
+file that is also a web page (HTML or script in its first kilobyte: a "polyglot" a browser could
+run). It is stored under a random name with the extension of what it is, in
+``MEDIA_ROOT/evidence/<town>/<activity>/``, with a 320-pixel JPEG thumbnail beside a picture; the
+uploader's file name is kept only as a label to show and download under, its extension made that
+of what the file is. Evidence is
 never deleted: removing it hides it (with a reason) and it no longer counts for anything.
 """
 
@@ -44,6 +47,12 @@ PICTURE_TYPES = {
     "WEBP": ("webp", "image/webp"),
 }
 PICTURE_OPENERS = ("JPEG", "PNG", "WEBP")
+# A file whose first kilobyte holds one of these (in any case) is a web page too: a browser that
+# sniffs it, or one that opens it saved under a page's name, would run it.
+WEB_PAGE_MARKERS = (b"<html", b"<head", b"<body", b"<script", b"<!doctype", b"<iframe", b"<svg")
+WEB_PAGE_SNIFF_BYTES = 1024
+# The extensions a label may keep for each type found; any other is replaced.
+EXTENSIONS_OF = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg", "jpe"}, "png": {"png"}, "webp": {"webp"}}
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,17 @@ class DetectedFile:
     extension: str
     content_type: str
     thumbnail: bytes | None = None
+
+    def label_for(self, label: str) -> str:
+        """``label`` (from ``display_name``) with the extension of what the file is: ``通知.html``
+        holding a PDF is shown and downloaded as ``通知.pdf``. Empty stays empty."""
+        if not label:
+            return ""
+        stem, dot, suffix = label.rpartition(".")
+        if dot and stem and suffix.lower() in EXTENSIONS_OF[self.extension]:
+            return label
+        stem = stem if dot and stem else label
+        return f"{stem[: MAX_LABEL_LENGTH - len(self.extension) - 1]}.{self.extension}"
 
 
 def max_bytes() -> int:
@@ -120,8 +140,23 @@ def _thumbnail(picture: Image.Image) -> bytes:
     return output.getvalue()
 
 
+def _refuse_if_web_page(upload, label: str) -> None:
+    upload.seek(0)
+    start = upload.read(WEB_PAGE_SNIFF_BYTES).lower()
+    if any(marker in start for marker in WEB_PAGE_MARKERS):
+        raise ValidationError(
+            _("%(name)s holds web-page code (HTML or script) besides a photo or PDF; such files are not accepted.")
+            % {"name": label},
+            code="web_page",
+        )
+
+
 def detect_file(upload, label: str) -> DetectedFile:
-    """What the file is, by its content; raises ``ValidationError`` for anything we do not keep."""
+    """What the file is, by its content; raises ``ValidationError`` for anything we do not keep.
+
+    Every store of evidence, papers and documents (activities, planning, assessment, recognition)
+    comes through here, and names what it keeps by ``extension`` and ``label_for``."""
+    _refuse_if_web_page(upload, label)
     upload.seek(0)
     if upload.read(len(PDF_HEADER)) == PDF_HEADER:
         return DetectedFile(extension="pdf", content_type="application/pdf")
@@ -173,7 +208,7 @@ def attach_evidence(*, actor, activity: Activity, kind: str, upload) -> Evidence
     if upload.size is not None and upload.size > limit:
         raise refuse_as_too_large(shown, limit)
     detected = detect_file(upload, shown)
-    label = label or f"{EVIDENCE_FOLDER}.{detected.extension}"
+    label = detected.label_for(label) or f"{EVIDENCE_FOLDER}.{detected.extension}"
     folder = Path(settings.MEDIA_ROOT) / EVIDENCE_FOLDER / str(activity.town_id) / str(activity.pk)
     stem = uuid.uuid4().hex
     file_path = folder / f"{stem}.{detected.extension}"

@@ -95,7 +95,7 @@ def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, it
     if upload.size is not None and upload.size > limit:
         raise evidence_files.refuse_as_too_large(shown, limit)
     detected = evidence_files.detect_file(upload, shown)
-    label = label or f"{ASSESSMENT_FOLDER}.{detected.extension}"
+    label = detected.label_for(label) or f"{ASSESSMENT_FOLDER}.{detected.extension}"
     # Under the evidence folder, so that ``stored_path`` serves it and refuses anything outside.
     folder = Path(settings.MEDIA_ROOT) / evidence_files.EVIDENCE_FOLDER / str(town_id) / ASSESSMENT_FOLDER
     stem = uuid.uuid4().hex

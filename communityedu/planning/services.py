@@ -201,7 +201,7 @@ def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanF
         kept = PlanFile.objects.create(
             town_id=town_id,
             file=path.relative_to(Path(settings.MEDIA_ROOT)).as_posix(),
-            original_name=label or f"{EVIDENCE_SUBFOLDER}.{detected.extension}",
+            original_name=detected.label_for(label) or f"{EVIDENCE_SUBFOLDER}.{detected.extension}",
             content_type=detected.content_type,
             size=size,
             uploaded_by=_actor(actor),

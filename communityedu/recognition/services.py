@@ -65,7 +65,7 @@ def _store_evidence(upload, town: Town) -> tuple[dict, Path]:
             output.write(chunk)
     values = {
         "evidence_file": path.relative_to(Path(settings.MEDIA_ROOT)).as_posix(),
-        "evidence_name": label[:200],
+        "evidence_name": detected.label_for(label)[:200],
         "evidence_content_type": detected.content_type,
         "evidence_size": written,
     }

@@ -156,7 +156,27 @@ def test_the_file_type_comes_from_the_content_not_the_name(world):
 
     assert evidence.content_type == "image/png"
     assert evidence.file.endswith(".png")
-    assert evidence.original_name == "扫描件.pdf"
+    assert evidence.original_name == "扫描件.png"
+
+
+def test_a_pdf_named_as_a_web_page_is_stored_and_downloaded_under_the_pdf_extension(world, sign_in, media):
+    client = sign_in("office")
+
+    _upload(client, world, SimpleUploadedFile("通知.html", PDF, content_type="text/html"), kind="document")
+    evidence = Evidence.objects.get()
+    download = client.get(f"/activities/evidence/{evidence.pk}/file/")
+
+    assert re.fullmatch(rf"evidence/{world.xinmiao.pk}/{world.lecture.pk}/[0-9a-f]{{32}}\.pdf", evidence.file)
+    assert (evidence.original_name, evidence.content_type) == ("通知.pdf", "application/pdf")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == "inline; filename*=UTF-8''%E9%80%9A%E7%9F%A5.pdf"
+    assert _body(download) == PDF
+
+
+def test_a_label_keeps_an_extension_that_names_the_same_type(world):
+    evidence = _attach(world, _picture("JPEG"), "IMG_0002.JPEG")
+
+    assert (evidence.original_name, evidence.file.rsplit(".", 1)[1]) == ("IMG_0002.JPEG", "jpg")
 
 
 # ---- what is refused ----------------------------------------------------------------------------
@@ -174,6 +194,48 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(world, sign_in, 
     assert Evidence.objects.count() == 0
     assert _files_under(media) == []
     assert not AuditLogEntry.objects.filter(object_type="activities.Evidence").exists()
+
+
+POLYGLOT_PDF = b"%PDF-1.4\n%<!DOCTYPE html><HTML><body><script>alert(document.cookie)</script>\n" + PDF[9:]
+
+
+def _png_with_text(text: str) -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", text)
+    return _picture("PNG", size=(64, 64), pnginfo=info)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("通知.pdf", POLYGLOT_PDF),
+        ("合影.png", _png_with_text("<ScRiPt src=//example.org/x.js></script>")),
+        ("合影2.png", _png_with_text("<!doctype html><p>hi")),
+    ],
+)
+def test_a_photo_or_pdf_that_is_also_a_web_page_is_refused_and_nothing_is_stored(world, sign_in, media, name, content):
+    client = _in_english(sign_in("office"))
+
+    response = _upload(client, world, SimpleUploadedFile(name, content, content_type="application/octet-stream"))
+
+    assert response.status_code == 302
+    assert _messages(response) == [
+        f"{name} holds web-page code (HTML or script) besides a photo or PDF; such files are not accepted."
+    ]
+    assert Evidence.objects.count() == 0
+    assert _files_under(media) == []
+    assert not AuditLogEntry.objects.filter(object_type="activities.Evidence").exists()
+
+
+def test_markup_after_the_first_kilobyte_of_a_picture_does_not_refuse_it(world):
+    # the sniffing that matters reads the start of a file; a photo's later bytes are its own business
+    content = _picture("PNG", size=(64, 64)) + b"\0" * 1024 + b"<script>"
+
+    evidence = _attach(world, content, "合影.png")
+
+    assert evidence.content_type == "image/png"
 
 
 def test_a_file_over_the_size_limit_is_refused(world, sign_in, settings, media):
