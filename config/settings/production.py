@@ -1,8 +1,15 @@
-"""Behind HTTPS: secure cookies, HSTS, and the rest that `manage.py check --deploy` asks for."""
+"""Behind HTTPS: secure cookies, HSTS, and the rest that `manage.py check --deploy` asks for.
 
-from config.env import env_bool
+Starts with only ``SECRET_KEY`` and ``ALLOWED_HOSTS`` set in the environment: every other key is
+generated into ``var/keys/`` and every other setting defaulted, as on ``make run`` (config/env.py).
+"""
 
-from .base import *  # noqa: F403
+from config.env import env_bool, required_in_environment
+
+# Before the base settings, which would otherwise generate a SECRET_KEY for this host alone.
+required_in_environment("SECRET_KEY", "ALLOWED_HOSTS")
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 SECURE_SSL_REDIRECT = True

@@ -48,16 +48,11 @@ def test_the_interface_is_chinese_by_default_and_english_by_cookie(client, db):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
-def test_the_production_settings_pass_django_s_deployment_checks(tmp_path):
-    import os
+def _check_deploy(environment: dict[str, str]):
     import subprocess
     import sys
 
-    environment = {**os.environ, "COMMUNITYEDU_VAR_DIR": str(tmp_path)}
-    # Set by the browser tests for their live server, never in a deployment.
-    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        environment.pop(name, None)
-    checked = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             "manage.py",
@@ -73,6 +68,34 @@ def test_the_production_settings_pass_django_s_deployment_checks(tmp_path):
         check=False,
     )
 
+
+def test_the_production_settings_start_with_only_the_secret_key_and_hosts_and_pass_the_deployment_checks(tmp_path):
+    import secrets
+
+    # Nothing else of the environment: every other key is generated and every other setting defaulted.
+    # The data folder is where this test keeps them (in a deployment, var/ beside the code).
+    environment = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "edu.fuling.gov.cn",
+        "COMMUNITYEDU_VAR_DIR": str(tmp_path),
+    }
+
+    checked = _check_deploy(environment)
+
     assert (checked.returncode, checked.stdout.strip()) == (0, "System check identified no issues (0 silenced)."), (
         checked.stderr
     )
+    keys = tmp_path / "keys"
+    generated = {path.name: path.stat().st_mode & 0o777 for path in keys.iterdir()}
+    assert {"field_encryption_key", "lookup_hash_key"} <= set(generated)
+    assert "secret_key" not in generated  # taken from the environment, never generated in production
+    assert set(generated.values()) == {0o600}
+    assert keys.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_production_settings_refuse_to_start_without_the_secret_key_and_hosts(tmp_path):
+    checked = _check_deploy({"COMMUNITYEDU_VAR_DIR": str(tmp_path)})
+
+    assert checked.returncode == 1
+    assert "Set SECRET_KEY and ALLOWED_HOSTS in the environment" in checked.stderr
+    assert not (tmp_path / "keys").exists()
