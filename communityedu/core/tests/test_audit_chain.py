@@ -83,7 +83,7 @@ def test_a_removed_entry_breaks_the_chain():
     result = verify_audit_log()
 
     seal = AuditSeal.objects.get()
-    where = f"seal {seal.pk} (entries {entries[0].pk}–{entries[2].pk})"
+    where = f"seal {seal.pk} (entries {seal.first_entry_id}–{entries[2].pk})"
     assert result.problems == [
         f"entry {entries[1].pk}: missing from {where} (a gap: removed after sealing)",
         f"{where}: sealed 3 entries, 2 are there now",
@@ -196,7 +196,7 @@ def test_a_seal_rewritten_to_hide_a_removed_entry_fails_its_signature(settings):
     )
 
     assert verify_audit_log().problems == [
-        f"seal {seal.pk} (entries {entries[0].pk}–{entries[1].pk}): its signature does not match (the seal was rewritten)"
+        f"seal {seal.pk} (entries {seal.first_entry_id}–{entries[1].pk}): its signature does not match (the seal was rewritten)"
     ]
 
 
@@ -206,7 +206,8 @@ def test_ids_left_unused_before_sealing_are_not_gaps_but_an_entry_slipped_into_o
     AuditLogEntry.objects.filter(pk=entries[1].pk).delete()
     seal_audit_log()
     seal = AuditSeal.objects.get()
-    assert seal.skipped_ids == [[entries[1].pk, entries[1].pk]]
+    # (on PostgreSQL the ids before this test are unused too: its sequence is not rolled back)
+    assert seal.skipped_ids[-1] == [entries[1].pk, entries[1].pk]
     assert verify_audit_log().is_intact
 
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=2)):
@@ -216,8 +217,8 @@ def test_ids_left_unused_before_sealing_are_not_gaps_but_an_entry_slipped_into_o
 
     assert verify_audit_log().problems == [
         f"entry {entries[1].pk}: out of order, not covered by seal {seal.pk} "
-        f"(entries {entries[0].pk}–{entries[3].pk}) (slipped in after sealing)",
-        f"seal {seal.pk} (entries {entries[0].pk}–{entries[3].pk}): sealed 3 entries, 4 are there now",
+        f"(entries {seal.first_entry_id}–{entries[3].pk}) (slipped in after sealing)",
+        f"seal {seal.pk} (entries {seal.first_entry_id}–{entries[3].pk}): sealed 3 entries, 4 are there now",
     ]
 
 
@@ -251,6 +252,6 @@ def test_entries_removed_in_a_row_from_a_sealed_range_are_named_as_one_gap():
     seal = AuditSeal.objects.get()
     assert problems[0] == (
         f"entries {entries[2].pk}–{entries[4].pk}: missing from seal {seal.pk} "
-        f"(entries {entries[0].pk}–{entries[5].pk}) (a gap: removed after sealing)"
+        f"(entries {seal.first_entry_id}–{entries[5].pk}) (a gap: removed after sealing)"
     )
     assert len(problems) == 2  # and the seal's count
