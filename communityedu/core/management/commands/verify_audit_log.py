@@ -4,7 +4,10 @@ from communityedu.core.audit_chain import verify_audit_log
 
 
 class Command(BaseCommand):
-    help = "Recompute the audit log's hash chain; fails, naming the seal, if any entry was changed or removed."
+    help = (
+        "Check every audit entry's HMAC and id and recompute the seals' hash chain; fails, naming each entry by id"
+        " (edited, forged, id ≤ 0, slipped in, missing) and each broken seal."
+    )
 
     def handle(self, *args, **options):
         result = verify_audit_log()
