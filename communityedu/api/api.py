@@ -267,6 +267,12 @@ class ImportOut(Schema):
     invalid: list[ProblemOut]
 
     @staticmethod
+    def resolve_status(obj):
+        # previewed, queued, running, done, failed, or interrupted: queued or running, but its
+        # job gave no sign of life for IMPORT_HEARTBEAT_TIMEOUT_SECONDS (confirm again to resume).
+        return obj.state
+
+    @staticmethod
     def resolve_valid(obj):
         return obj.summary.get("valid", 0)
 
@@ -329,6 +335,7 @@ class ConfirmIn(Schema):
 
 @api.post("/imports/{batch_id}/confirm", response={200: ImportOut, 400: ErrorOut}, tags=["people"])
 def confirm_import(request, batch_id: int, town: str, body: ConfirmIn):
+    """Apply a checked roster; on an ``interrupted`` import, resume it from its last saved chunk."""
     town_row = _import_town(request, town)
     batch = people_selectors.get_import_batch_for(request.user, town_row, batch_id)
     try:
