@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import re
 import struct
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -201,7 +203,7 @@ _SHEET_DATA = re.compile(rb"<(?:([\w.-]+):)?sheetData\b")
 # A cell tag that needs the exact walk: a reference beyond column GR (200) or with six digits of
 # row (100000 and more), or a cell whose reference is not its first attribute (or is missing).
 # Text cannot produce a false "<c": XML escapes "<" inside text.
-_SUSPECT_CELL = re.compile(rb'<c(?: r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z]|[A-Z]{1,2}\d{6})|(?! r=")[\s/>])')
+_SUSPECT_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][0-9]{1,5}"| r="(?:[A-F][A-Z]|G[A-R])[0-9]{1,5}")')
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
@@ -276,13 +278,55 @@ def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
             yield piece
 
 
+def _inflated_ahead(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """``_inflated`` run one piece ahead in a thread: zlib lets go of the interpreter while it
+    inflates, so the next piece is inflated while this one is scanned."""
+    pieces: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for piece in _inflated(archive, info):
+                while not stop.is_set():
+                    try:
+                        pieces.put(piece, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item = None
+        except Exception as error:  # handed to the reading side, which raises it
+            item = error
+        while not stop.is_set():
+            try:
+                pieces.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    producer = threading.Thread(target=produce, name="sheet-inflate", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item = pieces.get()
+            if item is None:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        producer.join()
+
+
 def _fast_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """True if the sheet is within the limits as far as this pass can tell; False if the exact
     walk must decide. Raises at once for a <dimension> beyond the limits."""
     head = b""
     in_data = False
-    tail = b""
-    for piece in _inflated(archive, info):
+    carry = b""  # the unscanned end of the previous piece
+    for piece in _inflated_ahead(archive, info):
         if not in_data:
             head += piece
             found = _SHEET_DATA.search(head)
@@ -298,12 +342,18 @@ def _fast_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
             in_data = True
             piece = head[found.start() :]
             head = b""
-        if _SUSPECT_CELL.search(tail + piece[:_OVERLAP]) or _SUSPECT_CELL.search(piece):
+        text = carry + piece
+        # Scan up to the last "<" near the end: every tag before it is whole (a tag cannot hold
+        # a "<"); the rest is scanned with the next piece.
+        cut = text.rfind(b"<", max(len(text) - _OVERLAP, 0))
+        if cut == -1:
+            cut = len(text)
+        if _SUSPECT_CELL.search(text, 0, cut) or _PREFIXED_CELL.search(text, 0, cut):
             return False
-        if _PREFIXED_CELL.search(tail + piece[:_OVERLAP]) or _PREFIXED_CELL.search(piece):
-            return False
-        tail = piece[-_OVERLAP:]
-    return in_data or not head
+        carry = text[cut:]
+    if not in_data:
+        return not head
+    return not (_SUSPECT_CELL.search(carry) or _PREFIXED_CELL.search(carry))
 
 
 def _check_dimension(match: re.Match) -> None:

@@ -5,13 +5,18 @@ The attack file is the one found in testing: 5 KB, cells only at A1 and XFD10485
 
 import csv
 import io
+import zipfile
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlsxwriter import Workbook
 
 from communityedu.assessment.models import IndicatorSystem
+from communityedu.core import sheets
 from communityedu.core.models import AuditLogEntry
 from communityedu.core.tests.sheet_files import hostile_xlsx, xls_with_far_cell, xlsx_with_cells
 from communityedu.organization.models import VillagePopulation
@@ -226,3 +231,63 @@ def test_an_opendocument_sheet_is_refused_with_what_to_do(world, sign_in):
 
     assert response.status_code == 400
     assert response.json()["detail"] == "不接受 OpenDocument 表格（.ods）：请另存为 Excel 工作簿（.xlsx）后再上传。"
+
+
+_ROWS = (1, 2, 99_999, 100_000, 100_001, 1_048_576)
+_COLUMNS = (1, 2, 26, 27, 199, 200, 201, 208, 209, 702, 703, 16_384)
+
+
+def _sheet_xml(cells) -> bytes:
+    """Rows of cells, each with or without its own reference, valued or empty."""
+    from communityedu.core.sheets import column_letters
+
+    parts = []
+    for row_number, row_cells in cells:
+        parts.append(f'<row r="{row_number}">' if row_number else "<row>")
+        for column, has_reference, valued in row_cells:
+            reference = f' r="{column_letters(column)}{row_number or 1}"' if has_reference else ""
+            parts.append(f"<c{reference}><v>1</v></c>" if valued else f"<c{reference}/>")
+        parts.append("</row>")
+    return "".join(parts).encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from((0, *_ROWS)),
+            st.lists(st.tuples(st.sampled_from(_COLUMNS), st.booleans(), st.booleans()), max_size=4),
+        ),
+        max_size=5,
+    )
+)
+def test_the_quick_pass_and_the_exact_walk_agree_on_any_sheet(cells):
+    """The regular-expression pass may hand a sheet to the exact walk but never pass one the walk
+    refuses (0 as a row number: a row without its own reference)."""
+    content = xlsx_with_cells({}).replace(b"<sheetData></sheetData>", b"")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    sheet_xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + _sheet_xml(cells)
+        + b"</sheetData></worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as rebuilt:
+        for info in archive.infolist():
+            data = sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else archive.read(info)
+            rebuilt.writestr(info.filename, data)
+
+    def verdict(check) -> str:
+        try:
+            check()
+        except sheets.SheetError as error:
+            return str(error)
+        return "read"
+
+    rebuilt = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    info = rebuilt.getinfo("xl/worksheets/sheet1.xml")
+    exact = verdict(lambda: sheets._exact_scan(rebuilt, info))
+    assert verdict(lambda: sheets.check_xlsx(buffer.getvalue())) == exact
+    with mock.patch.object(sheets, "_CHUNK", 13):  # tags cut across the pieces the XML is read in
+        assert verdict(lambda: sheets.check_xlsx(buffer.getvalue())) == exact
