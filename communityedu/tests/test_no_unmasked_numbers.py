@@ -104,6 +104,8 @@ def test_no_page_api_answer_or_export_of_the_demo_town_shows_a_number_in_clear(d
         ]
         paths += [e.path(world) for name, e in API_OPERATIONS.items() if e.method == "GET" and "import" not in name]
         for path in paths + extra_paths:
+            if "unmasked=" in path:
+                continue  # the one answer meant to carry numbers, asked with a reason (test_unmasking_reasons)
             if "export" in path and role != "office":
                 # Whole-town exports are the same writer for every role; one village's will do.
                 path = f"{path}{'&' if '?' in path else '?'}village={world.yiyang.pk}&village_id={world.yiyang.pk}"
