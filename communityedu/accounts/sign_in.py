@@ -114,8 +114,11 @@ def throttled(audience: str):
 def check_secret(*, request, audience: str, identifier: str, user: User | None, secret: str, label: str):
     """The account if ``secret`` opens it, else None (the failure counted and audited).
 
-    A locked account is returned only when it has a second factor: the sign-in then asks for the
-    code, and only the code lifts the lock (``note_success``)."""
+    An account with a second factor is not yet signed in: the code step follows, and only the
+    right code forgets its failures (``note_success``), so wrong codes add up to a lock like wrong
+    passwords. A locked account is returned only when it has a second factor and fewer than
+    ``SIGN_IN_MAX_FAILURES`` failures since the lock: the code then lifts the lock; past that,
+    only time or an office's unlock does (a code cannot be guessed on forever)."""
     if user is None:
         User().set_password(secret)  # the same work as checking a real password: time tells nothing
         note_failure(request=request, audience=audience, identifier=identifier, user=None, label=label)
@@ -124,12 +127,16 @@ def check_secret(*, request, audience: str, identifier: str, user: User | None, 
         note_failure(request=request, audience=audience, identifier=identifier, user=user, label=label)
         return None
     if user.is_locked():
-        if user.has_two_factor:
+        failures_since_lock = ratelimit.count_recent(
+            action=FAILURE, client=_account_client(audience, identifier), seconds=_window_seconds()
+        )
+        if user.has_two_factor and failures_since_lock < settings.SIGN_IN_MAX_FAILURES:
             user.sign_in_lifts_lock = True
             return user
         note_failure(request=request, audience=audience, identifier=identifier, user=user, label=label)
         return None
-    note_success(user=user)
+    if not user.has_two_factor:
+        note_success(user=user)
     return user
 
 

@@ -196,6 +196,38 @@ def test_a_wrong_code_does_not_lift_a_lock_and_five_send_back_to_the_password(wo
     assert User.objects.get(username="office").is_locked()
 
 
+def test_wrong_codes_after_the_right_password_add_up_to_a_lock(world):
+    totp = _enrol(User.objects.get(username="office"))
+    client = Client(REMOTE_ADDR="10.8.1.4")
+    wrong = "000000" if totp.now() != "000000" else "111111"
+
+    for _ in range(2):
+        _staff(client, "office", PASSWORD)  # the right password does not forget the wrong codes
+        for _ in range(2):
+            client.post("/accounts/sign-in/code/", {"code": wrong})
+    locked_after_four = User.objects.get(username="office").is_locked()
+    _staff(client, "office", PASSWORD)
+    client.post("/accounts/sign-in/code/", {"code": wrong})
+
+    assert not locked_after_four
+    assert User.objects.get(username="office").is_locked()
+
+
+def test_after_five_more_failures_on_a_locked_account_only_time_or_the_office_lifts_it(world):
+    totp = _enrol(User.objects.get(username="office"))
+    _lock("office")
+    client = Client(REMOTE_ADDR="10.8.1.5")
+    wrong = "000000" if totp.now() != "000000" else "111111"
+    _staff(client, "office", PASSWORD)
+    for _ in range(5):
+        client.post("/accounts/sign-in/code/", {"code": wrong})
+
+    again = _staff(client, "office", PASSWORD)
+
+    assert (again.status_code, _form_errors(again)) == (200, [LOCKED])
+    assert not _signed_in(client)
+
+
 def test_the_office_unlocks_a_locked_account_on_the_accounts_page_and_it_is_audited(world, sign_in):
     school = User.objects.get(username="school")
     _lock("school")
