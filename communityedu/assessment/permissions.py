@@ -2,10 +2,11 @@
 
 The town office manages everything of its town: basic conditions and their files, the indicator
 versions, the manual scores and the weights of the unit assessment. District evaluators read the
-towns of their district, and the town's auditors read their town. A unit sees its own part: a
+towns of their district: the evaluation dossier is theirs. A unit sees its own part: a
 learning-centre director the conditions of that centre and the assessment of the village committee
 of its village (the centre is directed by the committee's head); department staff their
-department's assessment. Residents, and every other role, see nothing of it.
+department's assessment. Residents, auditors (who review the audit log only) and every other role
+see nothing of it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def manager_town_ids(user) -> frozenset[int]:
 
 def reader_town_ids(user) -> frozenset[int]:
     scope = scope_for(user)
-    return scope.towns_with(Role.TOWN_OFFICE, Role.AUDITOR) | scope.district_town_ids
+    return scope.towns_with(Role.TOWN_OFFICE) | scope.district_town_ids
 
 
 def can_manage(user, town) -> bool:

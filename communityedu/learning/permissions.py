@@ -1,7 +1,8 @@
 """Who may read and who may keep the town's learning resources.
 
 Everyone signed in to a town reads its published resources: residents, every staff role, the
-auditor, the district's evaluators (for the towns of their district) and system administrators.
+district's evaluators (for the towns of their district) and system administrators; not the
+auditor, who reviews the audit log only (``Scope.member_town_ids``).
 The town office and the community school keep resources for any unit of their town; a
 learning-centre director and department staff keep those of their own unit.
 """

@@ -47,10 +47,13 @@ class Scope:
 
     @property
     def member_town_ids(self) -> frozenset[int]:
-        """Towns where the account holds any role of its own (not a district-wide one)."""
+        """Towns where the account holds any role of its own (not a district-wide one) that reads
+        the town's records. The auditor's role does not: an auditor (等保's 安全审计员) reviews the
+        audit log of the town (``towns_with(Role.AUDITOR)``) and reads nothing else of it."""
         towns: set[int] = set(self.unit_town_ids)
-        for town_ids in self.town_roles.values():
-            towns |= town_ids
+        for role, town_ids in self.town_roles.items():
+            if role != Role.AUDITOR:
+                towns |= town_ids
         return frozenset(towns)
 
     @property

@@ -46,7 +46,7 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 XINMIAO_STAFF = frozenset({"office", "school", "center", "dept", "teacher", "volunteer", "moderator"})
 STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin", "nantuo"}
 XINMIAO_STRUCTURE_READERS = XINMIAO_STAFF | {"evaluator", "admin"}
-XINMIAO_TOWN_READERS = XINMIAO_STAFF | {"auditor", "resident", "evaluator", "admin"}
+XINMIAO_TOWN_READERS = XINMIAO_STAFF | {"resident", "evaluator", "admin"}
 OFFICES = frozenset({"office", "nantuo"})
 REGISTER_READERS = frozenset({"office", "school", "center", "evaluator", "nantuo"})
 SCHEDULERS = frozenset({"office", "school", "center", "dept", "nantuo"})
@@ -72,10 +72,10 @@ FUNDING_READERS = frozenset({"office", "evaluator", "nantuo"})
 FUNDING_MANAGERS = OFFICES
 # A unit's own people read their unit's side of the ledgers (the 弋阳村 centre, 民政办).
 UNIT_FUNDING_READERS = FUNDING_READERS | {"center", "dept"}
-# Assessment: each town's office and auditors read their town, evaluators the district (their page
-# town is 南沱镇); the 弋阳村 centre's director reads its own centre, and with the 民政办 staff the
-# own unit's assessment.
-ASSESSMENT_READERS = frozenset({"office", "nantuo", "auditor", "evaluator"})
+# Assessment: each town's office reads its town, evaluators the district (their page town is 南沱镇:
+# the dossier is the evaluator's); the 弋阳村 centre's director reads its own centre, and with the
+# 民政办 staff the own unit's assessment. The auditor reviews the audit log only.
+ASSESSMENT_READERS = frozenset({"office", "nantuo", "evaluator"})
 CONDITION_READERS = ASSESSMENT_READERS | {"center"}
 UNIT_ASSESSMENT_READERS = CONDITION_READERS | {"dept"}
 
@@ -730,8 +730,8 @@ PAGES: dict[str, list[Endpoint]] = {
     "funding:expense-reverse": [
         Endpoint("POST", lambda w: "/funding/expenses/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
     ],
-    "learning:library": [Endpoint("GET", lambda w: "/learning/", SIGNED_IN)],
-    "learning:search": [Endpoint("GET", lambda w: "/learning/search/?q=tjq", SIGNED_IN)],
+    "learning:library": [Endpoint("GET", lambda w: "/learning/", SIGNED_IN - {"auditor"})],
+    "learning:search": [Endpoint("GET", lambda w: "/learning/search/?q=tjq", SIGNED_IN - {"auditor"})],
     "learning:category": [
         Endpoint("GET", lambda w: f"/learning/categories/{w.learning_resource.category_id}/", XINMIAO_TOWN_READERS)
     ],
@@ -804,13 +804,11 @@ PAGES: dict[str, list[Endpoint]] = {
             frozenset({"office", "evaluator"}),
         ),
     ],
-    # Assessment: the town office manages; evaluators and auditors read; a centre director sees
+    # Assessment: the town office manages; evaluators read (not auditors); a centre director sees
     # the conditions of the own centre and, with department staff, the own unit's assessment.
     "assessment:conditions": [Endpoint("GET", lambda w: "/assessment/conditions/?year=2020", CONDITION_READERS)],
     "assessment:conditions-unit": [
-        Endpoint(
-            "GET", lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/?year=2020", {"office", "auditor", "center"}
-        ),
+        Endpoint("GET", lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/?year=2020", {"office", "center"}),
         Endpoint(
             "POST",
             lambda w: f"/assessment/conditions/{w.yiyang_centre.pk}/",
@@ -830,7 +828,7 @@ PAGES: dict[str, list[Endpoint]] = {
         Endpoint(
             "GET",
             lambda w: f"/assessment/files/{w.assessment_file.pk}/",
-            frozenset({"office", "auditor", "center", "evaluator"}),
+            frozenset({"office", "center", "evaluator"}),
         )
     ],
     "assessment:indicators": [Endpoint("GET", lambda w: "/assessment/indicators/", ASSESSMENT_READERS)],
@@ -873,10 +871,10 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "assessment:dossier-export": [
-        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/", frozenset({"office", "auditor"}))
+        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/", frozenset({"office"}))
     ],
     "assessment:dossier-file": [
-        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/zip/", frozenset({"office", "auditor"}))
+        Endpoint("GET", lambda w: f"/assessment/dossier/{w.dossier_export.pk}/zip/", frozenset({"office"}))
     ],
     "assessment:weights": [
         Endpoint(
@@ -1160,7 +1158,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "list_conditions": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/conditions?town=xinmiao&year=2020",
-        {"office", "auditor", "evaluator", "center"},
+        {"office", "evaluator", "center"},
     ),
     "put_conditions": Endpoint(
         "PUT",
@@ -1176,7 +1174,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"item": "staff", "file": SimpleUploadedFile("人员.png", png_bytes())},
     ),
     "get_indicators": Endpoint(
-        "GET", lambda w: "/api/v1/assessment/indicators?town=xinmiao", frozenset({"office", "auditor", "evaluator"})
+        "GET", lambda w: "/api/v1/assessment/indicators?town=xinmiao", frozenset({"office", "evaluator"})
     ),
     "load_indicators": Endpoint(
         "POST",
@@ -1187,7 +1185,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_self_assessment": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/self-assessment?town=xinmiao&year=2020&as_of=2020-12-31",
-        frozenset({"office", "auditor", "evaluator"}),
+        frozenset({"office", "evaluator"}),
     ),
     "score_indicator": Endpoint(
         "POST",
@@ -1206,15 +1204,15 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_unit_assessment": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/units?town=xinmiao&year=2020&as_of=2020-12-31",
-        frozenset({"office", "auditor", "evaluator", "center", "dept"}),
+        frozenset({"office", "evaluator", "center", "dept"}),
     ),
     "export_unit_assessment": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/units/export?town=xinmiao&year=2020&as_of=2020-12-31",
-        frozenset({"office", "auditor", "evaluator"}),
+        frozenset({"office", "evaluator"}),
     ),
     "list_dossier_exports": Endpoint(
-        "GET", lambda w: "/api/v1/assessment/dossiers?town=xinmiao", frozenset({"office", "auditor", "evaluator"})
+        "GET", lambda w: "/api/v1/assessment/dossiers?town=xinmiao", frozenset({"office", "evaluator"})
     ),
     "start_dossier_export": Endpoint(
         "POST",
@@ -1227,12 +1225,12 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_dossier_export": Endpoint(
         "GET",
         lambda w: f"/api/v1/assessment/dossiers/{w.dossier_export.pk}?town=xinmiao",
-        frozenset({"office", "auditor", "evaluator"}),
+        frozenset({"office", "evaluator"}),
     ),
     "download_dossier_file": Endpoint(
         "GET",
         lambda w: f"/api/v1/assessment/dossiers/{w.dossier_export.pk}/xlsx?town=xinmiao",
-        frozenset({"office", "auditor", "evaluator"}),
+        frozenset({"office", "evaluator"}),
     ),
     "put_weights": Endpoint(
         "PUT",
@@ -1534,6 +1532,31 @@ def _api_operations() -> set[str]:
 
 def test_every_url_pattern_has_a_declared_rule():
     assert _named_patterns(get_resolver()) == set(PAGES)
+
+
+def test_the_auditor_reaches_only_the_audit_log_and_its_own_account_beyond_what_visitors_see():
+    """等保's 安全审计员 reviews the logs: the dossier is the evaluator's, the town's records its staff's."""
+    pages = {
+        name
+        for name, endpoints in PAGES.items()
+        for endpoint in endpoints
+        if "auditor" in endpoint.allowed and "anonymous" not in endpoint.allowed
+    }
+    operations = {
+        name
+        for name, endpoint in API_OPERATIONS.items()
+        if "auditor" in endpoint.allowed and "anonymous" not in endpoint.allowed
+    }
+
+    assert pages == {
+        "dashboard:audit-log",
+        "accounts:security",
+        "accounts:password",
+        "accounts:two-factor",
+        "accounts:sign-out-everywhere",
+        "check-in",  # a venue's page, as visitors see it; posting answers that only residents check in
+    }
+    assert operations == {"list_towns"}  # answers an empty list: the role makes no town readable
 
 
 def test_every_api_operation_has_a_declared_rule():
