@@ -203,8 +203,9 @@ _SHEET_DATA = re.compile(rb"<(?:([\w.-]+):)?sheetData\b")
 # A cell tag that needs the exact walk: a reference beyond column GR (200) or with six digits of
 # row (100000 and more), or a cell whose reference is not its first attribute (or is missing).
 # Text cannot produce a false "<c": XML escapes "<" inside text.
-_SUSPECT_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][0-9]{1,5}"| r="(?:[A-F][A-Z]|G[A-R])[0-9]{1,5}")')
-_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+# The commonest cell, a one-letter column, is let go first: a third faster than one alternation.
+_SUSPECT_CELL = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}+")(?=[\s/>])(?! r="(?:[A-F][A-Z]|G[A-R])[0-9]{1,5}+")')
+_AFTER_NAME = frozenset(b" \t\r\n/>")
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -348,12 +349,23 @@ def _fast_scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         cut = text.rfind(b"<", max(len(text) - _OVERLAP, 0))
         if cut == -1:
             cut = len(text)
-        if _SUSPECT_CELL.search(text, 0, cut) or _PREFIXED_CELL.search(text, 0, cut):
+        if _SUSPECT_CELL.search(text, 0, cut) or _has_prefixed_cell(text, cut):
             return False
         carry = text[cut:]
     if not in_data:
         return not head
-    return not (_SUSPECT_CELL.search(carry) or _PREFIXED_CELL.search(carry))
+    return not (_SUSPECT_CELL.search(carry) or _has_prefixed_cell(carry, len(carry)))
+
+
+def _has_prefixed_cell(text: bytes, end: int) -> bool:
+    """A "<x:c" cell (calamine takes any prefix): ":c" is rare in sheet XML, and bytes.find
+    skips to it far faster than a regular expression would."""
+    position = text.find(b":c", 0, end)
+    while position != -1:
+        if position + 2 < len(text) and text[position + 2] in _AFTER_NAME:
+            return True
+        position = text.find(b":c", position + 2, end)
+    return False
 
 
 def _check_dimension(match: re.Match) -> None:
