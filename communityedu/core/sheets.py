@@ -500,14 +500,24 @@ def _xls_globals(stream: bytes) -> list[int]:
 
 
 def _xls_sheet(stream: bytes, position: int) -> None:
+    # One loop, each record's header and first two words read at once: a 20,000-row sheet has
+    # 220,000 cell records, and this walk is the guard's whole cost on an .xls.
     unpack = struct.unpack_from
+    size = len(stream)
     rows = columns = 0
-    for kind, start, length in _xls_records(stream, position):
-        if kind in _XLS_CELLS and length >= 4:
-            row, column = unpack("<HH", stream, start)
-            rows, columns = max(rows, row + 1), max(columns, column + 1)
+    cells = _XLS_CELLS
+    while position + 8 <= size:
+        kind, length, row, column = unpack("<HHHH", stream, position)
+        start = position + 4
+        position = start + length
+        if kind in cells:
+            if row >= rows:
+                rows = row + 1
+            if column >= columns:
+                columns = column + 1
+        elif kind == _XLS_EOF:
+            break
         elif kind == _XLS_MULRK and length >= 6:
-            (row,) = unpack("<H", stream, start)
             (last,) = unpack("<H", stream, start + length - 2)
             rows, columns = max(rows, row + 1), max(columns, last + 1)
         elif kind == _XLS_DIMENSIONS and length in (10, 14):
