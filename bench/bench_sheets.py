@@ -9,7 +9,7 @@ reaps it (``os.wait4``; KiB on Linux). The parent imports neither Django nor cal
 
 1. ``roster``: writes the 50,000-row roster of ``bench_register.py`` (same generator, same seed)
    once, outside the timing.
-2. ``read``: in one child, rounds alternated: plain ``python_calamine`` as the readers did it
+2. ``read`` (and ``read-xls``, the same on an .xls of the roster's first 20,000 rows): in one child, rounds alternated: plain ``python_calamine`` as the readers did it
    before (``CalamineWorkbook.from_filelike(...).get_sheet_by_index(0).to_python(skip_empty_area=
    False)``), then ``sheets.read_rows`` (guard + the same calamine call), then the guard alone;
    the median of each and the ratio of the medians (and the median of the per-round ratios).
@@ -46,6 +46,7 @@ READ_RATIO = 1.1
 HOSTILE_SECONDS = 0.5
 HOSTILE_MB = 100.0
 UNGUARDED_LIMIT = 2 * 1024**3
+XLS_ROWS = 20_000
 
 
 def _django() -> None:
@@ -104,6 +105,45 @@ def child_read() -> dict:
     return {"times": times, "rows": len(plain()), "bytes": len(content)}
 
 
+def child_read_xls() -> dict:
+    """The same comparison on an old-Excel roster: the first 20,000 rows of the roster as text,
+    written once by xlwt (an .xls holds at most 65,536 rows; villages' are smaller)."""
+    import io
+
+    import xlwt
+    from python_calamine import CalamineWorkbook
+
+    from communityedu.core import sheets
+
+    cells = CalamineWorkbook.from_path(str(_roster_path())).get_sheet_by_index(0).to_python()[:XLS_ROWS]
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("花名册")
+    for row_number, row in enumerate(cells):
+        for column, value in enumerate(row):
+            if value not in ("", None):
+                sheet.write(row_number, column, str(value))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+
+    def plain():
+        return (
+            CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        )
+
+    def guarded():
+        return sheets.read_rows(content, "名单.xls")
+
+    assert plain() == guarded()
+    times: dict[str, list[float]] = {"plain": [], "guarded": []}
+    for _round in range(int(os.environ[ROUNDS_ENV])):
+        for label, read in (("plain", plain), ("guarded", guarded)):
+            start = time.perf_counter()
+            read()
+            times[label].append(time.perf_counter() - start)
+    return {"times": times, "rows": len(plain()), "bytes": len(content)}
+
+
 def _refuse(content: bytes, name: str) -> dict:
     from communityedu.core import sheets
 
@@ -154,6 +194,7 @@ def child_unguarded() -> dict:
 CHILDREN = {
     "roster": child_roster,
     "read": child_read,
+    "read-xls": child_read_xls,
     "hostile-xlsx": child_hostile_xlsx,
     "hostile-xls": child_hostile_xls,
     "imports": child_imports,
@@ -229,6 +270,13 @@ def run(env: dict, rounds: int) -> None:
     )
     print(
         f"  rounds (plain, guarded): {[(round(p, 3), round(g, 3)) for p, g in zip(read['times']['plain'], read['times']['guarded'], strict=True)]}"
+    )
+
+    old = spawn("read-xls", env)
+    plain, guarded = (statistics.median(old["times"][label]) for label in ("plain", "guarded"))
+    print(
+        f"read of an .xls roster ({old['rows']} rows, {old['bytes'] / 1e6:.1f} MB), {rounds} rounds alternated:"
+        f" plain calamine {plain:.3f} s, guarded reader {guarded:.3f} s = {guarded / plain:.2f}x (no target)"
     )
 
     floor = spawn("imports", env)

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
 from communityedu.activities import permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, AttendanceRole, AttendanceSource
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Count, Id, Text, Title, TownSlug
 from communityedu.organization.models import Unit, Village
-from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.models import Person
 from communityedu.people.selectors import people_visible_to
 
-router = Router(tags=["activities"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["activities"])
 
 
 class ActivityOut(Schema):
@@ -57,23 +53,23 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
-    town: str
-    title: str
+    town: TownSlug
+    title: Title(120)
     kind: ActivityKind
-    organiser_id: int
-    venue_unit_id: int | None = None
-    venue_place: str = ""
-    village_id: int | None = None
+    organiser_id: Id
+    venue_unit_id: Id | None = None
+    venue_place: Text(120) = ""
+    village_id: Id | None = None
     starts_at: datetime
     ends_at: datetime
-    audience: str = ""
-    capacity: int | None = None
-    lecturer_ids: list[int] = []
+    audience: Text(120) = ""
+    capacity: Count | None = None
+    lecturer_ids: list[Id] = []
 
 
 class AttendanceIn(Schema):
-    person: int | None = None
-    card: str | None = None
+    person: Count | None = None
+    card: Text(64) | None = None
     role: AttendanceRole = AttendanceRole.PARTICIPANT
 
 
@@ -88,16 +84,12 @@ class AttendanceOut(Schema):
     recorded_at: datetime = Field(..., alias="created_at")
 
 
-def _town(request, slug: str):
-    return get_object_or_404(towns_visible_to(request.user), slug=slug)
-
-
 @router.get("/activities", response=list[ActivityOut])
 def list_activities(request, town: str, month: str | None = None):
     """The activities of a month (YYYY-MM; default this month), with attendance and evidence counts."""
     if not permissions.can_view_activities(request.user):
         raise HttpError(403, "Not allowed")
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     today = timezone.localdate()
     try:
         year, number = (int(part) for part in month.split("-")) if month else (today.year, today.month)
@@ -108,13 +100,13 @@ def list_activities(request, town: str, month: str | None = None):
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: Id):
     return selectors.get_activity_for(request.user, activity_id)
 
 
-@router.post("/activities", response={201: ActivityOut, 400: ErrorOut})
+@router.post("/activities", response={201: ActivityOut})
 def create_activity(request, body: ActivityIn):
-    town_row = _town(request, body.town)
+    town_row = town_for(request, body.town)
     organiser = permissions.organiser_units_for(request.user, town_row).filter(pk=body.organiser_id).first()
     if organiser is None:
         raise HttpError(403, "You may not organise activities for this unit")
@@ -132,29 +124,26 @@ def create_activity(request, body: ActivityIn):
         "summary": "",
     }
     lecturers = list(Person.objects.filter(town=town_row, pk__in=body.lecturer_ids))
-    try:
-        activity = services.schedule_activity(actor=request.user, town=town_row, values=values, lecturers=lecturers)
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    activity = services.schedule_activity(actor=request.user, town=town_row, values=values, lecturers=lecturers)
     return Status(201, activity)
 
 
 @router.post(
     "/activities/{activity_id}/attendance",
-    response={200: AttendanceOut, 201: AttendanceOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AttendanceOut, 201: AttendanceOut},
 )
-def record_attendance(request, activity_id: int, body: AttendanceIn):
+def record_attendance(request, activity_id: Id, body: AttendanceIn):
     """Check a person in by id or by learning-card token: 201 the first time, 200 with the same
     record on every repeat."""
     activity = selectors.get_activity_for_check_in(request.user, activity_id)
     if not permissions.can_manage_activity(request.user, activity):
         raise HttpError(403, "You may not take attendance for this activity")
     if (body.person is None) == (body.card is None):
-        return Status(400, {"detail": "Give either person or card."})
+        raise ApiError(400, "Give either person or card.", field="person")
     if body.card is not None:
         person = services.person_for_card(token=body.card, town_id=activity.town_id)
         if person is None:
-            return Status(404, {"detail": "Unknown or replaced learning card."})
+            raise ApiError(404, "Unknown or replaced learning card.", field="card")
         source = AttendanceSource.CARD_SCAN
     else:
         person = (
@@ -166,13 +155,13 @@ def record_attendance(request, activity_id: int, body: AttendanceIn):
         )
         if person is None:
             if Person.objects.filter(pk=body.person).exclude(town_id=activity.town_id).exists():
-                return Status(400, {"detail": "This person belongs to another town."})
-            return Status(404, {"detail": "No such person."})
+                raise ApiError(400, "This person belongs to another town.", field="person")
+            raise ApiError(404, "No such person.", field="person")
         source = AttendanceSource.DEVICE
     try:
         result = services.check_in(
             activity=activity, person=person, source=source, recorded_by=request.user, role=body.role
         )
     except services.CheckInError as error:
-        return Status(409, {"detail": str(error)})
+        raise ApiError(409, str(error)) from error
     return Status(201 if result.created else 200, result.entry)

@@ -10,13 +10,15 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Schema, Status, UploadedFile
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communityedu.accounts import tokens
+from communityedu.api.common import CommunityEduAPI, town_for
+from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
+from communityedu.api.types import Id
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
 from communityedu.people import selectors as people_selectors
@@ -62,18 +64,32 @@ def _holds_nul(value) -> bool:
     return False
 
 
+def _holds_lone_surrogate(value) -> bool:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``): no database can store it as text."""
+    if isinstance(value, str):
+        return any("\ud800" <= character <= "\udfff" for character in value)
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(key) or _holds_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
+
+
 class TextParser(Parser):
-    """JSON bodies as usual, refusing a NUL character anywhere: no text field of ours may hold one
-    (PostgreSQL refuses it), so the answer is "Cannot parse request body" (400), not a failure."""
+    """JSON bodies as usual, refusing a NUL character or a lone surrogate anywhere: no text field
+    of ours may hold one (PostgreSQL refuses NUL, and no UTF-8 text holds a surrogate), so the
+    answer is a 400 saying so, not a failure."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         if _holds_nul(data):
-            raise ValueError("a NUL character in the body")
+            raise BodyRefusedError("a NUL character in the body")
+        if _holds_lone_surrogate(data):
+            raise BodyRefusedError("a lone surrogate (an unpaired \\ud800-\\udfff escape) in the body")
         return data
 
 
-api = NinjaAPI(
+api = CommunityEduAPI(
     title="Community education API",
     version="1",
     description="Read and write the town's community-education records. Every call is scoped to what the caller may see.",
@@ -81,10 +97,6 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=TextParser(),
 )
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class DistrictOut(Schema):
@@ -164,10 +176,6 @@ class PersonOut(Schema):
         return obj.village.name if obj.village else None
 
 
-def _town(request, slug: str):
-    return get_object_or_404(towns_visible_to(request.user), slug=slug)
-
-
 def require_unmask_scope(request) -> None:
     """403 unless the caller's token may receive numbers in clear (``accounts/tokens.py``): call it
     in every operation that unmasks, before anything else is read."""
@@ -182,17 +190,16 @@ def list_towns(request):
 
 @api.get("/towns/{slug}", response=TownOut, tags=["organization"])
 def get_town(request, slug: str):
-    return _town(request, slug)
+    return town_for(request, slug)
 
 
 @api.get("/villages", response=list[VillageOut], tags=["organization"])
-@paginate(LimitOffsetPagination)
 def list_villages(request, town: str):
     if not permissions.can_view_structure(request.user):
         raise HttpError(403, "Not allowed")
     return (
         villages_visible_to(request.user)
-        .filter(town=_town(request, town))
+        .filter(town=town_for(request, town))
         .select_related("town")
         .prefetch_related("populations")
         .order_by("code", "name")
@@ -200,29 +207,27 @@ def list_villages(request, town: str):
 
 
 @api.get("/units", response=list[UnitOut], tags=["organization"])
-@paginate(LimitOffsetPagination)
 def list_units(request, town: str, unit_type: str | None = None):
     if not permissions.can_view_structure(request.user):
         raise HttpError(403, "Not allowed")
-    units = units_visible_to(request.user).filter(town=_town(request, town))
+    units = units_visible_to(request.user).filter(town=town_for(request, town))
     if unit_type:
         units = units.filter(unit_type=unit_type)
     return units.select_related("town").prefetch_related("aliases", "duties").order_by("unit_type", "name")
 
 
 @api.get("/people", response=list[PersonOut], tags=["people"])
-@paginate(LimitOffsetPagination)
-def list_people(request, town: str, village_id: int | None = None):
+def list_people(request, town: str, village_id: Id | None = None):
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
-    people = people_visible_to(request.user).filter(town=_town(request, town))
+    people = people_visible_to(request.user).filter(town=town_for(request, town))
     if village_id is not None:
         people = people.filter(village_id=village_id)
     return people.select_related("town", "village").prefetch_related("tags").order_by("id")
 
 
 @api.get("/people/{person_id}", response=PersonOut, tags=["people"])
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
     return get_object_or_404(
@@ -237,7 +242,7 @@ class UnmaskedOut(Schema):
 
 
 @api.post("/people/{person_id}/unmask", response=UnmaskedOut, tags=["people"])
-def unmask_person(request, person_id: int):
+def unmask_person(request, person_id: Id):
     """The person's numbers in clear; needs the unmask permission and is audited."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
@@ -294,18 +299,18 @@ class ImportOut(Schema):
 
 
 def _import_town(request, town: str):
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     if not people_selectors.can_import(request.user, town_row):
         raise HttpError(403, "Not allowed to import")
     return town_row
 
 
 @api.post("/imports", response={201: ImportOut, 400: ErrorOut}, tags=["people"])
-def upload_roster(request, town: str, file: UploadedFile = File(...), village_id: int | None = Form(None)):
+def upload_roster(request, town: str, file: UploadedFile = File(...), village_id: Id | None = Form(None)):
     """Check a roster (.xlsx, .xls, .csv); nothing is written until it is confirmed."""
     town_row = _import_town(request, town)
     if file.size > MAX_ROSTER_BYTES:
-        return Status(400, {"detail": "The file is larger than 20 MB."})
+        raise ApiError(400, "The file is larger than 20 MB.", field="file")
     allowed, default_village = people_selectors.import_scope(request.user, town_row)
     if village_id is not None:
         default_village = get_object_or_404(villages_visible_to(request.user).filter(town=town_row), pk=village_id)
@@ -319,12 +324,12 @@ def upload_roster(request, town: str, file: UploadedFile = File(...), village_id
             default_village=default_village,
         )
     except RosterError as error:
-        return Status(400, {"detail": str(error)})
+        raise ApiError(400, str(error), field="file") from error
     return Status(201, batch)
 
 
 @api.get("/imports/{batch_id}", response=ImportOut, tags=["people"])
-def get_import(request, batch_id: int, town: str):
+def get_import(request, batch_id: Id, town: str):
     town_row = _import_town(request, town)
     return people_selectors.get_import_batch_for(request.user, town_row, batch_id)
 
@@ -334,7 +339,7 @@ class ConfirmIn(Schema):
 
 
 @api.post("/imports/{batch_id}/confirm", response={200: ImportOut, 400: ErrorOut}, tags=["people"])
-def confirm_import(request, batch_id: int, town: str, body: ConfirmIn):
+def confirm_import(request, batch_id: Id, town: str, body: ConfirmIn):
     """Apply a checked roster; on an ``interrupted`` import, resume it from its last saved chunk."""
     town_row = _import_town(request, town)
     batch = people_selectors.get_import_batch_for(request.user, town_row, batch_id)
@@ -343,17 +348,17 @@ def confirm_import(request, batch_id: int, town: str, body: ConfirmIn):
             200, people_services.confirm_import(actor=request.user, batch=batch, skip_invalid=body.skip_invalid)
         )
     except ValueError as error:
-        return Status(400, {"detail": str(error)})
+        raise ApiError(400, str(error)) from error
 
 
 @api.get("/exports/people", tags=["people"], response={200: bytes}, openapi_extra=XLSX_RESPONSE)
-def export_people(request, town: str, village_id: int | None = None, tag_id: int | None = None, unmasked: bool = False):
+def export_people(request, town: str, village_id: Id | None = None, tag_id: Id | None = None, unmasked: bool = False):
     """The register as .xlsx, masked unless ``unmasked`` is asked by someone who may unmask."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
     if unmasked:
         require_unmask_scope(request)
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     data = people_services.export_register(
         actor=request.user, town=town_row, village_id=village_id, tag_id=tag_id, ask_unmasked=unmasked
     )

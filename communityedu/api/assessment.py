@@ -8,44 +8,26 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from communityedu.activities.models import Evidence
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Count, Id, Text, TownSlug, Year
 from communityedu.assessment import dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
-from communityedu.organization.selectors import towns_visible_to
+from communityedu.core.parsing import check_year
 
-router = Router(tags=["assessment"])
+router = ListRouter(tags=["assessment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class ProblemOut(Schema):
-    row: int
-    column: str
-    reason: str
-
-
-class SheetErrorOut(Schema):
-    detail: str
-    problems: list[ProblemOut] = []
-
-
-def _town(request, slug: str):
-    return get_object_or_404(towns_visible_to(request.user), slug=slug)
-
-
 def _reading_town(request, slug: str, *, own: bool = False):
-    town = _town(request, slug)
+    town = town_for(request, slug)
     allowed = permissions.can_read_own if own else permissions.can_read
     if not allowed(request.user, town):
         raise HttpError(403, "Not allowed")
@@ -53,29 +35,16 @@ def _reading_town(request, slug: str, *, own: bool = False):
 
 
 def _managing_town(request, slug: str):
-    town = _town(request, slug)
+    town = town_for(request, slug)
     if not permissions.can_manage(request.user, town):
         raise HttpError(403, "Not allowed")
     return town
 
 
-def _check_year(year: int) -> None:
-    if not 2000 <= year <= 2100:
-        raise HttpError(400, "year must be between 2000 and 2100")
-
-
-def _error(error: ValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        detail = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-    else:
-        detail = " ".join(error.messages)
-    return Status(400, {"detail": detail})
-
-
 # ---- basic conditions ----------------------------------------------------------------------------
 
 
-class FileOut(Schema):
+class ConditionFileOut(Schema):
     id: int
     item: str
     original_name: str
@@ -96,16 +65,16 @@ class ConditionsOut(Schema):
     equipment: str
     states: dict[str, str]
     missing: list[str]
-    files: list[FileOut]
+    files: list[ConditionFileOut]
 
 
 class ConditionsIn(Schema):
-    venue_place: str = ""
+    venue_place: Text(120) = ""
     venue_area: Decimal | None = None
-    staff: str = ""
-    staff_count: int | None = None
+    staff: Text(200) = ""
+    staff_count: Count | None = None
     yearly_funds: Decimal | None = None
-    equipment: str = ""
+    equipment: Text(300) = ""
 
 
 def _conditions_out(line, year: int) -> dict:
@@ -128,45 +97,39 @@ def _conditions_out(line, year: int) -> dict:
 
 
 @router.get("/assessment/conditions", response=list[ConditionsOut])
-def list_conditions(request, town: str, year: int):
+def list_conditions(request, town: str, year: Year):
     """The basic conditions of the community school and every learning centre for ``year``; each
     item's state is complete, no_value or no_evidence."""
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     if not permissions.can_read_conditions(request.user, town_row):
         raise HttpError(403, "Not allowed")
-    _check_year(year)
+    check_year(year)
     own = permissions.own_condition_unit_ids(request.user, town_row)
     unit_ids = None if permissions.can_read(request.user, town_row) else own
     overview = selectors.conditions_overview(town=town_row, year=year, unit_ids=unit_ids)
     return [_conditions_out(line, year) for line in overview.lines]
 
 
-@router.put("/assessment/conditions/{unit_id}", response={200: ConditionsOut, 400: ErrorOut})
-def put_conditions(request, unit_id: int, town: str, year: int, body: ConditionsIn):
+@router.put("/assessment/conditions/{unit_id}", response=ConditionsOut)
+def put_conditions(request, unit_id: Id, town: str, year: Year, body: ConditionsIn):
     """Set the venue, staff, yearly funds and equipment of a unit for ``year``."""
     town_row = _managing_town(request, town)
-    _check_year(year)
+    check_year(year)
     unit = selectors.get_condition_unit_for(request.user, town_row, unit_id)
-    try:
-        services.save_conditions(actor=request.user, unit=unit, year=year, values=body.dict())
-    except ValidationError as error:
-        return _error(error)
+    services.save_conditions(actor=request.user, unit=unit, year=year, values=body.dict())
     line = selectors.conditions_overview(town=town_row, year=year, unit_ids=[unit.pk]).lines[0]
     return Status(200, _conditions_out(line, year))
 
 
-@router.post("/assessment/conditions/{unit_id}/evidence", response={201: FileOut, 400: ErrorOut})
+@router.post("/assessment/conditions/{unit_id}/evidence", response={201: ConditionFileOut})
 def upload_condition_evidence(
-    request, unit_id: int, town: str, year: int, item: ConditionItem = Form(...), file: UploadedFile = File(...)
+    request, unit_id: Id, town: str, year: Year, item: ConditionItem = Form(...), file: UploadedFile = File(...)
 ):
     """Keep a photo or PDF as evidence of one item (venue, staff, funds, equipment)."""
     town_row = _managing_town(request, town)
-    _check_year(year)
+    check_year(year)
     unit = selectors.get_condition_unit_for(request.user, town_row, unit_id)
-    try:
-        stored = services.attach_condition_evidence(actor=request.user, unit=unit, year=year, item=item, upload=file)
-    except ValidationError as error:
-        return _error(error)
+    stored = services.attach_condition_evidence(actor=request.user, unit=unit, year=year, item=item, upload=file)
     return Status(201, stored)
 
 
@@ -209,7 +172,7 @@ class SystemOut(Schema):
 
 
 @router.get("/assessment/indicators", response=SystemOut)
-def get_indicators(request, town: str, version: int | None = None):
+def get_indicators(request, town: str, version: Id | None = None):
     """The town's indicator tree: the current version, or the one asked for."""
     town_row = _reading_town(request, town)
     if version is not None:
@@ -220,19 +183,24 @@ def get_indicators(request, town: str, version: int | None = None):
     return system
 
 
-@router.post("/assessment/indicators", response={201: SystemOut, 400: SheetErrorOut})
-def load_indicators(request, town: str, file: UploadedFile = File(...), name: str = Form("")):
+@router.post("/assessment/indicators", response={201: SystemOut})
+def load_indicators(request, town: str, file: UploadedFile = File(...), name: Text(120) = Form("")):
     """Load a sheet (.xlsx, .xls, .csv; docs/indicator-format.md) as the town's next version. A
     sheet with any problem is refused whole, every problem named by row and column."""
     town_row = _managing_town(request, town)
     if file.size > MAX_BYTES:
-        return Status(400, {"detail": "The file is larger than 5 MB.", "problems": []})
+        raise ApiError(400, "The file is larger than 5 MB.", field="file", extra={"problems": []})
     try:
         system = services.load_indicator_system(
             actor=request.user, town=town_row, content=file.read(), file_name=file.name or "", name=name
         )
     except IndicatorSheetError as error:
-        return Status(400, {"detail": "The sheet was not loaded; nothing was written.", "problems": error.problems})
+        raise ApiError(
+            400,
+            "The sheet was not loaded; nothing was written.",
+            errors=[(f"row {problem.row}, {problem.column}", problem.reason) for problem in error.problems],
+            extra={"problems": [problem.__dict__ for problem in error.problems]},
+        ) from error
     return Status(201, system)
 
 
@@ -335,7 +303,7 @@ def _tree_out(tree) -> dict:
 
 @router.get("/assessment/self-assessment", response=SelfAssessmentOut)
 def get_self_assessment(
-    request, town: str, year: int | None = None, as_of: date | None = None, version: int | None = None
+    request, town: str, year: Year | None = None, as_of: date | None = None, version: Id | None = None
 ):
     """The indicator tree (the current version, or the one asked for) scored for ``year`` as of
     ``as_of`` (default: today): automatic leaves from the same figures as ``/metrics``, manual
@@ -343,7 +311,7 @@ def get_self_assessment(
     town_row = _reading_town(request, town)
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
-    _check_year(year)
+    check_year(year)
     system = selectors.get_system_for(request.user, town_row, version) if version is not None else None
     tree = selectors.scored_tree(town=town_row, year=year, as_of=as_of, system=system)
     if tree is None:
@@ -352,13 +320,13 @@ def get_self_assessment(
 
 
 class ScoreIn(Schema):
-    town: str
-    code: str
-    year: int
+    town: TownSlug
+    code: Text(30)
+    year: Year
     as_of: date
     points: Decimal
-    comment: str
-    activity_evidence_ids: list[int] = []
+    comment: Text()
+    activity_evidence_ids: list[Id] = []
 
 
 class ScoreOut(Schema):
@@ -377,30 +345,31 @@ class ScoreOut(Schema):
         return [item.pk for item in obj.activity_evidence.all()]
 
 
-@router.post("/assessment/self-assessment/scores", response={201: ScoreOut, 400: ErrorOut})
+@router.post("/assessment/self-assessment/scores", response={201: ScoreOut})
 def score_indicator(request, body: ScoreIn):
     """Score a manual indicator of the current version, with a comment and linked activity evidence."""
     town_row = _managing_town(request, body.town)
-    _check_year(body.year)
+    check_year(body.year)
     system = selectors.current_system(town_row)
     indicator = system.indicators.filter(code=body.code).first() if system else None
     if indicator is None:
-        return Status(400, {"detail": f"{body.code} is not an indicator of the current version"})
+        raise ApiError(400, f"{body.code} is not an indicator of the current version", field="code")
     evidence = list(Evidence.objects.filter(town=town_row, is_removed=False, pk__in=body.activity_evidence_ids))
     if len(evidence) != len(set(body.activity_evidence_ids)):
-        return Status(400, {"detail": "activity_evidence_ids: choose evidence of this town's activities"})
-    try:
-        score = services.record_manual_score(
-            actor=request.user,
-            indicator=indicator,
-            year=body.year,
-            as_of=body.as_of,
-            points=body.points,
-            comment=body.comment,
-            activity_evidence=evidence,
+        raise ApiError(
+            400,
+            "activity_evidence_ids: choose evidence of this town's activities",
+            errors=[("activity_evidence_ids", "choose evidence of this town's activities")],
         )
-    except ValidationError as error:
-        return _error(error)
+    score = services.record_manual_score(
+        actor=request.user,
+        indicator=indicator,
+        year=body.year,
+        as_of=body.as_of,
+        points=body.points,
+        comment=body.comment,
+        activity_evidence=evidence,
+    )
     return Status(201, score)
 
 
@@ -428,14 +397,14 @@ class UnitAssessmentOut(Schema):
 
 
 @router.get("/assessment/units", response=UnitAssessmentOut)
-def get_unit_assessment(request, town: str, year: int | None = None, as_of: date | None = None):
+def get_unit_assessment(request, town: str, year: Year | None = None, as_of: date | None = None):
     """Every department's, the school's and every village committee's community-education score
     (0–100) and the share it earns of 5% of its annual target assessment, ranked; a unit's own
     staff see their own unit only."""
     town_row = _reading_town(request, town, own=True)
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
-    _check_year(year)
+    check_year(year)
     unit_ids = (
         None if permissions.can_read(request.user, town_row) else permissions.own_unit_ids(request.user, town_row)
     )
@@ -472,12 +441,12 @@ XLSX_RESPONSE = {
 }
 
 
-@router.get("/assessment/units/export", response={200: bytes}, openapi_extra=XLSX_RESPONSE)
-def export_unit_assessment(request, town: str, year: int | None = None, as_of: date | None = None):
+@router.get("/assessment/units/export", response=bytes, openapi_extra=XLSX_RESPONSE)
+def export_unit_assessment(request, town: str, year: Year | None = None, as_of: date | None = None):
     town_row = _reading_town(request, town)
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
-    _check_year(year)
+    check_year(year)
     data = exports.unit_assessment_xlsx_for(actor=request.user, town=town_row, year=year, as_of=as_of)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="unit-assessment-{town_row.slug}-{year}.xlsx"'
@@ -493,15 +462,12 @@ class WeightsOut(Schema):
     weights: dict[str, Decimal]
 
 
-@router.put("/assessment/weights", response={200: WeightsOut, 400: ErrorOut})
-def put_weights(request, town: str, year: int, body: WeightsIn):
+@router.put("/assessment/weights", response=WeightsOut)
+def put_weights(request, town: str, year: Year, body: WeightsIn):
     """Set the weights of the criteria named for ``year`` (all or none)."""
     town_row = _managing_town(request, town)
-    _check_year(year)
-    try:
-        weights = services.set_weights(actor=request.user, town=town_row, year=year, weights=body.weights)
-    except ValidationError as error:
-        return _error(error)
+    check_year(year)
+    weights = services.set_weights(actor=request.user, town=town_row, year=year, weights=body.weights)
     return {"year": year, "weights": weights}
 
 
@@ -509,8 +475,8 @@ def put_weights(request, town: str, year: int, body: WeightsIn):
 
 
 class DossierIn(Schema):
-    town: str
-    year: int
+    town: TownSlug
+    year: Year
     as_of: date
 
 
@@ -569,37 +535,34 @@ def list_dossier_exports(request, town: str):
     return [_dossier_out(export) for export in dossier.exports_of(town_row).select_related("town")[:50]]
 
 
-@router.post("/assessment/dossiers", response={202: DossierOut, 400: ErrorOut})
+@router.post("/assessment/dossiers", response={202: DossierOut})
 def start_dossier_export(request, body: DossierIn):
     """Build the dossier of ``year`` as of ``as_of`` in the background; poll its state. While one
     for the same year and date is under way, that one is returned."""
     town_row = _managing_town(request, body.town)
-    try:
-        export = dossier.start_export(actor=request.user, town=town_row, year=body.year, as_of=body.as_of)
-    except ValidationError as error:
-        return _error(error)
+    export = dossier.start_export(actor=request.user, town=town_row, year=body.year, as_of=body.as_of)
     export.refresh_from_db()
     return Status(202, _dossier_out(export))
 
 
 @router.get("/assessment/dossiers/{export_id}", response=DossierOut)
-def get_dossier_export(request, export_id: int, town: str):
+def get_dossier_export(request, export_id: Id, town: str):
     town_row = _reading_town(request, town)
     return _dossier_out(dossier.get_export(town_row, export_id))
 
 
 @router.get(
     "/assessment/dossiers/{export_id}/{kind}",
-    response={200: bytes, 404: ErrorOut},
+    response=bytes,
     openapi_extra=DOSSIER_FILE_RESPONSE,
 )
-def download_dossier_file(request, export_id: int, kind: str, town: str):
+def download_dossier_file(request, export_id: Id, kind: str, town: str):
     """A finished dossier's file: ``pdf``, ``zip`` or ``xlsx``; every download is audited."""
     town_row = _reading_town(request, town)
     export = dossier.get_export(town_row, export_id)
     path = dossier.file_path(export, kind)
     if path is None:
-        return Status(404, {"detail": "kind must be pdf, zip or xlsx of a finished dossier"})
+        raise ApiError(404, "kind must be pdf, zip or xlsx of a finished dossier", field="kind")
     dossier.record_download(actor=request.user, export=export, kind=kind)
     response = FileResponse(path.open("rb"), content_type=dossier.KINDS[kind][1])
     response["Content-Disposition"] = (

@@ -6,24 +6,21 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Count, Id, Text, TownSlug, Year
 from communityedu.funding import permissions, selectors, services
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.metrics import funding_figure
 from communityedu.organization import populations as population_sheets
 from communityedu.organization.models import Unit, Village
 from communityedu.organization.permissions import can_edit_structure, can_view_structure
-from communityedu.organization.selectors import towns_visible_to
 
-router = Router(tags=["funding"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["funding"])
 
 
 class EntryOut(Schema):
@@ -53,26 +50,26 @@ class ExpenseOut(EntryOut):
 
 
 class EntryIn(Schema):
-    town: str
-    year: int
+    town: TownSlug
+    year: Year
     amount: Decimal
-    voucher_number: str = ""
+    voucher_number: Text(60) = ""
     dated_on: date
-    description: str = ""
+    description: Text(200) = ""
 
 
 class AllocationIn(EntryIn):
     source: FundingSource
-    receiving_unit_id: int | None = None
+    receiving_unit_id: Id | None = None
 
 
 class ExpenseIn(EntryIn):
     category: ExpenseCategory
-    paying_unit_id: int | None = None
+    paying_unit_id: Id | None = None
 
 
 class ReverseIn(Schema):
-    reason: str
+    reason: Text(200)
     dated_on: date | None = None
 
 
@@ -95,27 +92,23 @@ class PopulationRow(Schema):
 
 
 class PopulationIn(Schema):
-    village_id: int
-    resident_population: int
+    village_id: Id
+    resident_population: Count
 
 
 class PopulationsIn(Schema):
     populations: list[PopulationIn]
 
 
-def _town(request, slug: str):
-    return get_object_or_404(towns_visible_to(request.user), slug=slug)
-
-
 def _reading_town(request, slug: str):
-    town = _town(request, slug)
+    town = town_for(request, slug)
     if not permissions.can_read_funding(request.user, town):
         raise HttpError(403, "Not allowed")
     return town
 
 
 def _managing_town(request, slug: str):
-    town = _town(request, slug)
+    town = town_for(request, slug)
     if not permissions.can_manage_funding(request.user, town):
         raise HttpError(403, "Not allowed")
     return town
@@ -127,87 +120,69 @@ def _unit(town, pk: int | None):
     return get_object_or_404(Unit.objects.filter(town=town), pk=pk)
 
 
-def _error(error: ValidationError) -> Status:
-    return Status(400, {"detail": " ".join(error.messages)})
-
-
 @router.get("/funding/allocations", response=list[AllocationOut])
-def list_allocations(request, town: str, year: int):
+def list_allocations(request, town: str, year: Year):
     return list(selectors.allocations(town=_reading_town(request, town), year=year))
 
 
-@router.post("/funding/allocations", response={201: AllocationOut, 400: ErrorOut})
+@router.post("/funding/allocations", response={201: AllocationOut})
 def create_allocation(request, body: AllocationIn):
     town = _managing_town(request, body.town)
-    try:
-        entry = services.record_allocation(
-            town=town,
-            year=body.year,
-            source=body.source,
-            amount=body.amount,
-            dated_on=body.dated_on,
-            voucher_number=body.voucher_number,
-            receiving_unit=_unit(town, body.receiving_unit_id),
-            description=body.description,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    entry = services.record_allocation(
+        town=town,
+        year=body.year,
+        source=body.source,
+        amount=body.amount,
+        dated_on=body.dated_on,
+        voucher_number=body.voucher_number,
+        receiving_unit=_unit(town, body.receiving_unit_id),
+        description=body.description,
+        actor=request.user,
+    )
     return Status(201, entry)
 
 
-@router.post("/funding/allocations/{allocation_id}/reverse", response={201: AllocationOut, 400: ErrorOut})
-def reverse_allocation(request, allocation_id: int, body: ReverseIn):
+@router.post("/funding/allocations/{allocation_id}/reverse", response={201: AllocationOut})
+def reverse_allocation(request, allocation_id: Id, body: ReverseIn):
     if not permissions.funding_manager_town_ids(request.user):
         raise HttpError(403, "Not allowed")
     entry = selectors.get_allocation_for(request.user, allocation_id)
-    try:
-        reversal = services.reverse_allocation(
-            allocation=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user
-        )
-    except ValidationError as error:
-        return _error(error)
+    reversal = services.reverse_allocation(
+        allocation=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user
+    )
     return Status(201, reversal)
 
 
 @router.get("/funding/expenses", response=list[ExpenseOut])
-def list_expenses(request, town: str, year: int):
+def list_expenses(request, town: str, year: Year):
     """Expenses typed in the ledger; the totals, with the year's paid lecture fees, are at
     ``/funding/summary``."""
     return list(selectors.expenses(town=_reading_town(request, town), year=year))
 
 
-@router.post("/funding/expenses", response={201: ExpenseOut, 400: ErrorOut})
+@router.post("/funding/expenses", response={201: ExpenseOut})
 def create_expense(request, body: ExpenseIn):
     town = _managing_town(request, body.town)
-    try:
-        entry = services.record_expense(
-            town=town,
-            year=body.year,
-            category=body.category,
-            amount=body.amount,
-            dated_on=body.dated_on,
-            voucher_number=body.voucher_number,
-            paying_unit=_unit(town, body.paying_unit_id),
-            description=body.description,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    entry = services.record_expense(
+        town=town,
+        year=body.year,
+        category=body.category,
+        amount=body.amount,
+        dated_on=body.dated_on,
+        voucher_number=body.voucher_number,
+        paying_unit=_unit(town, body.paying_unit_id),
+        description=body.description,
+        actor=request.user,
+    )
     return Status(201, entry)
 
 
-@router.post("/funding/expenses/{expense_id}/reverse", response={201: ExpenseOut, 400: ErrorOut})
-def reverse_expense(request, expense_id: int, body: ReverseIn):
+@router.post("/funding/expenses/{expense_id}/reverse", response={201: ExpenseOut})
+def reverse_expense(request, expense_id: Id, body: ReverseIn):
     if not permissions.funding_manager_town_ids(request.user):
         raise HttpError(403, "Not allowed")
     entry = selectors.get_expense_for(request.user, expense_id)
-    try:
-        reversal = services.reverse_expense(
-            expense=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user
-        )
-    except ValidationError as error:
-        return _error(error)
+    reversal = services.reverse_expense(expense=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user)
     return Status(201, reversal)
 
 
@@ -227,13 +202,13 @@ class FundingSummaryOut(Schema):
 
 
 @router.get("/funding/summary", response=FundingSummaryOut)
-def get_funding_summary(request, town: str, year: int):
+def get_funding_summary(request, town: str, year: Year):
     """Totals by source and by category; lecture fees are the paid fees of the fee ledger."""
     return selectors.funding_year(town=_reading_town(request, town), year=year)
 
 
 @router.get("/funding/per-capita", response=FundingFigureOut)
-def get_funding_per_capita(request, town: str, year: int, as_of: date | None = None):
+def get_funding_per_capita(request, town: str, year: Year, as_of: date | None = None):
     """Town finance (镇财政) for ``year`` ÷ the resident population of ``year``, against 2 yuan,
     and whether it rose from the year before."""
     return funding_figure.town_finance_per_capita(town=_reading_town(request, town), year=year, as_of=as_of)
@@ -258,11 +233,11 @@ class UnitFundsOut(Schema):
 
 
 @router.get("/funding/units", response=list[UnitFundsOut])
-def get_unit_funds(request, town: str, year: int, unit: int | None = None):
+def get_unit_funds(request, town: str, year: Year, unit: Id | None = None):
     """Each unit's allocations and expenses of ``year``, reversals included: a unit's own people
     (a learning-centre director, a department's staff, a village director) get their units', the
     ledgers' readers every unit that received or paid something, or ``unit`` alone."""
-    place = _town(request, town)
+    place = town_for(request, town)
     if not permissions.can_read_unit_funding(request.user, place):
         raise HttpError(403, "Not allowed")
     unit_ids = permissions.readable_unit_ids(request.user, place)
@@ -274,31 +249,33 @@ def get_unit_funds(request, town: str, year: int, unit: int | None = None):
 
 
 @router.get("/populations", response=list[PopulationRow], tags=["organization"])
-def get_populations(request, town: str, year: int):
+def get_populations(request, town: str, year: Year):
     """The resident population (常住人口) of every village of ``town`` for ``year``."""
     if not can_view_structure(request.user):
         raise HttpError(403, "Not allowed")
     return [
         PopulationRow(village_id=village.pk, village=village.name, code=village.code, resident_population=population)
-        for village, population in population_sheets.populations_of_year(town=_town(request, town), year=year)
+        for village, population in population_sheets.populations_of_year(town=town_for(request, town), year=year)
     ]
 
 
-@router.put("/populations", response={200: list[PopulationRow], 400: ErrorOut}, tags=["organization"])
-def put_populations(request, town: str, year: int, body: PopulationsIn):
+@router.put("/populations", response=list[PopulationRow], tags=["organization"])
+def put_populations(request, town: str, year: Year, body: PopulationsIn):
     """Set the populations of the villages given for ``year``, all or none."""
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     if not can_edit_structure(request.user, town_row):
         raise HttpError(403, "Not allowed")
-    if not 2000 <= year <= 2100:
-        return Status(400, {"detail": "year must be between 2000 and 2100"})
     villages = {village.pk: village for village in Village.objects.filter(town=town_row)}
     values = {}
-    for row in body.populations:
+    for number, row in enumerate(body.populations):
         if row.village_id not in villages:
-            return Status(400, {"detail": f"village {row.village_id} is not a village of {town_row.slug}"})
+            raise ApiError(
+                400,
+                f"village {row.village_id} is not a village of {town_row.slug}",
+                field=f"populations[{number}].village_id",
+            )
         if row.resident_population < 0:
-            return Status(400, {"detail": "a population cannot be negative"})
+            raise ApiError(400, "a population cannot be negative", field=f"populations[{number}].resident_population")
         values[villages[row.village_id]] = row.resident_population
     population_sheets.set_populations(town=town_row, year=year, populations=values, actor=request.user)
     return Status(200, get_populations(request, town, year))

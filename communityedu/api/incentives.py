@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Id, Year
 from communityedu.incentives import permissions, tasks
 from communityedu.incentives.models import Certificate
 from communityedu.metrics.points import points_statement
 from communityedu.people.selectors import people_visible_to, person_for_account
 
-router = Router(tags=["incentives"])
+router = ListRouter(tags=["incentives"])
 
 
 class PointsOut(Schema):
@@ -29,7 +31,7 @@ class PointsOut(Schema):
 
 
 @router.get("/people/{person_id}/points", response=PointsOut)
-def get_points(request, person_id: int, year: int | None = None):
+def get_points(request, person_id: Id, year: Year | None = None):
     """A person's bonus points for an assessment year; decimals as strings."""
     own = person_for_account(request.user)
     if own is not None and own.pk == person_id:
@@ -91,39 +93,32 @@ def _certificate_out(certificate) -> dict:
 
 
 class IssueIn(Schema):
-    year: int
+    year: Year
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.post("/people/{person_id}/certificates", response={201: CertificateOut, 400: ErrorOut})
-def issue_certificate(request, person_id: int, body: IssueIn):
+@router.post("/people/{person_id}/certificates", response={201: CertificateOut})
+def issue_certificate(request, person_id: Id, body: IssueIn):
     """Issue the community school's certificate of a person's bonus points for a year."""
     person = get_object_or_404(people_visible_to(request.user), pk=person_id)
     if not permissions.manages_incentives(request.user, person.town):
         raise HttpError(403, "Not allowed")
     unit = tasks.issuing_unit_of(person.town)
     if unit is None:
-        return Status(400, {"detail": "The town has no community school to issue certificates."})
-    try:
-        certificate = tasks.issue_once(
-            actor=request.user,
-            person=person,
-            year=body.year,
-            statement=points_statement(person=person, year=body.year),
-            issuing_unit=unit,
-        )
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+        raise ApiError(400, "The town has no community school to issue certificates.")
+    certificate = tasks.issue_once(
+        actor=request.user,
+        person=person,
+        year=body.year,
+        statement=points_statement(person=person, year=body.year),
+        issuing_unit=unit,
+    )
     return Status(201, _certificate_out(certificate))
 
 
-@router.get("/certificates/verify/{code}", response={200: CertificateOut, 404: ErrorOut}, auth=None)
+@router.get("/certificates/verify/{code}", response=CertificateOut, auth=None)
 def verify_certificate(request, code: str):
     """Public: confirm a certificate by the code on its QR link (no ID number or phone)."""
     certificate = Certificate.objects.select_related("person", "issuing_unit").filter(code=code).first()
     if certificate is None:
-        return Status(404, {"detail": "This certificate does not exist."})
+        raise ApiError(404, "This certificate does not exist.")
     return Status(200, _certificate_out(certificate))

@@ -7,25 +7,21 @@ a resident reads and reports their own progress, which the player on the page do
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from communityedu.api.common import ListRouter, error_responses, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Count, Id, Text, Title, TownSlug
 from communityedu.core import ratelimit
 from communityedu.learning import permissions, selectors, services
 from communityedu.learning.constants import ResourceKind
-from communityedu.organization.selectors import towns_visible_to
 from communityedu.people.selectors import person_for_account
 
-router = Router(tags=["learning"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["learning"])
 
 
 class ResourceOut(Schema):
@@ -63,16 +59,16 @@ class ResourceDetailOut(ResourceOut):
 
 
 class ResourceIn(Schema):
-    town: str
+    town: TownSlug
     kind: ResourceKind
-    title: str
-    category_id: int
-    owner_unit_id: int
-    summary: str = ""
-    body: str = ""
-    tags: str = ""
-    audience: str = ""
-    link_url: str = ""
+    title: Title(120)
+    category_id: Id
+    owner_unit_id: Id
+    summary: Text(300) = ""
+    body: Text() = ""
+    tags: Text(200) = ""
+    audience: Text(120) = ""
+    link_url: Text(200) = ""
     publish: bool = False
 
 
@@ -86,14 +82,14 @@ class ProgressOut(Schema):
 
 
 class ProgressIn(Schema):
-    position_seconds: int | None = Field(None, ge=0)
-    percent: int | None = Field(None, ge=0, le=100)
-    elapsed_seconds: int = Field(0, ge=0)
+    position_seconds: Count | None = Field(None, ge=0)
+    percent: Count | None = Field(None, ge=0, le=100)
+    elapsed_seconds: Count = Field(0, ge=0)
     is_complete: bool = False
 
 
-def _town(request, slug: str):
-    town = get_object_or_404(towns_visible_to(request.user), slug=slug)
+def _library_town(request, slug: str):
+    town = town_for(request, slug)
     if not permissions.reads_library(request.user, town):
         raise HttpError(403, "Not allowed")
     return town
@@ -107,56 +103,53 @@ def _resident(request):
 
 
 @router.get("/learning/resources", response=list[ResourceOut])
-@paginate(LimitOffsetPagination)
-def list_resources(request, town: str, category_id: int | None = None):
+def list_resources(request, town: str, category_id: Id | None = None):
     """The published resources of a town, the newest first."""
-    resources = selectors.published_resources_for(request.user).filter(town=_town(request, town))
+    resources = selectors.published_resources_for(request.user).filter(town=_library_town(request, town))
     if category_id:
         resources = resources.filter(category_id=category_id)
     return resources.select_related("town", "category").order_by("-published_at", "-id")
 
 
 @router.get("/learning/resources/{resource_id}", response=ResourceDetailOut)
-def get_resource(request, resource_id: int):
+def get_resource(request, resource_id: Id):
     return selectors.get_published_resource_for(request.user, resource_id)
 
 
-@router.get("/learning/search", response={200: list[ResourceOut], 429: ErrorOut})
+@router.get("/learning/search", response=list[ResourceOut], openapi_extra=error_responses(429))
 def search_resources(request, town: str, q: str):
     """Search as residents type: Chinese words, pinyin (taijiquan), initials (tjq), homophones.
     At most ``RATE_LIMITS["search"]`` a minute per client (429 with ``Retry-After`` beyond)."""
     allowed, retry_after = ratelimit.hit(action="search", client=ratelimit.client_key(request))
     if not allowed:
-        return ratelimit.too_many(request, retry_after=retry_after, is_api=True)
-    return selectors.search(town=_town(request, town), query=q[:60])
+        refusal = ratelimit.too_many(request, retry_after=retry_after, is_api=True)
+        raise ApiError(429, json.loads(refusal.content)["detail"], headers={"Retry-After": refusal["Retry-After"]})
+    return selectors.search(town=_library_town(request, town), query=q[:60])
 
 
-@router.post("/learning/resources", response={201: ResourceDetailOut, 400: ErrorOut})
+@router.post("/learning/resources", response={201: ResourceDetailOut})
 def create_resource(request, body: ResourceIn):
-    town = get_object_or_404(towns_visible_to(request.user), slug=body.town)
+    town = _library_town(request, body.town)
     owner = permissions.owner_units_for(request.user, town).filter(pk=body.owner_unit_id).first()
     if owner is None:
         raise HttpError(403, "You may not keep resources for this unit")
     if body.kind not in (ResourceKind.ARTICLE, ResourceKind.LINK):
-        return Status(400, {"detail": "Upload videos, recordings and PDFs on the resource page."})
+        raise ApiError(400, "Upload videos, recordings and PDFs on the resource page.", field="kind")
     category = selectors.categories_of(town).filter(pk=body.category_id).first()
     if category is None:
-        return Status(400, {"detail": "No such category in this town."})
+        raise ApiError(400, "No such category in this town.", field="category_id")
     values = body.dict(exclude={"town", "category_id", "owner_unit_id", "publish"}) | {
         "category": category,
         "owner_unit": owner,
     }
-    try:
-        resource = services.save_resource(actor=request.user, town=town, values=values)
-        if body.publish:
-            resource = services.set_published(actor=request.user, resource=resource, is_published=True)
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    resource = services.save_resource(actor=request.user, town=town, values=values)
+    if body.publish:
+        resource = services.set_published(actor=request.user, resource=resource, is_published=True)
     return Status(201, resource)
 
 
 @router.get("/learning/resources/{resource_id}/progress", response=ProgressOut)
-def get_progress(request, resource_id: int):
+def get_progress(request, resource_id: Id):
     person = _resident(request)
     resource = selectors.get_published_resource_for(request.user, resource_id)
     progress = selectors.progress_of(person=person, resource=resource)
@@ -166,18 +159,15 @@ def get_progress(request, resource_id: int):
     return progress
 
 
-@router.put("/learning/resources/{resource_id}/progress", response={200: ProgressOut, 400: ErrorOut})
-def put_progress(request, resource_id: int, body: ProgressIn):
+@router.put("/learning/resources/{resource_id}/progress", response=ProgressOut)
+def put_progress(request, resource_id: Id, body: ProgressIn):
     person = _resident(request)
     resource = selectors.get_published_resource_for(request.user, resource_id)
-    try:
-        return services.record_progress(
-            person=person,
-            resource=resource,
-            position_seconds=body.position_seconds,
-            percent=body.percent,
-            elapsed_seconds=body.elapsed_seconds,
-            is_complete=body.is_complete,
-        )
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    return services.record_progress(
+        person=person,
+        resource=resource,
+        position_seconds=body.position_seconds,
+        percent=body.percent,
+        elapsed_seconds=body.elapsed_seconds,
+        is_complete=body.is_complete,
+    )

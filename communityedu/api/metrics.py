@@ -7,21 +7,21 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Id, Year
 from communityedu.metrics.figures import figures_for
 from communityedu.metrics.permissions import can_edit_targets, can_read_figures
 from communityedu.organization import services as organization_services
 from communityedu.organization import targets as village_targets
 from communityedu.organization.models import Village
-from communityedu.organization.selectors import towns_visible_to
 
-router = Router(tags=["metrics"])
+router = ListRouter(tags=["metrics"])
 
 
 class LineOut(Schema):
@@ -70,11 +70,11 @@ def _line(line) -> dict:
 
 
 @router.get("/metrics", response=MetricsOut)
-def get_metrics(request, town: str, year: int | None = None, as_of: date | None = None):
+def get_metrics(request, town: str, year: Year | None = None, as_of: date | None = None):
     """Every figure of the town for ``year`` (default: this year) as of ``as_of`` (default: today);
     rates as decimal strings (0.7123) — with unit "yuan", yuan per resident (2.50) from a numerator
     in fen —, statuses met / at_risk / not_met / no_data."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
     as_of = as_of or timezone.localdate()
@@ -108,10 +108,6 @@ def get_metrics(request, town: str, year: int | None = None, as_of: date | None 
 # ---- the deadline and the village targets -------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class VillageTargetsOut(Schema):
     village_id: int
     name: str
@@ -129,7 +125,7 @@ class TargetSettingsOut(Schema):
 
 
 class VillageTargetsIn(Schema):
-    village_id: int
+    village_id: Id
     participation: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
     awareness: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
     recognition: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
@@ -160,17 +156,14 @@ def _settings(town_row, year: int) -> dict:
 
 
 def _year(year: int | None) -> int:
-    year = year or timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        raise HttpError(400, "Give a year between 2000 and 2100.")
-    return year
+    return year or timezone.localdate().year
 
 
-@router.get("/metrics/targets", response={200: TargetSettingsOut, 400: ErrorOut})
-def get_target_settings(request, town: str, year: int | None = None):
+@router.get("/metrics/targets", response=TargetSettingsOut)
+def get_target_settings(request, town: str, year: Year | None = None):
     """The town's targets deadline and every village's targets for ``year`` (default: this year), in
     per cent; a target not set is the plan's threshold."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
     return _settings(town_row, _year(year))
@@ -185,11 +178,11 @@ def _gives_deadline(request) -> bool:
     return isinstance(body, dict) and "targets_due_on" in body
 
 
-@router.put("/metrics/targets", response={200: TargetSettingsOut, 400: ErrorOut})
-def put_target_settings(request, town: str, payload: TargetSettingsIn, year: int | None = None):
+@router.put("/metrics/targets", response=TargetSettingsOut)
+def put_target_settings(request, town: str, payload: TargetSettingsIn, year: Year | None = None):
     """Set the deadline (null: 31 December of each year; left out: unchanged) and the targets given,
     village by village (a figure left out keeps its target); all or nothing. Town office only."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if not can_edit_targets(request.user, town_row):
         raise HttpError(403, "Not allowed")
     year = _year(year)
@@ -197,19 +190,15 @@ def put_target_settings(request, town: str, payload: TargetSettingsIn, year: int
     values = {}
     for row, village in enumerate(payload.villages, start=1):
         if village.village_id not in village_ids:
-            return Status(400, {"detail": f"villages[{row}]: no village {village.village_id} in {town_row.slug}."})
+            message = f"no village {village.village_id} in {town_row.slug}."
+            raise ApiError(400, f"villages[{row}]: {message}", errors=[(f"villages[{row}].village_id", message)])
         for key in village_targets.VILLAGE_FIGURES:
             value = getattr(village, str(key))
             if value is not None:
                 values[(str(key), village.village_id)] = value
-    try:
-        with transaction.atomic():
-            if _gives_deadline(request):
-                organization_services.set_targets_due_on(
-                    town=town_row, due_on=payload.targets_due_on, actor=request.user
-                )
-            village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    with transaction.atomic():
+        if _gives_deadline(request):
+            organization_services.set_targets_due_on(town=town_row, due_on=payload.targets_due_on, actor=request.user)
+        village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
     town_row.refresh_from_db()
     return _settings(town_row, year)

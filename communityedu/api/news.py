@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
 from communityedu.activities.models import Activity
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.types import Id, Text, Title, TownSlug
 from communityedu.news import permissions, selectors, services
 from communityedu.news.constants import NewsKind
 from communityedu.organization.models import Unit
-from communityedu.organization.selectors import towns_visible_to
 
-router = Router(tags=["news"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["news"])
 
 
 class NewsOut(Schema):
@@ -45,40 +41,36 @@ class NewsOut(Schema):
 
 
 class NewsIn(Schema):
-    town: str
+    town: TownSlug
     kind: NewsKind = NewsKind.NEWS
-    title: str
-    body: str
-    unit_id: int
+    title: Title(120)
+    body: Text()
+    unit_id: Id
     publish_on: date | None = None
     is_pinned: bool = False
-    activity_id: int | None = None
+    activity_id: Id | None = None
 
 
 class PublishIn(Schema):
     is_published: bool = True
 
 
-def _town(request, slug: str):
-    return get_object_or_404(towns_visible_to(request.user), slug=slug)
-
-
 @router.get("/news", response=list[NewsOut])
 def list_news(request, town: str, kind: NewsKind | None = None):
     """Published news and notices of a town, pinned first, then the newest."""
-    return list(selectors.published_in(_town(request, town), kind=kind))
+    return list(selectors.published_in(town_for(request, town), kind=kind))
 
 
 @router.get("/news/{item_id}", response=NewsOut)
-def get_news(request, item_id: int, town: str):
+def get_news(request, item_id: Id, town: str):
     """One published item."""
-    return selectors.get_published_item(_town(request, town), item_id)
+    return selectors.get_published_item(town_for(request, town), item_id)
 
 
-@router.post("/news", response={201: NewsOut, 400: ErrorOut})
+@router.post("/news", response={201: NewsOut})
 def create_news(request, body: NewsIn):
     """Draft an item for a unit the caller writes for; publish it with ``/news/{id}/publish``."""
-    town = _town(request, body.town)
+    town = town_for(request, body.town)
     if not permissions.can_write_news(request.user, town):
         raise HttpError(403, "Not allowed")
     values = {
@@ -90,18 +82,13 @@ def create_news(request, body: NewsIn):
         "is_pinned": body.is_pinned,
         "activity": get_object_or_404(Activity, town=town, pk=body.activity_id) if body.activity_id else None,
     }
-    try:
-        return Status(201, services.save_item(actor=request.user, town=town, values=values))
-    except PermissionDenied as error:
-        raise HttpError(403, "Not allowed") from error
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(201, services.save_item(actor=request.user, town=town, values=values))
 
 
 @router.post("/news/{item_id}/publish", response=NewsOut)
-def publish_news(request, item_id: int, town: str, body: PublishIn):
+def publish_news(request, item_id: Id, town: str, body: PublishIn):
     """Publish an item (``is_published: true``) or withdraw it (``false``)."""
-    town_row = _town(request, town)
+    town_row = town_for(request, town)
     if not permissions.can_write_news(request.user, town_row):
         raise HttpError(403, "Not allowed")
     item = selectors.get_item_for_editing(request.user, town_row, item_id)

@@ -7,25 +7,22 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Id, Text, Title, TownSlug, Year
 from communityedu.organization.models import Unit
-from communityedu.organization.selectors import towns_visible_to
 from communityedu.planning import permissions, selectors, services
 from communityedu.planning.constants import MeetingKind, NoticeKind, TaskStatus
 from communityedu.planning.models import Phase
 
-router = Router(tags=["planning"])
+router = ListRouter(tags=["planning"])
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class ProgressOut(Schema):
+class TaskProgressOut(Schema):
     total: int
     done: int
     overdue: int
@@ -43,30 +40,30 @@ class PhaseOut(Schema):
 
 class PhaseProgressOut(Schema):
     phase: PhaseOut
-    progress: ProgressOut
+    progress: TaskProgressOut
 
 
 class UnitProgressOut(Schema):
     unit_id: int
     unit: str
-    progress: ProgressOut
+    progress: TaskProgressOut
 
 
 class PlanProgressOut(Schema):
     as_of: date
-    overall: ProgressOut
+    overall: TaskProgressOut
     phases: list[PhaseProgressOut]
     units: list[UnitProgressOut]
 
 
 class PhaseIn(Schema):
-    name: str
+    name: Title(60)
     starts_on: date | None = None
     ends_on: date
-    description: str | None = None
+    description: Text() | None = None
 
 
-class FileOut(Schema):
+class PlanFileOut(Schema):
     id: int
     original_name: str
     content_type: str
@@ -88,7 +85,7 @@ class TaskOut(Schema):
     note: str
     is_overdue: bool
     is_done_late: bool
-    files: list[FileOut]
+    files: list[PlanFileOut]
 
     @staticmethod
     def resolve_phase_number(obj):
@@ -108,19 +105,19 @@ class TaskOut(Schema):
 
 
 class TaskIn(Schema):
-    town: str
-    phase_id: int
-    unit_id: int
-    title: str
-    target: str = ""
-    owner: str = ""
+    town: TownSlug
+    phase_id: Id
+    unit_id: Id
+    title: Title(200)
+    target: Text() = ""
+    owner: Text(60) = ""
     due_on: date
 
 
 class TaskStatusIn(Schema):
     status: TaskStatus
     done_on: date | None = None
-    note: str | None = None
+    note: Text() | None = None
 
 
 class InvitationOut(Schema):
@@ -178,25 +175,25 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    town: str
+    town: TownSlug
     kind: MeetingKind
-    title: str
+    title: Title(200)
     held_on: date
-    place: str = ""
-    minutes: str = ""
-    decisions: str = ""
-    invited_unit_ids: list[int] = []
-    attended_unit_ids: list[int] = []
+    place: Text(100) = ""
+    minutes: Text() = ""
+    decisions: Text() = ""
+    invited_unit_ids: list[Id] = []
+    attended_unit_ids: list[Id] = []
 
 
-class AttendanceIn(Schema):
-    invited_unit_ids: list[int]
-    attended_unit_ids: list[int]
+class MeetingAttendanceIn(Schema):
+    invited_unit_ids: list[Id]
+    attended_unit_ids: list[Id]
 
 
 class ItemIn(Schema):
-    unit_id: int
-    description: str
+    unit_id: Id
+    description: Text()
     due_on: date
 
 
@@ -208,11 +205,11 @@ class JointYearOut(Schema):
 
 
 class NoteIn(Schema):
-    text: str
+    text: Text()
 
 
 class CloseIn(Schema):
-    closing_note: str
+    closing_note: Text()
     closed_on: date | None = None
 
 
@@ -243,15 +240,15 @@ class NoticeOut(Schema):
 
 
 class SubjectIn(Schema):
-    unit_id: int
-    person_name: str = ""
+    unit_id: Id
+    person_name: Title(50) = ""
 
 
 class NoticeIn(Schema):
-    town: str
+    town: TownSlug
     kind: NoticeKind
-    title: str
-    body: str
+    title: Title(200)
+    body: Text()
     subjects: list[SubjectIn]
     rectify_by: date | None = None
 
@@ -271,11 +268,11 @@ class EvaluationOut(Schema):
 
 
 class EvaluationIn(Schema):
-    town: str
+    town: TownSlug
     held_on: date
-    evaluators: str
+    evaluators: Text(300)
     score: Decimal
-    conclusion: str
+    conclusion: Text()
     is_accepted: bool = False
 
 
@@ -329,15 +326,15 @@ class OverviewOut(Schema):
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def _town(request, slug: str, rule=permissions.can_read_plan):
-    town = get_object_or_404(towns_visible_to(request.user), slug=slug)
+def _plan_town(request, slug: str, rule=permissions.can_read_plan):
+    town = town_for(request, slug)
     if not rule(request.user, town):
         raise HttpError(403, "Not allowed")
     return town
 
 
 def _managing(request, slug: str):
-    return _town(request, slug, permissions.can_manage_plan)
+    return _plan_town(request, slug, permissions.can_manage_plan)
 
 
 def _any_reader(request) -> None:
@@ -362,14 +359,6 @@ def _unit(town, pk: int) -> Unit:
     return unit
 
 
-def _error(error: ValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        detail = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-    else:
-        detail = " ".join(error.messages)
-    return Status(400, {"detail": detail})
-
-
 def _as_of(as_of: date | None) -> date:
     return as_of or timezone.localdate()
 
@@ -385,7 +374,7 @@ def _progress_out(progress) -> dict:
 def get_plan_progress(request, town: str, as_of: date | None = None):
     """The phases with their dates and progress, progress per unit and overall, as of a date
     (tasks the caller may see)."""
-    town_row = _town(request, town)
+    town_row = _plan_town(request, town)
     progress = selectors.plan_progress(
         tasks=selectors.tasks_visible_to(request.user, town_row), town=town_row, as_of=_as_of(as_of)
     )
@@ -400,25 +389,26 @@ def get_plan_progress(request, town: str, as_of: date | None = None):
     }
 
 
-@router.put("/planning/phases/{number}", response={200: PhaseOut, 400: ErrorOut})
-def put_plan_phase(request, number: int, town: str, body: PhaseIn):
+@router.put("/planning/phases/{number}", response=PhaseOut)
+def put_plan_phase(request, number: Id, town: str, body: PhaseIn):
     """Create phase ``number`` (1–9) of the town's plan or change its name and dates."""
     town_row = _managing(request, town)
     if not 1 <= number <= 9:
-        return Status(400, {"detail": "number: the plan's phases are numbered 1 to 9"})
-    try:
-        phase = services.save_phase(town=town_row, number=number, actor=request.user, **body.dict())
-    except ValidationError as error:
-        return _error(error)
+        raise ApiError(
+            400,
+            "number: the plan's phases are numbered 1 to 9",
+            errors=[("number", "the plan's phases are numbered 1 to 9")],
+        )
+    phase = services.save_phase(town=town_row, number=number, actor=request.user, **body.dict())
     return Status(200, phase)
 
 
 @router.get("/planning/tasks", response=list[TaskOut])
 def list_plan_tasks(
-    request, town: str, phase: int | None = None, unit_id: int | None = None, overdue: bool | None = None
+    request, town: str, phase: Id | None = None, unit_id: Id | None = None, overdue: bool | None = None
 ):
     """Tasks the caller may see; ``phase`` is a phase number; ``overdue`` filters on today."""
-    town_row = _town(request, town)
+    town_row = _plan_town(request, town)
     tasks = selectors.tasks_visible_to(request.user, town_row).select_related("phase", "unit")
     if phase is not None:
         tasks = tasks.filter(phase__number=phase)
@@ -431,53 +421,44 @@ def list_plan_tasks(
     return rows
 
 
-@router.post("/planning/tasks", response={201: TaskOut, 400: ErrorOut})
+@router.post("/planning/tasks", response={201: TaskOut})
 def create_plan_task(request, body: TaskIn):
     town_row = _managing(request, body.town)
-    try:
-        phase = Phase.objects.filter(town=town_row, pk=body.phase_id).first()
-        if phase is None:
-            raise ValidationError({"phase_id": f"phase {body.phase_id} is not a phase of {town_row.slug}"})
-        task = services.create_task(
-            town=town_row,
-            phase=phase,
-            unit=_unit(town_row, body.unit_id),
-            title=body.title,
-            target=body.target,
-            owner=body.owner,
-            due_on=body.due_on,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    phase = Phase.objects.filter(town=town_row, pk=body.phase_id).first()
+    if phase is None:
+        raise ValidationError({"phase_id": f"phase {body.phase_id} is not a phase of {town_row.slug}"})
+    task = services.create_task(
+        town=town_row,
+        phase=phase,
+        unit=_unit(town_row, body.unit_id),
+        title=body.title,
+        target=body.target,
+        owner=body.owner,
+        due_on=body.due_on,
+        actor=request.user,
+    )
     return Status(201, task)
 
 
-@router.post("/planning/tasks/{task_id}/status", response={200: TaskOut, 400: ErrorOut})
-def set_plan_task_status(request, task_id: int, body: TaskStatusIn):
+@router.post("/planning/tasks/{task_id}/status", response=TaskOut)
+def set_plan_task_status(request, task_id: Id, body: TaskStatusIn):
     """Not started, in progress, or done on a date (not in the future)."""
     _any_reader(request)
     task = selectors.get_task_for(request.user, task_id)
     _updatable(request, task)
-    try:
-        task = services.set_task_status(
-            task=task, status=body.status, done_on=body.done_on, note=body.note, actor=request.user
-        )
-    except ValidationError as error:
-        return _error(error)
+    task = services.set_task_status(
+        task=task, status=body.status, done_on=body.done_on, note=body.note, actor=request.user
+    )
     return Status(200, task)
 
 
-@router.post("/planning/tasks/{task_id}/evidence", response={201: FileOut, 400: ErrorOut})
-def upload_plan_task_evidence(request, task_id: int, file: UploadedFile = File(...)):
+@router.post("/planning/tasks/{task_id}/evidence", response={201: PlanFileOut})
+def upload_plan_task_evidence(request, task_id: Id, file: UploadedFile = File(...)):
     """A photo (JPEG, PNG, WebP) or PDF, checked by its content."""
     _any_reader(request)
     task = selectors.get_task_for(request.user, task_id)
     _updatable(request, task)
-    try:
-        return Status(201, services.attach_task_file(actor=request.user, task=task, upload=file))
-    except ValidationError as error:
-        return _error(error)
+    return Status(201, services.attach_task_file(actor=request.user, task=task, upload=file))
 
 
 # ---- meetings -----------------------------------------------------------------------------------
@@ -488,8 +469,8 @@ def _meeting_rows(queryset):
 
 
 @router.get("/planning/meetings", response=list[MeetingOut])
-def list_plan_meetings(request, town: str, year: int | None = None):
-    town_row = _town(request, town)
+def list_plan_meetings(request, town: str, year: Year | None = None):
+    town_row = _plan_town(request, town)
     meetings = selectors.meetings_visible_to(request.user, town_row)
     if year is not None:
         meetings = meetings.filter(held_on__year=year)
@@ -499,71 +480,62 @@ def list_plan_meetings(request, town: str, year: int | None = None):
 @router.get("/planning/joint-meetings", response=list[JointYearOut])
 def get_plan_joint_meeting_years(request, town: str, as_of: date | None = None):
     """Joint meetings held every year against the plan's 1–2; a year without one is flagged."""
-    town_row = _town(request, town)
+    town_row = _plan_town(request, town)
     return selectors.joint_meeting_years(town=town_row, as_of=_as_of(as_of))
 
 
-@router.post("/planning/meetings", response={201: MeetingOut, 400: ErrorOut})
+@router.post("/planning/meetings", response={201: MeetingOut})
 def create_plan_meeting(request, body: MeetingIn):
     town_row = _managing(request, body.town)
-    try:
-        meeting = services.record_meeting(
-            town=town_row,
-            kind=body.kind,
-            title=body.title,
-            held_on=body.held_on,
-            place=body.place,
-            minutes=body.minutes,
-            decisions=body.decisions,
-            invited=[_unit(town_row, pk) for pk in body.invited_unit_ids],
-            attended=[_unit(town_row, pk) for pk in body.attended_unit_ids],
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    meeting = services.record_meeting(
+        town=town_row,
+        kind=body.kind,
+        title=body.title,
+        held_on=body.held_on,
+        place=body.place,
+        minutes=body.minutes,
+        decisions=body.decisions,
+        invited=[_unit(town_row, pk) for pk in body.invited_unit_ids],
+        attended=[_unit(town_row, pk) for pk in body.attended_unit_ids],
+        actor=request.user,
+    )
     return Status(201, _meeting_rows(type(meeting).objects.filter(pk=meeting.pk)).get())
 
 
 @router.get("/planning/meetings/{meeting_id}", response=MeetingOut)
-def get_plan_meeting(request, meeting_id: int):
+def get_plan_meeting(request, meeting_id: Id):
     _any_reader(request)
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     return _meeting_rows(type(meeting).objects.filter(pk=meeting.pk)).get()
 
 
-@router.put("/planning/meetings/{meeting_id}/attendance", response={200: MeetingOut, 400: ErrorOut})
-def put_plan_meeting_attendance(request, meeting_id: int, body: AttendanceIn):
+@router.put("/planning/meetings/{meeting_id}/attendance", response=MeetingOut)
+def put_plan_meeting_attendance(request, meeting_id: Id, body: MeetingAttendanceIn):
     """Replace the units invited and attending (an attending unit counts as invited)."""
     _any_reader(request)
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     _managed(request, meeting)
-    try:
-        services.set_attendance(
-            meeting=meeting,
-            invited=[_unit(meeting.town, pk) for pk in body.invited_unit_ids],
-            attended=[_unit(meeting.town, pk) for pk in body.attended_unit_ids],
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    services.set_attendance(
+        meeting=meeting,
+        invited=[_unit(meeting.town, pk) for pk in body.invited_unit_ids],
+        attended=[_unit(meeting.town, pk) for pk in body.attended_unit_ids],
+        actor=request.user,
+    )
     return Status(200, _meeting_rows(type(meeting).objects.filter(pk=meeting.pk)).get())
 
 
-@router.post("/planning/meetings/{meeting_id}/action-items", response={201: ItemOut, 400: ErrorOut})
-def create_plan_meeting_action_item(request, meeting_id: int, body: ItemIn):
+@router.post("/planning/meetings/{meeting_id}/action-items", response={201: ItemOut})
+def create_plan_meeting_action_item(request, meeting_id: Id, body: ItemIn):
     _any_reader(request)
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     _managed(request, meeting)
-    try:
-        item = services.add_action_item(
-            meeting=meeting,
-            unit=_unit(meeting.town, body.unit_id),
-            description=body.description,
-            due_on=body.due_on,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    item = services.add_action_item(
+        meeting=meeting,
+        unit=_unit(meeting.town, body.unit_id),
+        description=body.description,
+        due_on=body.due_on,
+        actor=request.user,
+    )
     return Status(201, item)
 
 
@@ -574,7 +546,7 @@ def create_plan_meeting_action_item(request, meeting_id: int, body: ItemIn):
 def list_rectification_items(request, town: str, state: str | None = None, as_of: date | None = None):
     """Rectification items the caller may see; ``state`` is ``overdue``, ``open`` (not yet due)
     or ``closed``, as of ``as_of`` (today by default)."""
-    town_row = _town(request, town)
+    town_row = _plan_town(request, town)
     lists = selectors.rectification_lists(selectors.items_visible_to(request.user, town_row), _as_of(as_of))
     if state is None:
         return [*lists["overdue"], *lists["open"], *lists["closed"]]
@@ -583,40 +555,31 @@ def list_rectification_items(request, town: str, state: str | None = None, as_of
     return lists[state]
 
 
-@router.post("/planning/rectification/{item_id}/notes", response={201: ItemOut, 400: ErrorOut})
-def add_rectification_note(request, item_id: int, body: NoteIn):
+@router.post("/planning/rectification/{item_id}/notes", response={201: ItemOut})
+def add_rectification_note(request, item_id: Id, body: NoteIn):
     _any_reader(request)
     item = selectors.get_item_for(request.user, item_id)
     _updatable(request, item)
-    try:
-        services.add_rectification_note(item=item, text=body.text, actor=request.user)
-    except ValidationError as error:
-        return _error(error)
+    services.add_rectification_note(item=item, text=body.text, actor=request.user)
     return Status(201, selectors.get_item_for(request.user, item_id))
 
 
-@router.post("/planning/rectification/{item_id}/evidence", response={201: FileOut, 400: ErrorOut})
-def upload_rectification_evidence(request, item_id: int, file: UploadedFile = File(...)):
+@router.post("/planning/rectification/{item_id}/evidence", response={201: PlanFileOut})
+def upload_rectification_evidence(request, item_id: Id, file: UploadedFile = File(...)):
     _any_reader(request)
     item = selectors.get_item_for(request.user, item_id)
     _updatable(request, item)
-    try:
-        return Status(201, services.attach_rectification_file(actor=request.user, item=item, upload=file))
-    except ValidationError as error:
-        return _error(error)
+    return Status(201, services.attach_rectification_file(actor=request.user, item=item, upload=file))
 
 
-@router.post("/planning/rectification/{item_id}/close", response={200: ItemOut, 400: ErrorOut})
-def close_rectification_item(request, item_id: int, body: CloseIn):
+@router.post("/planning/rectification/{item_id}/close", response=ItemOut)
+def close_rectification_item(request, item_id: Id, body: CloseIn):
     _any_reader(request)
     item = selectors.get_item_for(request.user, item_id)
     _updatable(request, item)
-    try:
-        item = services.close_rectification_item(
-            item=item, closing_note=body.closing_note, closed_on=body.closed_on, actor=request.user
-        )
-    except ValidationError as error:
-        return _error(error)
+    item = services.close_rectification_item(
+        item=item, closing_note=body.closing_note, closed_on=body.closed_on, actor=request.user
+    )
     return Status(200, item)
 
 
@@ -626,25 +589,22 @@ def close_rectification_item(request, item_id: int, body: CloseIn):
 @router.get("/planning/notices", response=list[NoticeOut])
 def list_plan_notices(request, town: str):
     """Drafts too for the office; published notices naming their units for the units."""
-    town_row = _town(request, town)
+    town_row = _plan_town(request, town)
     return list(selectors.notices_visible_to(request.user, town_row).prefetch_related("subjects__unit"))
 
 
-@router.post("/planning/notices", response={201: NoticeOut, 400: ErrorOut})
+@router.post("/planning/notices", response={201: NoticeOut})
 def draft_plan_notice(request, body: NoticeIn):
     town_row = _managing(request, body.town)
-    try:
-        notice = services.draft_notice(
-            town=town_row,
-            kind=body.kind,
-            title=body.title,
-            body=body.body,
-            subjects=[(_unit(town_row, subject.unit_id), subject.person_name) for subject in body.subjects],
-            rectify_by=body.rectify_by,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    notice = services.draft_notice(
+        town=town_row,
+        kind=body.kind,
+        title=body.title,
+        body=body.body,
+        subjects=[(_unit(town_row, subject.unit_id), subject.person_name) for subject in body.subjects],
+        rectify_by=body.rectify_by,
+        actor=request.user,
+    )
     return Status(201, notice)
 
 
@@ -652,20 +612,17 @@ def _notice_action(request, notice_id: int, action):
     _any_reader(request)
     notice = selectors.get_notice_for(request.user, notice_id)
     _managed(request, notice)
-    try:
-        return Status(200, action(notice=notice, actor=request.user))
-    except ValidationError as error:
-        return _error(error)
+    return Status(200, action(notice=notice, actor=request.user))
 
 
-@router.post("/planning/notices/{notice_id}/approve", response={200: NoticeOut, 400: ErrorOut})
-def approve_plan_notice(request, notice_id: int):
+@router.post("/planning/notices/{notice_id}/approve", response=NoticeOut)
+def approve_plan_notice(request, notice_id: Id):
     """Approve a draft; refused (400) for the account that drafted it."""
     return _notice_action(request, notice_id, services.approve_notice)
 
 
-@router.post("/planning/notices/{notice_id}/publish", response={200: NoticeOut, 400: ErrorOut})
-def publish_plan_notice(request, notice_id: int):
+@router.post("/planning/notices/{notice_id}/publish", response=NoticeOut)
+def publish_plan_notice(request, notice_id: Id):
     """Publish an approved notice; a criticism raises a rectification item per unit."""
     return _notice_action(request, notice_id, services.publish_notice)
 
@@ -675,35 +632,29 @@ def publish_plan_notice(request, notice_id: int):
 
 @router.get("/planning/evaluations", response=list[EvaluationOut])
 def list_plan_evaluations(request, town: str):
-    town_row = _town(request, town, permissions.can_read_evaluations)
+    town_row = _plan_town(request, town, permissions.can_read_evaluations)
     return list(selectors.evaluations_visible_to(request.user, town_row).prefetch_related("rectification_items__unit"))
 
 
-@router.post("/planning/evaluations", response={201: EvaluationOut, 400: ErrorOut})
+@router.post("/planning/evaluations", response={201: EvaluationOut})
 def create_plan_evaluation(request, body: EvaluationIn):
     town_row = _managing(request, body.town)
-    try:
-        evaluation = services.record_evaluation(town=town_row, actor=request.user, **body.dict(exclude={"town"}))
-    except ValidationError as error:
-        return _error(error)
+    evaluation = services.record_evaluation(town=town_row, actor=request.user, **body.dict(exclude={"town"}))
     return Status(201, evaluation)
 
 
-@router.post("/planning/evaluations/{evaluation_id}/items", response={201: ItemOut, 400: ErrorOut})
-def create_plan_evaluation_item(request, evaluation_id: int, body: ItemIn):
+@router.post("/planning/evaluations/{evaluation_id}/items", response={201: ItemOut})
+def create_plan_evaluation_item(request, evaluation_id: Id, body: ItemIn):
     _any_reader(request)
     evaluation = selectors.get_evaluation_for(request.user, evaluation_id)
     _managed(request, evaluation)
-    try:
-        item = services.add_evaluation_item(
-            evaluation=evaluation,
-            unit=_unit(evaluation.town, body.unit_id),
-            description=body.description,
-            due_on=body.due_on,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return _error(error)
+    item = services.add_evaluation_item(
+        evaluation=evaluation,
+        unit=_unit(evaluation.town, body.unit_id),
+        description=body.description,
+        due_on=body.due_on,
+        actor=request.user,
+    )
     return Status(201, item)
 
 
@@ -711,5 +662,5 @@ def create_plan_evaluation_item(request, evaluation_id: int, body: ItemIn):
 def get_plan_overview(request, town: str, as_of: date | None = None):
     """The whole plan as of a date, as the dossier prints it: phases with tasks, meetings with
     attendance and action items, joint meetings per year. The office and evaluators only."""
-    town_row = _town(request, town, permissions.reads_whole_plan)
+    town_row = _plan_town(request, town, permissions.reads_whole_plan)
     return selectors.plan_overview(town_row, _as_of(as_of))

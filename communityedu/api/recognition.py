@@ -6,22 +6,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.types import Id, Text, TownSlug
 from communityedu.metrics import recognition_figures
 from communityedu.organization.models import Village
-from communityedu.organization.selectors import towns_visible_to
 from communityedu.recognition import permissions, selectors, services
 from communityedu.recognition.constants import VILLAGE_TRACKS, RecognitionStatus, Track
 
-router = Router(tags=["recognition"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["recognition"])
 
 
 class StandingOut(Schema):
@@ -60,13 +56,13 @@ class RecognitionOut(Schema):
 
 
 class StatusChangeIn(Schema):
-    town: str
+    town: TownSlug
     track: Track
-    village_id: int | None = None
-    unit_id: int | None = None
+    village_id: Id | None = None
+    unit_id: Id | None = None
     status: RecognitionStatus
     effective_on: date
-    note: str = ""
+    note: Text(200) = ""
 
 
 class StatusChangeOut(Schema):
@@ -97,7 +93,7 @@ def _ratio(ratio) -> RatioOut:
 def list_recognition(request, town: str, as_of: date | None = None):
     """Every village/community and party/government organ with its status on each track as of
     ``as_of`` (default today), and the rates."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if not permissions.can_read_recognition(request.user, town_row):
         raise HttpError(403, "Not allowed")
     board = selectors.recognition_board(town=town_row, as_of=as_of)
@@ -123,26 +119,23 @@ def list_recognition(request, town: str, as_of: date | None = None):
     )
 
 
-@router.post("/recognition", response={201: StatusChangeOut, 400: ErrorOut})
+@router.post("/recognition", response={201: StatusChangeOut})
 def update_recognition(request, body: StatusChangeIn):
     """Record that a village (or organ) has ``status`` on ``track`` from ``effective_on`` on."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=body.town)
+    town_row = town_for(request, body.town)
     if not permissions.can_manage_recognition(request.user, town_row):
         raise HttpError(403, "Not allowed")
     if body.track in VILLAGE_TRACKS:
         subject = {"village": get_object_or_404(Village.objects.filter(town=town_row), pk=body.village_id or 0)}
     else:
         subject = {"unit": get_object_or_404(selectors.organs_of(town_row), pk=body.unit_id or 0)}
-    try:
-        change = services.record_status(
-            town=town_row,
-            track=body.track,
-            status=body.status,
-            effective_on=body.effective_on,
-            note=body.note,
-            actor=request.user,
-            **subject,
-        )
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    change = services.record_status(
+        town=town_row,
+        track=body.track,
+        status=body.status,
+        effective_on=body.effective_on,
+        note=body.note,
+        actor=request.user,
+        **subject,
+    )
     return Status(201, change)

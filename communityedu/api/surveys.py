@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
-from communityedu.organization.selectors import towns_visible_to, village_list
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.errors import ApiError
+from communityedu.api.types import Id, Text
+from communityedu.organization.selectors import village_list
 from communityedu.people.selectors import person_for_account
 from communityedu.surveys import paper, permissions, selectors, services
 from communityedu.surveys.answers import check_answers
 
-router = Router(tags=["surveys"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["surveys"])
 
 
 class ChoiceOut(Schema):
@@ -101,7 +98,7 @@ def _readable_survey(request, survey_id: int):
 @router.get("/surveys", response=list[SurveyOut])
 def list_surveys(request, town: str):
     """Staff: every survey of the town. Residents: the open surveys of their own town."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if permissions.can_view_surveys(request.user):
         return [_survey_out(s) for s in selectors.survey_list(user=request.user, town=town_row)]
     person = person_for_account(request.user)
@@ -114,7 +111,7 @@ def list_surveys(request, town: str):
 
 
 @router.get("/surveys/{survey_id}", response=SurveyDetailOut)
-def get_survey(request, survey_id: int):
+def get_survey(request, survey_id: Id):
     return _detail_out(_readable_survey(request, survey_id))
 
 
@@ -130,20 +127,14 @@ class ResponseOut(Schema):
     created: bool
 
 
-class AnswerErrorsOut(Schema):
-    detail: str
-    # Empty when the body itself could not be read (the API's own 400).
-    errors: dict[str, str] = {}
-
-
 def _questions_raw(survey, answers: dict) -> tuple[list, dict]:
     questions = selectors.questions_of(survey)
     by_id = {str(q.pk): q.pk for q in questions}
     return questions, {by_id[key]: value for key, value in answers.items() if key in by_id}
 
 
-@router.post("/surveys/{survey_id}/responses", response={200: ResponseOut, 201: ResponseOut, 400: AnswerErrorsOut})
-def submit_response(request, survey_id: int, body: AnswersIn):
+@router.post("/surveys/{survey_id}/responses", response={200: ResponseOut, 201: ResponseOut})
+def submit_response(request, survey_id: Id, body: AnswersIn):
     """The signed-in resident's answers, keyed by question id (a choice's number, a scale point
     1-5, 1/0 for yes/no, or text). Once per survey: 201 the first time, 200 with the first
     response on every repeat."""
@@ -156,14 +147,12 @@ def submit_response(request, survey_id: int, body: AnswersIn):
         questions, raw = _questions_raw(survey, body.answers)
         checked, errors = check_answers(questions, raw)
         if errors:
-            errors_out = {str(question_id): reason for question_id, reason in errors.items()}
-            return Status(400, {"detail": "Some answers are missing or invalid.", "errors": errors_out})
-        try:
-            submission = services.submit_online_response(
-                survey=survey, person=person, answers=checked, actor=request.user
+            raise ApiError(
+                400,
+                "Some answers are missing or invalid.",
+                errors=[(f"answers.{question_id}", reason) for question_id, reason in errors.items()],
             )
-        except ValidationError as error:
-            return Status(400, {"detail": " ".join(error.messages), "errors": {}})
+        submission = services.submit_online_response(survey=survey, person=person, answers=checked, actor=request.user)
         response, created = submission.response, submission.created
     else:
         response, created = earlier, False
@@ -178,8 +167,8 @@ def submit_response(request, survey_id: int, body: AnswersIn):
 
 
 class PaperSheetIn(Schema):
-    sheet_number: str
-    village: str
+    sheet_number: Text(30)
+    village: Text(100)
     answers: dict[str, str | list[str]]
 
 
@@ -187,24 +176,12 @@ class PaperSheetsIn(Schema):
     sheets: list[PaperSheetIn]
 
 
-class ProblemOut(Schema):
-    row: int
-    column: str
-    reason: str
-
-
 class PaperEnteredOut(Schema):
     entered: int
 
 
-class PaperRefusedOut(Schema):
-    detail: str
-    # Empty when the body itself could not be read (the API's own 400).
-    problems: list[ProblemOut] = []
-
-
-@router.post("/surveys/{survey_id}/paper-responses", response={201: PaperEnteredOut, 400: PaperRefusedOut})
-def submit_paper_responses(request, survey_id: int, body: PaperSheetsIn):
+@router.post("/surveys/{survey_id}/paper-responses", response={201: PaperEnteredOut})
+def submit_paper_responses(request, survey_id: Id, body: PaperSheetsIn):
     """Paper sheets in bulk, all or none: rows are numbered from 1 in the order sent; a sheet
     number already entered for the survey refuses the batch with its row named."""
     survey = selectors.get_survey_for(request.user, survey_id)
@@ -226,11 +203,14 @@ def submit_paper_responses(request, survey_id: int, body: PaperSheetsIn):
             )
         except services.PaperSheetsError as error:
             problems = error.problems
-        except ValidationError as error:
-            return Status(400, {"detail": " ".join(error.messages), "problems": []})
         else:
             return Status(201, {"entered": len(entered)})
-    return Status(400, {"detail": "Nothing was entered.", "problems": [p.__dict__ for p in problems]})
+    raise ApiError(
+        400,
+        "Nothing was entered.",
+        errors=[(f"sheets[{problem.row - 1}]", f"{problem.column}: {problem.reason}") for problem in problems],
+        extra={"problems": [problem.__dict__ for problem in problems]},
+    )
 
 
 class OptionOut(Schema):
@@ -268,7 +248,7 @@ class ResultsOut(Schema):
 
 
 @router.get("/surveys/{survey_id}/results", response=ResultsOut)
-def get_survey_results(request, survey_id: int):
+def get_survey_results(request, survey_id: Id):
     """Counts per answer and respondents per village: aggregates only."""
     if not permissions.can_view_surveys(request.user):
         raise HttpError(403, "Not allowed")

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
+from communityedu.api.common import ListRouter, town_for
+from communityedu.api.types import Id, Year
 from communityedu.organization import targets as village_targets
 from communityedu.organization.constants import VILLAGE_FIGURES, FigureKey
 from communityedu.organization.permissions import can_edit_structure, can_view_structure
-from communityedu.organization.selectors import towns_visible_to
 
-router = Router(tags=["organization"])
-
-
-class ErrorOut(Schema):
-    detail: str
+router = ListRouter(tags=["organization"])
 
 
 class TargetRow(Schema):
     figure_key: FigureKey
-    village_id: int | None = None
-    unit_id: int | None = None
+    village_id: Id | None = None
+    unit_id: Id | None = None
     value: Decimal
 
 
@@ -45,22 +40,19 @@ def _rows(town, year: int) -> list[TargetRow]:
 
 
 @router.get("/targets", response=list[TargetRow])
-def get_targets(request, town: str, year: int):
+def get_targets(request, town: str, year: Year):
     """Every village's and unit's target for ``year`` (the plan's threshold where none is set)."""
     if not can_view_structure(request.user):
         raise HttpError(403, "Not allowed")
-    return _rows(get_object_or_404(towns_visible_to(request.user), slug=town), year)
+    return _rows(town_for(request, town), year)
 
 
-@router.put("/targets", response={200: list[TargetRow], 400: ErrorOut})
-def put_targets(request, town: str, year: int, body: TargetsIn):
+@router.put("/targets", response=list[TargetRow])
+def put_targets(request, town: str, year: Year, body: TargetsIn):
     """Set the targets given for ``year``, all or none."""
-    town_row = get_object_or_404(towns_visible_to(request.user), slug=town)
+    town_row = town_for(request, town)
     if not can_edit_structure(request.user, town_row):
         raise HttpError(403, "Not allowed")
     values = {(row.figure_key.value, row.village_id or row.unit_id or 0): row.value for row in body.targets}
-    try:
-        village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
-    except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+    village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
     return Status(200, _rows(town_row, year))

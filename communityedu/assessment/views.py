@@ -25,6 +25,7 @@ from communityedu.assessment import dossier, exports, permissions, selectors, se
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.forms import ConditionsForm, IndicatorSheetForm, ManualScoreForm, WeightsForm
 from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS, IndicatorSheetError
+from communityedu.core.parsing import parse_id, parse_year
 from communityedu.core.views import allowed_if
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,10 +48,7 @@ def _manages(request) -> bool:
 
 
 def _year(value) -> int:
-    value = str(value or "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(str(value or ""), default=timezone.localdate().year)
 
 
 def _period(data) -> tuple[int, date]:
@@ -251,7 +249,8 @@ def _self_assessment_url(year: int, as_of: date, anchor: str = "") -> str:
 def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=None, status=200):
     version = request.GET.get("version", "")
     # An earlier version is read with the scores it was given; only the current one is scored here.
-    system = selectors.get_system_for(request.user, request.town, int(version)) if version.isdigit() else None
+    version_number = parse_id(version)
+    system = selectors.get_system_for(request.user, request.town, version_number) if version_number else None
     tree = selectors.scored_tree(town=request.town, year=year, as_of=as_of, system=system)
     is_current = system is None or system == selectors.current_system(request.town)
     history = selectors.manual_history(tree=tree) if tree else {}
@@ -276,7 +275,7 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
             "rows": rows,
             "year": year,
             "as_of": as_of,
-            "version": version if version.isdigit() else "",
+            "version": version if parse_id(version) else "",
             "can_manage": _manages(request),
         },
         status=status,

@@ -48,5 +48,5 @@ class RefuseNulMiddleware:
             return self.get_response(request)
         message = f"A NUL character is not allowed ({where})."
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=400)
+            return JsonResponse({"detail": message, "errors": []}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

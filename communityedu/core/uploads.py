@@ -32,7 +32,7 @@ def _refusal(request):
     with translation.override(translation.get_language_from_request(request)):
         message = too_many_files_message()
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=400)
+            return JsonResponse({"detail": message, "errors": []}, status=400)
         referer = request.headers.get("referer", "")
         back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else "/"
         page = render_to_string(

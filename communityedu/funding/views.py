@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communityedu.core.parsing import parse_id, parse_year
 from communityedu.core.views import allowed_if
 from communityedu.funding import exports, permissions, selectors, services
 from communityedu.funding.forms import AllocationForm, ExpenseForm
@@ -35,9 +36,7 @@ def _manages(request) -> bool:
 
 
 def _year(value: str | None) -> int:
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(value, default=timezone.localdate().year)
 
 
 def _year_url(year: int) -> str:
@@ -143,11 +142,11 @@ def unit_funds(request):
     ledgers' readers every unit's (or one, with ``?unit=``)."""
     year = _year(request.GET.get("year"))
     unit_ids = permissions.readable_unit_ids(request.user, request.town)
-    chosen = request.GET.get("unit", "")
-    if chosen.isdigit():
-        if unit_ids is not None and int(chosen) not in unit_ids:
+    chosen = parse_id(request.GET.get("unit"))
+    if chosen is not None:
+        if unit_ids is not None and chosen not in unit_ids:
             raise Http404
-        unit_ids = [get_object_or_404(Unit, town=request.town, pk=int(chosen)).pk]
+        unit_ids = [get_object_or_404(Unit, town=request.town, pk=chosen).pk]
     context = {
         "year": year,
         "previous": year - 1,

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 from communityedu.organization import permissions, selectors, services
 from communityedu.organization import populations as population_sheets
@@ -184,9 +185,7 @@ def switch_town(request):
 
 
 def _population_year(value: str | None) -> int:
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(value, default=timezone.localdate().year)
 
 
 def _population_page(request, *, year, form=None, import_form=None, problems=(), status=200):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communityedu.accounts import services as account_services
 from communityedu.core import audit, crypto
@@ -195,6 +196,13 @@ def _start_import(batch: ImportBatch, *, actor, attempt: int) -> None:
         run_import(batch_id=batch.pk, actor=actor, attempt=attempt)
 
 
+CONCURRENT_IMPORT_MESSAGE = gettext_lazy(
+    "Another import added some of these people at the same time, so this one stopped; the rows of its "
+    "unfinished chunk were not saved. Check the register, then import the roster again: the people "
+    "already there are found unchanged."
+)
+
+
 class ImportTakenOverError(Exception):
     """The batch was resumed by another job while this one still ran: this one stops."""
 
@@ -240,6 +248,12 @@ def run_import(*, batch_id: int, actor, attempt: int = 0) -> ImportBatch:
 
         summary = imports.apply_plan(plan, actor=actor, skip_invalid=batch.skip_invalid, progress=progress)
     except ImportTakenOverError:
+        batch.refresh_from_db()
+        return batch
+    except IntegrityError:
+        # Two imports of one roster at once: the other committed these people first. Say so
+        # instead of showing the database's "UNIQUE constraint failed".
+        this_attempt.update(status=ImportStatus.FAILED, error=str(CONCURRENT_IMPORT_MESSAGE))
         batch.refresh_from_db()
         return batch
     except Exception as error:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communityedu.accounts import sign_in
+from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.organization.permissions import is_town_office
 from communityedu.organization.selectors import villages_visible_to
@@ -26,10 +27,8 @@ def _reads_register(request) -> bool:
 
 @allowed_if(_reads_register)
 def person_list(request):
-    village_id = request.GET.get("village", "")
-    village_id = int(village_id) if village_id.isdigit() else None
-    tag_id = request.GET.get("tag", "")
-    tag_id = int(tag_id) if tag_id.isdigit() else None
+    village_id = parse_id(request.GET.get("village"))
+    tag_id = parse_id(request.GET.get("tag"))
     query = request.GET.get("q", "")[:50]
     people = selectors.person_list(
         user=request.user, town=request.town, village_id=village_id, query=query, tag_id=tag_id
@@ -181,8 +180,8 @@ def register_export(request):
     village_id = request.GET.get("village", "")
     tag_id = request.GET.get("tag", "")
     filters = {
-        "village_id": int(village_id) if village_id.isdigit() else None,
-        "tag_id": int(tag_id) if tag_id.isdigit() else None,
+        "village_id": parse_id(village_id),
+        "tag_id": parse_id(tag_id),
     }
     ask_unmasked = request.GET.get("unmasked") == "1"
     try:

@@ -21,7 +21,7 @@ def test_create_api_token_prints_a_token_that_authenticates_the_api(world, clien
     response = client.get("/api/v1/towns", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert response.status_code == 200
-    assert [t["slug"] for t in response.json()] == ["xinmiao"]
+    assert [t["slug"] for t in response.json()["items"]] == ["xinmiao"]
     stored = ApiToken.objects.get()
     assert token not in stored.token_hash
     assert stored.last_used_at is not None

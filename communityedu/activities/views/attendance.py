@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from communityedu.activities import permissions, selectors, services
 from communityedu.activities.constants import AttendanceRole, AttendanceSource
+from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.people.selectors import people_visible_to
 
@@ -51,7 +52,9 @@ def roster(request, pk: int):
     if request.method == "POST":
         ticked = request.POST.getlist("person")
         role = request.POST.get("role", AttendanceRole.PARTICIPANT)
-        people = people_visible_to(request.user).filter(town=activity.town, pk__in=[p for p in ticked if p.isdigit()])
+        people = people_visible_to(request.user).filter(
+            town=activity.town, pk__in=[pk for pk in map(parse_id, ticked) if pk]
+        )
         added = 0
         for person in people:
             try:

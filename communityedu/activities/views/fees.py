@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communityedu.activities import fees as lecture_fees
+from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 
 
@@ -49,9 +50,7 @@ def _manages(request) -> bool:
 
 
 def _year(value: str | None) -> int:
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(value, default=timezone.localdate().year)
 
 
 def _fees_url(year: int) -> str:

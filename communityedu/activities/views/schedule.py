@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communityedu.activities import fees, permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, EvidenceKind
 from communityedu.activities.forms import ActivityForm, ReasonForm
+from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
 from communityedu.organization.selectors import units_visible_to, villages_visible_to
@@ -41,7 +42,7 @@ def _month(request) -> tuple[int, int]:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _neighbours(year: int, month: int) -> tuple[str, str]:

@@ -132,6 +132,6 @@ def test_another_town_is_not_found_through_the_api(world, sign_in):
 
 
 def test_the_evaluator_lists_every_town_of_the_district(world, sign_in):
-    towns = sign_in("evaluator").get("/api/v1/towns").json()
+    towns = sign_in("evaluator").get("/api/v1/towns").json()["items"]
 
     assert sorted((t["slug"], t["district"]["code"]) for t in towns) == [("nantuo", "500102"), ("xinmiao", "500102")]

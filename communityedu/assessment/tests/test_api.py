@@ -116,7 +116,7 @@ def test_conditions_are_set_with_evidence_and_the_missing_items_named(world, sig
     assert refused.status_code == 400
     assert EvidenceFile.objects.count() == 1
 
-    listed = client.get("/api/v1/assessment/conditions?town=xinmiao&year=2020").json()
+    listed = client.get("/api/v1/assessment/conditions?town=xinmiao&year=2020").json()["items"]
     line = next(line for line in listed if line["unit_id"] == centre.pk)
     assert (line["missing"], [f["original_name"] for f in line["files"]]) == (
         ["staff", "funds", "equipment"],
@@ -127,7 +127,7 @@ def test_conditions_are_set_with_evidence_and_the_missing_items_named(world, sig
 def test_a_centre_director_reads_the_own_centre_and_the_own_village_committee_only(world, sign_in):
     client = sign_in("center")
 
-    conditions = client.get("/api/v1/assessment/conditions?town=xinmiao&year=2020").json()
+    conditions = client.get("/api/v1/assessment/conditions?town=xinmiao&year=2020").json()["items"]
     units = client.get("/api/v1/assessment/units?town=xinmiao&year=2020&as_of=2020-12-31").json()
 
     assert [line["unit"] for line in conditions] == ["弋阳村社区学习中心"]

@@ -10,7 +10,7 @@ def test_a_nul_in_an_api_query_parameter_is_refused_with_a_json_400(client, db):
     response = client.get("/api/v1/people?town=xin%00miao")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "A NUL character is not allowed (query parameter 'town')."}
+    assert response.json() == {"detail": "A NUL character is not allowed (query parameter 'town').", "errors": []}
 
 
 def test_a_nul_in_a_page_query_is_refused_with_a_plain_400(client, db):

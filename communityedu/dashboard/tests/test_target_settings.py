@@ -172,7 +172,10 @@ def test_the_api_names_a_village_of_another_town_and_writes_nothing(plan_2020, s
     )  # fmt: skip
 
     assert response.status_code == 400
-    assert response.json() == {"detail": f"villages[2]: no village {world.guandong.pk} in xinmiao."}
+    assert response.json() == {
+        "detail": f"villages[2]: no village {world.guandong.pk} in xinmiao.",
+        "errors": [{"field": "villages[2].village_id", "message": f"no village {world.guandong.pk} in xinmiao."}],
+    }
     assert Town.objects.get(pk=world.xinmiao.pk).targets_due_on is None
     assert not Target.objects.exists()
 
@@ -185,7 +188,7 @@ def test_the_api_refuses_a_target_above_100_and_other_roles(plan_2020, sign_in):
         sign_in("office")
         .put("/api/v1/metrics/targets?town=xinmiao&year=2020", body, content_type="application/json")
         .status_code
-        == 422
+        == 400
     )
     assert (
         sign_in("evaluator")

@@ -9,7 +9,7 @@ from communityedu.exchange.tests.factories import question
 def _thread(client, world) -> list[tuple[str, str]]:
     response = client.get(f"/api/v1/exchange/posts?target=activities.activity&id={world.lecture.pk}")
     assert response.status_code == 200
-    return [(post["body"], post["status"]) for post in response.json()]
+    return [(post["body"], post["status"]) for post in response.json()["items"]]
 
 
 def test_a_question_asked_over_the_api_waits_approved_and_answered(world, sign_in):

@@ -74,7 +74,7 @@ def test_department_staff_read_their_department_over_the_api(ledgers, sign_in):
     client = sign_in("dept")
     response = client.get("/api/v1/funding/units?town=xinmiao&year=2020")
     assert response.status_code == 200
-    (funds,) = response.json()
+    (funds,) = response.json()["items"]
     assert (funds["unit"], funds["allocated"], funds["spent"], funds["balance"]) == (
         "民政办",
         "800.00",
@@ -89,9 +89,9 @@ def test_department_staff_read_their_department_over_the_api(ledgers, sign_in):
 
 def test_the_office_reads_every_unit_or_one_and_others_are_refused(ledgers, sign_in, client):
     office = sign_in("office")
-    names = [row["unit"] for row in office.get("/api/v1/funding/units?town=xinmiao&year=2020").json()]
+    names = [row["unit"] for row in office.get("/api/v1/funding/units?town=xinmiao&year=2020").json()["items"]]
     assert sorted(names) == ["弋阳村社区学习中心", "新妙镇社区学校", "民政办"]
-    one = office.get(f"/api/v1/funding/units?town=xinmiao&year=2020&unit={ledgers.school.pk}").json()
+    one = office.get(f"/api/v1/funding/units?town=xinmiao&year=2020&unit={ledgers.school.pk}").json()["items"]
     assert [row["unit"] for row in one] == ["新妙镇社区学校"]
     page = office.get("/funding/?year=2020").content.decode()
     assert 'href="/funding/units/?year=2020">按单位查看</a>' in page

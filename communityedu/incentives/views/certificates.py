@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 from communityedu.incentives import permissions, services, tasks
 from communityedu.incentives.models import Certificate
@@ -44,8 +45,7 @@ def _signed_in(request) -> bool:
 
 
 def _year(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+    return parse_year(text)
 
 
 def _error_text(error: ValidationError) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 from communityedu.incentives import permissions, selectors, services
 from communityedu.incentives.exports import ranking_xlsx
@@ -29,7 +30,7 @@ def _manages(request) -> bool:
 
 def _year(request) -> int:
     text = request.GET.get("year") or request.POST.get("year") or ""
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    return parse_year(text, default=timezone.localdate().year)
 
 
 @allowed_if(_reads)

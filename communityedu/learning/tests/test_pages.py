@@ -92,10 +92,10 @@ def test_the_api_searches_and_creates_resources(world, sign_in):
         content_type="application/json",
     )
 
-    assert [r["title"] for r in found.json()] == ["太极拳入门教学"]
+    assert [r["title"] for r in found.json()["items"]] == ["太极拳入门教学"]
     assert created.status_code == 201
     assert created.json()["is_published"] is True
-    assert [r["title"] for r in client.get("/api/v1/learning/search", {"town": "xinmiao", "q": "xxqg"}).json()] == [
+    assert [r["title"] for r in client.get("/api/v1/learning/search", {"town": "xinmiao", "q": "xxqg"}).json()["items"]] == [
         "学习强国"
     ]
 

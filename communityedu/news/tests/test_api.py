@@ -19,8 +19,8 @@ def test_the_api_lists_published_items_pinned_first(world, sign_in):
 
     response = client.get("/api/v1/news?town=xinmiao")
 
-    assert [item["title"] for item in response.json()] == ["置顶", "旧闻"]
-    assert client.get("/api/v1/news?town=xinmiao&kind=notice").json()[0]["kind"] == "notice"
+    assert [item["title"] for item in response.json()["items"]] == ["置顶", "旧闻"]
+    assert client.get("/api/v1/news?town=xinmiao&kind=notice").json()["items"][0]["kind"] == "notice"
 
 
 def test_staff_draft_and_publish_over_the_api(world, sign_in):

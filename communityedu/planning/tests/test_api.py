@@ -71,7 +71,10 @@ def test_a_task_for_a_unit_of_another_town_is_refused_with_a_reason(world, plan,
         content_type=JSON,
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "unit_id: unit 999999 is not a unit of xinmiao"}
+    assert response.json() == {
+        "detail": "unit_id: unit 999999 is not a unit of xinmiao",
+        "errors": [{"field": "unit_id", "message": "unit 999999 is not a unit of xinmiao"}],
+    }
     assert Task.objects.filter(title="x").count() == 0
 
 
@@ -80,7 +83,10 @@ def test_done_without_a_date_is_refused(world, plan, sign_in):
         f"/api/v1/planning/tasks/{plan.task.pk}/status", {"status": "done"}, content_type=JSON
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "done_on: 请填写任务完成的日期。"}
+    assert response.json() == {
+        "detail": "done_on: 请填写任务完成的日期。",
+        "errors": [{"field": "done_on", "message": "请填写任务完成的日期。"}],
+    }
 
 
 def test_task_evidence_is_uploaded(world, plan, sign_in):
@@ -133,7 +139,7 @@ def test_the_office_records_a_joint_meeting_with_an_action_item_and_closes_it(wo
     )
     assert closed.status_code == 200
     assert (closed.json()["status"], closed.json()["closed_on"]) == ("closed", "2020-12-20")
-    years = client.get("/api/v1/planning/joint-meetings?town=xinmiao&as_of=2021-01-05").json()
+    years = client.get("/api/v1/planning/joint-meetings?town=xinmiao&as_of=2021-01-05").json()["items"]
     assert years == [
         {"year": 2020, "held": 2, "status": "held", "is_flagged": False},
         {"year": 2021, "held": 0, "status": "not_yet", "is_flagged": True},
@@ -142,8 +148,8 @@ def test_the_office_records_a_joint_meeting_with_an_action_item_and_closes_it(wo
 
 def test_rectification_lists_by_state(world, plan, sign_in):
     client = sign_in("dept")
-    overdue = client.get("/api/v1/planning/rectification?town=xinmiao&state=overdue&as_of=2020-08-15").json()
-    open_items = client.get("/api/v1/planning/rectification?town=xinmiao&state=open&as_of=2020-07-15").json()
+    overdue = client.get("/api/v1/planning/rectification?town=xinmiao&state=overdue&as_of=2020-08-15").json()["items"]
+    open_items = client.get("/api/v1/planning/rectification?town=xinmiao&state=open&as_of=2020-07-15").json()["items"]
     assert [item["description"] for item in overdue] == ["指导十字村建成学习中心"]
     assert [item["description"] for item in open_items] == ["指导十字村建成学习中心"]
     assert client.get("/api/v1/planning/rectification?town=xinmiao&state=later").status_code == 400
@@ -158,7 +164,10 @@ def test_a_notice_is_approved_by_another_account_and_published(world, plan, sign
     office = sign_in("office")
     same = office.post(f"/api/v1/planning/notices/{plan.notice.pk}/approve")
     assert same.status_code == 400
-    assert same.json() == {"detail": "通报须由起草人以外的另一个账号审核。"}
+    assert same.json() == {
+        "detail": "通报须由起草人以外的另一个账号审核。",
+        "errors": [{"field": "", "message": "通报须由起草人以外的另一个账号审核。"}],
+    }
 
     second_office_account(world)
     client.logout()
@@ -213,7 +222,7 @@ def test_the_evaluation_is_recorded_and_raises_items(world, plan, sign_in):
         content_type=JSON,
     )
     assert item.status_code == 201
-    listed = client.get("/api/v1/planning/evaluations?town=xinmiao").json()
+    listed = client.get("/api/v1/planning/evaluations?town=xinmiao").json()["items"]
     assert [(e["score"], [i["description"] for i in e["rectification_items"]]) for e in listed] == [
         ("91.50", ["完善学习平台"])
     ]
@@ -231,5 +240,5 @@ def test_the_overview_is_for_the_office_and_evaluators(world, plan, sign_in, cli
 
 
 def test_a_unit_sees_only_the_meetings_it_was_invited_to(world, plan, sign_in):
-    assert sign_in("school").get("/api/v1/planning/meetings?town=xinmiao").json() == []
+    assert sign_in("school").get("/api/v1/planning/meetings?town=xinmiao").json() == {"items": [], "count": 0}
     assert Meeting.objects.count() == 1

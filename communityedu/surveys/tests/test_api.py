@@ -41,7 +41,7 @@ def test_an_invalid_answer_is_named_by_question(world, sign_in):
     )
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == [str(recognition.pk)]
+    assert [error["field"] for error in response.json()["errors"]] == [f"answers.{recognition.pk}"]
     assert Response.objects.count() == 0
 
 
@@ -87,6 +87,6 @@ def test_residents_list_only_the_open_surveys_of_their_town(world, sign_in):
     open_survey = standard_survey(world, title="开放中的调查")
     standard_survey(world, title="草稿调查", opened=False)
 
-    body = sign_in("resident").get("/api/v1/surveys?town=xinmiao").json()
+    body = sign_in("resident").get("/api/v1/surveys?town=xinmiao").json()["items"]
 
     assert [s["id"] for s in body] == [open_survey.pk]

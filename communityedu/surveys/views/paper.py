@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.organization.selectors import village_list
 from communityedu.surveys import paper, selectors, services
@@ -25,7 +26,8 @@ def _villages(request, survey):
 
 def _grid_rows(request) -> int:
     text = request.POST.get("rows") or request.GET.get("rows") or ""
-    return min(int(text), MAX_GRID_ROWS) if text.isdigit() and int(text) > 0 else DEFAULT_GRID_ROWS
+    rows = parse_id(text)
+    return min(rows, MAX_GRID_ROWS) if rows else DEFAULT_GRID_ROWS
 
 
 def _posted_rows(request, questions, count: int) -> list[tuple[int, dict]]:

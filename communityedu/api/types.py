@@ -1,0 +1,38 @@
+"""The API's types of input: every whole number has a range the database can hold, every text a
+length its column can hold, names and titles must be visible text. The OpenAPI document states
+each bound (``minimum``, ``maximum``, ``maxLength``), and a bad value is a 400 naming its field
+(an id in the path beyond the range is a 404: no row can have it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from communityedu.core.parsing import MAX_INTEGER, MAX_YEAR, MIN_YEAR, text_problem
+
+# Text columns without a length (TextField) still get one over the API: a page of text, not a book.
+LONG_TEXT = 20_000
+
+Id = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, description="A year from 2000 to 2100")]
+Count = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
+TownSlug = Annotated[str, Field(max_length=50)]
+
+
+def _visible(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def Text(max_length: int = LONG_TEXT):  # noqa: N802 - used as a type
+    """Free text of at most ``max_length`` characters (longer is refused, never cut)."""
+    return Annotated[str, Field(max_length=max_length)]
+
+
+def Title(max_length: int):  # noqa: N802 - used as a type
+    """A name or a title: at most ``max_length`` characters, no control characters, not only
+    invisible ones."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_visible)]
