@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communityedu.activities.constants import ActivityKind
 from communityedu.activities.models import Activity
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit, Village
 from communityedu.people.models import Person
 
@@ -15,7 +16,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VisibleNamesFormMixin, forms.ModelForm):
     lecturers = forms.ModelMultipleChoiceField(
         label=_("Lecturers"), queryset=Person.objects.none(), required=False,
         help_text=_("People of the register who lecture; hold Ctrl to choose several."),

@@ -84,3 +84,17 @@ def validate_name_text(value: str) -> None:
     problem = text_problem(value or "")
     if problem:
         raise ValidationError(problem, code="invisible_text")
+
+
+class VisibleNamesFormMixin:
+    """For forms with names or titles: the fields named in ``visible_text_fields`` refuse control
+    characters and text of invisible characters only (``validate_name_text``)."""
+
+    visible_text_fields = ("name", "title")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.visible_text_fields:
+            field = self.fields.get(name)
+            if field is not None and validate_name_text not in field.validators:
+                field.validators.append(validate_name_text)

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.learning.constants import ResourceKind
 from communityedu.learning.models import Category
 from communityedu.learning.uploads import max_upload_bytes
 from communityedu.organization.models import Unit
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(VisibleNamesFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
     title = forms.CharField(label=_("title"), max_length=120)
     summary = forms.CharField(

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.activities.models import Activity
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.news.constants import NewsKind
 
 
-class NewsItemForm(forms.Form):
+class NewsItemForm(VisibleNamesFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NewsKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(

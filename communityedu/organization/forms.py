@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit, Village, VillagePopulation
 
 
@@ -17,7 +18,7 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(VisibleNamesFormMixin, forms.ModelForm):
     aliases = LinesField(label=_("Aliases (one per line)"), required=False)
     duties = LinesField(label=_("Duties (one per line)"), required=False)
 
@@ -39,7 +40,7 @@ class UnitForm(forms.ModelForm):
         pass
 
 
-class VillageForm(forms.ModelForm):
+class VillageForm(VisibleNamesFormMixin, forms.ModelForm):
     class Meta:
         model = Village
         fields = ["name", "code", "kind"]

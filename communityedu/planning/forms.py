@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit
 from communityedu.planning.constants import MeetingKind, NoticeKind, TaskStatus
 from communityedu.planning.models import Phase
@@ -32,13 +33,13 @@ class TownForm(forms.Form):
                 field.queryset = Phase.objects.filter(town=town).order_by("number")
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(VisibleNamesFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
 
 
-class TaskForm(TownForm):
+class TaskForm(VisibleNamesFormMixin, TownForm):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none())
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     title = forms.CharField(label=_("Task"), max_length=200)
@@ -59,7 +60,7 @@ class FileForm(forms.Form):
     file = forms.FileField(label=_("Evidence file (photo or PDF)"))
 
 
-class MeetingForm(TownForm):
+class MeetingForm(VisibleNamesFormMixin, TownForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
@@ -104,7 +105,7 @@ class CloseForm(forms.Form):
     closed_on = forms.DateField(label=pgettext_lazy("rectification", "Closed on"), required=False, widget=DateInput())
 
 
-class NoticeForm(TownForm):
+class NoticeForm(VisibleNamesFormMixin, TownForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=NoticeKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))

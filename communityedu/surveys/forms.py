@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.surveys.constants import QuestionKind
 from communityedu.surveys.models import Survey
 
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(VisibleNamesFormMixin, forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "year", "opens_on", "is_standard", "introduction"]

@@ -22,13 +22,11 @@ from django.urls import resolve
 from communityedu.tests.test_role_matrix import PAGES, _client_for, matrix_world  # noqa: F401 - the fixture
 
 HOSTILE_VALUES = (
-    "1180591620717411303424",  # 2**70
-    "2147483648",  # 2**31
+    "1180591620717411303424",  # 2**70: beyond SQLite's integers
+    "2147483648",  # 2**31: beyond PostgreSQL's integer
     "-2715",
-    "²",
-    "１２",  # full-width digits
-    "2020-１３",
-    "\u202e0202",  # a right-to-left override before digits
+    "²",  # a digit to str.isdigit(), not to int()
+    "2020-１３",  # full-width digits in a month
 )
 GET_NAME = re.compile(r"""request\.GET(?:\.get|\.getlist)?[(\[]\s*["'](\w+)["']""")
 
