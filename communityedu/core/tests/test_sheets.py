@@ -6,6 +6,7 @@ The attack file is the one found in testing: 5 KB, cells only at A1 and XFD10485
 import csv
 import io
 import zipfile
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -291,3 +292,16 @@ def test_the_quick_pass_and_the_exact_walk_agree_on_any_sheet(cells):
     assert verdict(lambda: sheets.check_xlsx(buffer.getvalue())) == exact
     with mock.patch.object(sheets, "_CHUNK", 13):  # tags cut across the pieces the XML is read in
         assert verdict(lambda: sheets.check_xlsx(buffer.getvalue())) == exact
+
+
+def test_only_the_guarded_reader_opens_sheets_with_calamine():
+    """A second copy of a sheet reader would skip the guard: outside the tests, python_calamine is
+    imported by core/sheets.py alone."""
+    package = Path(sheets.__file__).resolve().parent.parent
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "tests" not in path.parts and "python_calamine" in path.read_text(encoding="utf-8")
+    )
+
+    assert importers == ["core/sheets.py"]
