@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from ninja import Field, File, Form, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
-from communityedu.accounts import tokens
+from communityedu.accounts import sign_in, tokens
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
-from communityedu.api.types import Id
+from communityedu.api.types import Id, Text
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
 from communityedu.people import selectors as people_selectors
@@ -241,16 +243,53 @@ class UnmaskedOut(Schema):
     guardian_phone: str
 
 
-@api.post("/people/{person_id}/unmask", response=UnmaskedOut, tags=["people"])
-def unmask_person(request, person_id: Id):
-    """The person's numbers in clear; needs the unmask permission and is audited."""
+UNMASK_REASON = Text(people_services.UNMASK_REASON_MAX_LENGTH)
+
+
+class UnmaskIn(Schema):
+    reason: UNMASK_REASON = ""
+
+
+def _reason_refused(error: ValidationError) -> ApiError:
+    """400 naming the ``reason`` field (an unmasking or unmasked export without a stated reason)."""
+    return ApiError(400, error.message_dict["reason"][0], field="reason")
+
+
+@api.post("/people/{person_id}/unmask", response={200: UnmaskedOut, 400: ErrorOut}, tags=["people"])
+def unmask_person(request, person_id: Id, response: HttpResponse, body: UnmaskIn | None = None):
+    """The person's numbers in clear; needs the unmask permission and a stated ``reason``
+    (400 without one), and is audited with it. Never cached."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
     require_unmask_scope(request)
     person = get_object_or_404(people_visible_to(request.user), pk=person_id)
     if not people_selectors.can_unmask(request.user, person):
         raise HttpError(403, "Not allowed to unmask")
-    return people_services.reveal_personal_numbers(actor=request.user, person=person)
+    try:
+        revealed = people_services.reveal_personal_numbers(
+            actor=request.user, person=person, reason=body.reason if body else ""
+        )
+    except ValidationError as error:
+        raise _reason_refused(error) from error
+    add_never_cache_headers(response)
+    return revealed
+
+
+class AccountLockOut(Schema):
+    id: int
+    is_locked: bool
+    unlocked: bool
+
+
+@api.post("/accounts/{account_id}/unlock", response={200: AccountLockOut, 403: ErrorOut}, tags=["accounts"])
+def unlock_account(request, account_id: Id):
+    """Lift a locked account's lock, for another office account (never one's own); audited.
+    ``unlocked`` is false when it was not locked."""
+    if not people_selectors.can_manage_accounts(request.user):
+        raise HttpError(403, "Not allowed")
+    account = get_object_or_404(people_selectors.accounts_visible_to(request.user), pk=account_id)
+    unlocked = sign_in.unlock_account(account=account, actor=request.user)  # PermissionDenied: 403
+    return {"id": account.pk, "is_locked": False, "unlocked": unlocked}
 
 
 class ProblemOut(Schema):
@@ -351,19 +390,36 @@ def confirm_import(request, batch_id: Id, town: str, body: ConfirmIn):
         raise ApiError(400, str(error)) from error
 
 
-@api.get("/exports/people", tags=["people"], response={200: bytes}, openapi_extra=XLSX_RESPONSE)
-def export_people(request, town: str, village_id: Id | None = None, tag_id: Id | None = None, unmasked: bool = False):
-    """The register as .xlsx, masked unless ``unmasked`` is asked by someone who may unmask."""
+@api.get("/exports/people", tags=["people"], response={200: bytes, 400: ErrorOut}, openapi_extra=XLSX_RESPONSE)
+def export_people(
+    request,
+    town: str,
+    village_id: Id | None = None,
+    tag_id: Id | None = None,
+    unmasked: bool = False,
+    reason: UNMASK_REASON = "",
+):
+    """The register as .xlsx, masked unless ``unmasked`` is asked by someone who may unmask, with a
+    stated ``reason`` (400 without one), audited with the people unmasked. Never cached."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
     if unmasked:
         require_unmask_scope(request)
     town_row = town_for(request, town)
-    data = people_services.export_register(
-        actor=request.user, town=town_row, village_id=village_id, tag_id=tag_id, ask_unmasked=unmasked
-    )
+    try:
+        data = people_services.export_register(
+            actor=request.user,
+            town=town_row,
+            village_id=village_id,
+            tag_id=tag_id,
+            ask_unmasked=unmasked,
+            reason=reason,
+        )
+    except ValidationError as error:
+        raise _reason_refused(error) from error
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="register-{town_row.slug}.xlsx"'
+    add_never_cache_headers(response)
     return response
 
 

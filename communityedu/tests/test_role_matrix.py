@@ -904,10 +904,19 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: f"/api/v1/people/{w.people['zhang'].pk}",
         frozenset({"office", "school", "center", "evaluator"}),
     ),
-    "unmask_person": Endpoint(
-        "POST", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/unmask", frozenset({"office", "center"}), lambda w: {}
+    "unlock_account": Endpoint(
+        "POST", lambda w: f"/api/v1/accounts/{w.accounts['school'].pk}/unlock", frozenset({"office", "admin"})
     ),
-    "export_people": Endpoint("GET", lambda w: "/api/v1/exports/people?town=xinmiao", REGISTER_READERS - {"nantuo"}),
+    "unmask_person": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/people/{w.people['zhang'].pk}/unmask",
+        frozenset({"office", "center"}),
+        lambda w: {"reason": "核对低保申请"},
+        content_type="application/json",
+    ),
+    "export_people": Endpoint(
+        "GET", lambda w: "/api/v1/exports/people?town=xinmiao&unmasked=true&reason=核对", REGISTER_READERS - {"nantuo"}
+    ),
     "upload_roster": Endpoint(
         "POST", lambda w: "/api/v1/imports?town=xinmiao", frozenset({"office", "center"}), _api_roster_upload
     ),

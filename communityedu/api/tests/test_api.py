@@ -2,6 +2,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
 
     assert sorted(schema["paths"]) == [
+        "/api/v1/accounts/{account_id}/unlock",
         "/api/v1/activities",
         "/api/v1/activities/{activity_id}",
         "/api/v1/activities/{activity_id}/attendance",

@@ -76,6 +76,22 @@ def test_unmasking_through_the_api_without_a_reason_is_a_400_naming_the_field(wo
     assert _unmask_entries() == []
 
 
+def test_a_reason_longer_than_five_hundred_characters_is_a_400_naming_it(world, sign_in):
+    client = sign_in("office")
+
+    unmask = client.post(
+        f"/api/v1/people/{world.people['zhang'].pk}/unmask", {"reason": "核" * 501}, content_type="application/json"
+    )
+    export = client.get(f"/api/v1/exports/people?town=xinmiao&unmasked=true&reason={'核' * 501}")
+    page = client.post(f"/people/{world.people['zhang'].pk}/unmask/", {"reason": "核" * 501})
+
+    assert (unmask.status_code, [e["field"] for e in unmask.json()["errors"]]) == (400, ["reason"])
+    assert (export.status_code, [e["field"] for e in export.json()["errors"]]) == (400, ["reason"])
+    assert page.status_code == 400
+    assert _unmask_entries() == []
+    assert not AuditLogEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
 def test_unmasking_through_the_api_records_the_reason_and_is_not_cached(world, sign_in):
     person = world.people["zhang"]
 
