@@ -33,6 +33,8 @@ def _wait_until(page, expression: str) -> None:
 
 
 def _wait_for_saved_position(person, at_least: int) -> Progress:
+    """The saved progress once it holds the position and some learning time: leaving the page sends
+    two reports (on hiding and on leaving), which the server may commit in either order."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -41,7 +43,7 @@ def _wait_for_saved_position(person, at_least: int) -> Progress:
             # The live server shares the in-memory test database, whose table locks do not wait:
             # the page's progress report may be writing at this very moment. Read again.
             progress = None
-        if progress and progress.position_seconds >= at_least:
+        if progress and progress.position_seconds >= at_least and progress.learning_seconds >= 1:
             return progress
         time.sleep(0.2)
     raise AssertionError("the player's position was not saved")
