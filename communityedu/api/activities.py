@@ -13,6 +13,7 @@ from communityedu.activities.constants import ActivityKind, AttendanceRole, Atte
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
 from communityedu.api.types import Count, Id, Text, Title, TownSlug
+from communityedu.core.parsing import check_year
 from communityedu.organization.models import Unit, Village
 from communityedu.people.models import Person
 from communityedu.people.selectors import people_visible_to
@@ -95,7 +96,8 @@ def list_activities(request, town: str, month: str | None = None):
         year, number = (int(part) for part in month.split("-")) if month else (today.year, today.month)
         date(year, number, 1)
     except ValueError:
-        raise HttpError(400, "month must be YYYY-MM") from None
+        raise ApiError(400, "month must be YYYY-MM", field="month") from None
+    check_year(year, field="month")
     return selectors.month_list(user=request.user, town=town_row, year=year, month=number)
 
 

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
 from communityedu.api.types import Id, Year
+from communityedu.core.parsing import check_year
 from communityedu.metrics.figures import figures_for
 from communityedu.metrics.permissions import can_edit_targets, can_read_figures
 from communityedu.organization import services as organization_services
@@ -78,7 +79,7 @@ def get_metrics(request, town: str, year: Year | None = None, as_of: date | None
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
     as_of = as_of or timezone.localdate()
-    year = year or as_of.year
+    year = year or check_year(as_of.year, field="as_of")
     figures = figures_for(towns=[town_row], year=year, as_of=as_of)[town_row.pk]
     return {
         "town": town_row.slug,

@@ -2,7 +2,8 @@
 
 The pages come from the role matrix (every URL pattern has a row there), the parameters from the
 source of each page's view module (every ``request.GET.get("name")``, ``request.GET["name"]`` and
-``request.GET.getlist("name")``): a new page or a new parameter is walked without a change here.
+``request.GET.getlist("name")``, a helper's ``data.get("name")``, and the fields of a form bound to
+``request.GET``): a new page or a new parameter is walked without a change here.
 The values are what the attack test found pages failing on: integers beyond the database's range
 (SQLite overflows beyond 2**63, PostgreSQL beyond 2**31), negative years, and digits that are not
 ASCII ("²".isdigit() is true, int("²") fails).
@@ -10,6 +11,7 @@ ASCII ("²".isdigit() is true, int("²") fails).
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from functools import cache
@@ -26,17 +28,24 @@ HOSTILE_VALUES = (
     "2147483648",  # 2**31: beyond PostgreSQL's integer
     "-2715",
     "²",  # a digit to str.isdigit(), not to int()
-    "2020-１３",  # full-width digits in a month
+    "9999-12-31",  # a date whose year (or the year after it) is beyond the plan's and Python's
 )
-GET_NAME = re.compile(r"""request\.GET(?:\.get|\.getlist)?[(\[]\s*["'](\w+)["']""")
+GET_NAME = re.compile(r"""(?:request\.GET|\bdata|\bparams)(?:\.get|\.getlist)?[(\[]\s*["'](\w+)["']""")
+# A form bound to the query string (``forms.AsOfForm(request.GET)``): its fields are parameters too.
+GET_FORM = re.compile(r"""([\w.]+)\(request\.GET\b""")
 
 
 @cache
 def _parameters_of(module_name: str) -> tuple[str, ...]:
-    import importlib
-
-    source = inspect.getsource(importlib.import_module(module_name))
-    return tuple(sorted(set(GET_NAME.findall(source))))
+    module = importlib.import_module(module_name)
+    source = inspect.getsource(module)
+    names = set(GET_NAME.findall(source))
+    for dotted in GET_FORM.findall(source):
+        found = module
+        for part in dotted.split("."):
+            found = getattr(found, part, None)
+        names |= set(getattr(found, "base_fields", {}))
+    return tuple(sorted(names))
 
 
 def _pages_with_parameters(world) -> list[tuple[str, str, frozenset, tuple[str, ...]]]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from communityedu.activities import fees, permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, EvidenceKind
 from communityedu.activities.forms import ActivityForm, ReasonForm
-from communityedu.core.parsing import parse_id
+from communityedu.core.parsing import check_year, parse_id
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
 from communityedu.organization.selectors import units_visible_to, villages_visible_to
@@ -34,8 +34,8 @@ def _month(request) -> tuple[int, int]:
     text = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-    except ValueError:
+        date(check_year(year), month, 1)
+    except (ValueError, ValidationError):
         today = timezone.localdate()
         return today.year, today.month
     return year, month

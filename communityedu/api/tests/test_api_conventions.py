@@ -114,6 +114,18 @@ def test_a_year_outside_2000_to_2100_is_a_400_naming_the_year(world, sign_in, pa
     assert [error["field"] for error in response.json()["errors"]] == ["year"]
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/api/v1/metrics?town=xinmiao&as_of=9999-12-31", "as_of"), ("/api/v1/metrics?town=xinmiao&as_of=0001-01-01", "as_of"),
+     ("/api/v1/activities?town=xinmiao&month=9999-12", "month"), ("/api/v1/activities?town=xinmiao&month=0001-01", "month")],
+)  # fmt: skip
+def test_a_date_or_month_in_a_year_outside_2000_to_2100_is_a_400_naming_it(world, sign_in, path, field):
+    response = sign_in("office").get(path)
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
 def test_a_certificate_for_year_0_is_a_400_naming_the_year(world, sign_in):
     response = _post_json(sign_in("office"), f"/api/v1/people/{world.people['zhang'].pk}/certificates", {"year": 0})
 
