@@ -12,7 +12,7 @@ from communityedu.activities import permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, AttendanceRole, AttendanceSource
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Count, Id, Text, Title, TownSlug
+from communityedu.api.types import Count, Id, Moment, Text, Title, TownSlug
 from communityedu.core.parsing import check_year
 from communityedu.organization.models import Unit, Village
 from communityedu.people.models import Person
@@ -61,8 +61,8 @@ class ActivityIn(Schema):
     venue_unit_id: Id | None = None
     venue_place: Text(120) = ""
     village_id: Id | None = None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     audience: Text(120) = ""
     capacity: Count | None = None
     lecturer_ids: list[Id] = []

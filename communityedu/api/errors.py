@@ -167,6 +167,11 @@ def _handle_integrity_error(request, exc: IntegrityError, api: NinjaAPI):
     )
 
 
+def _handle_overflow(request, exc: OverflowError, api: NinjaAPI):
+    # A number or date beyond what Python or the database holds, met past the types' bounds.
+    return api.create_response(request, error_body(_("A number or a date is out of range.")), status=400)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Set the handlers of every error an operation may raise on ``api``."""
     api.add_exception_handler(ApiError, lambda request, exc: _handle_api_error(request, exc, api))
@@ -178,3 +183,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, lambda request, exc: _handle_not_found(request, exc, api))
     api.add_exception_handler(PermissionDenied, lambda request, exc: _handle_permission_denied(request, exc, api))
     api.add_exception_handler(IntegrityError, lambda request, exc: _handle_integrity_error(request, exc, api))
+    api.add_exception_handler(OverflowError, lambda request, exc: _handle_overflow(request, exc, api))

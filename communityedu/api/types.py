@@ -5,6 +5,7 @@ each bound (``minimum``, ``maximum``, ``maxLength``), and a bad value is a 400 n
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -25,6 +26,16 @@ def _visible(value: str) -> str:
     if problem:
         raise ValueError(problem)
     return value
+
+
+def _in_plan_years(value: date | datetime) -> date | datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"give a date from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+# A moment of the plan's years: 0001-01-01T00:00+08:00 is not even a moment in UTC.
+Moment = Annotated[datetime, AfterValidator(_in_plan_years)]
 
 
 def Text(max_length: int = LONG_TEXT):  # noqa: N802 - used as a type

@@ -156,6 +156,18 @@ def test_a_huge_number_in_a_filter_is_a_400_naming_it(world, sign_in, number):
         assert [error["field"] for error in response.json()["errors"]] == [field], path
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:00:00+08:00"])
+def test_an_activity_outside_the_plan_s_years_is_a_400_naming_its_start(world, sign_in, moment):
+    body = _activity_body(
+        world, starts_at=moment, ends_at=moment.replace("T00:00", "T00:30").replace("T23:00", "T23:30")
+    )
+
+    response = _post_json(sign_in("office"), "/api/v1/activities", body)
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["starts_at", "ends_at"]
+
+
 def test_a_huge_number_in_a_body_is_a_400_naming_it(world, sign_in):
     response = _post_json(sign_in("office"), "/api/v1/activities", _activity_body(world, capacity=HUGE))
 
