@@ -10,6 +10,11 @@ from communityedu.organization.constants import UnitType
 
 DISTRICT = {"code": "500102", "name": "涪陵区"}
 
+# The demo's published sign-in: every demo staff account, and the demo resident (张秀英) by phone and PIN.
+DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by the demo loader
+DEMO_RESIDENT_PHONE = "13800000000"
+DEMO_RESIDENT_PIN = "202020"
+
 XINMIAO = {
     "slug": "xinmiao",
     "name": "新妙镇",

@@ -18,13 +18,16 @@ from django.utils import timezone
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.activities.rollups import rebuild_participation
-from communityedu.assessment.demo import load_assessment
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
+from communityedu.demo.assessment import load_assessment
+from communityedu.demo.data import DEMO_PASSWORD, DEMO_RESIDENT_PHONE, DEMO_RESIDENT_PIN
+from communityedu.demo.exchange import load_exchange
 from communityedu.demo.funding import load_funding, load_recognition, load_targets
-from communityedu.exchange.demo import load_exchange
-from communityedu.learning.demo import load_learning
-from communityedu.news.demo import load_news
+from communityedu.demo.learning import load_learning
+from communityedu.demo.news import load_news
+from communityedu.demo.planning import load_planning
+from communityedu.demo.surveys import load_surveys
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
@@ -32,12 +35,7 @@ from communityedu.people import services as people_services
 from communityedu.people.identity import age_on, id_check_digit
 from communityedu.people.imports import CONSENT_AGE, ensure_standard_tags
 from communityedu.people.models import Person, PersonTag, Sex
-from communityedu.planning.demo import load_planning
-from communityedu.surveys.demo import load_surveys
 
-DEMO_PASSWORD = "Xinmiao@2020"  # noqa: S105 - published demo credential, loaded only by this loader
-DEMO_RESIDENT_PHONE = "13800000000"
-DEMO_RESIDENT_PIN = "202020"
 PLAN_YEAR = 2020
 DEMO_TOWN_SLUGS = (data.XINMIAO["slug"], data.NANTUO["slug"])
 

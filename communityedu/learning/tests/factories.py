@@ -10,7 +10,7 @@ from communityedu.learning import services
 from communityedu.learning.constants import ResourceKind
 from communityedu.learning.models import Category
 
-DEMO_MEDIA = Path(__file__).resolve().parent.parent / "demo_media"
+DEMO_MEDIA = Path(__file__).resolve().parents[2] / "demo" / "media"  # the demo's media files
 
 
 def webm_upload(name: str = "太极拳.webm") -> SimpleUploadedFile:

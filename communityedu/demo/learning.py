@@ -1,5 +1,5 @@
 """The demo town's learning library: a few dozen resources in several categories, with small
-media files made for the demo (``demo_media/``). Loading twice adds nothing."""
+media files made for the demo (``media/``). Loading twice adds nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from communityedu.learning.constants import ResourceKind
 from communityedu.learning.models import Category, Resource
 from communityedu.organization.models import Town, Unit
 
-MEDIA = Path(__file__).resolve().parent / "demo_media"
+MEDIA = Path(__file__).resolve().parent / "media"
 VIDEO = ("taijiquan.webm", "video/webm")
 AUDIO = ("health-talk.ogg", "audio/ogg")
 PDF = ("anti-fraud-tips.pdf", "application/pdf")

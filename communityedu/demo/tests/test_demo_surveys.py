@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from communityedu.demo.surveys import load_surveys
 from communityedu.metrics.survey_figures import standard_rates
-from communityedu.surveys.demo import load_surveys
 from communityedu.surveys.models import Response, Survey
 
 

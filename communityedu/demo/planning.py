@@ -12,6 +12,7 @@ from datetime import date
 
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
+from communityedu.demo.data import DEMO_PASSWORD
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role
 from communityedu.organization.models import Town, Unit
@@ -119,8 +120,6 @@ def _director(town: Town) -> User:
     """The office director: a second town-office account, who approves what the office drafts."""
     user = User.objects.filter(username="director").first()
     if user is None:
-        from communityedu.demo.loader import DEMO_PASSWORD
-
         user = account_services.create_staff_account(
             username="director", password=DEMO_PASSWORD, town=town, display_name="社区教育办公室主任",
             must_change_password=False,

@@ -8,9 +8,9 @@ from datetime import date
 from communityedu.core.models import AuditLogEntry
 from communityedu.demo import data
 from communityedu.demo.loader import _load_accounts, _load_small_town_units, _load_town, _load_xinmiao_units
+from communityedu.demo.planning import load_planning
 from communityedu.organization.models import Unit
 from communityedu.planning.constants import NoticeStatus, RectificationSource
-from communityedu.planning.demo import load_planning
 from communityedu.planning.models import Meeting, Notice, Phase, RectificationItem, Task
 from communityedu.planning.selectors import joint_meeting_years, unit_meeting_attendance, unit_task_record
 
