@@ -134,9 +134,9 @@ def prepare_year(town, office, people, year: int) -> int:
     from communityedu.activities import services as activity_services
     from communityedu.activities.constants import ActivityKind, AttendanceRole, AttendanceSource
     from communityedu.activities.evidence import attach_evidence
-    from communityedu.incentives import tasks
+    from communityedu.incentives.selectors import issuing_unit_of
 
-    school = tasks.issuing_unit_of(town)
+    school = issuing_unit_of(town)
     teachers, volunteers = people[:TEACHERS], people[TEACHERS:]
     tz = timezone.get_current_timezone()
     held = []

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from communityedu.core import audit
 from communityedu.incentives.models import Certificate, EmployerAssessment, TeamMember, TrainingRecord
+from communityedu.people.models import Person
 
 MEMBER_FIELDS = ["category", "specialities", "employer", "is_active"]
 
@@ -73,7 +74,15 @@ def _next_serial(town, year: int) -> str:
 @transaction.atomic
 def issue_certificate(*, actor, person, year: int, statement, issuing_unit) -> Certificate:
     """Issue a certificate of ``statement`` (a ``metrics.points.PointsStatement`` for ``person``
-    and ``year``, computed by the caller): the figures are kept as they stand today."""
+    and ``year``, computed by the caller): the figures are kept as they stand today. Refused while
+    the person holds a certificate for ``year`` that is not revoked."""
+    # Serialises issuing for one person on PostgreSQL; SQLite's IMMEDIATE transactions already do.
+    list(Person.objects.select_for_update().filter(pk=person.pk).order_by().values_list("pk", flat=True))
+    if Certificate.objects.filter(person=person, year=year, revoked_on__isnull=True).exists():
+        raise ValidationError(
+            _("%(name)s already holds a certificate for %(year)s; revoke it before issuing another.")
+            % {"name": person.name, "year": year}
+        )
     if issuing_unit.town_id != person.town_id:
         raise ValidationError(_("The issuing unit must be of the person's town."))
     if not statement.earns_points:

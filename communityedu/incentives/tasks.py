@@ -4,8 +4,10 @@ At the end of an assessment year the community school issues a certificate to ev
 part-time teacher and volunteer who earned points and holds none for that year yet. That is
 hundreds of statements to compute, so it runs as a django-tasks job (enqueued once the request's
 transaction commits); its progress is kept in the Django cache under a key per town and year, and
-the batch page polls it. The figures come from ``metrics.points`` (this module is a face, like the
-views that call it); each certificate is still written by ``services.issue_certificate``.
+the batch page polls it. The figures come from ``metrics.points``: this module is a face, like the
+views that start the batch and the management commands (the import contracts in .importlinter list
+it so); each certificate is written by ``services.issue_certificate``, who is eligible is read by
+``selectors.certificate_candidates``.
 
 The cache must be one that the web processes and the worker share for the page to see the
 worker's progress; the certificates themselves, listed from the database, are always current.
@@ -24,12 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from communityedu.incentives import services
-from communityedu.incentives.models import EARNS_POINTS, Certificate, TeamMember
+from communityedu.incentives import selectors, services
 from communityedu.metrics.points import points_statement
-from communityedu.organization.constants import UnitType
-from communityedu.organization.models import Town, Unit
-from communityedu.people.models import Person
+from communityedu.organization.models import Town
 
 PROGRESS_SECONDS = 24 * 3600  # how long the page can show a finished batch
 LOCK_SECONDS = 15 * 60  # a batch silent for this long is taken as dead, and may be started again
@@ -41,35 +40,9 @@ QUEUED, RUNNING, DONE, FAILED, STALLED = "queued", "running", "done", "failed", 
 RUNNING_STATES = frozenset({QUEUED, RUNNING})
 
 
-def issuing_unit_of(town) -> Unit | None:
-    """The town's community school, which issues the certificates."""
-    return Unit.objects.filter(town=town, unit_type=UnitType.COMMUNITY_SCHOOL).order_by("pk").first()
-
-
-def issue_once(*, actor, person, year: int, statement, issuing_unit) -> Certificate:
-    """Issue a certificate unless the person already holds one for ``year`` that is not revoked."""
-    with transaction.atomic():
-        # Serialises issuing for one person on PostgreSQL; SQLite's IMMEDIATE transactions already do.
-        list(Person.objects.select_for_update().filter(pk=person.pk).order_by().values_list("pk", flat=True))
-        if Certificate.objects.filter(person=person, year=year, revoked_on__isnull=True).exists():
-            raise ValidationError(
-                _("%(name)s already holds a certificate for %(year)s; revoke it before issuing another.")
-                % {"name": person.name, "year": year}
-            )
-        return services.issue_certificate(
-            actor=actor, person=person, year=year, statement=statement, issuing_unit=issuing_unit
-        )
-
-
-def candidates(*, town, year: int):
-    """Active part-time teachers and volunteers of ``town`` without a standing certificate for ``year``."""
-    holders = Certificate.objects.filter(town=town, year=year, revoked_on__isnull=True).values("person_id")
-    return (
-        TeamMember.objects.filter(town=town, is_active=True, category__in=EARNS_POINTS)
-        .exclude(person_id__in=holders)
-        .select_related("person", "person__town", "employer")
-        .order_by("employer__name", "person__name", "pk")
-    )
+# The API's issue operation still reaches these two through this module.
+issue_once = services.issue_certificate
+issuing_unit_of = selectors.issuing_unit_of
 
 
 def _progress_key(town_id: int, year: int) -> str:
@@ -100,7 +73,7 @@ def _report(town_id: int, year: int, progress: dict) -> None:
 
 def start_batch(*, actor, town, year: int) -> None:
     """Queue the year's certificates for ``town``; refused while a batch for that year is under way."""
-    if issuing_unit_of(town) is None:
+    if selectors.issuing_unit_of(town) is None:
         raise ValidationError(_("The town has no community school in its structure to issue certificates."))
     if not cache.add(_lock_key(town.pk, year), getattr(actor, "pk", None), LOCK_SECONDS):
         raise ValidationError(_("The certificates for %(year)s are already being issued.") % {"year": year})
@@ -133,10 +106,10 @@ def run_batch(*, town, year: int, actor) -> dict:
     _report(town.pk, year, progress)
     try:
         with translation.override(settings.LANGUAGE_CODE):  # the lines' kinds and messages, as in the pages
-            issuing_unit = issuing_unit_of(town)
+            issuing_unit = selectors.issuing_unit_of(town)
             if issuing_unit is None:
                 raise ValidationError(_("The town has no community school in its structure to issue certificates."))
-            members = list(candidates(town=town, year=year))
+            members = list(selectors.certificate_candidates(town=town, year=year))
             progress["total"] = len(members)
             _report(town.pk, year, progress)
             for member in members:
@@ -146,7 +119,7 @@ def run_batch(*, town, year: int, actor) -> dict:
                     progress["without_points"] += 1
                 else:
                     try:
-                        issue_once(
+                        services.issue_certificate(
                             actor=actor,
                             person=member.person,
                             year=year,

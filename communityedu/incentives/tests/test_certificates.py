@@ -101,7 +101,7 @@ def _messages(response) -> list[str]:
 
 def _issued(world, person=None) -> Certificate:
     person = person or _zhang_with_points(world)
-    return tasks.issue_once(
+    return services.issue_certificate(
         actor=world.accounts["school"],
         person=person,
         year=YEAR,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
-from communityedu.incentives import permissions, services, tasks
+from communityedu.incentives import permissions, selectors, services, tasks
 from communityedu.incentives.models import Certificate
 from communityedu.incentives.pdf import certificate_pdf, points_text
 from communityedu.metrics.points import points_statement
@@ -78,12 +78,12 @@ def certificate_issue(request, person_id: int):
     if year is None:
         messages.error(request, _("Choose the assessment year of the certificate."))
         return redirect("incentives:statement", person_id=person.pk)
-    issuing_unit = tasks.issuing_unit_of(request.town)
+    issuing_unit = selectors.issuing_unit_of(request.town)
     if issuing_unit is None:
         messages.error(request, _("The town has no community school in its structure to issue certificates."))
         return redirect(_statement_url(person.pk, year))
     try:
-        certificate = tasks.issue_once(
+        certificate = services.issue_certificate(
             actor=request.user,
             person=person,
             year=year,
