@@ -18,6 +18,7 @@ run: setup migrate demo
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	DJANGO_SETTINGS_MODULE=config.settings.test scripts/test-suite.sh
 
 setup: system-deps venv assets translations
