@@ -83,7 +83,9 @@ def create_api_token(*, user: User, name: str = "", scope: str = TokenScope.DEFA
     """Make a token for ``user`` with ``scope`` (``accounts/tokens.py``) and return it; it is shown
     once and kept only as a hash."""
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": _("Choose a scope among: %(scopes)s.") % {"scopes": ", ".join(TokenScope.values)}})
+        raise ValidationError(
+            {"scope": _("Choose a scope among: %(scopes)s.") % {"scopes": ", ".join(TokenScope.values)}}
+        )
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, token_hash=token_hash(raw), scope=scope)
     audit.record_change(

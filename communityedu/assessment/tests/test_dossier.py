@@ -204,7 +204,10 @@ def test_the_office_starts_the_build_on_its_page_and_readers_download_the_files(
     exported = AuditLogEntry.objects.filter(
         action=AuditAction.EXPORT, object_type="assessment.DossierExport", object_id=str(export.pk)
     )
-    assert sorted(exported.values_list("actor__username", "changes__kind")) == [("evaluator", "pdf"), ("office", "xlsx")]
+    assert sorted(exported.values_list("actor__username", "changes__kind")) == [
+        ("evaluator", "pdf"),
+        ("office", "xlsx"),
+    ]
 
 
 def test_a_running_build_is_polled(world, sign_in, client):

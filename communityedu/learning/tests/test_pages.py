@@ -95,9 +95,9 @@ def test_the_api_searches_and_creates_resources(world, sign_in):
     assert [r["title"] for r in found.json()["items"]] == ["太极拳入门教学"]
     assert created.status_code == 201
     assert created.json()["is_published"] is True
-    assert [r["title"] for r in client.get("/api/v1/learning/search", {"town": "xinmiao", "q": "xxqg"}).json()["items"]] == [
-        "学习强国"
-    ]
+    assert [
+        r["title"] for r in client.get("/api/v1/learning/search", {"town": "xinmiao", "q": "xxqg"}).json()["items"]
+    ] == ["学习强国"]
 
 
 def test_the_library_page_reads_a_fixed_number_of_queries(world, sign_in, django_assert_max_num_queries):
