@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from communityedu.api.common import ListRouter
 from communityedu.api.errors import ApiError
 from communityedu.api.types import Id, Year
-from communityedu.incentives import permissions, tasks
+from communityedu.incentives import permissions, selectors, services
 from communityedu.incentives.models import Certificate
 from communityedu.metrics.points import points_statement
 from communityedu.people.selectors import people_visible_to, person_for_account
@@ -102,10 +102,10 @@ def issue_certificate(request, person_id: Id, body: IssueIn):
     person = get_object_or_404(people_visible_to(request.user), pk=person_id)
     if not permissions.manages_incentives(request.user, person.town):
         raise HttpError(403, "Not allowed")
-    unit = tasks.issuing_unit_of(person.town)
+    unit = selectors.issuing_unit_of(person.town)
     if unit is None:
         raise ApiError(400, "The town has no community school to issue certificates.")
-    certificate = tasks.issue_once(
+    certificate = services.issue_certificate(
         actor=request.user,
         person=person,
         year=body.year,

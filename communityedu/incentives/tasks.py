@@ -40,11 +40,6 @@ QUEUED, RUNNING, DONE, FAILED, STALLED = "queued", "running", "done", "failed", 
 RUNNING_STATES = frozenset({QUEUED, RUNNING})
 
 
-# The API's issue operation still reaches these two through this module.
-issue_once = services.issue_certificate
-issuing_unit_of = selectors.issuing_unit_of
-
-
 def _progress_key(town_id: int, year: int) -> str:
     return f"incentives:certificate-batch:{town_id}:{year}"
 
