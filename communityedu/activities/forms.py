@@ -2,7 +2,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.activities.constants import ActivityKind
 from communityedu.activities.models import Activity
 from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit, Village
@@ -64,13 +63,6 @@ class ActivityForm(VisibleNamesFormMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-class FilterForm(forms.Form):
-    month = forms.CharField(required=False)
-    village = forms.IntegerField(required=False)
-    unit = forms.IntegerField(required=False)
-    kind = forms.ChoiceField(choices=[("", ""), *list(ActivityKind.choices)], required=False)
 
 
 class ReasonForm(forms.Form):

@@ -81,10 +81,6 @@ def present_people(activity: Activity) -> QuerySet[AttendanceEntry]:
     return _present_entries().filter(activity=activity).select_related("person", "person__village", "recorded_by")
 
 
-def attendance_ledger(activity: Activity) -> QuerySet[AttendanceEntry]:
-    return activity.attendance_entries.select_related("person", "recorded_by").order_by("created_at", "id")
-
-
 def headcount_total(activity: Activity) -> int:
     return Headcount.objects.filter(activity=activity).aggregate(total=Sum("count"))["total"] or 0
 

@@ -35,7 +35,3 @@ class ExpenseForm(_EntryForm):
     category = forms.ChoiceField(label=_("Category"), choices=RECORDED_CATEGORIES)
     paying_unit = forms.ModelChoiceField(label=_("Paying unit"), queryset=Unit.objects.none(), required=False)
     field_order = ["year", "category", "paying_unit", "amount", "voucher_number", "dated_on", "description"]
-
-
-class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -34,7 +34,6 @@ from communityedu.metrics.figures import (
 from communityedu.organization.targets import default_target, village_targets_of_towns
 from communityedu.surveys.constants import POSITIVE_SCALE_POINTS, YES, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Question, Response, Survey
-from communityedu.surveys.selectors import respondents_by_village
 
 # REQUIREMENTS R6: "awareness rate, recognition rate (知晓率、认同率) ≥ 80%"; "satisfaction rate
 # (满意率) ≥ 70%" (the same as organization.constants.DEFAULT_TARGETS).
@@ -178,12 +177,6 @@ def standard_rates_of_towns(
         result[town_id] = rates
         villages[town_id] = lines
     return (result, villages) if by_village else result
-
-
-def standard_respondents_by_village(*, town, year: int, as_of: date | None = None) -> dict[int | None, int]:
-    """Respondents per village in the survey ``standard_rates`` reads, for the population share."""
-    survey = standard_survey(town=town, year=year, as_of=as_of)
-    return respondents_by_village(survey=survey) if survey else {}
 
 
 def _survey_figures(key: str, *, towns, year: int, as_of: date) -> dict[int, Figure]:

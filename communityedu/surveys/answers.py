@@ -110,15 +110,3 @@ def check_answers(
         if answer is not None:
             checked.append(answer)
     return checked, errors
-
-
-def answer_code(question: Question, answer) -> str:
-    """How an answer is written back in a grid cell: choice numbers, the value, or the text."""
-    if answer is None:
-        return ""
-    if answer.choices:
-        positions = {choice.pk: index for index, choice in enumerate(question.choices.all(), start=1)}
-        return ",".join(str(positions[c.pk]) for c in answer.choices)
-    if answer.value is not None:
-        return str(answer.value)
-    return answer.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from config.database import database_config
 from config.env import (
@@ -225,7 +224,6 @@ LEARNING_MAX_UPLOAD_BYTES = env_int("LEARNING_MAX_UPLOAD_BYTES", 200 * 1024 * 10
 # At most so many files in one request, on every upload page and API operation (Django counts them).
 MAX_FILES_PER_UPLOAD = env_int("MAX_FILES_PER_UPLOAD", 20)
 DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILES_PER_UPLOAD
-DEMO_PASSWORD_NOTE = _("Demo accounts are loaded only by the demo loader.")
 
 LOGGING = {
     "version": 1,
@@ -239,5 +237,4 @@ LOGGING = {
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-_ = env_bool
 LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR", "propagate": False}
