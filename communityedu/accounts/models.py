@@ -38,6 +38,8 @@ class AccountKind(models.TextChoices):
 
 class User(AbstractUser):
     is_global_table = True
+    # Set on an account signed in by an API token (``services.user_for_token``): the token's scope.
+    api_token_scope: str
 
     kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF)
     display_name = models.CharField(_("display name"), max_length=50, blank=True)

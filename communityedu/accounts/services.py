@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from communityedu.accounts.validators import PHONE_PATTERN, normalize_phone, val
 from communityedu.core import audit, crypto
 from communityedu.core.models import AuditAction
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 
 @transaction.atomic
 def create_staff_account(
@@ -26,7 +30,7 @@ def create_staff_account(
     password: str,
     display_name: str = "",
     town=None,
-    actor=None,
+    actor: User | None = None,
     validate: bool = True,
     must_change_password: bool = True,
 ) -> User:
@@ -48,7 +52,9 @@ def create_staff_account(
 
 
 @transaction.atomic
-def create_resident_account(*, phone: str, pin: str, display_name: str, town, birth_date=None, actor=None) -> User:
+def create_resident_account(
+    *, phone: str, pin: str, display_name: str, town, birth_date=None, actor: User | None = None
+) -> User:
     phone = normalize_phone(phone)
     if not PHONE_PATTERN.match(phone):
         raise ValidationError({"phone": _("Enter a mainland mobile number of 11 digits.")})
@@ -79,7 +85,7 @@ def token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(*, user: User, name: str = "", scope: str = TokenScope.DEFAULT, actor=None) -> str:
+def create_api_token(*, user: User, name: str = "", scope: str = TokenScope.DEFAULT, actor: User | None = None) -> str:
     """Make a token for ``user`` with ``scope`` (``accounts/tokens.py``) and return it; it is shown
     once and kept only as a hash."""
     if scope not in TokenScope.values:

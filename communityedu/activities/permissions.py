@@ -8,6 +8,8 @@ correct its ledger. Every staff role of the town, and the district evaluator, ma
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from communityedu.organization.constants import Role, UnitType
@@ -15,10 +17,13 @@ from communityedu.organization.models import Town, Unit
 from communityedu.organization.permissions import has_staff_role
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 TOWN_SCHEDULERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def organiser_units_for(user, town: Town | int) -> QuerySet[Unit]:
+def organiser_units_for(user: User, town: Town | int) -> QuerySet[Unit]:
     """The units ``user`` may organise activities for in ``town`` (a town or its id: the check-in
     path knows only the id and need not load the town)."""
     town_id = town if isinstance(town, int) else town.pk
@@ -32,16 +37,16 @@ def organiser_units_for(user, town: Town | int) -> QuerySet[Unit]:
     )
 
 
-def can_schedule(user, town: Town | None) -> bool:
+def can_schedule(user: User, town: Town | None) -> bool:
     return town is not None and organiser_units_for(user, town).exists()
 
 
-def can_manage_activity(user, activity) -> bool:
+def can_manage_activity(user: User, activity) -> bool:
     scope = scope_for(user)
     if activity.town_id in scope.towns_with(*TOWN_SCHEDULERS):
         return True
     return organiser_units_for(user, activity.town_id).filter(pk=activity.organiser_id).exists()
 
 
-def can_view_activities(user) -> bool:
+def can_view_activities(user: User) -> bool:
     return has_staff_role(user)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +41,9 @@ from communityedu.core import audit
 from communityedu.core.models import AuditAction
 from communityedu.organization.models import Town
 from communityedu.people.models import Person
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 ACTIVITY_FIELDS = [
     "title", "kind", "organiser", "venue_unit", "venue_place", "village", "starts_at", "ends_at",
@@ -70,7 +75,9 @@ def _set_lecturers(activity: Activity, lecturers: list[Person]) -> None:
 
 
 @transaction.atomic
-def schedule_activity(*, actor, town: Town, values: dict, lecturers: list[Person] = (), series=None) -> Activity:
+def schedule_activity(
+    *, actor: User, town: Town, values: dict, lecturers: Iterable[Person] = (), series=None
+) -> Activity:
     lecturers = list(lecturers)
     _validate_links(town, values, lecturers)
     activity = Activity(town=town, created_by=actor, series=series, check_in_token=secrets.token_urlsafe(16), **values)
@@ -86,14 +93,14 @@ def schedule_activity(*, actor, town: Town, values: dict, lecturers: list[Person
 @transaction.atomic
 def schedule_series(
     *,
-    actor,
+    actor: User,
     town: Town,
     values: dict,
     first_date: date,
     last_date: date,
     start_time: time,
     end_time: time,
-    lecturers: list[Person] = (),
+    lecturers: Iterable[Person] = (),
 ) -> list[Activity]:
     """One activity a week on ``first_date``'s weekday, from ``first_date`` to ``last_date``."""
     if last_date < first_date:
@@ -122,7 +129,9 @@ def schedule_series(
 
 
 @transaction.atomic
-def update_activity(*, actor, activity: Activity, values: dict, lecturers: list[Person] | None = None) -> Activity:
+def update_activity(
+    *, actor: User, activity: Activity, values: dict, lecturers: list[Person] | None = None
+) -> Activity:
     _validate_links(activity.town, values, list(lecturers or []))
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     moved_from = activity.starts_at
@@ -146,7 +155,7 @@ def update_activity(*, actor, activity: Activity, values: dict, lecturers: list[
 
 
 @transaction.atomic
-def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
+def cancel_activity(*, actor: User, activity: Activity, reason: str) -> Activity:
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the activity is cancelled.")})
     activity.is_cancelled, activity.cancel_reason = True, reason.strip()[:200]
@@ -165,7 +174,7 @@ def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
 
 
 @transaction.atomic
-def register(*, person: Person, activity: Activity, actor) -> Registration:
+def register(*, person: Person, activity: Activity, actor: User) -> Registration:
     """Reserve a place; registering twice is one registration. Refused when the activity is full."""
     if activity.is_cancelled or activity.ends_at <= timezone.now():
         raise ValidationError(_("Registration is closed for this activity."))
@@ -191,7 +200,7 @@ def register(*, person: Person, activity: Activity, actor) -> Registration:
 
 
 @transaction.atomic
-def cancel_registration(*, person: Person, activity: Activity, actor) -> None:
+def cancel_registration(*, person: Person, activity: Activity, actor: User) -> None:
     updated = Registration.objects.filter(activity=activity, person=person, is_cancelled=False).update(
         is_cancelled=True, updated_at=timezone.now()
     )
@@ -280,10 +289,8 @@ def check_in(
         created = True
     else:
         # The check-in of the current generation exists: the latest one, since a reversal opens the next.
-        entry = (
-            AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN)
-            .order_by("-generation")
-            .first()
+        entry = AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN).latest(
+            "generation"
         )
         created = False
     entry.activity, entry.person = activity, person
@@ -308,8 +315,10 @@ def _insert_unless_checked_in(values: dict) -> tuple[int, int] | None:
     """
     meta = AttendanceEntry._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in values]
-    columns = ", ".join(quote(field.column) for field in fields)
+    concrete_fields = {field.name: field for field in meta.concrete_fields}
+    fields = [concrete_fields[name] for name in values]
+    # A concrete field always has a column.
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     parameters = [field.get_db_prep_save(values[field.name], connection) for field in fields]
     table = quote(meta.db_table)
@@ -326,7 +335,7 @@ def _insert_unless_checked_in(values: dict) -> tuple[int, int] | None:
 
 
 @transaction.atomic
-def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor) -> AttendanceEntry:
+def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor: User) -> AttendanceEntry:
     """Cancel a check-in by a reversing entry with a reason; the original stays in the ledger."""
     reason = reason.strip()
     if not reason:
@@ -356,7 +365,7 @@ def reverse_check_in(*, activity: Activity, person: Person, reason: str, actor) 
 
 
 @transaction.atomic
-def record_headcount(*, activity: Activity, count: int, note: str, actor) -> Headcount:
+def record_headcount(*, activity: Activity, count: int, note: str, actor: User) -> Headcount:
     if count == 0:
         raise ValidationError({"count": _("Give the number of people counted.")})
     return Headcount.objects.create(
@@ -372,7 +381,7 @@ def _card_signature(random_part: str) -> str:
 
 
 @transaction.atomic
-def issue_learning_card(*, person: Person, actor) -> LearningCard:
+def issue_learning_card(*, person: Person, actor: User) -> LearningCard:
     """The person's active card, made on first use; a re-issue replaces a lost one."""
     card = LearningCard.objects.filter(person=person, is_active=True).first()
     if card is not None:
@@ -386,7 +395,7 @@ def issue_learning_card(*, person: Person, actor) -> LearningCard:
 
 
 @transaction.atomic
-def reissue_learning_card(*, person: Person, actor) -> LearningCard:
+def reissue_learning_card(*, person: Person, actor: User) -> LearningCard:
     LearningCard.objects.filter(person=person, is_active=True).update(is_active=False, updated_at=timezone.now())
     return issue_learning_card(person=person, actor=actor)
 

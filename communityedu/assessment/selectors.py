@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -35,6 +36,9 @@ from communityedu.metrics.assessment_share import assessment_share
 from communityedu.metrics.figures import Figure, figures_for
 from communityedu.organization.models import Town, Unit
 from communityedu.organization.scope import scope_for
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 POINTS = Decimal("0.01")
 # Community education's share of a unit's annual target assessment (REQUIREMENTS R8).
@@ -86,10 +90,10 @@ def conditions_overview(*, town: Town, year: int, unit_ids=None) -> ConditionsOv
     """The basic conditions of the community school and every learning centre of ``town`` for
     ``year``: each item complete (a value and at least one live file), without a value, or without
     evidence. Three queries whatever the number of units."""
-    units = Unit.objects.filter(town=town, unit_type__in=CONDITION_UNIT_TYPES).select_related("village")
+    unit_rows = Unit.objects.filter(town=town, unit_type__in=CONDITION_UNIT_TYPES).select_related("village")
     if unit_ids is not None:
-        units = units.filter(pk__in=unit_ids)
-    units = list(units.order_by("-unit_type", "village__code", "name"))
+        unit_rows = unit_rows.filter(pk__in=unit_ids)
+    units = list(unit_rows.order_by("-unit_type", "village__code", "name"))
     rows = {
         row.unit_id: row
         for row in UnitConditions.objects.filter(town=town, year=year, unit__in=units).prefetch_related(
@@ -114,25 +118,25 @@ def conditions_overview(*, town: Town, year: int, unit_ids=None) -> ConditionsOv
     return ConditionsOverview(year=year, lines=lines)
 
 
-def condition_units_visible_to(user, town: Town) -> QuerySet[Unit]:
+def condition_units_visible_to(user: User, town: Town) -> QuerySet[Unit]:
     units = Unit.objects.filter(town=town, unit_type__in=CONDITION_UNIT_TYPES)
     return units if can_read(user, town) else units.filter(pk__in=own_condition_unit_ids(user, town))
 
 
-def get_condition_unit_for(user, town: Town, pk: int) -> Unit:
+def get_condition_unit_for(user: User, town: Town, pk: int) -> Unit:
     return get_object_or_404(condition_units_visible_to(user, town).select_related("village"), pk=pk)
 
 
-def evidence_files_visible_to(user) -> QuerySet[EvidenceFile]:
+def evidence_files_visible_to(user: User) -> QuerySet[EvidenceFile]:
     """Files of the towns ``user`` reads whole, and of the conditions of its own centre."""
     towns = reader_town_ids(user)
-    own = set()
+    own: set[int] = set()
     for town in Town.objects.filter(pk__in=scope_for(user).unit_town_ids):
         own |= own_condition_unit_ids(user, town)
     return EvidenceFile.objects.filter(Q(town_id__in=towns) | Q(conditions__unit_id__in=own))
 
 
-def get_evidence_file_for(user, pk: int) -> EvidenceFile:
+def get_evidence_file_for(user: User, pk: int) -> EvidenceFile:
     return get_object_or_404(evidence_files_visible_to(user).filter(is_removed=False), pk=pk)
 
 
@@ -148,13 +152,13 @@ def systems_of(town: Town) -> QuerySet[IndicatorSystem]:
     return IndicatorSystem.objects.filter(town=town).select_related("loaded_by").order_by("-version")
 
 
-def get_system_for(user, town: Town, version: int) -> IndicatorSystem:
+def get_system_for(user: User, town: Town, version: int) -> IndicatorSystem:
     return get_object_or_404(
         IndicatorSystem.objects.filter(town=town, town_id__in=reader_town_ids(user)), version=version
     )
 
 
-def get_manual_indicator_for(user, pk: int) -> Indicator:
+def get_manual_indicator_for(user: User, pk: int) -> Indicator:
     return get_object_or_404(
         Indicator.objects.filter(town_id__in=manager_town_ids(user), method=ScoringMethod.MANUAL).select_related(
             "system", "town"
@@ -287,9 +291,7 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
     if any(indicator.method == ScoringMethod.FIGURE for indicator in indicators):
         computed = figures_for(towns=[town], year=year, as_of=as_of, detail_town_ids=[])[town.pk]
         figures = {figure.key: figure for figure in computed}
-    conditions = None
-    if any(indicator.method == ScoringMethod.CONDITIONS for indicator in indicators):
-        conditions = conditions_overview(town=town, year=year)
+    conditions: ConditionsOverview | None = None  # read at the first indicator scored by conditions
     nodes = {indicator.pk: ScoredNode(indicator=indicator) for indicator in indicators}
     roots = []
     for indicator in indicators:
@@ -312,6 +314,8 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
                 node.is_scored = False
         elif indicator.method == ScoringMethod.CONDITIONS:
             item = indicator.source or None
+            if conditions is None:
+                conditions = conditions_overview(town=town, year=year)
             node.numerator, node.denominator = conditions.complete(item), conditions.due(item)
             node.value = None if not node.denominator else Decimal(node.numerator) / Decimal(node.denominator)
             node.value = None if node.value is None else node.value.quantize(Decimal("0.0001"), ROUND_HALF_UP)

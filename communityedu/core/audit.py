@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -32,7 +33,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The values of ``fields`` as they are now, to diff against after a change."""
     return {name: _jsonable(getattr(instance, name)) for name in fields}
 

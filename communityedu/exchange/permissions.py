@@ -9,8 +9,13 @@ the town's review policy. Auditors and district evaluators read the published ex
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from communityedu.organization.constants import Role
 from communityedu.organization.scope import scope_for
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 PARTICIPANT_ROLES = (
     Role.RESIDENT,
@@ -25,25 +30,25 @@ UNIT_ANSWERER_ROLES = (Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
 MODERATOR_ROLES = (Role.MODERATOR, Role.TOWN_OFFICE)
 
 
-def participant_town_ids(user) -> frozenset[int]:
+def participant_town_ids(user: User) -> frozenset[int]:
     scope = scope_for(user)
     return scope.towns_with(*PARTICIPANT_ROLES) | scope.unit_town_ids
 
 
-def reader_town_ids(user) -> frozenset[int]:
+def reader_town_ids(user: User) -> frozenset[int]:
     scope = scope_for(user)
     return scope.readable_town_ids
 
 
-def can_take_part(user, town_id: int) -> bool:
+def can_take_part(user: User, town_id: int) -> bool:
     return town_id in participant_town_ids(user)
 
 
-def takes_part_anywhere(user) -> bool:
+def takes_part_anywhere(user: User) -> bool:
     return bool(participant_town_ids(user))
 
 
-def can_read(user, town_id: int) -> bool:
+def can_read(user: User, town_id: int) -> bool:
     return scope_for(user).is_system_admin or town_id in reader_town_ids(user)
 
 
@@ -56,7 +61,7 @@ def owning_unit_id(target) -> int | None:
     return None
 
 
-def can_answer(user, target) -> bool:
+def can_answer(user: User, target) -> bool:
     scope = scope_for(user)
     if target.town_id in scope.towns_with(*TOWN_ANSWERER_ROLES):
         return True
@@ -64,23 +69,23 @@ def can_answer(user, target) -> bool:
     return unit_id is not None and unit_id in scope.units_with(*UNIT_ANSWERER_ROLES)
 
 
-def moderated_town_ids(user) -> frozenset[int]:
+def moderated_town_ids(user: User) -> frozenset[int]:
     return scope_for(user).towns_with(*MODERATOR_ROLES)
 
 
-def can_moderate(user, town_id: int) -> bool:
+def can_moderate(user: User, town_id: int) -> bool:
     return town_id in moderated_town_ids(user)
 
 
-def moderates_anywhere(user) -> bool:
+def moderates_anywhere(user: User) -> bool:
     return bool(moderated_town_ids(user))
 
 
-def publishes_at_once(user, target) -> bool:
+def publishes_at_once(user: User, target) -> bool:
     """Staff who answer or moderate in the town publish without review (banned words still hold)."""
     return can_answer(user, target) or can_moderate(user, target.town_id)
 
 
-def answers_anywhere(user) -> bool:
+def answers_anywhere(user: User) -> bool:
     scope = scope_for(user)
     return bool(scope.towns_with(*TOWN_ANSWERER_ROLES) or scope.units_with(*UNIT_ANSWERER_ROLES))

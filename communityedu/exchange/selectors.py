@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -14,6 +15,9 @@ from django.shortcuts import get_object_or_404
 from communityedu.exchange import permissions
 from communityedu.exchange.constants import PostKind, PostStatus
 from communityedu.exchange.models import ModerationPolicy, Post
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 DEFAULT_TARGETS = ("activities.activity",)
 
@@ -27,7 +31,7 @@ def label_of(obj) -> str:
     return obj._meta.label_lower
 
 
-def get_target_for(user, label: str, object_id) -> object:
+def get_target_for(user: User, label: str, object_id) -> object:
     """The object ``label`` / ``object_id`` names, if posts may attach to it and ``user`` may read its town."""
     label = (label or "").lower()
     if label not in target_labels():
@@ -54,7 +58,7 @@ def _posts_of(target) -> QuerySet[Post]:
     )
 
 
-def posts_visible_to(user, target) -> QuerySet[Post]:
+def posts_visible_to(user: User, target) -> QuerySet[Post]:
     """Published posts of ``target``, and the viewer's own posts still awaiting review."""
     posts = _posts_of(target)
     if user.is_authenticated:
@@ -68,7 +72,7 @@ class ThreadItem:
     answers: list[Post] = field(default_factory=list)
 
 
-def thread_for(user, target) -> list[ThreadItem]:
+def thread_for(user: User, target) -> list[ThreadItem]:
     """Questions and comments in order, each question with its visible answers beneath it."""
     posts = list(posts_visible_to(user, target).order_by("created_at", "id"))
     items = {post.pk: ThreadItem(post) for post in posts if post.kind != PostKind.ANSWER}
@@ -78,15 +82,15 @@ def thread_for(user, target) -> list[ThreadItem]:
     return list(items.values())
 
 
-def posts_moderated_by(user) -> QuerySet[Post]:
+def posts_moderated_by(user: User) -> QuerySet[Post]:
     return Post.objects.filter(town_id__in=permissions.moderated_town_ids(user))
 
 
-def get_post_for_moderation(user, pk: int) -> Post:
+def get_post_for_moderation(user: User, pk: int) -> Post:
     return get_object_or_404(posts_moderated_by(user), pk=pk)
 
 
-def get_visible_post_for(user, pk: int) -> Post:
+def get_visible_post_for(user: User, pk: int) -> Post:
     """A post the account may see in a thread: published (or its own awaiting review), in a town it reads."""
     post = get_object_or_404(
         Post.objects.filter(Q(status=PostStatus.APPROVED) | Q(status=PostStatus.PENDING, author=user)), pk=pk
@@ -99,7 +103,7 @@ def get_visible_post_for(user, pk: int) -> Post:
 QUEUE_VIEWS = ("pending", "reported", "hidden")
 
 
-def moderation_queue(user, town, show: str) -> QuerySet[Post]:
+def moderation_queue(user: User, town, show: str) -> QuerySet[Post]:
     posts = posts_moderated_by(user).filter(town=town).select_related("content_type", "question")
     if show == "reported":
         return posts.filter(report_count__gt=0).exclude(status=PostStatus.HIDDEN).order_by("-report_count", "id")
@@ -108,5 +112,5 @@ def moderation_queue(user, town, show: str) -> QuerySet[Post]:
     return posts.filter(status=PostStatus.PENDING).order_by("created_at", "id")
 
 
-def queue_counts(user, town) -> dict[str, int]:
+def queue_counts(user: User, town) -> dict[str, int]:
     return {show: moderation_queue(user, town, show).count() for show in QUEUE_VIEWS}

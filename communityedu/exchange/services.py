@@ -6,6 +6,7 @@ Each function is the only writer of its rows, checks who may do it, and records 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,9 @@ from communityedu.exchange import permissions
 from communityedu.exchange.constants import MAX_BODY_LENGTH, HeldReason, PostKind, PostStatus, ReviewPolicy
 from communityedu.exchange.models import ModerationPolicy, Post, Report
 from communityedu.exchange.selectors import policy_for
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 DEFAULT_RATE_LIMIT_POSTS = 5
 DEFAULT_RATE_LIMIT_MINUTES = 10
@@ -139,7 +143,7 @@ def answer_question(*, author, question: Post, body: str) -> Post:
     return _create(author=author, target=target, kind=PostKind.ANSWER, body=body, question=question)
 
 
-def _moderate(*, actor, post: Post, status: str, hidden_reason: str = "") -> Post:
+def _moderate(*, actor: User, post: Post, status: str, hidden_reason: str = "") -> Post:
     if not permissions.can_moderate(actor, post.town_id):
         raise PermissionDenied
     post = Post.objects.select_for_update().get(pk=post.pk)
@@ -158,14 +162,14 @@ def _moderate(*, actor, post: Post, status: str, hidden_reason: str = "") -> Pos
 
 
 @transaction.atomic
-def approve_post(*, actor, post: Post) -> Post:
+def approve_post(*, actor: User, post: Post) -> Post:
     if post.status != PostStatus.PENDING:
         raise ValidationError(_("Only a post awaiting review can be approved."))
     return _moderate(actor=actor, post=post, status=PostStatus.APPROVED)
 
 
 @transaction.atomic
-def hide_post(*, actor, post: Post, reason: str) -> Post:
+def hide_post(*, actor: User, post: Post, reason: str) -> Post:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the post is hidden.")})
@@ -175,7 +179,7 @@ def hide_post(*, actor, post: Post, reason: str) -> Post:
 
 
 @transaction.atomic
-def restore_post(*, actor, post: Post) -> Post:
+def restore_post(*, actor: User, post: Post) -> Post:
     if post.status != PostStatus.HIDDEN:
         raise ValidationError(_("Only a hidden post can be restored."))
     return _moderate(actor=actor, post=post, status=PostStatus.APPROVED)
@@ -221,7 +225,7 @@ def _clean_banned_words(text: str) -> str:
 
 
 @transaction.atomic
-def save_policy(*, actor, town, review_policy: str, report_threshold: int, banned_words: str) -> ModerationPolicy:
+def save_policy(*, actor: User, town, review_policy: str, report_threshold: int, banned_words: str) -> ModerationPolicy:
     if not permissions.can_moderate(actor, town.pk):
         raise PermissionDenied
     if review_policy not in ReviewPolicy.values:

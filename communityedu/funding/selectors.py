@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
@@ -21,6 +21,9 @@ from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
 from communityedu.funding.permissions import funding_manager_town_ids
 from communityedu.organization.models import Town, Unit
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 ZERO = Decimal("0.00")
 
@@ -89,8 +92,8 @@ def funding_year(*, town: Town, year: int, figure=None) -> FundingYear:
         by_source[row.source] += row.amount
     by_category = dict.fromkeys(ExpenseCategory.values, ZERO)
     by_category[ExpenseCategory.LECTURE_FEES] = fees_paid
-    for row in expense_rows:
-        by_category[row.category] += row.amount
+    for expense in expense_rows:
+        by_category[expense.category] += expense.amount
     return FundingYear(
         year=year,
         allocations=allocation_rows,
@@ -102,12 +105,12 @@ def funding_year(*, town: Town, year: int, figure=None) -> FundingYear:
     )
 
 
-def get_allocation_for(user, pk: int) -> Allocation:
+def get_allocation_for(user: User, pk: int) -> Allocation:
     """An allocation of a town whose ledgers ``user`` keeps; others are not found."""
     return get_object_or_404(Allocation.objects.filter(town_id__in=funding_manager_town_ids(user)), pk=pk)
 
 
-def get_expense_for(user, pk: int) -> Expense:
+def get_expense_for(user: User, pk: int) -> Expense:
     return get_object_or_404(Expense.objects.filter(town_id__in=funding_manager_town_ids(user)), pk=pk)
 
 
@@ -145,12 +148,15 @@ def unit_funds(*, town: Town, year: int, unit_ids: Iterable[int] | None) -> list
         units = units.filter(pk__in=unit_ids)
         allocation_rows = allocation_rows.filter(receiving_unit_id__in=unit_ids)
         expense_rows = expense_rows.filter(paying_unit_id__in=unit_ids)
+    # Both querysets exclude entries without a unit (the tests below only tell the type checker).
     received: dict[int, list[Allocation]] = {}
-    for row in allocation_rows.order_by("dated_on", "id"):
-        received.setdefault(row.receiving_unit_id, []).append(row)
+    for allocation in allocation_rows.order_by("dated_on", "id"):
+        if (receiving_unit_id := allocation.receiving_unit_id) is not None:
+            received.setdefault(receiving_unit_id, []).append(allocation)
     paid: dict[int, list[Expense]] = {}
-    for row in expense_rows.order_by("dated_on", "id"):
-        paid.setdefault(row.paying_unit_id, []).append(row)
+    for expense in expense_rows.order_by("dated_on", "id"):
+        if (paying_unit_id := expense.paying_unit_id) is not None:
+            paid.setdefault(paying_unit_id, []).append(expense)
     if unit_ids is None:
         units = units.filter(pk__in=set(received) | set(paid))
     return [

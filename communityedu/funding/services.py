@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,8 +14,14 @@ from django.utils.translation import gettext as _
 
 from communityedu.core import audit
 from communityedu.funding.constants import ExpenseCategory, FundingSource
-from communityedu.funding.models import Allocation, Expense, LedgerEntry
+from communityedu.funding.models import Allocation, Expense
 from communityedu.organization.models import Town, Unit
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
+# An allocation or an expense: the two ledgers share their checks, creation and reversal.
+EntryT = TypeVar("EntryT", Allocation, Expense)
 
 
 def _check_common(*, town: Town, year: int, amount: Decimal, dated_on: date, unit: Unit | None) -> None:
@@ -31,7 +38,7 @@ def _check_common(*, town: Town, year: int, amount: Decimal, dated_on: date, uni
         raise ValidationError(errors)
 
 
-def _created(entry: LedgerEntry, actor, fields: list[str]) -> LedgerEntry:
+def _created(entry: EntryT, actor: User, fields: list[str]) -> EntryT:
     entry.full_clean(exclude=["recorded_by", "reverses"])
     entry.save()
     audit.record_change(
@@ -51,7 +58,7 @@ def record_allocation(
     source: str,
     amount: Decimal,
     dated_on: date,
-    actor,
+    actor: User,
     voucher_number: str = "",
     receiving_unit: Unit | None = None,
     description: str = "",
@@ -82,7 +89,7 @@ def record_expense(
     category: str,
     amount: Decimal,
     dated_on: date,
-    actor,
+    actor: User,
     voucher_number: str = "",
     paying_unit: Unit | None = None,
     description: str = "",
@@ -107,7 +114,7 @@ def record_expense(
     return _created(entry, actor, ["year", "category", "amount", "voucher_number", "dated_on", "paying_unit"])
 
 
-def _reverse(entry: LedgerEntry, *, reason: str, actor, dated_on: date | None, copy: list[str]) -> LedgerEntry:
+def _reverse(entry: EntryT, *, reason: str, actor: User, dated_on: date | None, copy: list[str]) -> EntryT:
     model = type(entry)
     original = model.objects.select_for_update().get(pk=entry.pk)
     reason = reason.strip()
@@ -145,12 +152,12 @@ def _reverse(entry: LedgerEntry, *, reason: str, actor, dated_on: date | None, c
 
 
 @transaction.atomic
-def reverse_allocation(*, allocation: Allocation, reason: str, actor, dated_on: date | None = None) -> Allocation:
+def reverse_allocation(*, allocation: Allocation, reason: str, actor: User, dated_on: date | None = None) -> Allocation:
     """Cancel ``allocation`` by a reversing entry with a reason; the original stays."""
     return _reverse(allocation, reason=reason, actor=actor, dated_on=dated_on, copy=["source", "receiving_unit_id"])
 
 
 @transaction.atomic
-def reverse_expense(*, expense: Expense, reason: str, actor, dated_on: date | None = None) -> Expense:
+def reverse_expense(*, expense: Expense, reason: str, actor: User, dated_on: date | None = None) -> Expense:
     """Cancel ``expense`` by a reversing entry with a reason; the original stays."""
     return _reverse(expense, reason=reason, actor=actor, dated_on=dated_on, copy=["category", "paying_unit_id"])

@@ -5,13 +5,20 @@ community school (and the town office) issue and revoke certificates. A teacher 
 their own figures; district evaluators read everything.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from communityedu.organization.constants import Role
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
-def manages_incentives(user, town) -> bool:
+
+def manages_incentives(user: User, town) -> bool:
     return town is not None and town.pk in scope_for(user).towns_with(Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def reads_incentives(user, town) -> bool:
+def reads_incentives(user: User, town) -> bool:
     return town is not None and (manages_incentives(user, town) or town.pk in scope_for(user).district_town_ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,11 +17,14 @@ from communityedu.core import audit
 from communityedu.incentives.models import Certificate, EmployerAssessment, TeamMember, TrainingRecord
 from communityedu.people.models import Person
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 MEMBER_FIELDS = ["category", "specialities", "employer", "is_active"]
 
 
 @transaction.atomic
-def save_team_member(*, actor, town, person, values: dict) -> TeamMember:
+def save_team_member(*, actor: User, town, person, values: dict) -> TeamMember:
     """Add ``person`` to the team register, or update their entry."""
     if person.town_id != town.pk or values["employer"].town_id != town.pk:
         raise ValidationError(_("Choose a person and an employer of this town."))
@@ -39,7 +43,7 @@ def save_team_member(*, actor, town, person, values: dict) -> TeamMember:
 
 
 @transaction.atomic
-def set_assessment_total(*, actor, employer, year: int, total: Decimal) -> EmployerAssessment:
+def set_assessment_total(*, actor: User, employer, year: int, total: Decimal) -> EmployerAssessment:
     if total <= 0:
         raise ValidationError({"total": _("The assessment total must be above zero.")})
     row, created = EmployerAssessment.objects.get_or_create(
@@ -56,7 +60,9 @@ def set_assessment_total(*, actor, employer, year: int, total: Decimal) -> Emplo
 
 
 @transaction.atomic
-def add_training_record(*, actor, person, title: str, provider: str, attended_on: date, hours=None) -> TrainingRecord:
+def add_training_record(
+    *, actor: User, person, title: str, provider: str, attended_on: date, hours=None
+) -> TrainingRecord:
     record = TrainingRecord(
         town_id=person.town_id, person=person, title=title, provider=provider, attended_on=attended_on, hours=hours
     )
@@ -72,7 +78,7 @@ def _next_serial(town, year: int) -> str:
 
 
 @transaction.atomic
-def issue_certificate(*, actor, person, year: int, statement, issuing_unit) -> Certificate:
+def issue_certificate(*, actor: User, person, year: int, statement, issuing_unit) -> Certificate:
     """Issue a certificate of ``statement`` (a ``metrics.points.PointsStatement`` for ``person``
     and ``year``, computed by the caller): the figures are kept as they stand today. Refused while
     the person holds a certificate for ``year`` that is not revoked."""
@@ -134,7 +140,7 @@ def issue_certificate(*, actor, person, year: int, statement, issuing_unit) -> C
 
 
 @transaction.atomic
-def revoke_certificate(*, actor, certificate: Certificate, reason: str) -> Certificate:
+def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})

@@ -9,24 +9,29 @@ learning-centre director and department staff keep those of their own unit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from communityedu.organization.constants import Role
 from communityedu.organization.models import Town, Unit
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 TOWN_LIBRARIANS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 UNIT_LIBRARIANS = (Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
 
 
-def reads_library(user, town: Town | None) -> bool:
+def reads_library(user: User, town: Town | None) -> bool:
     if town is None or not user.is_authenticated:
         return False
     scope = scope_for(user)
     return scope.is_system_admin or town.pk in scope.readable_town_ids
 
 
-def owner_units_for(user, town: Town | None) -> QuerySet[Unit]:
+def owner_units_for(user: User, town: Town | None) -> QuerySet[Unit]:
     """The units ``user`` may keep resources for in ``town``."""
     if town is None:
         return Unit.objects.none()
@@ -37,7 +42,7 @@ def owner_units_for(user, town: Town | None) -> QuerySet[Unit]:
     return units.filter(pk__in=scope.units_with(*UNIT_LIBRARIANS))
 
 
-def keeps_library(user, town: Town | None) -> bool:
+def keeps_library(user: User, town: Town | None) -> bool:
     """Whether ``user`` keeps resources for some unit of ``town`` (read from the scope alone)."""
     if town is None:
         return False
@@ -47,7 +52,7 @@ def keeps_library(user, town: Town | None) -> bool:
     )
 
 
-def can_edit_resource(user, resource) -> bool:
+def can_edit_resource(user: User, resource) -> bool:
     scope = scope_for(user)
     if resource.town_id in scope.towns_with(*TOWN_LIBRARIANS):
         return True

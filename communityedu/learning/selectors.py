@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Case, Count, IntegerField, Max, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -10,15 +12,18 @@ from communityedu.learning.permissions import TOWN_LIBRARIANS, UNIT_LIBRARIANS
 from communityedu.learning.search import query_terms
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 SEARCH_LIMIT = 50
 
 
-def _readable_town_ids(user) -> frozenset[int] | None:
+def _readable_town_ids(user: User) -> frozenset[int] | None:
     scope = scope_for(user)
     return None if scope.is_system_admin else scope.readable_town_ids
 
 
-def published_resources_for(user) -> QuerySet[Resource]:
+def published_resources_for(user: User) -> QuerySet[Resource]:
     """The published resources of the towns ``user`` reads."""
     if not user.is_authenticated:
         return Resource.objects.none()
@@ -27,11 +32,11 @@ def published_resources_for(user) -> QuerySet[Resource]:
     return resources if town_ids is None else resources.filter(town_id__in=town_ids)
 
 
-def get_published_resource_for(user, pk: int) -> Resource:
+def get_published_resource_for(user: User, pk: int) -> Resource:
     return get_object_or_404(published_resources_for(user).select_related("category", "owner_unit", "town"), pk=pk)
 
 
-def resources_kept_by(user, town) -> QuerySet[Resource]:
+def resources_kept_by(user: User, town) -> QuerySet[Resource]:
     """Every resource (published or not) of ``town`` that ``user`` keeps."""
     scope = scope_for(user)
     resources = Resource.objects.filter(town=town).select_related("category", "owner_unit")
@@ -40,11 +45,11 @@ def resources_kept_by(user, town) -> QuerySet[Resource]:
     return resources.filter(owner_unit_id__in=scope.units_with(*UNIT_LIBRARIANS))
 
 
-def get_kept_resource_for(user, town, pk: int) -> Resource:
+def get_kept_resource_for(user: User, town, pk: int) -> Resource:
     return get_object_or_404(resources_kept_by(user, town), pk=pk)
 
 
-def get_category_for(user, pk: int) -> Category:
+def get_category_for(user: User, pk: int) -> Category:
     """A category of a town ``user`` reads."""
     categories = Category.objects.select_related("town")
     town_ids = _readable_town_ids(user)

@@ -7,6 +7,7 @@ the resource's index rows in the same transaction, and an unpublished resource h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,6 +29,9 @@ from communityedu.learning.constants import (
 from communityedu.learning.models import Category, Progress, Resource, SearchTerm
 from communityedu.learning.search import document_terms
 from communityedu.learning.uploads import check_media, stored_name
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 RESOURCE_FIELDS = [
     "kind",
@@ -59,7 +63,8 @@ def ensure_categories(*, town) -> list[Category]:
 
 def index_rows(resource: Resource) -> list[SearchTerm]:
     """The search index rows of a published resource (none for an unpublished one)."""
-    if not resource.is_published:
+    published_at = resource.published_at  # set on every published resource (a constraint)
+    if not resource.is_published or published_at is None:
         return []
     terms = document_terms(
         title=resource.title, tags=resource.tags, category=resource.category.name, summary=resource.summary
@@ -70,7 +75,7 @@ def index_rows(resource: Resource) -> list[SearchTerm]:
             resource=resource,
             term=term,
             in_title=in_title,
-            published_at=resource.published_at,
+            published_at=published_at,
         )
         for term, in_title in terms.items()
     ]
@@ -100,7 +105,7 @@ def _check_values(*, town, values: dict, has_file: bool) -> None:
 
 @transaction.atomic
 def save_resource(
-    *, actor, town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
+    *, actor: User, town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
 ) -> Resource:
     """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file and
     ``captions_upload`` its captions (a video's or a recording's, WebVTT or SubRip).
@@ -160,7 +165,7 @@ def save_resource(
 
 
 @transaction.atomic
-def set_published(*, actor, resource: Resource, is_published: bool, at=None) -> Resource:
+def set_published(*, actor: User, resource: Resource, is_published: bool, at=None) -> Resource:
     """Publish a resource (residents see it, the search finds it) or take it back. ``at`` dates a
     first publication (a library moved from elsewhere keeps its dates)."""
     if resource.is_published == is_published:

@@ -66,4 +66,4 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
 def _status_label(status: str) -> str:
     from communityedu.metrics.figures import Status
 
-    return Status.LABELS.get(status, "") if status else ""
+    return str(Status.LABELS.get(status, "")) if status else ""

@@ -238,12 +238,13 @@ def villages_with_population(*, town_ids: list[int], year: int) -> list[dict]:
 
     def read() -> list[dict]:
         population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
-        return list(
+        rows = (
             Village.objects.filter(town_id__in=town_ids)
             .annotate(population=population[:1])
             .order_by("town_id", "code", "name")
             .values("pk", "town_id", "name", "population")
         )
+        return [dict(row) for row in rows]
 
     return shared(("villages_with_population", tuple(town_ids), year), read)
 

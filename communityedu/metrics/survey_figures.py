@@ -37,7 +37,7 @@ from communityedu.surveys.models import Answer, Question, Response, Survey
 
 # REQUIREMENTS R6: "awareness rate, recognition rate (知晓率、认同率) ≥ 80%"; "satisfaction rate
 # (满意率) ≥ 70%" (the same as organization.constants.DEFAULT_TARGETS).
-THRESHOLDS = {
+THRESHOLDS: dict[str, Decimal] = {
     StandardKey.AWARENESS: Decimal("0.80"),
     StandardKey.RECOGNITION: Decimal("0.80"),
     StandardKey.SATISFACTION: Decimal("0.70"),
@@ -129,24 +129,24 @@ def standard_rates_of_towns(
     candidates = Survey.objects.filter(
         town_id__in=town_ids, year=year, is_standard=True, status=SurveyStatus.CLOSED, closes_on__lte=as_of
     )
-    for town_id, survey_id in candidates.order_by("town_id", "-closes_on", "-id").values_list("town_id", "pk"):
-        survey_of.setdefault(town_id, survey_id)
+    for town_id, candidate_id in candidates.order_by("town_id", "-closes_on", "-id").values_list("town_id", "pk"):
+        survey_of.setdefault(town_id, candidate_id)
     # The candidates as a subquery, not a list of ids: the reads below run (and count) the same
     # whether or not a survey was found; rows of a town's older surveys are left aside here.
     survey_ids = candidates.values("pk")
-    respondents: dict[int, dict[int | None, int]] = defaultdict(dict)
-    for survey_id, village_id, n in (
+    respondents: dict[int | None, dict[int | None, int]] = defaultdict(dict)
+    for response_survey_id, village_id, n in (
         Response.objects.filter(town_id__in=town_ids, survey_id__in=survey_ids)
         .values("survey_id", "village_id")
         .annotate(n=Count("id"))
         .values_list("survey_id", "village_id", "n")
         .order_by()
     ):
-        respondents[survey_id][village_id] = n
+        respondents[response_survey_id][village_id] = n
     positive = Q(question__kind=QuestionKind.YES_NO, value=YES) | (
         ~Q(question__kind=QuestionKind.YES_NO) & Q(value__in=POSITIVE_SCALE_POINTS)
     )
-    counts: dict[tuple[int, str], dict[int | None, tuple[int, int]]] = defaultdict(dict)
+    counts: dict[tuple[int | None, str], dict[int | None, tuple[int, int]]] = defaultdict(dict)
     for row in (
         Answer.objects.filter(town_id__in=town_ids, question__survey_id__in=survey_ids, value__isnull=False)
         .exclude(question__standard_key="")
@@ -154,9 +154,12 @@ def standard_rates_of_towns(
         .annotate(valid=Count("id"), positive=Count("id", filter=positive))
         .order_by()
     ):
-        key = (row["question__survey_id"], row["question__standard_key"])
-        counts[key][row["response__village_id"]] = (row["positive"], row["valid"])
-    result, villages = {}, {}
+        counts[(row["question__survey_id"], row["question__standard_key"])][row["response__village_id"]] = (
+            row["positive"],
+            row["valid"],
+        )
+    result: dict[int, dict[str, StandardRate]] = {}
+    villages: dict[int, dict[str, list[VillageRate]]] = {}
     for town_id in town_ids:
         survey_id = survey_of.get(town_id)
         answered = respondents.get(survey_id, {})

@@ -4,17 +4,22 @@ visitors read what is published."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from communityedu.organization.constants import Role
 from communityedu.organization.models import Unit
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 TOWN_EDITOR_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 UNIT_EDITOR_ROLES = (Role.DEPARTMENT_STAFF, Role.CENTRE_DIRECTOR)
 
 
-def news_units_for(user, town) -> QuerySet[Unit]:
+def news_units_for(user: User, town) -> QuerySet[Unit]:
     """The units ``user`` may publish news for in ``town``."""
     if town is None:
         return Unit.objects.none()
@@ -25,11 +30,11 @@ def news_units_for(user, town) -> QuerySet[Unit]:
     return units.filter(pk__in=scope.units_with(*UNIT_EDITOR_ROLES))
 
 
-def can_write_news(user, town) -> bool:
+def can_write_news(user: User, town) -> bool:
     return town is not None and news_units_for(user, town).exists()
 
 
-def writes_news_anywhere(user) -> bool:
+def writes_news_anywhere(user: User) -> bool:
     """For the navigation: decided from the account's roles alone, without a query."""
     scope = scope_for(user)
     return bool(scope.towns_with(*TOWN_EDITOR_ROLES) or scope.units_with(*UNIT_EDITOR_ROLES))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communityedu.news.models import NewsItem
 from communityedu.news.permissions import news_units_for
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 PUBLIC_ORDER = ("-is_pinned", "-publish_on", "-id")
 
@@ -28,7 +33,7 @@ def get_published_item(town, pk: int) -> NewsItem:
     return get_object_or_404(published_in(town).select_related("activity"), pk=pk)
 
 
-def items_editable_by(user, town) -> QuerySet[NewsItem]:
+def items_editable_by(user: User, town) -> QuerySet[NewsItem]:
     return (
         NewsItem.objects.filter(town=town, unit__in=news_units_for(user, town))
         .select_related("unit", "activity")
@@ -36,5 +41,5 @@ def items_editable_by(user, town) -> QuerySet[NewsItem]:
     )
 
 
-def get_item_for_editing(user, town, pk: int) -> NewsItem:
+def get_item_for_editing(user: User, town, pk: int) -> NewsItem:
     return get_object_or_404(items_editable_by(user, town), pk=pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,9 @@ from communityedu.core import audit
 from communityedu.news.constants import COVER_FORMATS, DEFAULT_COVER_MAX_BYTES
 from communityedu.news.models import NewsItem
 from communityedu.news.permissions import news_units_for
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 ITEM_FIELDS = ["kind", "title", "body", "unit", "publish_on", "is_pinned", "activity"]
 AUDITED_FIELDS = [*ITEM_FIELDS, "cover", "is_published"]
@@ -38,10 +42,12 @@ def checked_cover(upload) -> ContentFile:
             image_format = picture.format
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise ValidationError({"cover": _("Choose a JPEG, PNG or WebP picture.")}) from error
+    if image_format not in COVER_FORMATS:
+        raise ValidationError({"cover": _("Choose a JPEG, PNG or WebP picture.")})
     return ContentFile(content, name=f"{secrets.token_hex(8)}.{COVER_FORMATS[image_format]}")
 
 
-def _check_values(*, actor, town, values: dict) -> None:
+def _check_values(*, actor: User, town, values: dict) -> None:
     if not news_units_for(actor, town).filter(pk=values["unit"].pk).exists():
         raise PermissionDenied
     activity = values.get("activity")
@@ -50,7 +56,7 @@ def _check_values(*, actor, town, values: dict) -> None:
 
 
 @transaction.atomic
-def save_item(*, actor, town, values: dict, item: NewsItem | None = None, cover=None) -> NewsItem:
+def save_item(*, actor: User, town, values: dict, item: NewsItem | None = None, cover=None) -> NewsItem:
     """Draft a new item (``item`` is None) or change one; publishing is a separate step."""
     _check_values(actor=actor, town=town, values=values)
     created = item is None
@@ -70,7 +76,7 @@ def save_item(*, actor, town, values: dict, item: NewsItem | None = None, cover=
     return item
 
 
-def _set_published(*, actor, item: NewsItem, is_published: bool) -> NewsItem:
+def _set_published(*, actor: User, item: NewsItem, is_published: bool) -> NewsItem:
     if not news_units_for(actor, item.town).filter(pk=item.unit_id).exists():
         raise PermissionDenied
     item = NewsItem.objects.select_for_update().get(pk=item.pk)
@@ -87,10 +93,10 @@ def _set_published(*, actor, item: NewsItem, is_published: bool) -> NewsItem:
 
 
 @transaction.atomic
-def publish_item(*, actor, item: NewsItem) -> NewsItem:
+def publish_item(*, actor: User, item: NewsItem) -> NewsItem:
     return _set_published(actor=actor, item=item, is_published=True)
 
 
 @transaction.atomic
-def unpublish_item(*, actor, item: NewsItem) -> NewsItem:
+def unpublish_item(*, actor: User, item: NewsItem) -> NewsItem:
     return _set_published(actor=actor, item=item, is_published=False)

@@ -8,11 +8,16 @@ operation against a declared table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.models import Unit
 from communityedu.organization.scope import scope_for
+
+if TYPE_CHECKING:
+    from communityedu.organization.scope import Account
 
 STRUCTURE_READER_ROLES = (
     Role.TOWN_OFFICE,
@@ -23,12 +28,12 @@ STRUCTURE_READER_ROLES = (
 )
 
 
-def is_town_office(user, town=None) -> bool:
+def is_town_office(user: Account, town=None) -> bool:
     towns = scope_for(user).towns_with(Role.TOWN_OFFICE)
     return bool(towns) if town is None else town.pk in towns
 
 
-def own_unit_ids(user, town) -> frozenset[int]:
+def own_unit_ids(user: Account, town) -> frozenset[int]:
     """The units ``user`` acts for in ``town``: those of their unit roles (a learning-centre
     director's centre, a department's staff their department) and the village committee of a
     village they direct. Each domain decides what a unit sees of its own (its assessment, its funds)."""
@@ -44,23 +49,23 @@ def own_unit_ids(user, town) -> frozenset[int]:
     return frozenset(units.values_list("pk", flat=True))
 
 
-def is_evaluator(user) -> bool:
+def is_evaluator(user: Account) -> bool:
     return bool(scope_for(user).district_town_ids)
 
 
-def is_system_admin(user) -> bool:
+def is_system_admin(user: Account) -> bool:
     return scope_for(user).is_system_admin
 
 
-def is_auditor(user) -> bool:
+def is_auditor(user: Account) -> bool:
     return bool(scope_for(user).towns_with(Role.AUDITOR))
 
 
-def is_resident(user) -> bool:
+def is_resident(user: Account) -> bool:
     return bool(scope_for(user).towns_with(Role.RESIDENT))
 
 
-def has_staff_role(user) -> bool:
+def has_staff_role(user: Account) -> bool:
     """Any role that works in the staff pages (everything but resident and auditor)."""
     scope = scope_for(user)
     return bool(
@@ -71,17 +76,17 @@ def has_staff_role(user) -> bool:
     )
 
 
-def can_view_structure(user) -> bool:
+def can_view_structure(user: Account) -> bool:
     return has_staff_role(user)
 
 
-def can_edit_structure(user, town) -> bool:
+def can_edit_structure(user: Account, town) -> bool:
     return is_town_office(user, town)
 
 
-def can_view_towns(user) -> bool:
+def can_view_towns(user: Account) -> bool:
     return is_system_admin(user) or is_evaluator(user)
 
 
-def can_view_audit_log(user) -> bool:
+def can_view_audit_log(user: Account) -> bool:
     return is_auditor(user)

@@ -7,6 +7,7 @@ whole sheet is right.
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from communityedu.core import audit, sheets
 from communityedu.core.sheets import Problem
 from communityedu.organization.models import Town, Village, VillagePopulation
+
+if TYPE_CHECKING:
+    from communityedu.organization.scope import Account
 
 MAX_SHEET_BYTES = 2 * 1024 * 1024
 VILLAGE_HEADERS = ("村（社区）", "村(社区)", "村社区", "村/社区", "村", "社区", "村名", "名称", "village", "name")
@@ -130,7 +134,7 @@ def parse_population_sheet(*, town: Town, content: bytes, file_name: str) -> dic
 
 
 @transaction.atomic
-def set_populations(*, town: Town, year: int, populations: dict[Village, int], actor) -> int:
+def set_populations(*, town: Town, year: int, populations: dict[Village, int], actor: Account) -> int:
     """Set the resident population of several villages for ``year`` at once, each change audited;
     returns how many changed. All or nothing."""
     if not 2000 <= year <= 2100:

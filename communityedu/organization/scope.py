@@ -7,8 +7,17 @@ the account's :class:`Scope`, computed once per request from its role assignment
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from communityedu.organization.constants import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    # The account a rule is asked about, as the organisation layer sees it: the product's User lives
+    # in ``accounts``, above this layer, so rules here take any Django account (or the anonymous one).
+    Account: TypeAlias = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class Scope:
 EMPTY_SCOPE = Scope()
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Account | None) -> Scope:
     if user is None or not user.is_authenticated:
         return EMPTY_SCOPE
     cached = getattr(user, "_scope_cache", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,11 +24,16 @@ from communityedu.organization.models import (
     VillagePopulation,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from communityedu.organization.scope import Account
+
 VILLAGE_FIELDS = ["name", "code", "kind"]
 UNIT_FIELDS = ["name", "unit_type", "parent", "village", "is_leadership_member", "description"]
 
 
-def _save_with_audit(*, instance, fields: list[str], values: dict, actor):
+def _save_with_audit(*, instance, fields: list[str], values: dict, actor: Account | None):
     created = instance.pk is None
     before = {} if created else audit.snapshot(instance, fields)
     for name, value in values.items():
@@ -50,7 +56,7 @@ def create_town(
     code: str = "",
     villages: Iterable[str | tuple[str, str]] = (),
     programme_start: date | None = None,
-    actor=None,
+    actor: Account | None = None,
 ) -> Town:
     """Add a town to the deployment, with its villages and a learning centre for each.
 
@@ -69,7 +75,7 @@ def create_town(
     return town
 
 
-def ensure_village(*, town: Town, name: str, code: str = "", actor=None) -> Village:
+def ensure_village(*, town: Town, name: str, code: str = "", actor: Account | None = None) -> Village:
     """The village ``name`` of ``town``, created with its learning centre and committee if new."""
     village = Village.objects.filter(town=town, name=name).first()
     if village is not None:
@@ -92,13 +98,15 @@ def ensure_village(*, town: Town, name: str, code: str = "", actor=None) -> Vill
 
 
 @transaction.atomic
-def save_village(*, village: Village | None, town: Town, values: dict, actor) -> Village:
+def save_village(*, village: Village | None, town: Town, values: dict, actor: Account | None) -> Village:
     instance = village or Village(town=town)
     return _save_with_audit(instance=instance, fields=VILLAGE_FIELDS, values=values, actor=actor)
 
 
 @transaction.atomic
-def set_population(*, village: Village, year: int, resident_population: int, actor) -> VillagePopulation:
+def set_population(
+    *, village: Village, year: int, resident_population: int, actor: Account | None
+) -> VillagePopulation:
     if resident_population < 0:
         raise ValidationError({"resident_population": _("The population cannot be negative.")})
     row = VillagePopulation.objects.select_for_update().filter(village=village, year=year).first()
@@ -124,7 +132,7 @@ def save_unit(
     unit: Unit | None,
     town: Town,
     values: dict,
-    actor,
+    actor: Account | None,
     aliases: Iterable[str] | None = None,
     duties: Iterable[str] | None = None,
 ) -> Unit:
@@ -140,7 +148,7 @@ def save_unit(
     return instance
 
 
-def _replace_aliases(*, unit: Unit, names: list[str], actor) -> None:
+def _replace_aliases(*, unit: Unit, names: list[str], actor: Account | None) -> None:
     current = sorted(unit.aliases.values_list("name", flat=True))
     if current == sorted(names):
         return
@@ -160,7 +168,7 @@ def _replace_aliases(*, unit: Unit, names: list[str], actor) -> None:
     audit.record_change(actor=actor, obj=unit, created=False, changes={"aliases": [current, names]})
 
 
-def _replace_duties(*, unit: Unit, texts: list[str], actor) -> None:
+def _replace_duties(*, unit: Unit, texts: list[str], actor: Account | None) -> None:
     current = list(unit.duties.order_by("position", "id").values_list("text", flat=True))
     if current == texts:
         return
@@ -172,7 +180,9 @@ def _replace_duties(*, unit: Unit, texts: list[str], actor) -> None:
 
 
 @transaction.atomic
-def ensure_position(*, unit: Unit, title: str, held_by: str, position: int = 0, actor=None) -> Position:
+def ensure_position(
+    *, unit: Unit, title: str, held_by: str, position: int = 0, actor: Account | None = None
+) -> Position:
     existing = Position.objects.filter(unit=unit, title=title, held_by=held_by).first()
     if existing:
         return existing
@@ -184,15 +194,24 @@ def ensure_position(*, unit: Unit, title: str, held_by: str, position: int = 0, 
 
 
 @transaction.atomic
-def assign_role(*, user, role: str, town: Town | None = None, unit: Unit | None = None, district=None, actor=None):
+def assign_role(
+    *,
+    user: AbstractBaseUser,
+    role: str,
+    town: Town | None = None,
+    unit: Unit | None = None,
+    district: District | None = None,
+    actor: Account | None = None,
+) -> RoleAssignment:
     if role in UNIT_SCOPED_ROLES and unit is None:
         raise ValidationError({"unit": _("This role acts for one unit: choose it.")})
     if unit is not None:
         town = unit.town
     if role == Role.DISTRICT_EVALUATOR and district is None:
         raise ValidationError({"district": _("A district evaluator needs a district.")})
+    # The product's account model lives in ``accounts``, above this layer: the row is found by key.
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user,
+        user_id=user.pk,
         role=role,
         town=None if role in (Role.DISTRICT_EVALUATOR, Role.SYSTEM_ADMIN) else town,
         unit=unit,
@@ -205,7 +224,7 @@ def assign_role(*, user, role: str, town: Town | None = None, unit: Unit | None 
 
 
 @transaction.atomic
-def set_targets_due_on(*, town: Town, due_on: date | None, actor) -> Town:
+def set_targets_due_on(*, town: Town, due_on: date | None, actor: Account | None) -> Town:
     """The plan's deadline for the town's targets (``Town.targets_due_on``); None: 31 December of
     each year. Audited."""
     if due_on is not None and not 2000 <= due_on.year <= 2100:

@@ -13,6 +13,7 @@ the change.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ from communityedu.organization.constants import (
     VILLAGE_FIGURES,
     FigureKey,
 )
+
+if TYPE_CHECKING:
+    from communityedu.organization.scope import Account
 
 
 class Target(TownScopedModel):
@@ -135,7 +139,7 @@ def default_target(figure_key: str) -> Decimal:
 
 
 @transaction.atomic
-def set_targets(*, town, year: int, values: dict[tuple[str, int], Decimal], actor) -> int:
+def set_targets(*, town, year: int, values: dict[tuple[str, int], Decimal], actor: Account) -> int:
     """Set the targets ``values`` (keyed as :func:`targets_for` answers) for ``year``; all or
     nothing. Returns how many changed; each change is audited."""
     if not 2000 <= year <= 2100:

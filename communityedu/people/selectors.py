@@ -7,6 +7,8 @@ people of every town of the district (personal numbers stay masked); nobody else
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -16,10 +18,13 @@ from communityedu.organization.models import RoleAssignment, Town, Village
 from communityedu.organization.scope import scope_for
 from communityedu.people.models import ImportBatch, Person, Tag
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 REGISTER_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user: User) -> QuerySet[Person]:
     scope = scope_for(user)
     whole_towns = scope.towns_with(*REGISTER_ROLES) | scope.district_town_ids
     condition = Q(town_id__in=whole_towns) | Q(village_id__in=scope.director_village_ids)
@@ -28,13 +33,13 @@ def people_visible_to(user) -> QuerySet[Person]:
     return Person.objects.filter(condition)
 
 
-def can_read_register(user) -> bool:
+def can_read_register(user: User) -> bool:
     scope = scope_for(user)
     return bool(scope.towns_with(*REGISTER_ROLES) or scope.district_town_ids or scope.director_village_ids)
 
 
 def person_list(
-    *, user, town: Town, village_id: int | None = None, query: str = "", tag_id: int | None = None
+    *, user: User, town: Town, village_id: int | None = None, query: str = "", tag_id: int | None = None
 ) -> QuerySet[Person]:
     people = (
         people_visible_to(user)
@@ -55,7 +60,7 @@ def tags_of_town(town: Town) -> QuerySet[Tag]:
     return Tag.objects.filter(town=town).order_by("name")
 
 
-def can_unmask(user, person: Person) -> bool:
+def can_unmask(user: User, person: Person) -> bool:
     """The town office, and the director of the person's village, may see the numbers in clear."""
     scope = scope_for(user)
     return person.town_id in scope.towns_with(Role.TOWN_OFFICE) or (
@@ -63,7 +68,7 @@ def can_unmask(user, person: Person) -> bool:
     )
 
 
-def unmaskable(user, people: QuerySet[Person]) -> QuerySet[Person]:
+def unmaskable(user: User, people: QuerySet[Person]) -> QuerySet[Person]:
     """Of ``people``, those whose numbers ``user`` may see in clear (the rule of ``can_unmask``)."""
     scope = scope_for(user)
     return people.filter(
@@ -71,19 +76,19 @@ def unmaskable(user, people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def can_unmask_in(user, town: Town) -> bool:
+def can_unmask_in(user: User, town: Town) -> bool:
     scope = scope_for(user)
     return town.pk in scope.towns_with(Role.TOWN_OFFICE) or bool(scope.director_village_ids)
 
 
-def can_import(user, town: Town) -> bool:
+def can_import(user: User, town: Town) -> bool:
     scope = scope_for(user)
     return town.pk in scope.towns_with(Role.TOWN_OFFICE) or bool(
         Village.objects.filter(town=town, pk__in=scope.director_village_ids).exists()
     )
 
 
-def import_scope(user, town: Town) -> tuple[set[int] | None, Village | None]:
+def import_scope(user: User, town: Town) -> tuple[set[int] | None, Village | None]:
     """(villages the caller may import into — None for all —, the village rows default to)."""
     scope = scope_for(user)
     if town.pk in scope.towns_with(Role.TOWN_OFFICE):
@@ -92,18 +97,18 @@ def import_scope(user, town: Town) -> tuple[set[int] | None, Village | None]:
     return {v.pk for v in villages}, villages[0] if len(villages) == 1 else None
 
 
-def import_batches_visible_to(user, town: Town) -> QuerySet[ImportBatch]:
+def import_batches_visible_to(user: User, town: Town) -> QuerySet[ImportBatch]:
     batches = ImportBatch.objects.filter(town=town).select_related("uploaded_by")
     if town.pk in scope_for(user).towns_with(Role.TOWN_OFFICE):
         return batches
     return batches.filter(uploaded_by=user)
 
 
-def get_import_batch_for(user, town: Town, pk: int) -> ImportBatch:
+def get_import_batch_for(user: User, town: Town, pk: int) -> ImportBatch:
     return get_object_or_404(import_batches_visible_to(user, town), pk=pk)
 
 
-def get_person_for(user, pk: int) -> Person:
+def get_person_for(user: User, pk: int) -> Person:
     return get_object_or_404(people_visible_to(user).select_related("village", "town", "account"), pk=pk)
 
 
@@ -113,14 +118,14 @@ def roles_of(person: Person) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(user_id=person.account_id).select_related("unit", "town", "district"))
 
 
-def person_for_account(user) -> Person | None:
+def person_for_account(user: User) -> Person | None:
     """The person an account belongs to (a resident's own record), if any."""
     if not user.is_authenticated:
         return None
     return Person.objects.filter(account=user).select_related("village", "town").first()
 
 
-def accounts_visible_to(user) -> QuerySet:
+def accounts_visible_to(user: User) -> QuerySet:
     """Accounts the caller manages: a town office its town's, a system administrator every one."""
     accounts = get_user_model().objects.all()
     scope = scope_for(user)
@@ -129,12 +134,12 @@ def accounts_visible_to(user) -> QuerySet:
     return accounts.filter(town_id__in=scope.towns_with(Role.TOWN_OFFICE))
 
 
-def can_manage_accounts(user) -> bool:
+def can_manage_accounts(user: User) -> bool:
     scope = scope_for(user)
     return scope.is_system_admin or bool(scope.towns_with(Role.TOWN_OFFICE))
 
 
-def account_list(*, user, town: Town | None) -> list:
+def account_list(*, user: User, town: Town | None) -> list:
     accounts = (
         accounts_visible_to(user)
         .select_related("town")

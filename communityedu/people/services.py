@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,11 +24,14 @@ from communityedu.people import exports, imports, selectors
 from communityedu.people.identity import age_on, mask_id_number, parse_id_number, parse_phone
 from communityedu.people.models import ImportBatch, ImportStatus, Person
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 PERSON_FIELDS = ["name", "sex", "birth_date", "village", "village_group", "is_resident"]
 
 
 @transaction.atomic
-def link_account(*, person: Person, account, actor=None) -> Person:
+def link_account(*, person: Person, account, actor: User | None = None) -> Person:
     before = audit.snapshot(person, ["account"])
     person.account = account
     person.save(update_fields=["account", "updated_at"])
@@ -38,7 +42,7 @@ def link_account(*, person: Person, account, actor=None) -> Person:
 
 
 @transaction.atomic
-def create_person(*, town, values: dict, id_number: str = "", phone: str = "", actor=None) -> Person:
+def create_person(*, town, values: dict, id_number: str = "", phone: str = "", actor: User | None = None) -> Person:
     """Add one person; the ID number and phone are checked, encrypted and kept with their look-up hashes."""
     person = Person(town=town, **values)
     changes = audit.snapshot(person, PERSON_FIELDS)
@@ -78,7 +82,7 @@ def bulk_add_generated_residents(*, town, people: list[Person]) -> int:
 
 @transaction.atomic
 def open_staff_account(
-    *, actor, username: str, display_name: str, password: str, role: str, town=None, unit=None, district=None
+    *, actor: User, username: str, display_name: str, password: str, role: str, town=None, unit=None, district=None
 ):
     """A new staff account with its first role, in one step (both audited)."""
     account = account_services.create_staff_account(
@@ -112,7 +116,7 @@ def read_stored_roster(batch: ImportBatch) -> bytes:
 
 @transaction.atomic
 def upload_roster(
-    *, actor, town, file_name: str, content: bytes, allowed_village_ids=None, default_village=None
+    *, actor: User, town, file_name: str, content: bytes, allowed_village_ids=None, default_village=None
 ) -> ImportBatch:
     """Check a roster and keep it for confirmation. Raises ``RosterError`` if it cannot be read."""
     _roster, plan = imports.check_roster(
@@ -139,7 +143,7 @@ def upload_roster(
     return batch
 
 
-def confirm_import(*, actor, batch: ImportBatch, skip_invalid: bool) -> ImportBatch:
+def confirm_import(*, actor: User, batch: ImportBatch, skip_invalid: bool) -> ImportBatch:
     """Apply a previewed roster: at once when small, else as a background job. Confirming an
     interrupted import resumes it (``resume_import``); any other second confirmation (double
     click, retry) changes nothing."""
@@ -159,7 +163,7 @@ def confirm_import(*, actor, batch: ImportBatch, skip_invalid: bool) -> ImportBa
     return batch
 
 
-def resume_import(*, actor, batch: ImportBatch) -> ImportBatch:
+def resume_import(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Finish an import whose job died (no heartbeat for IMPORT_HEARTBEAT_TIMEOUT_SECONDS) from
     where it stopped. The chunks it committed stay; the roster is checked again against the
     register, which now holds them, so their rows are found unchanged and nothing is added twice.
@@ -186,7 +190,7 @@ def resume_import(*, actor, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _start_import(batch: ImportBatch, *, actor, attempt: int) -> None:
+def _start_import(batch: ImportBatch, *, actor: User, attempt: int) -> None:
     if batch.total_rows > INLINE_IMPORT_ROWS:
         from communityedu.people.tasks import run_import_task
 
@@ -207,7 +211,7 @@ class ImportTakenOverError(Exception):
     """The batch was resumed by another job while this one still ran: this one stops."""
 
 
-def run_import(*, batch_id: int, actor, attempt: int = 0) -> ImportBatch:
+def run_import(*, batch_id: int, actor: User, attempt: int = 0) -> ImportBatch:
     """Check the stored roster again (the register may have changed since the preview, or hold
     the chunks of an interrupted run) and apply it, touching the batch's heartbeat with each
     chunk. Does nothing unless the batch is queued under ``attempt``."""
@@ -279,7 +283,7 @@ def run_import(*, batch_id: int, actor, attempt: int = 0) -> ImportBatch:
     return batch
 
 
-def import_report(*, actor, batch: ImportBatch) -> bytes:
+def import_report(*, actor: User, batch: ImportBatch) -> bytes:
     """The uploaded rows with their problems, for the clerk to fix; ID numbers and phones masked
     as in any other export."""
     data = exports.import_report_xlsx(
@@ -305,7 +309,7 @@ def _stated_reason(reason: str | None) -> str:
 
 
 def export_register(
-    *, actor, town, village_id=None, tag_id=None, ask_unmasked: bool = False, reason: str | None = None
+    *, actor: User, town, village_id=None, tag_id=None, ask_unmasked: bool = False, reason: str | None = None
 ) -> bytes:
     """The register of ``town`` that ``actor`` may read, as .xlsx. Numbers come in clear only if
     asked for, with a stated reason, by someone who may unmask, and then only for the people they
@@ -327,7 +331,7 @@ def export_register(
     return export.data
 
 
-def reveal_personal_numbers(*, actor, person: Person, reason: str | None) -> dict[str, str]:
+def reveal_personal_numbers(*, actor: User, person: Person, reason: str | None) -> dict[str, str]:
     """The person's ID number and phones in clear, for one look; audited as an unmasking with the
     stated reason. Raises ``ValidationError`` (field ``reason``) without one."""
     reason = _stated_reason(reason)

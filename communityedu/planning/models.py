@@ -86,6 +86,10 @@ class Phase(TownScopedModel):
 class Task(TownScopedModel):
     """A unit's share of a phase's work: what, who is in charge, by when, and how far it is."""
 
+    # Set by the selectors that list tasks as of a day (``selectors.plan_progress``).
+    is_overdue: bool
+    is_done: bool
+
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("phase"))
     unit = models.ForeignKey(
         "organization.Unit", on_delete=models.PROTECT, related_name="plan_tasks", verbose_name=_("responsible unit")
@@ -129,6 +133,12 @@ class Task(TownScopedModel):
 
 class Meeting(TownScopedModel):
     """A meeting the plan names, with its minutes and decisions."""
+
+    # Counts set by ``selectors.meeting_list``.
+    invited_count: int
+    attended_count: int
+    open_items: int
+    overdue_items: int
 
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -257,6 +267,9 @@ class NoticeSubject(TownScopedModel):
 
 class RectificationItem(TownScopedModel):
     """One thing a unit must put right (整改), raised by a meeting, a criticism or the evaluation."""
+
+    # Set by the selectors that list items as of a day.
+    is_overdue: bool
 
     source = models.CharField(_("raised by"), max_length=20, choices=RectificationSource.choices)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="action_items")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -38,25 +39,28 @@ from communityedu.planning.models import (
     Task,
 )
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 # ---- gates --------------------------------------------------------------------------------------
 
 
-def _unit_scoped(queryset: QuerySet, user, town: Town, unit_field: str = "unit_id") -> QuerySet:
+def _unit_scoped(queryset: QuerySet, user: User, town: Town, unit_field: str = "unit_id") -> QuerySet:
     queryset = queryset.filter(town=town)
     if permissions.reads_whole_plan(user, town):
         return queryset
     return queryset.filter(**{f"{unit_field}__in": permissions.acting_unit_ids(user, town)})
 
 
-def tasks_visible_to(user, town: Town) -> QuerySet[Task]:
+def tasks_visible_to(user: User, town: Town) -> QuerySet[Task]:
     return _unit_scoped(Task.objects.all(), user, town)
 
 
-def items_visible_to(user, town: Town) -> QuerySet[RectificationItem]:
+def items_visible_to(user: User, town: Town) -> QuerySet[RectificationItem]:
     return _unit_scoped(RectificationItem.objects.all(), user, town)
 
 
-def meetings_visible_to(user, town: Town) -> QuerySet[Meeting]:
+def meetings_visible_to(user: User, town: Town) -> QuerySet[Meeting]:
     """The whole town's meetings for the office and evaluators; the meetings a unit was invited to
     for its staff."""
     meetings = Meeting.objects.filter(town=town)
@@ -66,7 +70,7 @@ def meetings_visible_to(user, town: Town) -> QuerySet[Meeting]:
     return meetings.filter(pk__in=invited.values("meeting_id"))
 
 
-def notices_visible_to(user, town: Town) -> QuerySet[Notice]:
+def notices_visible_to(user: User, town: Town) -> QuerySet[Notice]:
     """Every notice for the office; published ones for evaluators; published ones naming one of
     its units for a unit's staff."""
     notices = Notice.objects.filter(town=town)
@@ -79,24 +83,24 @@ def notices_visible_to(user, town: Town) -> QuerySet[Notice]:
     return notices.filter(pk__in=NoticeSubject.objects.filter(unit_id__in=units).values("notice_id"))
 
 
-def evaluations_visible_to(user, town: Town) -> QuerySet[Evaluation]:
+def evaluations_visible_to(user: User, town: Town) -> QuerySet[Evaluation]:
     if not permissions.can_read_evaluations(user, town):
         return Evaluation.objects.none()
     return Evaluation.objects.filter(town=town)
 
 
-def _readable(model, user) -> QuerySet:
+def _readable(model, user: User) -> QuerySet:
     return model.objects.filter(town_id__in=permissions.readable_town_ids(user)).select_related("town")
 
 
-def get_task_for(user, pk: int) -> Task:
+def get_task_for(user: User, pk: int) -> Task:
     task = get_object_or_404(_readable(Task, user), pk=pk)
     return get_object_or_404(
         tasks_visible_to(user, task.town).select_related("town", "phase", "unit", "created_by"), pk=pk
     )
 
 
-def get_item_for(user, pk: int) -> RectificationItem:
+def get_item_for(user: User, pk: int) -> RectificationItem:
     item = get_object_or_404(_readable(RectificationItem, user), pk=pk)
     return get_object_or_404(
         items_visible_to(user, item.town).select_related(
@@ -106,24 +110,24 @@ def get_item_for(user, pk: int) -> RectificationItem:
     )
 
 
-def get_meeting_for(user, pk: int) -> Meeting:
+def get_meeting_for(user: User, pk: int) -> Meeting:
     meeting = get_object_or_404(_readable(Meeting, user), pk=pk)
     return get_object_or_404(meetings_visible_to(user, meeting.town).select_related("town"), pk=pk)
 
 
-def get_notice_for(user, pk: int) -> Notice:
+def get_notice_for(user: User, pk: int) -> Notice:
     notice = get_object_or_404(_readable(Notice, user), pk=pk)
     return get_object_or_404(
         notices_visible_to(user, notice.town).select_related("town", "drafted_by", "approved_by"), pk=pk
     )
 
 
-def get_evaluation_for(user, pk: int) -> Evaluation:
+def get_evaluation_for(user: User, pk: int) -> Evaluation:
     evaluation = get_object_or_404(_readable(Evaluation, user), pk=pk)
     return get_object_or_404(evaluations_visible_to(user, evaluation.town).select_related("town"), pk=pk)
 
 
-def get_file_for(user, pk: int) -> PlanFile:
+def get_file_for(user: User, pk: int) -> PlanFile:
     """An evidence file of a task or rectification item ``user`` may see."""
     kept = get_object_or_404(_readable(PlanFile, user), pk=pk)
     if kept.task_id is not None:
@@ -301,7 +305,7 @@ class StaffHomePlan:
     overdue_tasks: int
 
 
-def staff_home_plan(user, town: Town, *, as_of: date, limit: int = 5) -> StaffHomePlan | None:
+def staff_home_plan(user: User, town: Town, *, as_of: date, limit: int = 5) -> StaffHomePlan | None:
     """``None`` for an account that has no part in the town's plan."""
     if not permissions.can_read_plan(user, town):
         return None

@@ -529,7 +529,7 @@ def publish_notice(*, notice: Notice, actor) -> Notice:
                         source=RectificationSource.CRITICISM,
                         unit=subject.unit,
                         description=_("Rectify as the notice “%(title)s” asks.") % {"title": notice.title},
-                        due_on=notice.rectify_by,
+                        due_on=notice.rectify_by,  # type: ignore[arg-type]  # a criticism has one (a constraint)
                         actor=actor,
                         notice=notice,
                     )

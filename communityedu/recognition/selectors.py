@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,9 @@ from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
 from communityedu.recognition.permissions import recognition_reader_town_ids
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,9 @@ class RecognitionBoard:
     organs: list[OrganRow]
 
 
-def _latest_changes(town: Town, as_of: date) -> dict[tuple[str, int], StatusChange]:
+def _latest_changes(town: Town, as_of: date) -> dict[tuple[str, int | None], StatusChange]:
     """The latest change on or before ``as_of`` per (track, village or unit id); one query."""
-    latest: dict[tuple[str, int], StatusChange] = {}
+    latest: dict[tuple[str, int | None], StatusChange] = {}
     changes = (
         StatusChange.objects.filter(town=town, effective_on__lte=as_of)
         .select_related("recorded_by")
@@ -105,7 +109,7 @@ def history(*, town: Town, as_of: date | None = None) -> list[StatusChange]:
     return list(changes.select_related("village", "unit", "recorded_by").order_by("-effective_on", "-id"))
 
 
-def get_change_with_evidence_for(user, pk: int) -> StatusChange:
+def get_change_with_evidence_for(user: User, pk: int) -> StatusChange:
     """A status change with evidence, of a town whose recognition ``user`` may read."""
     changes = StatusChange.objects.filter(town_id__in=recognition_reader_town_ids(user)).exclude(evidence_file="")
     return get_object_or_404(changes, pk=pk)

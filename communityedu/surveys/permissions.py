@@ -8,22 +8,27 @@ own town, once each; they never see results.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from communityedu.organization.constants import Role
 from communityedu.organization.permissions import has_staff_role
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
+
 SURVEY_MANAGERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def can_view_surveys(user) -> bool:
+def can_view_surveys(user: User) -> bool:
     return has_staff_role(user)
 
 
-def can_manage_surveys(user, town) -> bool:
+def can_manage_surveys(user: User, town) -> bool:
     return town is not None and town.pk in scope_for(user).towns_with(*SURVEY_MANAGERS)
 
 
-def can_manage_survey(user, survey) -> bool:
+def can_manage_survey(user: User, survey) -> bool:
     return survey.town_id in scope_for(user).towns_with(*SURVEY_MANAGERS)
 
 

@@ -8,7 +8,9 @@ computed in ``metrics.survey_figures``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -23,8 +25,11 @@ from communityedu.surveys.constants import (
 from communityedu.surveys.models import Answer, Choice, Question, Response, Survey
 from communityedu.surveys.permissions import can_view_surveys
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
-def surveys_visible_to(user) -> QuerySet[Survey]:
+
+def surveys_visible_to(user: User) -> QuerySet[Survey]:
     """Staff read the surveys of the towns they work in (evaluators: the district's)."""
     if not can_view_surveys(user):
         return Survey.objects.none()
@@ -45,11 +50,11 @@ def _with_questions(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     )
 
 
-def get_survey_for(user, pk: int) -> Survey:
+def get_survey_for(user: User, pk: int) -> Survey:
     return get_object_or_404(_with_questions(surveys_visible_to(user)), pk=pk)
 
 
-def survey_list(*, user, town) -> list[Survey]:
+def survey_list(*, user: User, town) -> list[Survey]:
     return list(
         surveys_visible_to(user)
         .filter(town=town)
@@ -58,7 +63,7 @@ def survey_list(*, user, town) -> list[Survey]:
     )
 
 
-def open_surveys_for(person) -> list[Survey]:
+def open_surveys_for(person) -> Sequence[Survey]:
     """The open surveys of the resident's town, each marked ``is_answered``."""
     if person is None:
         return []

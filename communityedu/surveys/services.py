@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,9 +21,13 @@ from django.utils.translation import gettext_noop
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
 from communityedu.core.sheets import Problem
+from communityedu.organization.models import Village
 from communityedu.surveys.answers import CheckedAnswer
 from communityedu.surveys.constants import CHOICE_KINDS, Channel, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Choice, Question, Response, Survey
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 SURVEY_FIELDS = ["title", "year", "opens_on", "closes_on", "is_standard", "introduction"]
 
@@ -32,7 +37,7 @@ def _require_draft(survey: Survey) -> None:
         raise ValidationError(_("The questionnaire can be changed only while the survey is a draft."))
 
 
-def create_survey(*, actor, town, values: dict) -> Survey:
+def create_survey(*, actor: User, town, values: dict) -> Survey:
     with transaction.atomic():
         survey = Survey(town=town, **{name: values[name] for name in SURVEY_FIELDS if name in values})
         survey.full_clean()
@@ -46,7 +51,7 @@ def _next_position(survey: Survey) -> int:
 
 
 def add_question(
-    *, actor, survey: Survey, text: str, kind: str, is_required: bool = True, choices=(), standard_key: str = ""
+    *, actor: User, survey: Survey, text: str, kind: str, is_required: bool = True, choices=(), standard_key: str = ""
 ) -> Question:
     _require_draft(survey)
     text = text.strip()
@@ -102,7 +107,7 @@ STANDARD_WORDING = {
 }
 
 
-def add_standard_questions(*, actor, survey: Survey) -> list[Question]:
+def add_standard_questions(*, actor: User, survey: Survey) -> list[Question]:
     """The three standard questions (awareness yes/no, recognition and satisfaction on the
     five-point scale), in the residents' language; those already present are kept."""
     _require_draft(survey)
@@ -128,7 +133,7 @@ def add_standard_questions(*, actor, survey: Survey) -> list[Question]:
     return added
 
 
-def remove_question(*, actor, question: Question) -> None:
+def remove_question(*, actor: User, question: Question) -> None:
     _require_draft(question.survey)
     with transaction.atomic():
         audit.record_deletion(actor=actor, obj=question)
@@ -136,7 +141,7 @@ def remove_question(*, actor, question: Question) -> None:
         question.delete()
 
 
-def move_question(*, actor, question: Question, up: bool) -> None:
+def move_question(*, actor: User, question: Question, up: bool) -> None:
     """Swap the question with its neighbour above (or below)."""
     survey = question.survey
     _require_draft(survey)
@@ -154,7 +159,7 @@ def move_question(*, actor, question: Question, up: bool) -> None:
         audit.record_change(actor=actor, obj=question, created=False, changes={"position": [index + 1, other + 1]})
 
 
-def add_choice(*, actor, question: Question, text: str) -> Choice:
+def add_choice(*, actor: User, question: Question, text: str) -> Choice:
     _require_draft(question.survey)
     if question.kind not in CHOICE_KINDS:
         raise ValidationError(_("Only choice questions have choices."))
@@ -168,7 +173,7 @@ def add_choice(*, actor, question: Question, text: str) -> Choice:
     return choice
 
 
-def remove_choice(*, actor, choice: Choice) -> None:
+def remove_choice(*, actor: User, choice: Choice) -> None:
     question = choice.question
     _require_draft(question.survey)
     if question.choices.count() <= 2:
@@ -178,7 +183,7 @@ def remove_choice(*, actor, choice: Choice) -> None:
         choice.delete()
 
 
-def open_survey(*, actor, survey: Survey, today: date | None = None) -> Survey:
+def open_survey(*, actor: User, survey: Survey, today: date | None = None) -> Survey:
     if not survey.is_draft:
         raise ValidationError(_("Only a draft survey can be opened."))
     if not Question.objects.filter(town_id=survey.town_id, survey=survey).exists():
@@ -194,7 +199,7 @@ def open_survey(*, actor, survey: Survey, today: date | None = None) -> Survey:
     return survey
 
 
-def close_survey(*, actor, survey: Survey, closed_on: date | None = None) -> Survey:
+def close_survey(*, actor: User, survey: Survey, closed_on: date | None = None) -> Survey:
     """Close an open survey; ``closes_on`` becomes the day it closed (the figures' as-of key)."""
     if not survey.is_open:
         raise ValidationError(_("Only an open survey can be closed."))
@@ -213,7 +218,7 @@ def close_survey(*, actor, survey: Survey, closed_on: date | None = None) -> Sur
 
 
 def _answer_rows(response: Response, answers: list[CheckedAnswer]) -> list[Answer]:
-    rows = []
+    rows: list[Answer] = []
     for answer in answers:
         if answer.choices:
             rows.extend(
@@ -239,7 +244,7 @@ class Submission:
     created: bool
 
 
-def submit_online_response(*, survey: Survey, person, answers: list[CheckedAnswer], actor) -> Submission:
+def submit_online_response(*, survey: Survey, person, answers: list[CheckedAnswer], actor: User) -> Submission:
     """A resident's answers, once per survey: a second submission returns the first, unchanged."""
     existing = Response.objects.filter(town_id=survey.town_id, survey=survey, person=person).first()
     if existing is not None:
@@ -273,7 +278,7 @@ class PaperSheet:
 
     row: int
     sheet_number: str
-    village: object
+    village: Village | None
     answers: list[CheckedAnswer]
 
 
@@ -291,7 +296,8 @@ def duplicate_sheet_problems(*, survey: Survey, sheets: list[PaperSheet], column
             "sheet_number", flat=True
         )
     )
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for sheet in sheets:
         if sheet.sheet_number in entered:
             problems.append(
@@ -312,7 +318,7 @@ def duplicate_sheet_problems(*, survey: Survey, sheets: list[PaperSheet], column
 
 
 def record_paper_responses(
-    *, actor, survey: Survey, sheets: list[PaperSheet], sheet_column: str = ""
+    *, actor: User, survey: Survey, sheets: list[PaperSheet], sheet_column: str = ""
 ) -> list[Response]:
     """Write checked paper sheets, all or none. A sheet number already entered for this survey
     (or repeated in the batch) refuses the whole batch, naming the row: nothing is skipped silently."""
@@ -364,6 +370,6 @@ def record_paper_responses(
     return responses
 
 
-def record_results_export(*, actor, survey: Survey) -> None:
+def record_results_export(*, actor: User, survey: Survey) -> None:
     """Exports leave a trace in the audit log, aggregates though they are."""
     audit.record(actor=actor, action=AuditAction.EXPORT, obj=survey, changes={"export": "results"})
