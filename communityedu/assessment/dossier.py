@@ -38,12 +38,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from communityedu.activities.evidence import stored_path
 from communityedu.activities.models import Evidence
 from communityedu.assessment.constants import ConditionItem, ScoringMethod
 from communityedu.assessment.models import DossierExport, EvidenceFile
 from communityedu.assessment.selectors import ScoredNode, ScoredTree, scored_tree
 from communityedu.core import audit
+from communityedu.core.files import stored_path
 from communityedu.core.models import AuditAction
 from communityedu.core.spreadsheets import new_workbook
 from communityedu.incentives.pdf import DEFAULT_FONT, chinese_date

@@ -3,17 +3,14 @@ and the weights of the unit assessment. Each is atomic and audited."""
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from communityedu.activities import evidence as evidence_files
 from communityedu.activities.models import Evidence
 from communityedu.assessment import indicator_sheet
 from communityedu.assessment.constants import CONDITION_UNIT_TYPES, ConditionItem, ScoringMethod
@@ -28,6 +25,7 @@ from communityedu.assessment.models import (
     UnitConditions,
 )
 from communityedu.core import audit
+from communityedu.core.files import EVIDENCE_FOLDER, CheckedUpload, StoredUpload, display_name, store_upload
 from communityedu.core.models import AuditAction
 from communityedu.organization.models import Town, Unit
 
@@ -87,66 +85,53 @@ def save_conditions(*, actor, unit: Unit, year: int, values: dict) -> UnitCondit
 
 
 def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, item: str) -> EvidenceFile:
-    """Keep ``upload`` checked as an activity's evidence is (content, size, a safe name): the
-    checks are the activities app's own, called here, not copied."""
-    label = evidence_files.display_name(upload.name)
-    shown = label or _("A file without a name")
-    limit = evidence_files.max_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise evidence_files.refuse_as_too_large(shown, limit)
-    detected = evidence_files.detect_file(upload, shown)
-    label = detected.label_for(label) or f"{ASSESSMENT_FOLDER}.{detected.extension}"
-    # Under the evidence folder, so that ``stored_path`` serves it and refuses anything outside.
-    folder = Path(settings.MEDIA_ROOT) / evidence_files.EVIDENCE_FOLDER / str(town_id) / ASSESSMENT_FOLDER
-    stem = uuid.uuid4().hex
-    file_path = folder / f"{stem}.{detected.extension}"
-    thumbnail_path = folder / f"{stem}.thumbnail.jpg"
-    written: list[Path] = []
-    try:
-        with transaction.atomic():
-            if conditions is not None:
-                UnitConditions.objects.select_for_update().filter(pk=conditions.pk).first()
-                live = EvidenceFile.objects.filter(conditions=conditions, item=item, is_removed=False).count()
-                if live >= MAX_FILES_PER_ITEM:
-                    raise ValidationError(
-                        _("%(name)s: this item already has %(limit)s files.")
-                        % {"name": label, "limit": MAX_FILES_PER_ITEM}
-                    )
-            folder.mkdir(parents=True, exist_ok=True)
-            written.append(file_path)
-            size = evidence_files.write_upload(upload, file_path, limit, shown)
-            if detected.thumbnail is not None:
-                written.append(thumbnail_path)
-                thumbnail_path.write_bytes(detected.thumbnail)
-            media = Path(settings.MEDIA_ROOT)
-            stored = EvidenceFile.objects.create(
-                town_id=town_id,
-                conditions=conditions,
-                item=item,
-                file=file_path.relative_to(media).as_posix(),
-                thumbnail=thumbnail_path.relative_to(media).as_posix() if detected.thumbnail is not None else "",
-                original_name=label,
-                content_type=detected.content_type,
-                size=size,
-                uploaded_by=actor if getattr(actor, "pk", None) else None,
-            )
-            audit.record_change(
-                actor=actor,
-                obj=stored,
-                created=True,
-                changes={
-                    "conditions": [None, conditions.pk if conditions else None],
-                    "item": [None, item],
-                    "original_name": [None, label],
-                    "content_type": [None, detected.content_type],
-                    "size": [None, size],
-                },
-            )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return stored
+    """Keep ``upload`` checked as every evidence file is (``core.files``: content, size, a safe
+    name), under the evidence folder so that ``stored_path`` serves it and refuses anything outside."""
+
+    def refuse_past_the_limit(checked: CheckedUpload) -> None:
+        if conditions is not None:
+            UnitConditions.objects.select_for_update().filter(pk=conditions.pk).first()
+            live = EvidenceFile.objects.filter(conditions=conditions, item=item, is_removed=False).count()
+            if live >= MAX_FILES_PER_ITEM:
+                raise ValidationError(
+                    _("%(name)s: this item already has %(limit)s files.")
+                    % {"name": checked.label(ASSESSMENT_FOLDER), "limit": MAX_FILES_PER_ITEM}
+                )
+
+    def record(kept: StoredUpload) -> EvidenceFile:
+        label = kept.label(ASSESSMENT_FOLDER)
+        stored = EvidenceFile.objects.create(
+            town_id=town_id,
+            conditions=conditions,
+            item=item,
+            file=kept.file,
+            thumbnail=kept.thumbnail,
+            original_name=label,
+            content_type=kept.content_type,
+            size=kept.size,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record_change(
+            actor=actor,
+            obj=stored,
+            created=True,
+            changes={
+                "conditions": [None, conditions.pk if conditions else None],
+                "item": [None, item],
+                "original_name": [None, label],
+                "content_type": [None, kept.content_type],
+                "size": [None, kept.size],
+            },
+        )
+        return stored
+
+    return store_upload(
+        upload,
+        folder=f"{EVIDENCE_FOLDER}/{town_id}/{ASSESSMENT_FOLDER}",
+        before_write=refuse_past_the_limit,
+        record=record,
+        with_thumbnail=True,
+    )
 
 
 def attach_condition_evidence(*, actor, unit: Unit, year: int, item: str, upload) -> EvidenceFile:
@@ -193,7 +178,7 @@ def load_indicator_system(*, actor, town: Town, content: bytes, file_name: str, 
         town=town,
         version=version,
         name=(name.strip() or Path(file_name).stem or _("Indicator system"))[:120],
-        source_name=evidence_files.display_name(file_name)[:200],
+        source_name=display_name(file_name)[:200],
         total_points=total,
         loaded_by=actor if getattr(actor, "pk", None) else None,
     )

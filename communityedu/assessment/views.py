@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from communityedu.activities import evidence as activity_evidence
 from communityedu.assessment import dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.forms import ConditionsForm, IndicatorSheetForm, ManualScoreForm, WeightsForm
 from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS, IndicatorSheetError
+from communityedu.core.files import stored_path
 from communityedu.core.parsing import parse_id, parse_year
 from communityedu.core.views import allowed_if
 
@@ -163,7 +163,7 @@ def conditions_evidence(request, pk: int):
 @allowed_if(_reads_conditions)
 def evidence_file(request, pk: int):
     stored = selectors.get_evidence_file_for(request.user, pk)
-    path = activity_evidence.stored_path(stored.file)
+    path = stored_path(stored.file)
     if path is None:
         raise Http404
     response = FileResponse(path.open("rb"), content_type=stored.content_type)

@@ -5,27 +5,17 @@ the only writer of its rows; permission checks are the callers' (views, API), wh
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communityedu.activities.evidence import (
-    EVIDENCE_FOLDER,
-    detect_file,
-    display_name,
-    max_bytes,
-    refuse_as_too_large,
-    write_upload,
-)
 from communityedu.core import audit
+from communityedu.core.files import EVIDENCE_FOLDER, CheckedUpload, StoredUpload, store_upload
 from communityedu.organization.models import Town, Unit
 from communityedu.planning.constants import (
     EVIDENCE_SUBFOLDER,
@@ -181,29 +171,23 @@ def set_task_status(*, task: Task, status: str, actor, done_on: date | None = No
 
 
 def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanFile:
-    """Check ``upload`` with the activities' evidence rules (content, size, a safe label) and keep
-    it under a random name in ``evidence/planning/<town>/``."""
-    label = display_name(upload.name)
-    shown = label or _("A file without a name")
-    limit = max_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise refuse_as_too_large(shown, limit)
-    detected = detect_file(upload, shown)
-    if count >= MAX_FILES_PER_RECORD:
-        raise ValidationError(
-            _("%(name)s: this record already has %(limit)s files.") % {"name": shown, "limit": MAX_FILES_PER_RECORD}
-        )
-    folder = Path(settings.MEDIA_ROOT) / EVIDENCE_FOLDER / EVIDENCE_SUBFOLDER / str(town_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.{detected.extension}"
-    try:
-        size = write_upload(upload, path, limit, shown)
+    """Check and keep ``upload`` as every evidence file is (``core.files``: content, size, a safe
+    label), under a random name in ``evidence/planning/<town>/``."""
+
+    def refuse_past_the_limit(checked: CheckedUpload) -> None:
+        if count >= MAX_FILES_PER_RECORD:
+            raise ValidationError(
+                _("%(name)s: this record already has %(limit)s files.")
+                % {"name": checked.shown, "limit": MAX_FILES_PER_RECORD}
+            )
+
+    def record(stored: StoredUpload) -> PlanFile:
         kept = PlanFile.objects.create(
             town_id=town_id,
-            file=path.relative_to(Path(settings.MEDIA_ROOT)).as_posix(),
-            original_name=detected.label_for(label) or f"{EVIDENCE_SUBFOLDER}.{detected.extension}",
-            content_type=detected.content_type,
-            size=size,
+            file=stored.file,
+            original_name=stored.label(EVIDENCE_SUBFOLDER),
+            content_type=stored.content_type,
+            size=stored.size,
             uploaded_by=_actor(actor),
             **owner,
         )
@@ -215,13 +199,17 @@ def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanF
                 **{key: [None, value.pk] for key, value in owner.items()},
                 "original_name": [None, kept.original_name],
                 "content_type": [None, kept.content_type],
-                "size": [None, size],
+                "size": [None, stored.size],
             },
         )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return kept
+        return kept
+
+    return store_upload(
+        upload,
+        folder=f"{EVIDENCE_FOLDER}/{EVIDENCE_SUBFOLDER}/{town_id}",
+        before_write=refuse_past_the_limit,
+        record=record,
+    )
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.activities.evidence import stored_path
+from communityedu.core.files import stored_path
 from communityedu.core.views import allowed_if
 from communityedu.planning import forms, permissions, selectors, services
 from communityedu.planning.models import Phase

@@ -22,6 +22,7 @@ from communityedu.activities import evidence as evidence_services
 from communityedu.activities.models import Evidence
 from communityedu.activities.selectors import month_bounds
 from communityedu.activities.tests.factories import activity
+from communityedu.core.files import display_name
 from communityedu.core.models import AuditAction, AuditLogEntry
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -353,7 +354,7 @@ def test_a_path_in_the_file_name_is_dropped_and_the_file_stored_under_a_random_n
     ],
 )
 def test_the_file_name_is_only_a_label_without_folders_or_control_characters(uploaded_as, shown_as):
-    assert evidence_services.display_name(uploaded_as) == shown_as
+    assert display_name(uploaded_as) == shown_as
 
 
 def test_a_file_without_a_usable_name_is_labelled_by_its_type(world):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from communityedu.activities import evidence as evidence_services
 from communityedu.activities import permissions, selectors
 from communityedu.activities.constants import EvidenceKind
+from communityedu.core.files import stored_path
 from communityedu.core.views import allowed_if
 
 
@@ -67,7 +68,7 @@ def _serve(path, *, content_type: str, file_name: str) -> FileResponse:
 def download(request, pk: int):
     evidence = evidence_services.get_evidence_for(request.user, pk)
     return _serve(
-        evidence_services.stored_path(evidence.file),
+        stored_path(evidence.file),
         content_type=evidence.content_type,
         file_name=evidence.original_name,
     )
@@ -78,7 +79,7 @@ def download(request, pk: int):
 def thumbnail(request, pk: int):
     evidence = evidence_services.get_evidence_for(request.user, pk)
     stem = evidence.original_name.rsplit(".", 1)[0] or evidence.original_name
-    return _serve(evidence_services.stored_path(evidence.thumbnail), content_type="image/jpeg", file_name=f"{stem}.jpg")
+    return _serve(stored_path(evidence.thumbnail), content_type="image/jpeg", file_name=f"{stem}.jpg")
 
 
 @require_POST
