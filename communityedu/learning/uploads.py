@@ -1,7 +1,7 @@
 """Checking an uploaded media file before it is kept.
 
 A file is accepted for what its bytes are, not for what its name or the browser says: its type is
-read from the content's signature (the ``filetype`` package reads the magic numbers) and must be
+read from the content's signature (``core.files.signature_type``: the magic numbers) and must be
 one the resource's kind accepts — WebM or MP4 for a video, Ogg, MP3, M4A or WAV for an audio
 recording, PDF for a document. Files above ``LEARNING_MAX_UPLOAD_BYTES`` are refused. The file is
 stored under a random name; the uploader's name is never used as a path.
@@ -12,12 +12,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from communityedu.core.files import signature_type
 from communityedu.learning.constants import ACCEPTED_TYPES, DEFAULT_MAX_UPLOAD_BYTES, ResourceKind
 
 SIGNATURE_BYTES = 8192
@@ -46,11 +46,8 @@ def check_media(upload, *, kind: str) -> CheckedMedia:
             % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())},
             code="file_size",
         )
-    upload.seek(0)
-    head = upload.read(SIGNATURE_BYTES)
-    upload.seek(0)
-    detected = filetype.guess(head)
-    if detected is None or detected.mime not in accepted:
+    mime = signature_type(upload, head_bytes=SIGNATURE_BYTES)
+    if mime is None or mime not in accepted:
         names = {
             ResourceKind.VIDEO: _("a WebM or MP4 video"),
             ResourceKind.AUDIO: _("an Ogg, MP3, M4A or WAV recording"),
@@ -59,7 +56,7 @@ def check_media(upload, *, kind: str) -> CheckedMedia:
         raise ValidationError(
             _("This file is not %(expected)s.") % {"expected": names[ResourceKind(kind)]}, code="file_type"
         )
-    return CheckedMedia(content_type=detected.mime, extension=accepted[detected.mime], size=size)
+    return CheckedMedia(content_type=mime, extension=accepted[mime], size=size)
 
 
 def stored_name(*, town_id: int, extension: str) -> str:

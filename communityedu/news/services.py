@@ -12,9 +12,9 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from communityedu.core import audit
+from communityedu.core.files import picture_format
 from communityedu.news.constants import COVER_FORMATS, DEFAULT_COVER_MAX_BYTES
 from communityedu.news.models import NewsItem
 from communityedu.news.permissions import news_units_for
@@ -36,12 +36,7 @@ def checked_cover(upload) -> ContentFile:
     if upload.size > limit:
         raise ValidationError({"cover": _("The picture is larger than %(limit)s.") % {"limit": filesizeformat(limit)}})
     content = upload.read()
-    try:
-        with Image.open(ContentFile(content), formats=list(COVER_FORMATS)) as picture:
-            picture.verify()
-            image_format = picture.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ValidationError({"cover": _("Choose a JPEG, PNG or WebP picture.")}) from error
+    image_format = picture_format(content, COVER_FORMATS)
     if image_format not in COVER_FORMATS:
         raise ValidationError({"cover": _("Choose a JPEG, PNG or WebP picture.")})
     return ContentFile(content, name=f"{secrets.token_hex(8)}.{COVER_FORMATS[image_format]}")
