@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -13,8 +14,11 @@ from communityedu.activities.models import Activity, AttendanceEntry, Evidence, 
 from communityedu.activities.permissions import can_view_activities
 from communityedu.organization.scope import scope_for
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
-def activities_visible_to(user) -> QuerySet[Activity]:
+
+def activities_visible_to(user: User) -> QuerySet[Activity]:
     """Staff read the activities of the towns they work in (evaluators: the district's)."""
     if not can_view_activities(user):
         return Activity.objects.none()
@@ -24,13 +28,13 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     return Activity.objects.filter(town_id__in=scope.readable_town_ids)
 
 
-def get_activity_for(user, pk: int) -> Activity:
+def get_activity_for(user: User, pk: int) -> Activity:
     return get_object_or_404(
         activities_visible_to(user).select_related("organiser", "venue_unit", "village", "town", "series"), pk=pk
     )
 
 
-def get_activity_for_check_in(user, pk: int) -> Activity:
+def get_activity_for_check_in(user: User, pk: int) -> Activity:
     """The activity alone, only the columns taking attendance reads: a check-in device's hot path."""
     return get_object_or_404(
         activities_visible_to(user).only("town_id", "organiser_id", "starts_at", "ends_at", "is_cancelled"), pk=pk
@@ -56,7 +60,7 @@ def _present_entries() -> QuerySet[AttendanceEntry]:
 
 
 def month_list(
-    *, user, town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
+    *, user: User, town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
 ) -> list[Activity]:
     start, end = month_bounds(year, month)
     activities = activities_visible_to(user).filter(town=town, starts_at__gte=start, starts_at__lt=end)

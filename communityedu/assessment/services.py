@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +29,9 @@ from communityedu.core import audit
 from communityedu.core.files import EVIDENCE_FOLDER, CheckedUpload, StoredUpload, display_name, store_upload
 from communityedu.core.models import AuditAction
 from communityedu.organization.models import Town, Unit
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 CONDITION_FIELDS = ["venue_place", "venue_area", "staff", "staff_count", "yearly_funds", "equipment"]
 ASSESSMENT_FOLDER = "assessment"
@@ -58,7 +62,7 @@ def conditions_of(*, unit: Unit, year: int) -> UnitConditions:
 
 
 @transaction.atomic
-def save_conditions(*, actor, unit: Unit, year: int, values: dict) -> UnitConditions:
+def save_conditions(*, actor: User, unit: Unit, year: int, values: dict) -> UnitConditions:
     """Set the venue, staff, yearly funds and equipment of ``unit`` for ``year``."""
     row = conditions_of(unit=unit, year=year)
     row = UnitConditions.objects.select_for_update().get(pk=row.pk)
@@ -84,7 +88,7 @@ def save_conditions(*, actor, unit: Unit, year: int, values: dict) -> UnitCondit
     return row
 
 
-def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, item: str) -> EvidenceFile:
+def _store(*, actor: User, town_id: int, upload, conditions: UnitConditions | None, item: str) -> EvidenceFile:
     """Keep ``upload`` checked as every evidence file is (``core.files``: content, size, a safe
     name), under the evidence folder so that ``stored_path`` serves it and refuses anything outside."""
 
@@ -134,7 +138,7 @@ def _store(*, actor, town_id: int, upload, conditions: UnitConditions | None, it
     )
 
 
-def attach_condition_evidence(*, actor, unit: Unit, year: int, item: str, upload) -> EvidenceFile:
+def attach_condition_evidence(*, actor: User, unit: Unit, year: int, item: str, upload) -> EvidenceFile:
     """Keep ``upload`` as evidence of one item of the unit's basic conditions for ``year``."""
     if item not in ConditionItem.values:
         raise ValidationError({"item": _("Choose the item the file is evidence of.")})
@@ -143,7 +147,7 @@ def attach_condition_evidence(*, actor, unit: Unit, year: int, item: str, upload
 
 
 @transaction.atomic
-def remove_evidence_file(*, actor, evidence_file: EvidenceFile, reason: str) -> EvidenceFile:
+def remove_evidence_file(*, actor: User, evidence_file: EvidenceFile, reason: str) -> EvidenceFile:
     """Hide a file with a reason; it counts for nothing any more."""
     reason = reason.strip()[:200]
     if not reason:
@@ -166,7 +170,9 @@ def remove_evidence_file(*, actor, evidence_file: EvidenceFile, reason: str) -> 
 
 
 @transaction.atomic
-def load_indicator_system(*, actor, town: Town, content: bytes, file_name: str, name: str = "") -> IndicatorSystem:
+def load_indicator_system(
+    *, actor: User, town: Town, content: bytes, file_name: str, name: str = ""
+) -> IndicatorSystem:
     """Load a sheet of indicators as the town's next version; raises ``IndicatorSheetError`` (with
     every problem by row and column) and writes nothing when the sheet has any problem."""
     rows = indicator_sheet.parse(content, file_name)
@@ -231,7 +237,7 @@ def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int, as_of
 @transaction.atomic
 def record_manual_score(
     *,
-    actor,
+    actor: User,
     indicator: Indicator,
     year: int,
     as_of,
@@ -294,7 +300,7 @@ def record_manual_score(
 
 
 @transaction.atomic
-def set_weights(*, actor, town: Town, year: int, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+def set_weights(*, actor: User, town: Town, year: int, weights: dict[str, Decimal]) -> dict[str, Decimal]:
     """Set the weight of each criterion named for ``year`` (all or none)."""
     _check_year(year)
     errors = {}

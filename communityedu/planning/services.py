@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -40,8 +41,11 @@ from communityedu.planning.models import (
     Task,
 )
 
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
-def _actor(actor):
+
+def _actor(actor: User):
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -60,7 +64,7 @@ def _not_in_future(value: date | None, field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def _saved(obj, actor, *, fields: list[str], before: dict | None = None) -> None:
+def _saved(obj, actor: User, *, fields: list[str], before: dict | None = None) -> None:
     """Save ``obj`` and audit it: created rows with every field, changed rows with their diff."""
     obj.full_clean(exclude=["town", "created_by", "recorded_by", "raised_by", "closed_by", "drafted_by", "approved_by"])
     created = obj.pk is None
@@ -88,7 +92,7 @@ def save_phase(
     number: int,
     name: str,
     ends_on: date,
-    actor,
+    actor: User,
     starts_on: date | None = None,
     description: str | None = None,
 ) -> Phase:
@@ -119,7 +123,7 @@ def create_task(
     unit: Unit,
     title: str,
     due_on: date,
-    actor,
+    actor: User,
     target: str = "",
     owner: str = "",
 ) -> Task:
@@ -147,7 +151,9 @@ def create_task(
 
 
 @transaction.atomic
-def set_task_status(*, task: Task, status: str, actor, done_on: date | None = None, note: str | None = None) -> Task:
+def set_task_status(
+    *, task: Task, status: str, actor: User, done_on: date | None = None, note: str | None = None
+) -> Task:
     """Move ``task`` to ``status``. Done needs the date it was done (not in the future); any other
     status clears that date. Setting the status it already has changes nothing."""
     if status not in TaskStatus.values:
@@ -170,7 +176,7 @@ def set_task_status(*, task: Task, status: str, actor, done_on: date | None = No
 # ---- evidence files -----------------------------------------------------------------------------
 
 
-def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanFile:
+def _keep_file(*, actor: User, town_id: int, upload, owner: dict, count: int) -> PlanFile:
     """Check and keep ``upload`` as every evidence file is (``core.files``: content, size, a safe
     label), under a random name in ``evidence/planning/<town>/``."""
 
@@ -213,13 +219,13 @@ def _keep_file(*, actor, town_id: int, upload, owner: dict, count: int) -> PlanF
 
 
 @transaction.atomic
-def attach_task_file(*, actor, task: Task, upload) -> PlanFile:
+def attach_task_file(*, actor: User, task: Task, upload) -> PlanFile:
     task = Task.objects.select_for_update().get(pk=task.pk)
     return _keep_file(actor=actor, town_id=task.town_id, upload=upload, owner={"task": task}, count=task.files.count())
 
 
 @transaction.atomic
-def attach_rectification_file(*, actor, item: RectificationItem, upload) -> PlanFile:
+def attach_rectification_file(*, actor: User, item: RectificationItem, upload) -> PlanFile:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     return _keep_file(actor=actor, town_id=item.town_id, upload=upload, owner={"item": item}, count=item.files.count())
 
@@ -237,7 +243,7 @@ def _check_units(units: Iterable[Unit], town: Town, field: str) -> list[Unit]:
     return units
 
 
-def _write_attendance(*, meeting: Meeting, invited: list[Unit], attended: list[Unit], actor) -> dict:
+def _write_attendance(*, meeting: Meeting, invited: list[Unit], attended: list[Unit], actor: User) -> dict:
     """Make the invitations exactly ``invited`` ∪ ``attended`` (an attending unit was invited),
     with ``attended`` marked; return the change for the audit log."""
     wanted = {unit.pk: unit for unit in [*invited, *attended]}
@@ -276,7 +282,7 @@ def record_meeting(
     kind: str,
     title: str,
     held_on: date,
-    actor,
+    actor: User,
     place: str = "",
     minutes: str = "",
     decisions: str = "",
@@ -311,7 +317,7 @@ def record_meeting(
 
 
 @transaction.atomic
-def set_attendance(*, meeting: Meeting, invited: Iterable[Unit], attended: Iterable[Unit], actor) -> Meeting:
+def set_attendance(*, meeting: Meeting, invited: Iterable[Unit], attended: Iterable[Unit], actor: User) -> Meeting:
     """Replace the meeting's invited and attending units."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     town = meeting.town
@@ -332,7 +338,7 @@ def set_attendance(*, meeting: Meeting, invited: Iterable[Unit], attended: Itera
 ITEM_FIELDS = ["source", "unit", "description", "due_on", "status", "closed_on", "closing_note"]
 
 
-def _raise_item(*, town_id: int, source: str, unit: Unit, description: str, due_on: date, actor, **origin):
+def _raise_item(*, town_id: int, source: str, unit: Unit, description: str, due_on: date, actor: User, **origin):
     description = _text(description)
     if not description:
         raise ValidationError({"description": _("Say what must be put right.")})
@@ -352,7 +358,7 @@ def _raise_item(*, town_id: int, source: str, unit: Unit, description: str, due_
 
 
 @transaction.atomic
-def add_action_item(*, meeting: Meeting, unit: Unit, description: str, due_on: date, actor) -> RectificationItem:
+def add_action_item(*, meeting: Meeting, unit: Unit, description: str, due_on: date, actor: User) -> RectificationItem:
     """An action item of ``meeting``: ``unit`` must do it by ``due_on``; followed until closed."""
     if due_on < meeting.held_on:
         raise ValidationError({"due_on": _("The due date cannot come before the meeting.")})
@@ -369,7 +375,7 @@ def add_action_item(*, meeting: Meeting, unit: Unit, description: str, due_on: d
 
 @transaction.atomic
 def add_evaluation_item(
-    *, evaluation: Evaluation, unit: Unit, description: str, due_on: date, actor
+    *, evaluation: Evaluation, unit: Unit, description: str, due_on: date, actor: User
 ) -> RectificationItem:
     """A rectification item raised by the external evaluation."""
     if due_on < evaluation.held_on:
@@ -386,7 +392,7 @@ def add_evaluation_item(
 
 
 @transaction.atomic
-def add_rectification_note(*, item: RectificationItem, text: str, actor) -> RectificationNote:
+def add_rectification_note(*, item: RectificationItem, text: str, actor: User) -> RectificationNote:
     """Say how the rectification goes; the first note moves an open item to being rectified."""
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if item.is_closed:
@@ -405,7 +411,7 @@ def add_rectification_note(*, item: RectificationItem, text: str, actor) -> Rect
 
 @transaction.atomic
 def close_rectification_item(
-    *, item: RectificationItem, closing_note: str, actor, closed_on: date | None = None
+    *, item: RectificationItem, closing_note: str, actor: User, closed_on: date | None = None
 ) -> RectificationItem:
     """Close ``item`` with a note saying what was done; it stays listed with its evidence."""
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
@@ -438,7 +444,7 @@ def draft_notice(
     title: str,
     body: str,
     subjects: Iterable[tuple[Unit, str]],
-    actor,
+    actor: User,
     rectify_by: date | None = None,
 ) -> Notice:
     """A commendation of units and individuals, or a criticism of units, as a draft.
@@ -480,7 +486,7 @@ def draft_notice(
 
 
 @transaction.atomic
-def approve_notice(*, notice: Notice, actor) -> Notice:
+def approve_notice(*, notice: Notice, actor: User) -> Notice:
     """Approve a draft; the account that drafted it may not approve it."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DRAFT:
@@ -497,7 +503,7 @@ def approve_notice(*, notice: Notice, actor) -> Notice:
 
 
 @transaction.atomic
-def publish_notice(*, notice: Notice, actor) -> Notice:
+def publish_notice(*, notice: Notice, actor: User) -> Notice:
     """Publish an approved notice to the units it names. A criticism raises one rectification
     item per criticised unit, due on the notice's date."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -537,7 +543,7 @@ def record_evaluation(
     evaluators: str,
     score: Decimal,
     conclusion: str,
-    actor,
+    actor: User,
     is_accepted: bool = False,
 ) -> Evaluation:
     """The external evaluation (评估验收): when, by whom, the score out of 100 and the conclusion."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import VILLAGE_TRACKS, RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
+
+if TYPE_CHECKING:
+    from communityedu.accounts.models import User
 
 EVIDENCE_FOLDER = "recognition"
 
@@ -43,7 +47,7 @@ def record_status(
     track: str,
     status: str,
     effective_on: date,
-    actor,
+    actor: User,
     village: Village | None = None,
     unit: Unit | None = None,
     note: str = "",
