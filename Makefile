@@ -19,6 +19,7 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test scripts/test-suite.sh
 
 setup: system-deps venv assets translations
