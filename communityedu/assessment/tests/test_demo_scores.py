@@ -2,17 +2,27 @@
 same figures the targets dashboard shows for that date."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 from django.core.management import call_command
 
+from communityedu.assessment.constants import ScoringRule
 from communityedu.assessment.models import EvidenceFile, ManualScore
 from communityedu.assessment.selectors import conditions_overview, scored_tree, unit_assessment
 from communityedu.metrics.figures import figures_for
 from communityedu.organization.models import Town
 
 AS_OF = date(2020, 12, 31)
+
+
+def _expected_score(indicator, figure) -> Decimal:
+    threshold = figure.threshold if indicator.threshold is None else indicator.threshold
+    if indicator.rule == ScoringRule.PROPORTIONAL:
+        share = min(Decimal(1), figure.value / threshold)
+    else:
+        share = Decimal(1) if figure.value >= threshold else Decimal(0)
+    return (indicator.points * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def test_the_demo_self_assessment_reads_the_dashboards_figures(db, client):
@@ -30,16 +40,11 @@ def test_the_demo_self_assessment_reads_the_dashboards_figures(db, client):
     for node in automatic:
         figure = dashboard[node.indicator.source]
         assert (node.value, node.numerator, node.denominator) == (figure.value, figure.numerator, figure.denominator)
-    assert [(node.code, str(node.value), str(node.score)) for node in automatic] == [
-        ("3.1", "2.26", "10.00"),
-        ("4.1", "0.8750", "8.75"),
-        ("4.2", "0.7184", "15.00"),
-        ("5.1", "0.7368", "5.00"),
-        ("5.2", "0.5556", "3.47"),
-        ("5.3", "1.0000", "5.00"),
-        ("6.1", "0.8316", "7.00"),
-        ("6.2", "0.7835", "6.86"),
-        ("6.3", "0.8442", "6.00"),
+    # Each automatic score recounted from the dashboard's figure by the indicator's own points,
+    # threshold and rule (so that other demo figures change the scores with them).
+    assert [node.code for node in automatic] == ["3.1", "4.1", "4.2", "5.1", "5.2", "5.3", "6.1", "6.2", "6.3"]
+    assert [(node.code, node.score) for node in automatic] == [
+        (node.code, _expected_score(node.indicator, dashboard[node.indicator.source])) for node in automatic
     ]
     # The school and 18 of the 19 centres keep their conditions; 7 items lack a value or a file.
     overview = conditions_overview(town=town, year=2020)
@@ -51,7 +56,8 @@ def test_the_demo_self_assessment_reads_the_dashboards_figures(db, client):
         ("2.1", "4.50"),
         ("2.2", "0.00"),
     ]
-    assert tree.total == Decimal("89.71")
+    assert tree.total == sum((node.score for node in tree.nodes if node.is_leaf), Decimal("0.00"))
+    assert tree.total == sum((node.score for node in tree.nodes if node.indicator.level == 1), Decimal("0.00"))
     assert [node.code for node in tree.gaps][:3] == ["2.2", "5.2", "4.1"]
     ranking = unit_assessment(town=town, year=2020, as_of=AS_OF)
     assert ranking[0].rank == 1
