@@ -21,6 +21,7 @@ from communityedu.core.models import AuditAction
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def create_staff_account(
     username: str,
     password: str,
     display_name: str = "",
-    town=None,
+    town: Town | None = None,
     actor: User | None = None,
     validate: bool = True,
     must_change_password: bool = True,
@@ -53,7 +54,7 @@ def create_staff_account(
 
 @transaction.atomic
 def create_resident_account(
-    *, phone: str, pin: str, display_name: str, town, birth_date=None, actor: User | None = None
+    *, phone: str, pin: str, display_name: str, town: Town, birth_date=None, actor: User | None = None
 ) -> User:
     phone = normalize_phone(phone)
     if not PHONE_PATTERN.match(phone):

@@ -16,6 +16,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
 def activities_visible_to(user: User) -> QuerySet[Activity]:
@@ -60,7 +61,7 @@ def _present_entries() -> QuerySet[AttendanceEntry]:
 
 
 def month_list(
-    *, user: User, town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
+    *, user: User, town: Town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
 ) -> list[Activity]:
     start, end = month_bounds(year, month)
     activities = activities_visible_to(user).filter(town=town, starts_at__gte=start, starts_at__lt=end)
@@ -97,7 +98,7 @@ def live_evidence(activity: Activity) -> QuerySet[Evidence]:
     return activity.evidence.filter(is_removed=False).select_related("uploaded_by")
 
 
-def upcoming_for_residents(*, town, now=None, days: int = 60) -> QuerySet[Activity]:
+def upcoming_for_residents(*, town: Town, now=None, days: int = 60) -> QuerySet[Activity]:
     now = now or timezone.now()
     return (
         Activity.objects.filter(

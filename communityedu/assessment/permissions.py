@@ -21,6 +21,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
 def manager_town_ids(user: User) -> frozenset[int]:
@@ -32,21 +33,21 @@ def reader_town_ids(user: User) -> frozenset[int]:
     return scope.towns_with(Role.TOWN_OFFICE) | scope.district_town_ids
 
 
-def can_manage(user: User, town) -> bool:
+def can_manage(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in manager_town_ids(user)
 
 
-def can_read(user: User, town) -> bool:
+def can_read(user: User, town: Town | None) -> bool:
     """Reads the whole town's assessment."""
     return town is not None and town.pk in reader_town_ids(user)
 
 
-def can_read_own(user: User, town) -> bool:
+def can_read_own(user: User, town: Town) -> bool:
     """Reads at least the part of its own units."""
     return can_read(user, town) or bool(own_unit_ids(user, town))
 
 
-def own_condition_unit_ids(user: User, town) -> frozenset[int]:
+def own_condition_unit_ids(user: User, town: Town) -> frozenset[int]:
     """The community school or learning centres among ``user``'s own units."""
     own = own_unit_ids(user, town)
     if not own:
@@ -54,6 +55,6 @@ def own_condition_unit_ids(user: User, town) -> frozenset[int]:
     return frozenset(Unit.objects.filter(pk__in=own, unit_type__in=CONDITION_UNIT_TYPES).values_list("pk", flat=True))
 
 
-def can_read_conditions(user: User, town) -> bool:
+def can_read_conditions(user: User, town: Town) -> bool:
     """Reads the town's basic conditions, or those of its own centre."""
     return can_read(user, town) or bool(own_condition_unit_ids(user, town))

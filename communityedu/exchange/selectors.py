@@ -18,6 +18,7 @@ from communityedu.exchange.models import ModerationPolicy, Post
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 DEFAULT_TARGETS = ("activities.activity",)
 
@@ -47,7 +48,7 @@ def get_target_for(user: User, label: str, object_id) -> object:
     return target
 
 
-def policy_for(town) -> ModerationPolicy:
+def policy_for(town: Town) -> ModerationPolicy:
     """The town's saved policy, or the defaults (unsaved) when it has none yet."""
     return ModerationPolicy.objects.filter(town=town).first() or ModerationPolicy(town=town)
 
@@ -103,7 +104,7 @@ def get_visible_post_for(user: User, pk: int) -> Post:
 QUEUE_VIEWS = ("pending", "reported", "hidden")
 
 
-def moderation_queue(user: User, town, show: str) -> QuerySet[Post]:
+def moderation_queue(user: User, town: Town, show: str) -> QuerySet[Post]:
     posts = posts_moderated_by(user).filter(town=town).select_related("content_type", "question")
     if show == "reported":
         return posts.filter(report_count__gt=0).exclude(status=PostStatus.HIDDEN).order_by("-report_count", "id")
@@ -112,5 +113,5 @@ def moderation_queue(user: User, town, show: str) -> QuerySet[Post]:
     return posts.filter(status=PostStatus.PENDING).order_by("created_at", "id")
 
 
-def queue_counts(user: User, town) -> dict[str, int]:
+def queue_counts(user: User, town: Town) -> dict[str, int]:
     return {show: moderation_queue(user, town, show).count() for show in QUEUE_VIEWS}

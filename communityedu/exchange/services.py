@@ -25,6 +25,7 @@ from communityedu.exchange.selectors import policy_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 DEFAULT_RATE_LIMIT_POSTS = 5
 DEFAULT_RATE_LIMIT_MINUTES = 10
@@ -225,7 +226,9 @@ def _clean_banned_words(text: str) -> str:
 
 
 @transaction.atomic
-def save_policy(*, actor: User, town, review_policy: str, report_threshold: int, banned_words: str) -> ModerationPolicy:
+def save_policy(
+    *, actor: User, town: Town, review_policy: str, report_threshold: int, banned_words: str
+) -> ModerationPolicy:
     if not permissions.can_moderate(actor, town.pk):
         raise PermissionDenied
     if review_policy not in ReviewPolicy.values:

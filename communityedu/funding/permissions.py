@@ -16,6 +16,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 FUNDING_MANAGER_ROLES = (Role.TOWN_OFFICE,)
 
@@ -28,15 +29,15 @@ def funding_reader_town_ids(user: User) -> frozenset[int]:
     return funding_manager_town_ids(user) | scope_for(user).district_town_ids
 
 
-def can_manage_funding(user: User, town) -> bool:
+def can_manage_funding(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in funding_manager_town_ids(user)
 
 
-def can_read_funding(user: User, town) -> bool:
+def can_read_funding(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in funding_reader_town_ids(user)
 
 
-def readable_unit_ids(user: User, town) -> frozenset[int] | None:
+def readable_unit_ids(user: User, town: Town) -> frozenset[int] | None:
     """The units whose funds ``user`` reads in ``town``: None for every unit (the ledgers'
     readers), else the user's own units (possibly none)."""
     if can_read_funding(user, town):
@@ -44,5 +45,5 @@ def readable_unit_ids(user: User, town) -> frozenset[int] | None:
     return own_unit_ids(user, town)
 
 
-def can_read_unit_funding(user: User, town) -> bool:
+def can_read_unit_funding(user: User, town: Town) -> bool:
     return can_read_funding(user, town) or bool(own_unit_ids(user, town))

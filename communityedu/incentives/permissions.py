@@ -14,11 +14,12 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
-def manages_incentives(user: User, town) -> bool:
+def manages_incentives(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in scope_for(user).towns_with(Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
 
-def reads_incentives(user: User, town) -> bool:
+def reads_incentives(user: User, town: Town | None) -> bool:
     return town is not None and (manages_incentives(user, town) or town.pk in scope_for(user).district_town_ids)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from communityedu.incentives.models import EARNS_POINTS, Certificate, EmployerAssessment, TeamMember
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Unit
+
+if TYPE_CHECKING:
+    from communityedu.organization.models import Town
 
 
 def member_of(person) -> TeamMember | None:
     return TeamMember.objects.select_related("employer").filter(person=person).first()
 
 
-def assessment_totals(*, town):
+def assessment_totals(*, town: Town):
     return EmployerAssessment.objects.filter(town=town).select_related("employer").order_by("-year", "employer__name")
 
 
@@ -20,12 +25,12 @@ def certificates_of(person):
     return Certificate.objects.filter(person=person).select_related("issuing_unit").order_by("-year", "-issued_on")
 
 
-def issuing_unit_of(town) -> Unit | None:
+def issuing_unit_of(town: Town) -> Unit | None:
     """The town's community school, which issues the certificates."""
     return Unit.objects.filter(town=town, unit_type=UnitType.COMMUNITY_SCHOOL).order_by("pk").first()
 
 
-def certificate_candidates(*, town, year: int):
+def certificate_candidates(*, town: Town, year: int):
     """Active part-time teachers and volunteers of ``town`` without a standing certificate for ``year``."""
     holders = Certificate.objects.filter(town=town, year=year, revoked_on__isnull=True).values("person_id")
     return (

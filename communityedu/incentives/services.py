@@ -19,12 +19,13 @@ from communityedu.people.models import Person
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 MEMBER_FIELDS = ["category", "specialities", "employer", "is_active"]
 
 
 @transaction.atomic
-def save_team_member(*, actor: User, town, person, values: dict) -> TeamMember:
+def save_team_member(*, actor: User, town: Town, person, values: dict) -> TeamMember:
     """Add ``person`` to the team register, or update their entry."""
     if person.town_id != town.pk or values["employer"].town_id != town.pk:
         raise ValidationError(_("Choose a person and an employer of this town."))
@@ -72,7 +73,7 @@ def add_training_record(
     return record
 
 
-def _next_serial(town, year: int) -> str:
+def _next_serial(town: Town, year: int) -> str:
     issued = Certificate.objects.filter(town=town, year=year).count()
     return f"{town.name}社教证〔{year}〕{issued + 1:03d}号"
 

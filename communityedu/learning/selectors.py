@@ -14,6 +14,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 SEARCH_LIMIT = 50
 
@@ -36,7 +37,7 @@ def get_published_resource_for(user: User, pk: int) -> Resource:
     return get_object_or_404(published_resources_for(user).select_related("category", "owner_unit", "town"), pk=pk)
 
 
-def resources_kept_by(user: User, town) -> QuerySet[Resource]:
+def resources_kept_by(user: User, town: Town) -> QuerySet[Resource]:
     """Every resource (published or not) of ``town`` that ``user`` keeps."""
     scope = scope_for(user)
     resources = Resource.objects.filter(town=town).select_related("category", "owner_unit")
@@ -45,7 +46,7 @@ def resources_kept_by(user: User, town) -> QuerySet[Resource]:
     return resources.filter(owner_unit_id__in=scope.units_with(*UNIT_LIBRARIANS))
 
 
-def get_kept_resource_for(user: User, town, pk: int) -> Resource:
+def get_kept_resource_for(user: User, town: Town, pk: int) -> Resource:
     return get_object_or_404(resources_kept_by(user, town), pk=pk)
 
 
@@ -56,11 +57,11 @@ def get_category_for(user: User, pk: int) -> Category:
     return get_object_or_404(categories if town_ids is None else categories.filter(town_id__in=town_ids), pk=pk)
 
 
-def categories_of(town) -> QuerySet[Category]:
+def categories_of(town: Town) -> QuerySet[Category]:
     return Category.objects.filter(town=town)
 
 
-def categories_with_counts(town) -> list[Category]:
+def categories_with_counts(town: Town) -> list[Category]:
     return list(
         categories_of(town).annotate(
             published_count=Count(Case(When(resources__is_published=True, then=Value(1)), output_field=IntegerField()))
@@ -68,7 +69,7 @@ def categories_with_counts(town) -> list[Category]:
     )
 
 
-def newest(*, town, limit: int = 8) -> list[Resource]:
+def newest(*, town: Town, limit: int = 8) -> list[Resource]:
     return list(
         Resource.objects.filter(town=town, is_published=True)
         .select_related("category")
@@ -76,7 +77,7 @@ def newest(*, town, limit: int = 8) -> list[Resource]:
     )
 
 
-def most_viewed(*, town, limit: int = 8) -> list[Resource]:
+def most_viewed(*, town: Town, limit: int = 8) -> list[Resource]:
     return list(
         Resource.objects.filter(town=town, is_published=True)
         .select_related("category")
@@ -84,7 +85,7 @@ def most_viewed(*, town, limit: int = 8) -> list[Resource]:
     )
 
 
-def in_category(*, town, category: Category) -> QuerySet[Resource]:
+def in_category(*, town: Town, category: Category) -> QuerySet[Resource]:
     return (
         Resource.objects.filter(town=town, is_published=True, category=category)
         .select_related("category")
@@ -92,7 +93,7 @@ def in_category(*, town, category: Category) -> QuerySet[Resource]:
     )
 
 
-def search(*, town, query: str, limit: int = SEARCH_LIMIT) -> list[Resource]:
+def search(*, town: Town, query: str, limit: int = SEARCH_LIMIT) -> list[Resource]:
     """Published resources of ``town`` matching ``query``: more matched terms first, then more of
     them in the title, then the newest. Answered from the term index; only the page of results is
     read from the resources."""
@@ -115,7 +116,7 @@ def search(*, town, query: str, limit: int = SEARCH_LIMIT) -> list[Resource]:
     return [found[pk] for pk in ranked if pk in found]
 
 
-def exact_title(*, town, title: str) -> list[Resource]:
+def exact_title(*, town: Town, title: str) -> list[Resource]:
     """Published resources of ``town`` titled exactly ``title`` (the search benchmark's baseline)."""
     return list(
         Resource.objects.filter(town=town, title=title, is_published=True).select_related("category")[:SEARCH_LIMIT]

@@ -32,6 +32,7 @@ from communityedu.learning.uploads import check_media, stored_name
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 RESOURCE_FIELDS = [
     "kind",
@@ -47,7 +48,7 @@ RESOURCE_FIELDS = [
 ]
 
 
-def ensure_categories(*, town) -> list[Category]:
+def ensure_categories(*, town: Town) -> list[Category]:
     """The plan's standard categories for ``town``, created on first use (idempotent)."""
     existing = {c.name for c in Category.objects.filter(town=town)}
     Category.objects.bulk_create(
@@ -86,7 +87,7 @@ def reindex(resource: Resource) -> None:
     SearchTerm.objects.bulk_create(index_rows(resource), batch_size=500)
 
 
-def _check_values(*, town, values: dict, has_file: bool) -> None:
+def _check_values(*, town: Town, values: dict, has_file: bool) -> None:
     errors = {}
     if values["category"].town_id != town.pk:
         errors["category"] = _("Choose a category of this town.")
@@ -105,7 +106,7 @@ def _check_values(*, town, values: dict, has_file: bool) -> None:
 
 @transaction.atomic
 def save_resource(
-    *, actor: User, town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
+    *, actor: User, town: Town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
 ) -> Resource:
     """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file and
     ``captions_upload`` its captions (a video's or a recording's, WebVTT or SubRip).

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from communityedu.activities.constants import ActivityKind
 from communityedu.activities.models import Activity, Evidence
+
+if TYPE_CHECKING:
+    from communityedu.organization.models import Town
 
 LECTURES_PER_MONTH = 2
 
@@ -69,7 +73,7 @@ def held_per_month(*, town_ids: list[int], since: date, as_of: date) -> dict[tup
     return result
 
 
-def lecture_hall_months(*, town, as_of: date | None = None) -> list[LectureHallMonth]:
+def lecture_hall_months(*, town: Town, as_of: date | None = None) -> list[LectureHallMonth]:
     as_of = as_of or timezone.localdate()
     start = town.programme_start or as_of.replace(day=1)
     by_month = held_per_month(town_ids=[town.pk], since=start, as_of=as_of)

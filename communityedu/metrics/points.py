@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -25,6 +26,9 @@ from django.utils import timezone
 from communityedu.activities.constants import LECTURING_KINDS, AttendanceRole, EntryKind
 from communityedu.activities.models import Activity, ActivityLecturer, AttendanceEntry, Evidence
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EARNS_POINTS, EmployerAssessment, TeamMember
+
+if TYPE_CHECKING:
+    from communityedu.organization.models import Town
 
 LECTURE_POINTS = Decimal("1")
 ACTIVITY_POINTS = Decimal("0.1")
@@ -147,13 +151,13 @@ class MemberPoints:
     statement: PointsStatement
 
 
-def team_points(*, town, year: int) -> list[MemberPoints]:
+def team_points(*, town: Town, year: int) -> list[MemberPoints]:
     """Every member of the town's team register with their statement for ``year``."""
     members = TeamMember.objects.filter(town=town).select_related("person", "person__village", "employer")
     return [MemberPoints(member=m, statement=points_statement(person=m.person, year=year)) for m in members]
 
 
-def ranking_by_employer(*, town, year: int) -> list[tuple[str, list[MemberPoints]]]:
+def ranking_by_employer(*, town: Town, year: int) -> list[tuple[str, list[MemberPoints]]]:
     """Part-time teachers and volunteers ranked by points granted, within each employer."""
     groups: dict[str, list[MemberPoints]] = {}
     for row in team_points(town=town, year=year):

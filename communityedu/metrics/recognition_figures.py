@@ -118,7 +118,7 @@ def _rates(towns, year: int, as_of: date):
     )
 
 
-def _figure(key, town, *, year, as_of, numerator, denominator, threshold, beside=None) -> Figure:
+def _figure(key, town: Town, *, year, as_of, numerator, denominator, threshold, beside=None) -> Figure:
     return Figure(
         key=key,
         label=str(FIGURES[key][0]),

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from communityedu.activities.models import YearlyParticipant
 from communityedu.metrics.figures import effective_as_of
 
+if TYPE_CHECKING:
+    from communityedu.organization.models import Town
 
-def participants(*, town, year: int, as_of: date, village_id: int | None = None) -> QuerySet[YearlyParticipant]:
+
+def participants(*, town: Town, year: int, as_of: date, village_id: int | None = None) -> QuerySet[YearlyParticipant]:
     """The residents counted in the participation rate of ``town`` (or one of its villages) for
     ``year`` as of ``as_of``, with the day and the activity of their first attendance."""
     rows = YearlyParticipant.objects.filter(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -34,6 +35,9 @@ from communityedu.metrics.figures import (
 from communityedu.organization.targets import default_target, village_targets_of_towns
 from communityedu.surveys.constants import POSITIVE_SCALE_POINTS, YES, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Question, Response, Survey
+
+if TYPE_CHECKING:
+    from communityedu.organization.models import Town
 
 # REQUIREMENTS R6: "awareness rate, recognition rate (知晓率、认同率) ≥ 80%"; "satisfaction rate
 # (满意率) ≥ 70%" (the same as organization.constants.DEFAULT_TARGETS).
@@ -59,7 +63,7 @@ class StandardRate:
         return self.positive / self.valid_answers if self.valid_answers else None
 
 
-def standard_survey(*, town, year: int, as_of: date | None = None) -> Survey | None:
+def standard_survey(*, town: Town, year: int, as_of: date | None = None) -> Survey | None:
     """The latest standard survey of ``year`` closed on or before ``as_of`` (default today)."""
     as_of = as_of or timezone.localdate()
     return (
@@ -75,7 +79,7 @@ def _positive(question_kind: str) -> Q:
     return Q(value__in=POSITIVE_SCALE_POINTS)
 
 
-def standard_rates(*, town, year: int, as_of: date | None = None, village_ids=None) -> dict[str, StandardRate]:
+def standard_rates(*, town: Town, year: int, as_of: date | None = None, village_ids=None) -> dict[str, StandardRate]:
     """Awareness, recognition and satisfaction of ``town`` for ``year``, as of a date.
 
     Read from the latest closed standard survey of the year closed on or before ``as_of``; a

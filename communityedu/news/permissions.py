@@ -14,12 +14,13 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 TOWN_EDITOR_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 UNIT_EDITOR_ROLES = (Role.DEPARTMENT_STAFF, Role.CENTRE_DIRECTOR)
 
 
-def news_units_for(user: User, town) -> QuerySet[Unit]:
+def news_units_for(user: User, town: Town | None) -> QuerySet[Unit]:
     """The units ``user`` may publish news for in ``town``."""
     if town is None:
         return Unit.objects.none()
@@ -30,7 +31,7 @@ def news_units_for(user: User, town) -> QuerySet[Unit]:
     return units.filter(pk__in=scope.units_with(*UNIT_EDITOR_ROLES))
 
 
-def can_write_news(user: User, town) -> bool:
+def can_write_news(user: User, town: Town | None) -> bool:
     return town is not None and news_units_for(user, town).exists()
 
 

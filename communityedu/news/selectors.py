@@ -13,11 +13,12 @@ from communityedu.news.permissions import news_units_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 PUBLIC_ORDER = ("-is_pinned", "-publish_on", "-id")
 
 
-def published_in(town, *, kind: str | None = None, today=None) -> QuerySet[NewsItem]:
+def published_in(town: Town, *, kind: str | None = None, today=None) -> QuerySet[NewsItem]:
     """Published items whose date has come, pinned first, then the newest."""
     items = NewsItem.objects.filter(town=town, is_published=True, publish_on__lte=today or timezone.localdate())
     if kind:
@@ -25,15 +26,15 @@ def published_in(town, *, kind: str | None = None, today=None) -> QuerySet[NewsI
     return items.select_related("unit").order_by(*PUBLIC_ORDER)
 
 
-def latest_for_portal(town, *, limit: int = 5) -> list[NewsItem]:
+def latest_for_portal(town: Town, *, limit: int = 5) -> list[NewsItem]:
     return list(published_in(town)[:limit]) if town else []
 
 
-def get_published_item(town, pk: int) -> NewsItem:
+def get_published_item(town: Town, pk: int) -> NewsItem:
     return get_object_or_404(published_in(town).select_related("activity"), pk=pk)
 
 
-def items_editable_by(user: User, town) -> QuerySet[NewsItem]:
+def items_editable_by(user: User, town: Town) -> QuerySet[NewsItem]:
     return (
         NewsItem.objects.filter(town=town, unit__in=news_units_for(user, town))
         .select_related("unit", "activity")
@@ -41,5 +42,5 @@ def items_editable_by(user: User, town) -> QuerySet[NewsItem]:
     )
 
 
-def get_item_for_editing(user: User, town, pk: int) -> NewsItem:
+def get_item_for_editing(user: User, town: Town, pk: int) -> NewsItem:
     return get_object_or_404(items_editable_by(user, town), pk=pk)

@@ -21,6 +21,7 @@ from communityedu.news.permissions import news_units_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 ITEM_FIELDS = ["kind", "title", "body", "unit", "publish_on", "is_pinned", "activity"]
 AUDITED_FIELDS = [*ITEM_FIELDS, "cover", "is_published"]
@@ -42,7 +43,7 @@ def checked_cover(upload) -> ContentFile:
     return ContentFile(content, name=f"{secrets.token_hex(8)}.{COVER_FORMATS[image_format]}")
 
 
-def _check_values(*, actor: User, town, values: dict) -> None:
+def _check_values(*, actor: User, town: Town, values: dict) -> None:
     if not news_units_for(actor, town).filter(pk=values["unit"].pk).exists():
         raise PermissionDenied
     activity = values.get("activity")
@@ -51,7 +52,7 @@ def _check_values(*, actor: User, town, values: dict) -> None:
 
 
 @transaction.atomic
-def save_item(*, actor: User, town, values: dict, item: NewsItem | None = None, cover=None) -> NewsItem:
+def save_item(*, actor: User, town: Town, values: dict, item: NewsItem | None = None, cover=None) -> NewsItem:
     """Draft a new item (``item`` is None) or change one; publishing is a separate step."""
     _check_values(actor=actor, town=town, values=values)
     created = item is None

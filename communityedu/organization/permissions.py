@@ -17,6 +17,7 @@ from communityedu.organization.models import Unit
 from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
+    from communityedu.organization.models import Town
     from communityedu.organization.scope import Account
 
 STRUCTURE_READER_ROLES = (
@@ -28,12 +29,12 @@ STRUCTURE_READER_ROLES = (
 )
 
 
-def is_town_office(user: Account, town=None) -> bool:
+def is_town_office(user: Account, town: Town | None = None) -> bool:
     towns = scope_for(user).towns_with(Role.TOWN_OFFICE)
     return bool(towns) if town is None else town.pk in towns
 
 
-def own_unit_ids(user: Account, town) -> frozenset[int]:
+def own_unit_ids(user: Account, town: Town | None) -> frozenset[int]:
     """The units ``user`` acts for in ``town``: those of their unit roles (a learning-centre
     director's centre, a department's staff their department) and the village committee of a
     village they direct. Each domain decides what a unit sees of its own (its assessment, its funds)."""
@@ -80,7 +81,7 @@ def can_view_structure(user: Account) -> bool:
     return has_staff_role(user)
 
 
-def can_edit_structure(user: Account, town) -> bool:
+def can_edit_structure(user: Account, town: Town) -> bool:
     return is_town_office(user, town)
 
 

@@ -26,6 +26,7 @@ from communityedu.people.models import ImportBatch, ImportStatus, Person
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 PERSON_FIELDS = ["name", "sex", "birth_date", "village", "village_group", "is_resident"]
 
@@ -42,7 +43,9 @@ def link_account(*, person: Person, account, actor: User | None = None) -> Perso
 
 
 @transaction.atomic
-def create_person(*, town, values: dict, id_number: str = "", phone: str = "", actor: User | None = None) -> Person:
+def create_person(
+    *, town: Town, values: dict, id_number: str = "", phone: str = "", actor: User | None = None
+) -> Person:
     """Add one person; the ID number and phone are checked, encrypted and kept with their look-up hashes."""
     person = Person(town=town, **values)
     changes = audit.snapshot(person, PERSON_FIELDS)
@@ -66,7 +69,7 @@ def create_person(*, town, values: dict, id_number: str = "", phone: str = "", a
     return person
 
 
-def bulk_add_generated_residents(*, town, people: list[Person]) -> int:
+def bulk_add_generated_residents(*, town: Town, people: list[Person]) -> int:
     """Insert generated residents in bulk; rows whose ``external_ref`` exists are left alone.
 
     Used by the demo loader only, and audited as one entry: thirty thousand audit rows for
@@ -82,7 +85,15 @@ def bulk_add_generated_residents(*, town, people: list[Person]) -> int:
 
 @transaction.atomic
 def open_staff_account(
-    *, actor: User, username: str, display_name: str, password: str, role: str, town=None, unit=None, district=None
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    town: Town | None = None,
+    unit=None,
+    district=None,
 ):
     """A new staff account with its first role, in one step (both audited)."""
     account = account_services.create_staff_account(
@@ -116,7 +127,7 @@ def read_stored_roster(batch: ImportBatch) -> bytes:
 
 @transaction.atomic
 def upload_roster(
-    *, actor: User, town, file_name: str, content: bytes, allowed_village_ids=None, default_village=None
+    *, actor: User, town: Town, file_name: str, content: bytes, allowed_village_ids=None, default_village=None
 ) -> ImportBatch:
     """Check a roster and keep it for confirmation. Raises ``RosterError`` if it cannot be read."""
     _roster, plan = imports.check_roster(
@@ -309,7 +320,7 @@ def _stated_reason(reason: str | None) -> str:
 
 
 def export_register(
-    *, actor: User, town, village_id=None, tag_id=None, ask_unmasked: bool = False, reason: str | None = None
+    *, actor: User, town: Town, village_id=None, tag_id=None, ask_unmasked: bool = False, reason: str | None = None
 ) -> bytes:
     """The register of ``town`` that ``actor`` may read, as .xlsx. Numbers come in clear only if
     asked for, with a stated reason, by someone who may unmask, and then only for the people they

@@ -10,6 +10,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
 def recognition_manager_town_ids(user: User) -> frozenset[int]:
@@ -20,9 +21,9 @@ def recognition_reader_town_ids(user: User) -> frozenset[int]:
     return recognition_manager_town_ids(user) | scope_for(user).district_town_ids
 
 
-def can_manage_recognition(user: User, town) -> bool:
+def can_manage_recognition(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in recognition_manager_town_ids(user)
 
 
-def can_read_recognition(user: User, town) -> bool:
+def can_read_recognition(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in recognition_reader_town_ids(user)

@@ -16,6 +16,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 SURVEY_MANAGERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
@@ -24,7 +25,7 @@ def can_view_surveys(user: User) -> bool:
     return has_staff_role(user)
 
 
-def can_manage_surveys(user: User, town) -> bool:
+def can_manage_surveys(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in scope_for(user).towns_with(*SURVEY_MANAGERS)
 
 

@@ -27,6 +27,7 @@ from communityedu.surveys.permissions import can_view_surveys
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 
 def surveys_visible_to(user: User) -> QuerySet[Survey]:
@@ -54,7 +55,7 @@ def get_survey_for(user: User, pk: int) -> Survey:
     return get_object_or_404(_with_questions(surveys_visible_to(user)), pk=pk)
 
 
-def survey_list(*, user: User, town) -> list[Survey]:
+def survey_list(*, user: User, town: Town) -> list[Survey]:
     return list(
         surveys_visible_to(user)
         .filter(town=town)

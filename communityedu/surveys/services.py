@@ -28,6 +28,7 @@ from communityedu.surveys.models import Answer, Choice, Question, Response, Surv
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.organization.models import Town
 
 SURVEY_FIELDS = ["title", "year", "opens_on", "closes_on", "is_standard", "introduction"]
 
@@ -37,7 +38,7 @@ def _require_draft(survey: Survey) -> None:
         raise ValidationError(_("The questionnaire can be changed only while the survey is a draft."))
 
 
-def create_survey(*, actor: User, town, values: dict) -> Survey:
+def create_survey(*, actor: User, town: Town, values: dict) -> Survey:
     with transaction.atomic():
         survey = Survey(town=town, **{name: values[name] for name in SURVEY_FIELDS if name in values})
         survey.full_clean()
