@@ -99,9 +99,14 @@ def prepare() -> int:
             seed += 1
             uploads.append(jpeg(seed, f"{indicator.code}佐证{number + 1}.jpg"))
         services.record_manual_score(
-            actor=office, indicator=indicator, year=YEAR, as_of=AS_OF, points=indicator.points,
-            comment="附佐证材料。", uploads=uploads,
-        )  # fmt: skip
+            actor=office,
+            indicator=indicator,
+            year=YEAR,
+            as_of=AS_OF,
+            points=indicator.points,
+            comment="附佐证材料。",
+            uploads=uploads,
+        )
     for task in Task.objects.filter(town=town).order_by("phase__number", "due_on", "pk")[:TASKS]:
         for number in range(FILES_PER_TASK):
             seed += 1
@@ -132,8 +137,13 @@ def child(kind: str, export_id: int, out: str) -> dict:
         seconds = time.perf_counter() - start
         export.refresh_from_db()
         sizes = {kind: dossier.file_path(export, kind).stat().st_size for kind in dossier.KINDS}
-        return {"seconds": seconds, "peak_mb": peak_mb(), "files": export.evidence_files, "sizes": sizes,
-                "state": export.state}  # fmt: skip
+        return {
+            "seconds": seconds,
+            "peak_mb": peak_mb(),
+            "files": export.evidence_files,
+            "sizes": sizes,
+            "state": export.state,
+        }
     if kind == "parts":
         parts = {}
         start = time.perf_counter()
@@ -162,8 +172,11 @@ def run_child(kind: str, export_id: int) -> dict:
     out = Path(os.environ["COMMUNITYEDU_VAR_DIR"]) / f"out-{kind}"
     done = subprocess.run(  # noqa: S603 - this script, no shell
         [sys.executable, __file__, "--child", kind, str(export_id), str(out)],
-        check=True, capture_output=True, text=True, env=os.environ.copy(),
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -182,8 +195,10 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}")
     print(f"evidence files in the dossier: {built['files']} ({baseline['bytes'] / 1e6:.1f} MB)")
     print(f"state: {built['state']}; sizes: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in built["sizes"].items()))
-    print(f"dossier (job): {built['seconds']:.2f} s, peak memory {built['peak_mb']:.0f} MB "
-          f"(targets ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB)")  # fmt: skip
+    print(
+        f"dossier (job): {built['seconds']:.2f} s, peak memory {built['peak_mb']:.0f} MB "
+        f"(targets ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB)"
+    )
     print(f"baseline (copy into a zip): {baseline['seconds']:.2f} s, peak memory {baseline['peak_mb']:.0f} MB")
     print(f"ratio dossier / baseline: {built['seconds'] / baseline['seconds']:.1f}x")
     print(

@@ -126,9 +126,13 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
             for town in made:
                 villages = list(Village.objects.filter(town=town).order_by("id").values_list("id", flat=True))
                 VillagePopulation.objects.bulk_create(
-                    [VillagePopulation(town=town, village_id=v, year=year, resident_population=per_town // len(villages))
-                     for v in villages]
-                )  # fmt: skip
+                    [
+                        VillagePopulation(
+                            town=town, village_id=v, year=year, resident_population=per_town // len(villages)
+                        )
+                        for v in villages
+                    ]
+                )
                 organiser = Unit.objects.filter(town=town).order_by("id").values_list("id", flat=True).first()
                 cursor.execute(
                     "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
@@ -148,9 +152,21 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
                     " %s, '文化广场', datetime(%s, '+' || ((i * %s) / %s) || ' days', '+1 hours'),"
                     " datetime(%s, '+' || ((i * %s) / %s) || ' days', '+3 hours'), '', '', 0, '', 'bench-' || %s || '-' || i"
                     " FROM seq",
-                    [ACTIVITIES_PER_TOWN - 1, now, now, town.pk, organiser, f"{year}-01-01", days, ACTIVITIES_PER_TOWN,
-                     f"{year}-01-01", days, ACTIVITIES_PER_TOWN, town.pk],
-                )  # fmt: skip
+                    [
+                        ACTIVITIES_PER_TOWN - 1,
+                        now,
+                        now,
+                        town.pk,
+                        organiser,
+                        f"{year}-01-01",
+                        days,
+                        ACTIVITIES_PER_TOWN,
+                        f"{year}-01-01",
+                        days,
+                        ACTIVITIES_PER_TOWN,
+                        town.pk,
+                    ],
+                )
             timings["structure, people and activities"] = time.perf_counter() - start
             start = time.perf_counter()
             for name in index_names:
@@ -169,9 +185,20 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
                     " entry_kind, generation, role, source, reason)"
                     " SELECT %s, %s, %s, %s + ((i %% %s) * 37 + (i / %s) * %s) %% %s, %s + (i %% %s), 'check_in', 0,"
                     " 'participant', 'roster', '' FROM seq",
-                    [rows_per_town - 1, now, now, town.pk, first_activity, attending, attending, step,
-                     ACTIVITIES_PER_TOWN, first_person, attending],
-                )  # fmt: skip
+                    [
+                        rows_per_town - 1,
+                        now,
+                        now,
+                        town.pk,
+                        first_activity,
+                        attending,
+                        attending,
+                        step,
+                        ACTIVITIES_PER_TOWN,
+                        first_person,
+                        attending,
+                    ],
+                )
             cursor.execute(
                 "INSERT INTO activities_attendanceentry (created_at, updated_at, town_id, activity_id, person_id,"
                 " entry_kind, generation, role, source, reason)"
@@ -262,9 +289,11 @@ def main() -> None:
         data = generate(options.people, options.rows, options.towns, year, today)
         generated = time.perf_counter() - started
         people, activities, entries, reversals, participants, day_counts = data["counts"]
-        print(f"generated in {generated:.1f} s: {options.towns} towns, {people:,} people, {activities:,} activities,"
-              f" {entries:,} attendance rows ({reversals:,} reversals), {participants:,} rollup rows,"
-              f" {day_counts:,} counts per village and day")  # fmt: skip
+        print(
+            f"generated in {generated:.1f} s: {options.towns} towns, {people:,} people, {activities:,} activities,"
+            f" {entries:,} attendance rows ({reversals:,} reversals), {participants:,} rollup rows,"
+            f" {day_counts:,} counts per village and day"
+        )
         for name, seconds in data["timings"].items():
             print(f"  {name}: {seconds:.1f} s")
 
@@ -279,8 +308,10 @@ def main() -> None:
     figure = next(f for f in figures_for(towns=[town], year=year, as_of=today)[town.pk] if f.key == "participation")
     naive_villages = naive([town.pk], year, today)
     assert {line.key: line.numerator for line in figure.villages if line.numerator} == naive_villages, "drifted"
-    print(f"town 1 participation {figure.numerator:,} / {figure.denominator:,} = {figure.percent}"
-          " (the rollup agrees with the naive count, village by village)")  # fmt: skip
+    print(
+        f"town 1 participation {figure.numerator:,} / {figure.denominator:,} = {figure.percent}"
+        " (the rollup agrees with the naive count, village by village)"
+    )
 
     from communityedu.accounts.models import User
 
@@ -315,15 +346,19 @@ def main() -> None:
         print(f"{label}: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(queries)} queries")
     one = percentiles(lambda: naive([town.pk], year, today), 5)
     ratio = one[0] / results["API /metrics, today"]
-    print(f"naive participation of one town from the raw ledger: p50 {one[0] * 1000:.0f} ms, p95 {one[1] * 1000:.0f} ms;"
-          f" naive / API = {ratio:.1f}x")  # fmt: skip
+    print(
+        f"naive participation of one town from the raw ledger: p50 {one[0] * 1000:.0f} ms, p95 {one[1] * 1000:.0f} ms;"
+        f" naive / API = {ratio:.1f}x"
+    )
     district_ids = [t.pk for t in data["towns"]]
     started = time.perf_counter()
     naive_district = naive(district_ids, year, today)
     district = time.perf_counter() - started
     ratio = district / results["evaluator dashboard (district side by side), today"]
-    print(f"naive participation of the whole district: {district * 1000:.0f} ms;"
-          f" naive / evaluator dashboard = {ratio:.1f}x")  # fmt: skip
+    print(
+        f"naive participation of the whole district: {district * 1000:.0f} ms;"
+        f" naive / evaluator dashboard = {ratio:.1f}x"
+    )
     by_counts = {}
     for computed in figures_for(towns=data["towns"], year=year, as_of=today, detail_town_ids=[]).values():
         lines = next(f for f in computed if f.key == "participation").villages

@@ -135,8 +135,11 @@ def test_a_captioned_video_shows_its_captions_and_its_transcript(live_server, li
     track = f"{PLAYER}.textTracks[0]"
     _wait_until(page, f"{track}.cues !== null && {track}.cues.length === 4")
     assert page.evaluate(f"[{track}.kind, {track}.language, {track}.label, {track}.mode]") == [
-        "captions", "zh", "中文字幕", "showing",
-    ]  # fmt: skip
+        "captions",
+        "zh",
+        "中文字幕",
+        "showing",
+    ]
     assert page.evaluate(f"{track}.cues[0].text") == "八段锦第一式：两手托天理三焦。"
     page.evaluate(f"{PLAYER}.muted = true; {PLAYER}.play()")
     _wait_until(page, f"{track}.activeCues.length > 0")
@@ -145,8 +148,12 @@ def test_a_captioned_video_shows_its_captions_and_its_transcript(live_server, li
     transcript = page.locator("#transcript")
     expect(transcript.locator(".transcript-text")).to_be_hidden()
     transcript.get_by_text("文字稿（读一读）").click()
-    expect(transcript.locator(".transcript-text p")).to_have_text([
-        "八段锦第一式：两手托天理三焦。", "双手交叉上托，抬头看手，慢慢吸气。",
-        "两臂从两侧缓缓落下，同时呼气。", "动作要慢，量力而行，重复六次。",
-    ])  # fmt: skip
+    expect(transcript.locator(".transcript-text p")).to_have_text(
+        [
+            "八段锦第一式：两手托天理三焦。",
+            "双手交叉上托，抬头看手，慢慢吸气。",
+            "两臂从两侧缓缓落下，同时呼气。",
+            "动作要慢，量力而行，重复六次。",
+        ]
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

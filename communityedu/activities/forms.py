@@ -17,20 +17,33 @@ class DateTimeInput(forms.DateTimeInput):
 
 class ActivityForm(VisibleNamesFormMixin, forms.ModelForm):
     lecturers = forms.ModelMultipleChoiceField(
-        label=_("Lecturers"), queryset=Person.objects.none(), required=False,
+        label=_("Lecturers"),
+        queryset=Person.objects.none(),
+        required=False,
         help_text=_("People of the register who lecture; hold Ctrl to choose several."),
-    )  # fmt: skip
+    )
     repeat_weekly_until = forms.DateField(
-        label=_("Repeat weekly until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Repeat weekly until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For a weekly activity such as the 4:30 classroom: one activity a week up to this date."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Activity
         fields = [
-            "title", "kind", "organiser", "venue_unit", "venue_place", "village", "starts_at", "ends_at",
-            "audience", "capacity", "summary",
-        ]  # fmt: skip
+            "title",
+            "kind",
+            "organiser",
+            "venue_unit",
+            "venue_place",
+            "village",
+            "starts_at",
+            "ends_at",
+            "audience",
+            "capacity",
+            "summary",
+        ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

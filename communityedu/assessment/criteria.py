@@ -123,9 +123,10 @@ def village_participation(*, town, year: int, as_of: date) -> dict[int, Decimal]
     """A village committee's village: its participation rate ÷ its own participation target, at
     most 1, read from the participation figure of ``metrics`` (never recomputed here)."""
     participation = next(
-        figure for figure in figures_for(towns=[town], year=year, as_of=as_of, detail_town_ids=[])[town.pk]
+        figure
+        for figure in figures_for(towns=[town], year=year, as_of=as_of, detail_town_ids=[])[town.pk]
         if figure.key == "participation"
-    )  # fmt: skip
+    )
     lines = {line.key: line for line in participation.villages}
     result = {}
     for unit in assessed_units(town).filter(unit_type=UnitType.VILLAGE_COMMITTEE):

@@ -26,8 +26,13 @@ def unit_assessment_xlsx(*, town: Town, year: int, as_of: date) -> bytes:
     percent = workbook.add_format({"num_format": "0.00%"})
     number = workbook.add_format({"num_format": "0.00"})
     sheet = workbook.add_worksheet(_("Unit assessment"))
-    sheet.write(0, 0, _("%(town)s community-education unit assessment %(year)s (as of %(date)s)")
-                % {"town": town.name, "year": year, "date": as_of.isoformat()}, bold)  # fmt: skip
+    sheet.write(
+        0,
+        0,
+        _("%(town)s community-education unit assessment %(year)s (as of %(date)s)")
+        % {"town": town.name, "year": year, "date": as_of.isoformat()},
+        bold,
+    )
     header = [_("Rank"), _("Unit"), _("Type")]
     header += [f"{CRITERIA[key].label}（{_('weight')} {format(weights[key].normalize(), 'f')}）" for key in CRITERIA]
     header += [_("Score (of 100)"), _("Annual target assessment total"), _("Share earned (of 5%)")]

@@ -22,10 +22,23 @@ from communityedu.organization.models import Town, Unit, Village
 from communityedu.people.models import Person
 
 LECTURE_TOPICS = [
-    "防范电信网络诈骗", "老年人慢性病防治", "新时代文明实践", "民法典与农村生活", "柑橘春季管理技术", "家庭教育与留守儿童",
-    "垃圾分类与美丽乡村", "食品安全进农家", "消防安全常识", "中医养生与太极", "乡村振兴政策解读", "心理健康与家庭和睦",
-    "农村电商入门", "禁毒知识讲座", "交通安全进村社", "重阳敬老讲座",
-]  # fmt: skip
+    "防范电信网络诈骗",
+    "老年人慢性病防治",
+    "新时代文明实践",
+    "民法典与农村生活",
+    "柑橘春季管理技术",
+    "家庭教育与留守儿童",
+    "垃圾分类与美丽乡村",
+    "食品安全进农家",
+    "消防安全常识",
+    "中医养生与太极",
+    "乡村振兴政策解读",
+    "心理健康与家庭和睦",
+    "农村电商入门",
+    "禁毒知识讲座",
+    "交通安全进村社",
+    "重阳敬老讲座",
+]
 TRAINING_TOPICS = [
     "青菜头种植技术培训",
     "榨菜加工技能培训",
@@ -71,28 +84,62 @@ def load_activities(town: Town, *, lecturers: list[Person]) -> list[Activity]:
         days = (9, 23) if month != 8 else (18,)
         for day in days:
             activities.append(
-                _schedule(town, f"大讲堂：{next(topics)}", ActivityKind.LECTURE_HALL, school, _at(date(2020, month, day), 14, 30), 2,
-                          lecturers=lecturers[:1] if day < 15 else lecturers[1:2], venue_unit=culture_centre, audience="全镇居民")
-            )  # fmt: skip
+                _schedule(
+                    town,
+                    f"大讲堂：{next(topics)}",
+                    ActivityKind.LECTURE_HALL,
+                    school,
+                    _at(date(2020, month, day), 14, 30),
+                    2,
+                    lecturers=lecturers[:1] if day < 15 else lecturers[1:2],
+                    venue_unit=culture_centre,
+                    audience="全镇居民",
+                )
+            )
         activities.append(
-            _schedule(town, TRAINING_TOPICS[month % len(TRAINING_TOPICS)], ActivityKind.TRAINING, units["人力社保所"],
-                      _at(date(2020, month, 15), 9), 3, lecturers=lecturers[1:2], venue_unit=culture_centre, capacity=80)
-        )  # fmt: skip
+            _schedule(
+                town,
+                TRAINING_TOPICS[month % len(TRAINING_TOPICS)],
+                ActivityKind.TRAINING,
+                units["人力社保所"],
+                _at(date(2020, month, 15), 9),
+                3,
+                lecturers=lecturers[1:2],
+                venue_unit=culture_centre,
+                capacity=80,
+            )
+        )
     yiyang = villages["弋阳村"]
     dance_day = date(2020, 9, 4)
     while dance_day <= date(2020, 12, 25):
         activities.append(
-            _schedule(town, "弋阳村坝坝舞", ActivityKind.TEAM_ACTIVITY, units["社区教育坝坝舞队"], _at(dance_day, 19, 30), 1.5,
-                      village=yiyang, venue_place="弋阳村文化广场")
-        )  # fmt: skip
+            _schedule(
+                town,
+                "弋阳村坝坝舞",
+                ActivityKind.TEAM_ACTIVITY,
+                units["社区教育坝坝舞队"],
+                _at(dance_day, 19, 30),
+                1.5,
+                village=yiyang,
+                venue_place="弋阳村文化广场",
+            )
+        )
         dance_day += timedelta(days=7)
     school_unit = units["涪陵第十中学"]
     class_day = date(2020, 9, 7)
     while class_day <= date(2020, 12, 21):
         activities.append(
-            _schedule(town, "四点半课堂", ActivityKind.AFTER_SCHOOL, school_unit, _at(class_day, 16, 30), 1.5,
-                      venue_unit=school_unit, audience="小学生")
-        )  # fmt: skip
+            _schedule(
+                town,
+                "四点半课堂",
+                ActivityKind.AFTER_SCHOOL,
+                school_unit,
+                _at(class_day, 16, 30),
+                1.5,
+                venue_unit=school_unit,
+                audience="小学生",
+            )
+        )
         class_day += timedelta(days=7)
     for day, title in (
         (date(2020, 6, 1), "六一儿童节文艺汇演"),
@@ -104,9 +151,17 @@ def load_activities(town: Town, *, lecturers: list[Person]) -> list[Activity]:
         )
     for day, village in ((date(2020, 7, 10), "十字村"), (date(2020, 10, 16), "白鹤村")):
         activities.append(
-            _schedule(town, f"{village}矛盾纠纷调解会", ActivityKind.MEDIATION, units["社区教育调解组"], _at(day, 9, 30), 2,
-                      village=villages[village], venue_place=f"{village}村委会")
-        )  # fmt: skip
+            _schedule(
+                town,
+                f"{village}矛盾纠纷调解会",
+                ActivityKind.MEDIATION,
+                units["社区教育调解组"],
+                _at(day, 9, 30),
+                2,
+                village=villages[village],
+                venue_place=f"{village}村委会",
+            )
+        )
     for day, base in ((date(2020, 7, 1), "新妙镇社区教育玉皇观基地"), (date(2020, 10, 20), "新妙社区教育弋阳基地")):
         activities.append(
             _schedule(
@@ -136,10 +191,19 @@ def _around_today(town, school, culture_centre, units, lecturers) -> list[Activi
         (10, "大讲堂：冬季养生", ActivityKind.LECTURE_HALL, 14),
     ]
     return [
-        _schedule(town, title, kind, school, _at(today + timedelta(days=offset), hour, 30), 2,
-                  lecturers=lecturers[:1], venue_unit=culture_centre, capacity=60 if kind == ActivityKind.TRAINING else None)
+        _schedule(
+            town,
+            title,
+            kind,
+            school,
+            _at(today + timedelta(days=offset), hour, 30),
+            2,
+            lecturers=lecturers[:1],
+            venue_unit=culture_centre,
+            capacity=60 if kind == ActivityKind.TRAINING else None,
+        )
         for offset, title, kind, hour in plan
-    ]  # fmt: skip
+    ]
 
 
 def _attendance_2020(town: Town, activities: list[Activity]) -> None:
@@ -186,9 +250,14 @@ def _attendance_2020(town: Town, activities: list[Activity]) -> None:
         for link in activity.lecturer_links.all():
             if (activity.pk, link.person_id) not in seen:
                 entries.append(
-                    AttendanceEntry(town=town, activity=activity, person_id=link.person_id, role=AttendanceRole.LECTURER,
-                                    source=AttendanceSource.ROSTER)
-                )  # fmt: skip
+                    AttendanceEntry(
+                        town=town,
+                        activity=activity,
+                        person_id=link.person_id,
+                        role=AttendanceRole.LECTURER,
+                        source=AttendanceSource.ROSTER,
+                    )
+                )
     with transaction.atomic():
         AttendanceEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
 

@@ -46,9 +46,21 @@ EXPENSES = [
 ]  # fmt: skip
 
 LEARNING_COMMUNITIES = [
-    "弋阳村", "十字村", "平政村", "开平村", "庆林村", "游江村", "北门村", "岔河村", "大岭村", "适园村",
-    "白鹤村", "郑家村", "玉泉村", "群护社区",
-]  # fmt: skip
+    "弋阳村",
+    "十字村",
+    "平政村",
+    "开平村",
+    "庆林村",
+    "游江村",
+    "北门村",
+    "岔河村",
+    "大岭村",
+    "适园村",
+    "白鹤村",
+    "郑家村",
+    "玉泉村",
+    "群护社区",
+]
 APPLYING_COMMUNITIES = ["德新村", "行政村", "互助村"]
 LEARNING_ORGANS = ["综合文化服务中心", "教育管理中心", "党群办", "党政办", "民政办"]
 APPLYING_ORGANS = ["人力社保所", "司法所"]
@@ -64,9 +76,16 @@ def load_funding(town: Town) -> None:
         if voucher in seen:  # the same voucher entered twice by mistake, then reversed
             if not Allocation.objects.filter(town=town, voucher_number=voucher, reverses__isnull=False).exists():
                 duplicate = funding_services.record_allocation(
-                    town=town, year=year, source=source, amount=Decimal(amount), dated_on=dated_on,
-                    voucher_number=voucher, receiving_unit=units[unit], description=description, actor=None,
-                )  # fmt: skip
+                    town=town,
+                    year=year,
+                    source=source,
+                    amount=Decimal(amount),
+                    dated_on=dated_on,
+                    voucher_number=voucher,
+                    receiving_unit=units[unit],
+                    description=description,
+                    actor=None,
+                )
                 funding_services.reverse_allocation(
                     allocation=duplicate, reason="重复录入", dated_on=date(2020, 9, 14), actor=None
                 )
@@ -74,15 +93,29 @@ def load_funding(town: Town) -> None:
         seen.add(voucher)
         if not Allocation.objects.filter(town=town, voucher_number=voucher).exists():
             funding_services.record_allocation(
-                town=town, year=year, source=source, amount=Decimal(amount), dated_on=dated_on,
-                voucher_number=voucher, receiving_unit=units[unit], description=description, actor=None,
-            )  # fmt: skip
+                town=town,
+                year=year,
+                source=source,
+                amount=Decimal(amount),
+                dated_on=dated_on,
+                voucher_number=voucher,
+                receiving_unit=units[unit],
+                description=description,
+                actor=None,
+            )
     for voucher, category, unit, amount, dated_on, description in EXPENSES:
         if not Expense.objects.filter(town=town, voucher_number=voucher).exists():
             funding_services.record_expense(
-                town=town, year=dated_on.year, category=category, amount=Decimal(amount), dated_on=dated_on,
-                voucher_number=voucher, paying_unit=units[unit], description=description, actor=None,
-            )  # fmt: skip
+                town=town,
+                year=dated_on.year,
+                category=category,
+                amount=Decimal(amount),
+                dated_on=dated_on,
+                voucher_number=voucher,
+                paying_unit=units[unit],
+                description=description,
+                actor=None,
+            )
 
 
 def _record(town, track, status, on, *, village=None, unit=None, evidence=None, note=""):
@@ -90,9 +123,16 @@ def _record(town, track, status, on, *, village=None, unit=None, evidence=None, 
 
     upload = SimpleUploadedFile(evidence, DEMO_PDF, content_type="application/pdf") if evidence else None
     recognition_services.record_status(
-        town=town, track=track, status=status, effective_on=on, village=village, unit=unit,
-        evidence=upload, note=note, actor=None,
-    )  # fmt: skip
+        town=town,
+        track=track,
+        status=status,
+        effective_on=on,
+        village=village,
+        unit=unit,
+        evidence=upload,
+        note=note,
+        actor=None,
+    )
 
 
 def load_recognition(town: Town) -> None:
@@ -103,16 +143,35 @@ def load_recognition(town: Town) -> None:
     for name in LEARNING_COMMUNITIES + APPLYING_COMMUNITIES:
         _record(town, Track.LEARNING_COMMUNITY, RecognitionStatus.APPLYING, date(2020, 6, 15), village=villages[name])
     for name in LEARNING_COMMUNITIES:
-        _record(town, Track.LEARNING_COMMUNITY, RecognitionStatus.RECOGNISED, date(2020, 10, 20),
-                village=villages[name], evidence=f"{name}学习型社区认定文件.pdf")  # fmt: skip
+        _record(
+            town,
+            Track.LEARNING_COMMUNITY,
+            RecognitionStatus.RECOGNISED,
+            date(2020, 10, 20),
+            village=villages[name],
+            evidence=f"{name}学习型社区认定文件.pdf",
+        )
     for name in LEARNING_ORGANS + APPLYING_ORGANS:
         _record(town, Track.LEARNING_ORGAN, RecognitionStatus.APPLYING, date(2020, 6, 30), unit=organs[name])
     for name in LEARNING_ORGANS:
-        _record(town, Track.LEARNING_ORGAN, RecognitionStatus.RECOGNISED, date(2020, 9, 30),
-                unit=organs[name], evidence=f"{name}学习型党政机关认定文件.pdf")  # fmt: skip
+        _record(
+            town,
+            Track.LEARNING_ORGAN,
+            RecognitionStatus.RECOGNISED,
+            date(2020, 9, 30),
+            unit=organs[name],
+            evidence=f"{name}学习型党政机关认定文件.pdf",
+        )
     for name in DEMONSTRATION_VILLAGES:
-        _record(town, Track.DEMONSTRATION, RecognitionStatus.RECOGNISED, date(2020, 7, 25),
-                village=villages[name], evidence=f"{name}示范村授牌.pdf", note="区社区教育示范村")  # fmt: skip
+        _record(
+            town,
+            Track.DEMONSTRATION,
+            RecognitionStatus.RECOGNISED,
+            date(2020, 7, 25),
+            village=villages[name],
+            evidence=f"{name}示范村授牌.pdf",
+            note="区社区教育示范村",
+        )
 
 
 def load_targets(town: Town) -> None:

@@ -112,11 +112,15 @@ def _load_lecturers(town: Town) -> list[Person]:
             person = people_services.create_person(
                 town=town,
                 values={
-                    "name": name, "sex": sex, "birth_date": born, "external_ref": f"demo-{username}",
-                    "village": Village.objects.get(town=town, name=village_name), "village_group": "1组",
+                    "name": name,
+                    "sex": sex,
+                    "birth_date": born,
+                    "external_ref": f"demo-{username}",
+                    "village": Village.objects.get(town=town, name=village_name),
+                    "village_group": "1组",
                 },
                 id_number=id_number,
-            )  # fmt: skip
+            )
         if person.account_id is None:
             people_services.link_account(person=person, account=User.objects.get(username=username))
         people.append(person)

@@ -68,9 +68,18 @@ TASKS = [
 ]  # fmt: skip
 
 MEMBER_UNITS = [
-    "综合文化服务中心", "教育管理中心", "党群办", "党政办", "市场办", "人力社保所", "平安办", "妇联", "团委",
-    "涪陵第十中学", "新妙镇社区学校",
-]  # fmt: skip
+    "综合文化服务中心",
+    "教育管理中心",
+    "党群办",
+    "党政办",
+    "市场办",
+    "人力社保所",
+    "平安办",
+    "妇联",
+    "团委",
+    "涪陵第十中学",
+    "新妙镇社区学校",
+]
 
 # (kind, title, held on, place, invited, absent, minutes, decisions, action items (unit, text, due, closed on, note))
 MEETINGS = [
@@ -81,8 +90,7 @@ MEETINGS = [
         "镇政府三楼会议室",
         [*MEMBER_UNITS, "民政办", "司法所", "弋阳村村委会", "十字村村委会", "平政村村委会"],
         ["市场办"],
-        "镇长张必文同志作动员讲话，宣传组织委员郑杰同志解读创建工作实施方案。"
-        "各成员单位、各村（居）负责人参加会议。",
+        "镇长张必文同志作动员讲话，宣传组织委员郑杰同志解读创建工作实施方案。各成员单位、各村（居）负责人参加会议。",
         "一、5月底前将目标任务分解到各部门和村（居）。\n二、各村（居）6月底前启动社区学习中心建设。",
         [("社区教育办公室", "5月底前印发目标任务分解表", date(2020, 5, 31), date(2020, 5, 29), "分解表已印发各单位。")],
     ),
@@ -97,10 +105,16 @@ MEETINGS = [
         "一、十字村7月底前建成社区学习中心。\n二、大讲堂自8月起每月初公布当月讲座安排。",
         [
             ("十字村村委会", "7月底前建成十字村社区学习中心，落实场地和设备", date(2020, 7, 31), None, ""),
-            ("综合文化服务中心", "每月初公布当月大讲堂讲座安排", date(2020, 8, 15), date(2020, 8, 3), "8月讲座安排已在公众号和各村公告栏公布。"),
+            (
+                "综合文化服务中心",
+                "每月初公布当月大讲堂讲座安排",
+                date(2020, 8, 15),
+                date(2020, 8, 3),
+                "8月讲座安排已在公众号和各村公告栏公布。",
+            ),
         ],
     ),
-]  # fmt: skip
+]
 
 COMMENDATION = (
     "关于表扬2020年社区教育工作先进集体和个人的通报",
@@ -121,9 +135,12 @@ def _director(town: Town) -> User:
     user = User.objects.filter(username="director").first()
     if user is None:
         user = account_services.create_staff_account(
-            username="director", password=DEMO_PASSWORD, town=town, display_name="社区教育办公室主任",
+            username="director",
+            password=DEMO_PASSWORD,
+            town=town,
+            display_name="社区教育办公室主任",
             must_change_password=False,
-        )  # fmt: skip
+        )
         org_services.assign_role(user=user, role=Role.TOWN_OFFICE, town=town)
     return user
 
@@ -136,26 +153,44 @@ def load_planning(town: Town) -> None:
     for number, name, starts_on, ends_on, description in PHASES:
         phase = Phase.objects.filter(town=town, number=number).first()
         phases[number] = phase or services.save_phase(
-            town=town, number=number, name=name, starts_on=starts_on, ends_on=ends_on, description=description,
+            town=town,
+            number=number,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            description=description,
             actor=office,
-        )  # fmt: skip
+        )
     for number, unit_name, title, target, owner, due_on, status, done_on in TASKS:
         if Task.objects.filter(town=town, phase=phases[number], unit=units[unit_name], title=title).exists():
             continue
         task = services.create_task(
-            town=town, phase=phases[number], unit=units[unit_name], title=title, target=target, owner=owner,
-            due_on=due_on, actor=office,
-        )  # fmt: skip
+            town=town,
+            phase=phases[number],
+            unit=units[unit_name],
+            title=title,
+            target=target,
+            owner=owner,
+            due_on=due_on,
+            actor=office,
+        )
         if status != TaskStatus.NOT_STARTED:
             services.set_task_status(task=task, status=status, done_on=done_on, actor=office)
     for kind, title, held_on, place, invited, absent, minutes, decisions, actions in MEETINGS:
         if Meeting.objects.filter(town=town, held_on=held_on, title=title).exists():
             continue
         meeting = services.record_meeting(
-            town=town, kind=kind, title=title, held_on=held_on, place=place, minutes=minutes, decisions=decisions,
+            town=town,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            place=place,
+            minutes=minutes,
+            decisions=decisions,
             invited=[units[name] for name in invited],
-            attended=[units[name] for name in invited if name not in absent], actor=office,
-        )  # fmt: skip
+            attended=[units[name] for name in invited if name not in absent],
+            actor=office,
+        )
         for unit_name, text, due_on, closed_on, note in actions:
             item = services.add_action_item(
                 meeting=meeting, unit=units[unit_name], description=text, due_on=due_on, actor=office
@@ -169,9 +204,14 @@ def load_planning(town: Town) -> None:
         if Notice.objects.filter(town=town, title=title).exists():
             continue
         notice = services.draft_notice(
-            town=town, kind=kind, title=title, body=body, rectify_by=rest[0] if rest else None,
-            subjects=[(units[name], person) for name, person in subjects], actor=office,
-        )  # fmt: skip
+            town=town,
+            kind=kind,
+            title=title,
+            body=body,
+            rectify_by=rest[0] if rest else None,
+            subjects=[(units[name], person) for name, person in subjects],
+            actor=office,
+        )
         notice = services.approve_notice(notice=notice, actor=director)
         if notice.status == NoticeStatus.APPROVED:
             services.publish_notice(notice=notice, actor=office)

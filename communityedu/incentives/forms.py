@@ -7,8 +7,11 @@ from communityedu.people.models import Person
 
 
 class TeamMemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(),
-                                    help_text=_("Type the name to find the person in the register."))  # fmt: skip
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        help_text=_("Type the name to find the person in the register."),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=TeamCategory.choices)
     specialities = forms.CharField(label=_("Specialities"), max_length=200, required=False)
     employer = forms.ModelChoiceField(label=_("Employer (工作单位)"), queryset=Unit.objects.none())

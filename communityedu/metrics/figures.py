@@ -377,9 +377,14 @@ def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dic
         for month_end in month_ends if town.pk in detailed else []:
             running += per_month[town.pk].get(month_end.month, 0)
             trend.append(
-                Line(key=month_end.isoformat(), label=f"{month_end:%Y-%m}", numerator=running,
-                     denominator=denominator, value=ratio(running, denominator))
-            )  # fmt: skip
+                Line(
+                    key=month_end.isoformat(),
+                    label=f"{month_end:%Y-%m}",
+                    numerator=running,
+                    denominator=denominator,
+                    value=ratio(running, denominator),
+                )
+            )
         result[town.pk] = Figure(
             key="participation",
             label=str(FIGURES["participation"][0]),
@@ -423,9 +428,15 @@ def lecture_hall(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict
         for end in months:
             lectures = held.get((town.pk, end.replace(day=1)), {}).get("held", 0)
             trend.append(
-                Line(key=end.isoformat(), label=f"{end:%Y-%m}", numerator=lectures, denominator=LECTURES_PER_MONTH,
-                     value=ratio(lectures, LECTURES_PER_MONTH), status="" if lectures >= LECTURES_PER_MONTH else "flag")
-            )  # fmt: skip
+                Line(
+                    key=end.isoformat(),
+                    label=f"{end:%Y-%m}",
+                    numerator=lectures,
+                    denominator=LECTURES_PER_MONTH,
+                    value=ratio(lectures, LECTURES_PER_MONTH),
+                    status="" if lectures >= LECTURES_PER_MONTH else "flag",
+                )
+            )
         result[town.pk] = Figure(
             key="lecture_hall",
             label=str(FIGURES["lecture_hall"][0]),

@@ -84,9 +84,18 @@ REGISTER_COLUMNS = (
     gettext_noop("Guardian"),
 )
 REGISTER_FIELDS = (
-    "id", "name", "sex", "birth_date", "id_number_masked", "phone_masked", "village__name", "village_group",
-    "guardian_name", "id_number_encrypted", "phone_encrypted",
-)  # fmt: skip
+    "id",
+    "name",
+    "sex",
+    "birth_date",
+    "id_number_masked",
+    "phone_masked",
+    "village__name",
+    "village_group",
+    "guardian_name",
+    "id_number_encrypted",
+    "phone_encrypted",
+)
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,25 @@ TOWN_ROLES = [
 
 class StaffAccountForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=30, regex=r"^[a-zA-Z0-9_.-]+$",
+        label=_("Username"),
+        max_length=30,
+        regex=r"^[a-zA-Z0-9_.-]+$",
         help_text=_("Letters, digits, dots, dashes and underscores."),
-    )  # fmt: skip
+    )
     display_name = forms.CharField(label=_("Display name"), max_length=50)
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=False), strip=False,
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
         help_text=_("At least 8 characters mixing three of: lower-case, upper-case, digits, symbols."),
-    )  # fmt: skip
+    )
     role = forms.ChoiceField(label=_("Role"), choices=TOWN_ROLES)
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.none(), required=False,
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
         help_text=_("Required for a learning-centre director or department staff."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,9 +39,11 @@ def activity_list(request):
     person = person_for_account(request.user)
     town = _town_for(request, person)
     activities = list(activity_selectors.upcoming_for_residents(town=town)) if town else []
-    registered = set(
-        Registration.objects.filter(person=person, is_cancelled=False).values_list("activity_id", flat=True)
-    ) if person else set()  # fmt: skip
+    registered = (
+        set(Registration.objects.filter(person=person, is_cancelled=False).values_list("activity_id", flat=True))
+        if person
+        else set()
+    )
     return render(
         request,
         "portal/activities.html",

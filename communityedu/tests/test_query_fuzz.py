@@ -86,9 +86,15 @@ def test_no_page_answers_a_server_error_to_hostile_query_parameters(matrix_world
 
 @pytest.mark.parametrize(
     "path",
-    ["/people/?village={n}", "/people/?tag={n}", "/activities/?unit={n}", "/activities/?village={n}",
-     "/activities/calendar/?village={n}", "/people/export.xlsx?tag={n}&village={n}"],
-)  # fmt: skip
+    [
+        "/people/?village={n}",
+        "/people/?tag={n}",
+        "/activities/?unit={n}",
+        "/activities/?village={n}",
+        "/activities/calendar/?village={n}",
+        "/people/export.xlsx?tag={n}&village={n}",
+    ],
+)
 def test_the_pages_found_failing_on_huge_integers_answer_without_a_server_error(matrix_world, path):  # noqa: F811
     client = _client_for("office", lambda: Client(raise_request_exception=False))
 

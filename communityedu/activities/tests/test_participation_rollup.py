@@ -195,8 +195,10 @@ def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
     """A later migration that makes SQLite copy the yearly table would drop them: this says so."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                           [YearlyParticipant._meta.db_table])  # fmt: skip
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [YearlyParticipant._meta.db_table],
+            )
             expected = ["participant_day_delete", "participant_day_insert", "participant_day_update"]
         else:
             cursor.execute(

@@ -36,14 +36,23 @@ def test_the_school_schedules_an_activity_with_a_lecturer(world, sign_in):
 def test_a_weekly_activity_is_created_as_a_series(world, sign_in):
     sign_in("office").post(
         "/activities/new/",
-        _form(world, title="四点半课堂", kind="after_school", starts_at="2026-12-07T16:30", ends_at="2026-12-07T18:00",
-              repeat_weekly_until="2026-12-28"),
-    )  # fmt: skip
+        _form(
+            world,
+            title="四点半课堂",
+            kind="after_school",
+            starts_at="2026-12-07T16:30",
+            ends_at="2026-12-07T18:00",
+            repeat_weekly_until="2026-12-28",
+        ),
+    )
 
     classes = Activity.objects.filter(title="四点半课堂").order_by("starts_at")
     assert [timezone.localtime(a.starts_at).date() for a in classes] == [
-        date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21), date(2026, 12, 28),
-    ]  # fmt: skip
+        date(2026, 12, 7),
+        date(2026, 12, 14),
+        date(2026, 12, 21),
+        date(2026, 12, 28),
+    ]
     assert len({a.series_id for a in classes}) == 1
 
 

@@ -143,9 +143,15 @@ def create(request):
             if until:
                 start, end = timezone.localtime(values.pop("starts_at")), timezone.localtime(values.pop("ends_at"))
                 created = services.schedule_series(
-                    actor=request.user, town=request.town, values=values, first_date=start.date(), last_date=until,
-                    start_time=start.time(), end_time=end.time(), lecturers=lecturers,
-                )  # fmt: skip
+                    actor=request.user,
+                    town=request.town,
+                    values=values,
+                    first_date=start.date(),
+                    last_date=until,
+                    start_time=start.time(),
+                    end_time=end.time(),
+                    lecturers=lecturers,
+                )
                 messages.success(request, _("%(count)s activities scheduled.") % {"count": len(created)})
                 return redirect("activities:detail", pk=created[0].pk)
             activity = services.schedule_activity(

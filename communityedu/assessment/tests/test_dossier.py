@@ -103,9 +103,14 @@ def test_the_archive_holds_every_evidence_file_in_folders_by_indicator(demo, dja
     )
     indicator = current_system(demo).indicators.get(code="1.1")
     assessment_services.record_manual_score(
-        actor=None, indicator=indicator, year=2020, as_of=AS_OF, points=Decimal("5"), comment='=HYPERLINK("http://evil.example/","文件已印发")',
+        actor=None,
+        indicator=indicator,
+        year=2020,
+        as_of=AS_OF,
+        points=Decimal("5"),
+        comment='=HYPERLINK("http://evil.example/","文件已印发")',
         uploads=[SimpleUploadedFile("镇政府文件.png", _png(), content_type="image/png")],
-    )  # fmt: skip
+    )
     export = _build(demo, django_capture_on_commit_callbacks)
 
     with zipfile.ZipFile(dossier.file_path(export, "zip")) as archive:

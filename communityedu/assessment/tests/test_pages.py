@@ -17,9 +17,16 @@ def test_the_conditions_page_flags_what_is_missing_and_the_office_fills_it_in(wo
 
     saved = client.post(
         f"/assessment/conditions/{centre.pk}/",
-        {"year": "2020", "venue_place": "弋阳村便民服务中心", "venue_area": "90", "staff": "主任", "staff_count": "2",
-         "yearly_funds": "3000", "equipment": "投影仪"},
-    )  # fmt: skip
+        {
+            "year": "2020",
+            "venue_place": "弋阳村便民服务中心",
+            "venue_area": "90",
+            "staff": "主任",
+            "staff_count": "2",
+            "yearly_funds": "3000",
+            "equipment": "投影仪",
+        },
+    )
     client.post(
         f"/assessment/conditions/{centre.pk}/evidence/",
         {"year": "2020", "item": "venue", "files": [SimpleUploadedFile("场地.png", png_bytes())]},
@@ -60,9 +67,13 @@ def test_an_earlier_version_keeps_its_scores_and_is_read_only(world, sign_in):
         actor=None, town=world.xinmiao, content=DEFAULT_INDICATORS.read_bytes(), file_name="default.csv"
     )
     services.record_manual_score(
-        actor=None, indicator=first.indicators.get(code="1.1"), year=2020, as_of=date(2020, 12, 31),
-        points=Decimal("5"), comment="旧版评分",
-    )  # fmt: skip
+        actor=None,
+        indicator=first.indicators.get(code="1.1"),
+        year=2020,
+        as_of=date(2020, 12, 31),
+        points=Decimal("5"),
+        comment="旧版评分",
+    )
     services.load_indicator_system(
         actor=None, town=world.xinmiao, content=DEFAULT_INDICATORS.read_bytes(), file_name="official.csv"
     )

@@ -75,8 +75,11 @@ def test_funding_at_two_yuan_per_resident_earns_full_points(world, system):
 
     node = _tree(world).node("1.1")
 
-    figure = next(f for f in figures_for(towns=[world.xinmiao], year=2020, as_of=AS_OF)[world.xinmiao.pk]
-                  if f.key == "funding_per_capita")  # fmt: skip
+    figure = next(
+        f
+        for f in figures_for(towns=[world.xinmiao], year=2020, as_of=AS_OF)[world.xinmiao.pk]
+        if f.key == "funding_per_capita"
+    )
     assert (node.value, node.numerator, node.denominator) == (figure.value, figure.numerator, figure.denominator)
     assert (str(node.value), str(node.threshold), str(node.score), node.value_display) == (
         "2.00",
@@ -106,9 +109,15 @@ def test_the_basic_conditions_score_in_proportion_to_the_items_complete(world, s
         actor=world.accounts["office"],
         unit=school,
         year=2020,
-        values={"venue_place": "综合文化服务中心", "venue_area": Decimal("320"), "staff": "校长", "staff_count": 3,
-                "yearly_funds": Decimal("30000"), "equipment": "投影仪"},
-    )  # fmt: skip
+        values={
+            "venue_place": "综合文化服务中心",
+            "venue_area": Decimal("320"),
+            "staff": "校长",
+            "staff_count": 3,
+            "yearly_funds": Decimal("30000"),
+            "equipment": "投影仪",
+        },
+    )
     for item in ("venue", "staff", "funds"):
         services.attach_condition_evidence(
             actor=world.accounts["office"],
@@ -232,7 +241,11 @@ def test_scoring_the_tree_costs_the_same_queries_whatever_the_number_of_scores(w
     one = queries()
     for code in ("1.3", "2.1", "2.2"):
         services.record_manual_score(
-            actor=None, indicator=system.indicators.get(code=code), year=2020, as_of=AS_OF, points=Decimal(1),
+            actor=None,
+            indicator=system.indicators.get(code=code),
+            year=2020,
+            as_of=AS_OF,
+            points=Decimal(1),
             comment="b",
-        )  # fmt: skip
+        )
     assert queries() == one

@@ -62,10 +62,16 @@ def held(world):
 
 def _scores(world):
     return [
-        (line.rank, line.unit.name, {k: str(v) for k, v in line.fractions.items()}, str(line.score), str(line.share),
-         str(line.share_points))
+        (
+            line.rank,
+            line.unit.name,
+            {k: str(v) for k, v in line.fractions.items()},
+            str(line.score),
+            str(line.share),
+            str(line.share_points),
+        )
         for line in unit_assessment(town=world.xinmiao, year=2020, as_of=AS_OF)
-    ]  # fmt: skip
+    ]
 
 
 def test_each_unit_is_scored_from_its_criteria_and_scaled_to_five_percent(held):
@@ -84,8 +90,9 @@ def test_the_share_follows_the_units_own_assessment_total(held):
     world = held
     set_assessment_total(actor=None, employer=world.civil_affairs, year=2020, total=Decimal("80"))
 
-    line = next(line for line in unit_assessment(town=world.xinmiao, year=2020, as_of=AS_OF)
-                if line.unit == world.civil_affairs)  # fmt: skip
+    line = next(
+        line for line in unit_assessment(town=world.xinmiao, year=2020, as_of=AS_OF) if line.unit == world.civil_affairs
+    )
 
     # 50% of the 5% of 80 points
     assert (line.score, line.assessment_total, line.share, line.share_points) == (

@@ -38,9 +38,14 @@ def test_the_workbook_keeps_typed_text_as_text():
 
 def test_a_funding_description_that_looks_like_a_formula_is_exported_as_text(world):
     services.record_allocation(
-        town=world.xinmiao, year=2020, source="town_finance", amount=Decimal("100.00"),
-        dated_on=date(2020, 3, 1), actor=world.accounts["office"], description=FORMULA,
-    )  # fmt: skip
+        town=world.xinmiao,
+        year=2020,
+        source="town_finance",
+        amount=Decimal("100.00"),
+        dated_on=date(2020, 3, 1),
+        actor=world.accounts["office"],
+        description=FORMULA,
+    )
 
     figure = town_finance_per_capita(town=world.xinmiao, year=2020)
     content = funding_year_xlsx(funding_year(town=world.xinmiao, year=2020, figure=figure))

@@ -11,9 +11,13 @@ from communityedu.tests.test_role_matrix import _activity_form, _unit_form
 
 @pytest.mark.parametrize(
     ("title", "message"),
-    [("太极拳\x07培训", CONTROL_CHARACTERS_MESSAGE), ("太极拳\n培训", CONTROL_CHARACTERS_MESSAGE),
-     ("\u200b\u200b", INVISIBLE_ONLY_MESSAGE), ("\u3164", INVISIBLE_ONLY_MESSAGE)],
-)  # fmt: skip
+    [
+        ("太极拳\x07培训", CONTROL_CHARACTERS_MESSAGE),
+        ("太极拳\n培训", CONTROL_CHARACTERS_MESSAGE),
+        ("\u200b\u200b", INVISIBLE_ONLY_MESSAGE),
+        ("\u3164", INVISIBLE_ONLY_MESSAGE),
+    ],
+)
 def test_an_activity_title_with_control_or_only_invisible_characters_is_refused(world, sign_in, title, message):
     before = Activity.objects.count()
 

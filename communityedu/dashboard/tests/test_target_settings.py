@@ -64,9 +64,12 @@ def test_the_office_sets_the_deadline_and_the_village_targets_on_one_page(plan_2
 
     response = client.post(
         SETTINGS,
-        _form(world, targets_due_on="2020-11-30", **{f"awareness-{world.yiyang.pk}": "60",
-                                                     f"participation-{world.shizi.pk}": "75.5"}),
-    )  # fmt: skip
+        _form(
+            world,
+            targets_due_on="2020-11-30",
+            **{f"awareness-{world.yiyang.pk}": "60", f"participation-{world.shizi.pk}": "75.5"},
+        ),
+    )
 
     assert (response.status_code, response["Location"]) == (302, f"{SETTINGS}?year=2020")
     assert Town.objects.get(pk=world.xinmiao.pk).targets_due_on == date(2020, 11, 30)
@@ -148,12 +151,24 @@ def test_the_api_reads_and_sets_the_deadline_and_the_targets(plan_2020, sign_in)
         "year": 2020,
         "targets_due_on": None,
         "villages": [
-            {"village_id": world.shizi.pk, "name": "十字村", "participation": "70", "awareness": "80",
-             "recognition": "80", "satisfaction": "70"},
-            {"village_id": world.yiyang.pk, "name": "弋阳村", "participation": "70", "awareness": "80",
-             "recognition": "80", "satisfaction": "70"},
+            {
+                "village_id": world.shizi.pk,
+                "name": "十字村",
+                "participation": "70",
+                "awareness": "80",
+                "recognition": "80",
+                "satisfaction": "70",
+            },
+            {
+                "village_id": world.yiyang.pk,
+                "name": "弋阳村",
+                "participation": "70",
+                "awareness": "80",
+                "recognition": "80",
+                "satisfaction": "70",
+            },
         ],
-    }  # fmt: skip
+    }
     assert changed.status_code == 200
     assert changed.json()["targets_due_on"] == "2021-01-31"
     assert changed.json()["villages"][0]["recognition"] == "65.50"
@@ -166,10 +181,17 @@ def test_the_api_names_a_village_of_another_town_and_writes_nothing(plan_2020, s
 
     response = client.put(
         "/api/v1/metrics/targets?town=xinmiao&year=2020",
-        json.dumps({"targets_due_on": "2021-01-31", "villages": [{"village_id": world.yiyang.pk, "awareness": "60"},
-                                                                 {"village_id": world.guandong.pk, "awareness": "60"}]}),
+        json.dumps(
+            {
+                "targets_due_on": "2021-01-31",
+                "villages": [
+                    {"village_id": world.yiyang.pk, "awareness": "60"},
+                    {"village_id": world.guandong.pk, "awareness": "60"},
+                ],
+            }
+        ),
         content_type="application/json",
-    )  # fmt: skip
+    )
 
     assert response.status_code == 400
     assert response.json() == {

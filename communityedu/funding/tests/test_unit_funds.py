@@ -17,15 +17,29 @@ def ledgers(world):
 
     def allocate(unit, amount, voucher, source=FundingSource.TOWN_FINANCE, year=2020):
         return services.record_allocation(
-            town=world.xinmiao, year=year, source=source, amount=Decimal(amount), dated_on=date(year, 3, 2),
-            voucher_number=voucher, receiving_unit=unit, description=f"{unit.name}经费", actor=office,
-        )  # fmt: skip
+            town=world.xinmiao,
+            year=year,
+            source=source,
+            amount=Decimal(amount),
+            dated_on=date(year, 3, 2),
+            voucher_number=voucher,
+            receiving_unit=unit,
+            description=f"{unit.name}经费",
+            actor=office,
+        )
 
     def spend(unit, amount, voucher, year=2020):
         return services.record_expense(
-            town=world.xinmiao, year=year, category=ExpenseCategory.ACTIVITIES, amount=Decimal(amount),
-            dated_on=date(year, 6, 12), voucher_number=voucher, paying_unit=unit, description="活动", actor=office,
-        )  # fmt: skip
+            town=world.xinmiao,
+            year=year,
+            category=ExpenseCategory.ACTIVITIES,
+            amount=Decimal(amount),
+            dated_on=date(year, 6, 12),
+            voucher_number=voucher,
+            paying_unit=unit,
+            description="活动",
+            actor=office,
+        )
 
     allocate(world.yiyang_centre, "3000.00", "CZ-01")
     mistaken = allocate(world.yiyang_centre, "500.00", "CZ-02", source=FundingSource.UNIT)

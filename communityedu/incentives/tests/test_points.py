@@ -69,8 +69,11 @@ def test_a_lecture_counts_one_and_an_activity_one_tenth_with_evidence_only(world
 
     assert (statement.lectures, statement.activities) == (2, 2)
     assert (statement.earned, statement.cap, statement.granted, statement.cut_off) == (
-        Decimal("2.2"), Decimal("5.00"), Decimal("2.2"), Decimal("0.0"),
-    )  # fmt: skip
+        Decimal("2.2"),
+        Decimal("5.00"),
+        Decimal("2.2"),
+        Decimal("0.0"),
+    )
     assert [line.has_evidence for line in statement.lines].count(False) == 2
 
 
@@ -82,8 +85,11 @@ def test_points_stop_at_five_percent_of_the_employers_total(world, volunteer):
     statement = points_statement(person=volunteer, year=YEAR)
 
     assert (statement.earned, statement.cap, statement.granted, statement.cut_off) == (
-        Decimal("5"), Decimal("3.00"), Decimal("3.00"), Decimal("2.00"),
-    )  # fmt: skip
+        Decimal("5"),
+        Decimal("3.00"),
+        Decimal("3.00"),
+        Decimal("2.00"),
+    )
 
 
 def test_cancelling_removing_evidence_or_reversing_takes_the_points_back(world, volunteer):

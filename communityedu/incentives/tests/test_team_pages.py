@@ -36,8 +36,11 @@ def test_the_office_registers_a_volunteer_and_sees_the_points(world, sign_in):
     assert TeamMember.objects.get(person=li).category == "volunteer"
     row = page.context["rows"][0]
     assert (row.member.person.name, row.statement.lectures, row.statement.activities, row.statement.granted) == (
-        "李德福", 1, 1, Decimal("1.1"),
-    )  # fmt: skip
+        "李德福",
+        1,
+        1,
+        Decimal("1.1"),
+    )
 
 
 def test_registering_twice_updates_the_entry(world, sign_in):

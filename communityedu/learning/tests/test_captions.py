@@ -61,9 +61,12 @@ def video(world):
 def test_staff_add_captions_to_a_video_and_residents_get_the_track_and_the_transcript(world, video, sign_in, client):
     staff = sign_in("school")
     form = {
-        "kind": "video", "title": "八段锦跟练", "category": category(world).pk, "owner_unit": world.school.pk,
+        "kind": "video",
+        "title": "八段锦跟练",
+        "category": category(world).pk,
+        "owner_unit": world.school.pk,
         "captions_file": _upload(SRT, name="八段锦.srt"),
-    }  # fmt: skip
+    }
     assert staff.post(f"/learning/shelf/{video.pk}/edit/", form).status_code == 302
     video.refresh_from_db()
     assert video.captions_file.name.startswith(f"learning/{world.xinmiao.pk}/")
@@ -97,9 +100,14 @@ def test_bad_captions_are_refused_on_the_form_and_nothing_changes(world, video, 
     before = (Resource.objects.get(pk=video.pk).captions_file.name, AuditLogEntry.objects.count())
     response = staff.post(
         f"/learning/shelf/{video.pk}/edit/",
-        {"kind": "video", "title": "八段锦跟练", "category": category(world).pk, "owner_unit": world.school.pk,
-         "captions_file": _upload("not captions", name="x.vtt")},
-    )  # fmt: skip
+        {
+            "kind": "video",
+            "title": "八段锦跟练",
+            "category": category(world).pk,
+            "owner_unit": world.school.pk,
+            "captions_file": _upload("not captions", name="x.vtt"),
+        },
+    )
     assert response.status_code == 200
     assert "字幕文件既不是 WebVTT 也不是 SubRip（.srt）格式：Invalid format。" in response.content.decode()
     assert (Resource.objects.get(pk=video.pk).captions_file.name, AuditLogEntry.objects.count()) == before
@@ -107,9 +115,16 @@ def test_bad_captions_are_refused_on_the_form_and_nothing_changes(world, video, 
 
 def test_captions_are_for_videos_and_recordings_only(world):
     values = {
-        "kind": ResourceKind.ARTICLE, "title": "防诈骗", "summary": "", "body": "正文", "category": category(world),
-        "tags": "", "audience": "", "owner_unit": world.school, "link_url": "",
-    }  # fmt: skip
+        "kind": ResourceKind.ARTICLE,
+        "title": "防诈骗",
+        "summary": "",
+        "body": "正文",
+        "category": category(world),
+        "tags": "",
+        "audience": "",
+        "owner_unit": world.school,
+        "link_url": "",
+    }
     with pytest.raises(ValidationError) as refused:
         services.save_resource(actor=None, town=world.xinmiao, values=values, captions_upload=_upload(VTT))
     assert refused.value.message_dict == {"captions_file": ["只有视频和音频可以添加字幕。"]}
@@ -131,10 +146,22 @@ def test_the_demo_captions_are_read(world):
 def test_an_unpublished_video_s_captions_are_not_served_to_residents(world, sign_in):
     draft = resource(world, kind=ResourceKind.VIDEO, title="未发布", publish=False)
     services.save_resource(
-        actor=None, town=world.xinmiao, resource=draft, captions_upload=_upload(VTT),
-        values={"kind": ResourceKind.VIDEO, "title": "未发布", "summary": "", "body": "", "category": draft.category,
-                "tags": "", "audience": "", "owner_unit": world.school, "link_url": ""},
-    )  # fmt: skip
+        actor=None,
+        town=world.xinmiao,
+        resource=draft,
+        captions_upload=_upload(VTT),
+        values={
+            "kind": ResourceKind.VIDEO,
+            "title": "未发布",
+            "summary": "",
+            "body": "",
+            "category": draft.category,
+            "tags": "",
+            "audience": "",
+            "owner_unit": world.school,
+            "link_url": "",
+        },
+    )
     assert sign_in("resident").get(f"/learning/resources/{draft.pk}/captions.vtt").status_code == 404
 
 

@@ -113,8 +113,11 @@ def test_a_past_as_of_is_answered_from_the_first_dates(town_2021):
     assert (figure.numerator, figure.denominator) == (2, 6)
     assert figure.beside == {"headcount_person_times": 35}
     assert [(line.label, line.numerator) for line in figure.trend] == [
-        ("2021-01", 0), ("2021-02", 0), ("2021-03", 2), ("2021-04", 2),
-    ]  # fmt: skip
+        ("2021-01", 0),
+        ("2021-02", 0),
+        ("2021-03", 2),
+        ("2021-04", 2),
+    ]
 
 
 def test_the_monthly_trend_is_cumulative(town_2021):

@@ -49,9 +49,13 @@ def test_unit_task_record_counts_tasks_due_in_the_year_up_to_the_date(world, uni
         town=world.nantuo, number=3, name="全面实施", ends_on=date(2020, 7, 31), actor=None
     )
     services.create_task(
-        town=world.nantuo, phase=nantuo_phase, unit=Unit.objects.filter(town=world.nantuo).first(), title="x",
-        due_on=date(2020, 6, 1), actor=None,
-    )  # fmt: skip
+        town=world.nantuo,
+        phase=nantuo_phase,
+        unit=Unit.objects.filter(town=world.nantuo).first(),
+        title="x",
+        due_on=date(2020, 6, 1),
+        actor=None,
+    )
 
     record = unit_task_record(world.xinmiao, 2020, date(2020, 8, 31))
 
@@ -122,8 +126,12 @@ def test_plan_overview_gives_the_phases_tasks_and_meetings_as_of_a_date(world, u
     assert len(overview.meetings) == 1
     held = overview.meetings[0]
     assert (held.kind, held.title, held.held_on, held.invited, held.attended) == (
-        "joint", "第一次联席会议", date(2020, 7, 8), ["民政办", "十字村村委会"], ["民政办"],
-    )  # fmt: skip
+        "joint",
+        "第一次联席会议",
+        date(2020, 7, 8),
+        ["民政办", "十字村村委会"],
+        ["民政办"],
+    )
     assert [(a.unit, a.description, a.due_on, a.status, a.closed_on) for a in held.action_items] == [
         ("十字村村委会", "建成学习中心", date(2020, 7, 31), "open", None)
     ]

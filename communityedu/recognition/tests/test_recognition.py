@@ -110,9 +110,12 @@ def test_evidence_is_kept_when_it_is_a_pdf_or_a_picture_and_refused_otherwise(wo
         evidence=SimpleUploadedFile("认定文件.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     photo = _change(
-        world, RecognitionStatus.RECOGNISED, date(2020, 9, 16), track=Track.DEMONSTRATION,
+        world,
+        RecognitionStatus.RECOGNISED,
+        date(2020, 9, 16),
+        track=Track.DEMONSTRATION,
         evidence=SimpleUploadedFile("牌匾.png", png_bytes()),
-    )  # fmt: skip
+    )
 
     with pytest.raises(ValidationError):
         _change(
