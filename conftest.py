@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 from PIL import Image
 
 from communityedu.accounts import services as account_services
@@ -179,6 +180,15 @@ def png_bytes() -> bytes:
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request that asked for English (Accept-Language)
+    leaves it active in the thread, and the next test's messages would come out in English."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
