@@ -19,6 +19,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.people.models import Person
 
 TOWN_SCHEDULERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
@@ -50,3 +51,12 @@ def can_manage_activity(user: User, activity) -> bool:
 
 def can_view_activities(user: User) -> bool:
     return has_staff_role(user)
+
+
+def can_reissue_learning_card(user: User, person: Person) -> bool:
+    """A lost learning card is replaced by the person's town office or the director of the person's
+    village: the ones who know the resident in person."""
+    scope = scope_for(user)
+    return person.town_id in scope.towns_with(Role.TOWN_OFFICE) or (
+        person.village_id is not None and person.village_id in scope.director_village_ids
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.person_list, name="person-list"),
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/unmask/", views.person_unmask, name="person-unmask"),
+    path("<int:pk>/learning-card/reissue/", views.person_card_reissue, name="person-card-reissue"),
     path("export.xlsx", views.register_export, name="register-export"),
     path("import/", views.import_upload, name="import-upload"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),

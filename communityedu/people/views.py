@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communityedu.accounts import sign_in
+from communityedu.activities import services as activity_services
+from communityedu.activities.permissions import can_reissue_learning_card
 from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.organization.permissions import is_town_office
@@ -60,6 +62,7 @@ def _person_context(request, person) -> dict:
         "positions": person.positions.select_related("unit"),
         "can_unmask": selectors.can_unmask(request.user, person),
         "unmask_form": UnmaskReasonForm(auto_id="unmask-%s"),
+        "can_reissue_card": can_reissue_learning_card(request.user, person),
     }
 
 
@@ -67,6 +70,20 @@ def _person_context(request, person) -> dict:
 def person_detail(request, pk: int):
     person = selectors.get_person_for(request.user, pk)
     return render(request, "people/person_detail.html", _person_context(request, person))
+
+
+@require_POST
+@allowed_if(_reads_register)
+def person_card_reissue(request, pk: int):
+    """Replace a lost learning card: the old card stops working, the resident's card page shows the new one."""
+    person = selectors.get_person_for(request.user, pk)
+    if not can_reissue_learning_card(request.user, person):
+        raise PermissionDenied
+    activity_services.reissue_learning_card(person=person, actor=request.user)
+    messages.success(
+        request, _("%(name)s has a new learning card; the old card no longer works.") % {"name": person.name}
+    )
+    return redirect("people:person-detail", pk=person.pk)
 
 
 def _manages_accounts(request) -> bool:

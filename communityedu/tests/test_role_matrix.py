@@ -323,6 +323,12 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: {"reason": "核对低保申请"},
         )
     ],
+    # Replacing a lost learning card: the town office or the director of the person's village.
+    "people:person-card-reissue": [
+        Endpoint(
+            "POST", lambda w: f"/people/{w.people['zhang'].pk}/learning-card/reissue/", frozenset({"office", "center"})
+        )
+    ],
     "people:register-export": [
         Endpoint("GET", lambda w: "/people/export.xlsx", REGISTER_READERS),
         Endpoint("GET", lambda w: "/people/export.xlsx?unmasked=1&reason=核对低保名单", REGISTER_READERS),
