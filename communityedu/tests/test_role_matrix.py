@@ -7,12 +7,14 @@ the database changed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -22,6 +24,7 @@ from communityedu.api.api import api
 from communityedu.exchange.services import save_policy
 from communityedu.exchange.tests.factories import question
 from communityedu.news.tests.factories import news_item
+from communityedu.organization.models import Role, RoleAssignment
 from communityedu.people.services import upload_roster
 from communityedu.planning.tests.factories import matrix_plan
 from conftest import PASSWORD, RESIDENT_PHONE, RESIDENT_PIN, World, png_bytes
@@ -1596,7 +1599,20 @@ def _database_state() -> list[tuple]:
         labels.append(model._meta.label)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), labels)
-        return sorted(cursor.fetchall())
+        return sorted(cursor.fetchall()) + _account_digests()
+
+
+def _account_digests() -> list[tuple]:
+    """A digest of every account row and every role assignment, column by column: accounts have
+    no ``updated_at``, and a queryset ``update()`` (is_active, the password hash, a lock, the
+    session generation, the second factor, a role) moves no ``updated_at`` either."""
+    digests = []
+    for model in (get_user_model(), RoleAssignment):
+        columns = [f.attname for f in model._meta.concrete_fields]
+        rows = list(model.objects.order_by("pk").values_list(*columns))
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        digests.append((f"{model._meta.label} rows", len(rows), digest))
+    return digests
 
 
 def _client_for(role: str, client_factory):
@@ -1678,3 +1694,40 @@ def test_page_access_follows_the_matrix(matrix_world, name, index):
 @pytest.mark.parametrize("operation", sorted(API_OPERATIONS))
 def test_api_access_follows_the_matrix(matrix_world, operation):
     _check(API_OPERATIONS[operation], matrix_world, is_api=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("is_active", False),
+        ("password", "md5$changed$0"),
+        ("must_change_password", True),
+        ("locked_until", "2030-01-01T00:00:00Z"),
+        ("failed_sign_in_count", 3),
+        ("session_generation", 7),
+        ("totp_secret_encrypted", "secret"),
+    ],
+)
+def test_the_nothing_changed_check_notices_an_account_changed_in_place(world, field, value):
+    before = _database_state()
+
+    get_user_model().objects.filter(pk=world.accounts["teacher"].pk).update(**{field: value})
+
+    after = _database_state()
+    assert after != before
+    # the row counts and latest updated_at alone would not have seen it: accounts have no updated_at
+    assert [row for row in after if not row[0].endswith(" rows")] == [
+        row for row in before if not row[0].endswith(" rows")
+    ]
+
+
+def test_the_nothing_changed_check_notices_a_role_changed_by_a_queryset_update(world):
+    before = _database_state()
+
+    RoleAssignment.objects.filter(user=world.accounts["teacher"]).update(role=Role.TOWN_OFFICE)
+
+    assert _database_state() != before
+
+
+def test_the_nothing_changed_check_sees_no_change_when_nothing_was_written(world):
+    assert _database_state() == _database_state()
