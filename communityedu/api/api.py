@@ -18,8 +18,20 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communityedu.accounts import sign_in, tokens
+from communityedu.api.activities import router as activities_router
+from communityedu.api.assessment import router as assessment_router
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
+from communityedu.api.exchange import router as exchange_router
+from communityedu.api.funding import router as funding_router
+from communityedu.api.incentives import router as incentives_router
+from communityedu.api.learning import router as learning_router
+from communityedu.api.metrics import router as metrics_router
+from communityedu.api.news import router as news_router
+from communityedu.api.planning import router as planning_router
+from communityedu.api.recognition import router as recognition_router
+from communityedu.api.surveys import router as surveys_router
+from communityedu.api.targets import router as targets_router
 from communityedu.api.types import Id, Text
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
@@ -423,35 +435,20 @@ def export_people(
     return response
 
 
-# Routers of the other domains, after the shared schemas above.
-from communityedu.api.activities import router as activities_router  # noqa: E402
-from communityedu.api.exchange import router as exchange_router  # noqa: E402
-from communityedu.api.incentives import router as incentives_router  # noqa: E402
-from communityedu.api.news import router as news_router  # noqa: E402
-
-api.add_router("/", activities_router)
-api.add_router("/", incentives_router)
-api.add_router("/", exchange_router)
-api.add_router("/", news_router)
-from communityedu.api.funding import router as funding_router  # noqa: E402
-from communityedu.api.recognition import router as recognition_router  # noqa: E402
-from communityedu.api.targets import router as targets_router  # noqa: E402
-
-api.add_router("/", funding_router)
-api.add_router("/", recognition_router)
-api.add_router("/", targets_router)
-from communityedu.api.learning import router as learning_router  # noqa: E402
-
-api.add_router("/", learning_router)
-from communityedu.api.surveys import router as surveys_router  # noqa: E402
-
-api.add_router("/", surveys_router)
-from communityedu.api.metrics import router as metrics_router  # noqa: E402
-
-api.add_router("/", metrics_router)
-from communityedu.api.assessment import router as assessment_router  # noqa: E402
-
-api.add_router("/", assessment_router)
-from communityedu.api.planning import router as planning_router  # noqa: E402
-
-api.add_router("/", planning_router)
+# The other domains' operations, in the order the document lists them.
+ROUTERS = (
+    activities_router,
+    incentives_router,
+    exchange_router,
+    news_router,
+    funding_router,
+    recognition_router,
+    targets_router,
+    learning_router,
+    surveys_router,
+    metrics_router,
+    assessment_router,
+    planning_router,
+)
+for domain_router in ROUTERS:
+    api.add_router("/", domain_router)
