@@ -25,10 +25,12 @@ from conftest import RESIDENT_PHONE, RESIDENT_PIN
 contract = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def connection_kept_through_requests():
     """The calls run inside the test's transaction: like Django's test client, keep the connection
-    open at the start and end of each request (the WSGI app would otherwise close it on PostgreSQL)."""
+    open at the start and end of each request (the WSGI app would otherwise close it on PostgreSQL).
+    Asked for after the fixtures that sign in: the test client's own request connects the closing
+    again when it ends."""
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     yield
@@ -57,11 +59,15 @@ EXAMPLES = hypothesis_settings(
 
 @contract.parametrize()
 @EXAMPLES
-def test_no_operation_answers_the_office_a_server_error_or_outside_its_document(case, office_token):
+def test_no_operation_answers_the_office_a_server_error_or_outside_its_document(
+    case, office_token, connection_kept_through_requests
+):
     case.call_and_validate(headers={"Authorization": f"Bearer {office_token}"}, checks=CHECKS)
 
 
 @contract.parametrize()
 @EXAMPLES
-def test_no_operation_answers_a_resident_a_server_error_or_outside_its_document(case, resident_session):
+def test_no_operation_answers_a_resident_a_server_error_or_outside_its_document(
+    case, resident_session, connection_kept_through_requests
+):
     case.call_and_validate(headers={"Cookie": f"sessionid={resident_session}"}, checks=CHECKS)
