@@ -33,7 +33,9 @@ class ResidentPinBackend(ModelBackend):
     def authenticate(self, request, phone=None, pin=None, **kwargs):
         if phone is None or pin is None:
             return None
-        user = services.find_resident_by_phone(phone)
+        # One phone may carry several accounts (their PINs differ): the PIN picks the account.
+        accounts = services.find_residents_by_phone(phone)
+        user = next((account for account in accounts if account.check_password(pin)), accounts[0] if accounts else None)
         return sign_in.check_secret(
             request=request,
             audience=sign_in.RESIDENT,

@@ -47,7 +47,8 @@ class User(AbstractUser):
         "organization.Town", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
     )
     phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
-    phone_lookup = models.CharField(_("phone lookup hash"), max_length=64, null=True, blank=True, unique=True)
+    # Not unique: one phone may carry several residents' accounts (an elderly couple's), whose PINs differ.
+    phone_lookup = models.CharField(_("phone lookup hash"), max_length=64, null=True, blank=True, db_index=True)
     failed_sign_in_count = models.PositiveSmallIntegerField(_("failed sign-ins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
@@ -58,6 +59,14 @@ class User(AbstractUser):
     totp_confirmed_at = models.DateTimeField(_("authenticator confirmed at"), null=True, blank=True)
     # The last time step whose code was accepted: a code works once.
     totp_last_step = models.BigIntegerField(null=True, blank=True)
+    # A resident account opened at the centre is pending until its holder activates it with the code
+    # (``activation.py``); a reset makes it pending again.
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    # The privacy notice the resident agreed to at activation (PIPL: consent recorded, with its version).
+    privacy_consent_at = models.DateTimeField(_("privacy notice agreed at"), null=True, blank=True)
+    privacy_consent_version = models.CharField(_("privacy notice version"), max_length=20, blank=True)
+    sms_reminders = models.BooleanField(_("activity reminders by SMS"), default=False)
+    disabled_reason = models.CharField(_("why the account is disabled"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("account")
@@ -119,3 +128,26 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}"
+
+
+class ActivationCode(TimeStampedModel):
+    """A one-time code that lets a resident set the PIN of an account opened for them. Only its keyed
+    hash is kept; it works once and until ``expires_at``; a new code ends the previous ones."""
+
+    is_global_table = True
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("issued by")
+    )
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        indexes = [models.Index(fields=["user", "used_at"], name="activation_user_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.expires_at:%Y-%m-%d}"

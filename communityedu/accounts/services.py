@@ -68,17 +68,82 @@ def create_resident_account(
         kind=AccountKind.RESIDENT,
         phone_encrypted=crypto.encrypt(phone),
         phone_lookup=lookup,
+        activated_at=timezone.now(),
     )
+    _check_pin_differs_on_phone(user, pin)
     user.set_password(pin)
     user.save()
     audit.record_change(actor=actor, obj=user, created=True, changes={"kind": [None, "resident"]})
     return user
 
 
+def find_residents_by_phone(phone: str) -> list[User]:
+    """The resident accounts on ``phone`` (pending and active, oldest first): one phone may carry several."""
+    return list(
+        User.objects.filter(
+            phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT
+        ).order_by("pk")
+    )
+
+
 def find_resident_by_phone(phone: str) -> User | None:
-    return User.objects.filter(
-        phone_lookup=crypto.lookup_hash(normalize_phone(phone)), kind=AccountKind.RESIDENT
-    ).first()
+    accounts = find_residents_by_phone(phone)
+    return accounts[0] if accounts else None
+
+
+def _check_pin_differs_on_phone(user: User, pin: str) -> None:
+    """Phone and PIN sign in the account whose PIN it is, so the PINs on one phone must differ."""
+    if not user.phone_lookup:
+        return
+    others = User.objects.filter(phone_lookup=user.phone_lookup, kind=AccountKind.RESIDENT).exclude(pk=user.pk)
+    if any(other.has_usable_password() and other.check_password(pin) for other in others):
+        raise ValidationError({"pin": _("Another account on this phone number uses this PIN. Choose a different one.")})
+
+
+@transaction.atomic
+def set_resident_pin(*, user: User, pin: str, birth_date=None, actor: User | None = None) -> None:
+    """A resident's new PIN (activation, a forgotten PIN): the PIN rules apply, it differs from the other
+    PINs on the same phone, and the account's other sessions and tokens end."""
+    validate_pin(pin, birth_date=birth_date)
+    _check_pin_differs_on_phone(user, pin)
+    user.set_password(pin)
+    user.password_changed_at = timezone.now()
+    user.session_generation = F("session_generation") + 1
+    user.failed_sign_in_count = 0
+    user.locked_until = None
+    user.save(
+        update_fields=["password", "password_changed_at", "session_generation", "failed_sign_in_count", "locked_until"]
+    )
+    user.refresh_from_db(fields=["session_generation"])
+    ApiToken.objects.filter(user=user, is_active=True).update(is_active=False)
+    tokens.remembered_tokens.forget_account(user.pk)
+    audit.record_change(actor=actor or user, obj=user, created=False, changes={"pin": ["…", "…"]})
+
+
+@transaction.atomic
+def disable_account(*, account: User, actor: User | None, reason: str = "") -> None:
+    """Disable an account: its sessions end and its API tokens stop on their next request, in every
+    process (the token check reads ``is_active``; this process forgets the account's tokens at once)."""
+    User.objects.filter(pk=account.pk).update(
+        is_active=False, disabled_reason=reason[:200], session_generation=F("session_generation") + 1
+    )
+    revoked = ApiToken.objects.filter(user=account, is_active=True).update(is_active=False)
+    tokens.remembered_tokens.forget_account(account.pk)
+    account.refresh_from_db(fields=["is_active", "disabled_reason", "session_generation"])
+    changes: dict = {"is_active": [True, False]}
+    if reason:
+        changes["reason"] = [None, reason[:200]]
+    if revoked:
+        changes["api_tokens_revoked"] = [None, revoked]
+    audit.record_change(actor=actor, obj=account, created=False, changes=changes)
+
+
+@transaction.atomic
+def enable_account(*, account: User, actor: User | None) -> None:
+    """Let a disabled account sign in again (its revoked tokens stay revoked)."""
+    User.objects.filter(pk=account.pk).update(is_active=True, disabled_reason="")
+    account.refresh_from_db(fields=["is_active", "disabled_reason"])
+    audit.record_change(actor=actor, obj=account, created=False, changes={"is_active": [False, True]})
 
 
 def token_hash(raw: str) -> str:
@@ -128,6 +193,7 @@ def change_password(*, user: User, new_password: str) -> None:
 @transaction.atomic
 def change_pin(*, user: User, new_pin: str, birth_date=None) -> None:
     validate_pin(new_pin, birth_date=birth_date)
+    _check_pin_differs_on_phone(user, new_pin)
     user.set_password(new_pin)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])

@@ -34,6 +34,12 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+class LeftReason(models.TextChoices):
+    MOVED = "moved", _("moved away")
+    DECEASED = "deceased", _("deceased")
+    OTHER = "other", _("other")
+
+
 class Person(TownScopedModel):
     name = models.CharField(_("full name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -71,6 +77,9 @@ class Person(TownScopedModel):
     guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
     guardian_phone_encrypted = models.TextField(_("guardian's phone (encrypted)"), blank=True)
     guardian_consent_on = models.DateField(_("guardian consent recorded on"), null=True, blank=True)
+    # Leaving the register (moved away, deceased) keeps the person's history and disables the account.
+    left_register_on = models.DateField(_("left the register on"), null=True, blank=True)
+    left_reason = models.CharField(_("why they left"), max_length=10, choices=LeftReason.choices, blank=True)
 
     class Meta:
         ordering = ["town", "village", "name", "id"]

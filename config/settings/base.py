@@ -138,6 +138,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Staff passwords expire (0: never); town-office and administrator accounts need a second factor
 # when REQUIRE_2FA_FOR_STAFF is on (production turns it on).
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
+# How long a resident's activation code (on a slip or a learning card) stays valid.
+ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)
 REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
 # The audit log is sealed into a hash chain by `manage.py run_periodic_jobs` (or seal_audit_log).
 AUDIT_SEAL_INTERVAL_SECONDS = 300
