@@ -178,8 +178,9 @@ def png_bytes() -> bytes:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded files of a test go to its own folder, never to var/media."""
+    """Uploaded files and text messages of a test go to its own folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_FILE_DIR = tmp_path / "sms"
 
 
 @pytest.fixture(autouse=True)

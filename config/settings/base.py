@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communityedu.core",
     "communityedu.organization",
+    "communityedu.messaging",
     "communityedu.accounts",
     "communityedu.people",
     "communityedu.activities",
@@ -156,6 +157,8 @@ IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 1
 # Generous where many people share one address (a village office, a venue's Wi-Fi).
 RATE_LIMITS = {
     "self-check-in": (10, 60),
+    # Asking for a forgotten PIN's SMS code, per address (accounts/pin_reset.py).
+    "pin-reset-code": (20, 60 * 60),
     "search": (120, 60),
 }
 # How long a server process remembers a device token's account and roles (0: look up every time).
@@ -168,6 +171,24 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# Text messages (communityedu/messaging; docs/settings.md, "Text messages"). The file backend writes
+# each message to SMS_FILE_DIR and reaches no phone: pages offer SMS only where SMS_FILE_COUNTS_AS_SENT
+# says to pretend it does (make run, the tests) or the Tencent Cloud backend is fully configured.
+SMS_BACKEND = env_str("SMS_BACKEND", "file")
+SMS_FILE_DIR = env_str("SMS_FILE_DIR", "") or VAR_DIR / "sms"
+SMS_FILE_COUNTS_AS_SENT = env_bool("SMS_FILE_COUNTS_AS_SENT", False)
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "")
+SMS_TENCENT_SECRET_ID = env_str("SMS_TENCENT_SECRET_ID", "")
+SMS_TENCENT_SECRET_KEY = env_str("SMS_TENCENT_SECRET_KEY", "")
+SMS_TENCENT_SDK_APP_ID = env_str("SMS_TENCENT_SDK_APP_ID", "")
+SMS_TENCENT_REGION = env_str("SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env_str("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
+SMS_TENCENT_TIMEOUT_SECONDS = env_int("SMS_TENCENT_TIMEOUT_SECONDS", 10)
+# "pin_reset_code=1234567,activation_code=1234568,activity_reminder=1234569"
+SMS_TENCENT_TEMPLATE_IDS = dict(
+    pair.strip().split("=", 1) for pair in env_str("SMS_TENCENT_TEMPLATE_IDS", "").split(",") if "=" in pair
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
