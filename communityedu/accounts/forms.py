@@ -99,3 +99,32 @@ class CodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class ActivationForm(forms.Form):
+    """Taking up an account opened at the village centre: phone, the code on the slip or card, a PIN
+    twice, and consent to the privacy notice. The checks themselves are ``activation.activate``'s."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Activation code (8 digits on your slip or card)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    pin = forms.CharField(
+        label=_("Choose a 6-digit PIN"),
+        max_length=20,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+    pin2 = forms.CharField(
+        label=_("The same PIN again"),
+        max_length=20,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(label=_("I have read the privacy notice above and agree to it"), required=False)

@@ -4,14 +4,16 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.accounts import services, sign_in, two_factor
-from communityedu.accounts.forms import CodeForm, PinChangeForm, ResidentSignInForm, StaffSignInForm
+from communityedu.accounts import activation, services, sign_in, two_factor
+from communityedu.accounts.forms import ActivationForm, CodeForm, PinChangeForm, ResidentSignInForm, StaffSignInForm
 from communityedu.accounts.models import AccountKind, User
+from communityedu.activities.reminders import services as reminder_services
 from communityedu.core.views import allowed_if
 
 PENDING = "two_factor_pending"
@@ -100,14 +102,38 @@ def _staff(request) -> bool:
     return request.user.kind == AccountKind.STAFF
 
 
+def _resident(request) -> bool:
+    return request.user.kind == AccountKind.RESIDENT
+
+
 @allowed_if(_signed_in)
-def security(request):
-    """The account's security: password or PIN, the second factor, signing out everywhere."""
+def security(request, *, sms_reminders_problem: str = ""):
+    """The account's security: password or PIN, the second factor, signing out everywhere; for a
+    resident, the SMS reminders of tomorrow's activities where SMS is configured."""
     context = {
         "is_staff_account": request.user.kind == AccountKind.STAFF,
         "two_factor_required": two_factor.is_required_for(request.user),
+        # Offered where SMS is configured; one who opted in can always opt out.
+        "shows_sms_reminders": _resident(request)
+        and (request.user.sms_reminders or reminder_services.sms_is_offered()),
+        "sms_reminders_problem": sms_reminders_problem,
     }
-    return render(request, "accounts/security.html", context)
+    return render(request, "accounts/security.html", context, status=400 if sms_reminders_problem else 200)
+
+
+@require_POST
+@allowed_if(_resident)
+def sms_reminders(request):
+    """A resident turns the day-before SMS of the activities they registered for on or off."""
+    choice = request.POST.get("sms_reminders")
+    if choice not in {"on", "off"}:
+        return security(request, sms_reminders_problem=_("Choose to turn the SMS reminders on or off."))
+    reminder_services.set_sms_reminders(account=request.user, is_wanted=choice == "on", actor=request.user)
+    if choice == "on":
+        messages.success(request, _("SMS reminders are on: a text the day before each activity you registered for."))
+    else:
+        messages.success(request, _("SMS reminders are off. Tomorrow's activities still show on the home page."))
+    return redirect("accounts:security")
 
 
 @allowed_if(_signed_in)
@@ -182,3 +208,34 @@ def sign_out_everywhere(request):
     logout(request)
     messages.success(request, _("Every session of this account has ended, on every device."))
     return redirect("portal:home")
+
+
+@sign_in.throttled(sign_in.RESIDENT)
+def activate(request):
+    """A resident takes up the account opened at the village centre (``activation.py``): phone, the code,
+    a PIN twice and consent; signed in on success. ``?code=`` (the slip's QR code) fills the code in."""
+    if request.method == "POST":
+        form = ActivationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = activation.activate(
+                    request=request,
+                    phone=data["phone"],
+                    code=data["code"],
+                    pin=data["pin"],
+                    pin2=data["pin2"],
+                    consent=data["consent"],
+                )
+            except ValidationError as error:
+                for field, texts in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, texts)
+            else:
+                login(request, user, backend="communityedu.accounts.backends.ResidentPinBackend")
+                messages.success(request, _("Your account is ready. Welcome!"))
+                response = HttpResponseRedirect("/portal/")
+                response.status_code = 303  # the form was posted: the portal is fetched with GET
+                return response
+    else:
+        form = ActivationForm(initial={"code": request.GET.get("code", "")[:20]})
+    return render(request, "accounts/activate.html", {"form": form})

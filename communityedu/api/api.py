@@ -7,6 +7,7 @@ resolved by ``BearerTokenMiddleware`` so both arrive here as ``request.user``.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -18,23 +19,33 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communityedu.accounts import sign_in, tokens
+from communityedu.api import towns
+from communityedu.api.accounts import router as accounts_router
 from communityedu.api.activities import router as activities_router
 from communityedu.api.assessment import router as assessment_router
+from communityedu.api.cards import router as cards_router
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
 from communityedu.api.exchange import router as exchange_router
 from communityedu.api.funding import router as funding_router
 from communityedu.api.incentives import router as incentives_router
+from communityedu.api.joining import router as joining_router
 from communityedu.api.learning import router as learning_router
+from communityedu.api.lifecycle import router as lifecycle_router
 from communityedu.api.metrics import router as metrics_router
 from communityedu.api.news import router as news_router
 from communityedu.api.planning import router as planning_router
+from communityedu.api.portal import router as portal_router
 from communityedu.api.recognition import router as recognition_router
+from communityedu.api.recovery import router as recovery_router
+from communityedu.api.resident_accounts import router as resident_accounts_router
 from communityedu.api.surveys import router as surveys_router
 from communityedu.api.targets import router as targets_router
+from communityedu.api.towns import router as towns_router
 from communityedu.api.types import Id, Text
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
+from communityedu.people import number_search
 from communityedu.people import selectors as people_selectors
 from communityedu.people import services as people_services
 from communityedu.people.forms import MAX_ROSTER_BYTES
@@ -176,6 +187,8 @@ class PersonOut(Schema):
     id_number: str = Field(..., alias="masked_id_number", description="Masked, e.g. 500102********123X")
     phone: str = Field(..., alias="masked_phone", description="Masked, e.g. 138****8000")
     tags: list[str]
+    left_register_on: date | None = Field(..., description="The day the person left the register, if they did")
+    left_reason: str = Field(..., description="moved, deceased, other; empty while in the register")
 
     @staticmethod
     def resolve_tags(obj):
@@ -200,6 +213,9 @@ def require_unmask_scope(request) -> None:
 @api.get("/towns", response=list[TownOut], tags=["organization"])
 def list_towns(request):
     return list(towns_visible_to(request.user))
+
+
+api.post("/towns", response={201: towns.NewTownOut, 400: ErrorOut}, tags=["organization"])(towns.create_town)
 
 
 @api.get("/towns/{slug}", response=TownOut, tags=["organization"])
@@ -230,14 +246,27 @@ def list_units(request, town: str, unit_type: str | None = None):
     return units.select_related("town").prefetch_related("aliases", "duties").order_by("unit_type", "name")
 
 
+SEARCH_TEXT = Text(50)
+
+
 @api.get("/people", response=list[PersonOut], tags=["people"])
-def list_people(request, town: str, village_id: Id | None = None):
+def list_people(
+    request,
+    town: str,
+    village_id: Id | None = None,
+    q: SEARCH_TEXT = "",
+    status: Literal["current", "left", "all"] | None = None,
+):
+    """The register. ``q``: a name or part of it, or a whole phone or ID number, which finds only by
+    exact match (through the keyed hash; a partial number finds nobody) and is audited without the
+    number. ``status``: ``current`` (in the register; the default for a name), ``left``, or ``all``
+    (the default for a number, so that a person who left is found and shown as such)."""
     if not can_read_register(request.user):
         raise HttpError(403, "Not allowed")
-    people = people_visible_to(request.user).filter(town=town_for(request, town))
-    if village_id is not None:
-        people = people.filter(village_id=village_id)
-    return people.select_related("town", "village").prefetch_related("tags").order_by("id")
+    search = number_search.search_register(
+        user=request.user, town=town_for(request, town), village_id=village_id, query=q, status=status
+    )
+    return search.people.select_related("town").order_by("id")
 
 
 @api.get("/people/{person_id}", response=PersonOut, tags=["people"])
@@ -437,6 +466,10 @@ def export_people(
 
 # The other domains' operations, in the order the document lists them.
 ROUTERS = (
+    towns_router,
+    accounts_router,
+    resident_accounts_router,
+    cards_router,
     activities_router,
     incentives_router,
     exchange_router,
@@ -445,10 +478,14 @@ ROUTERS = (
     recognition_router,
     targets_router,
     learning_router,
+    lifecycle_router,
     surveys_router,
     metrics_router,
     assessment_router,
     planning_router,
+    joining_router,
+    portal_router,
+    recovery_router,
 )
 for domain_router in ROUTERS:
     api.add_router("/", domain_router)

@@ -33,9 +33,11 @@ class StaffAccountForm(forms.Form):
         help_text=_("Required for a learning-centre director or department staff."),
     )
 
-    def __init__(self, *args, town, **kwargs):
+    def __init__(self, *args, town, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(town=town)
+        if roles is not None:  # an administrator also gives the district and system roles
+            self.fields["role"].choices = [(role, Role(role).label) for role in roles]
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -54,6 +56,32 @@ class StaffAccountForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+class RoleGrantForm(forms.Form):
+    """One more role for an account: in its town, for one of its units, or across the district."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Required for a learning-centre director or department staff."),
+    )
+
+    def __init__(self, *args, town, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+        self.fields["unit"].queryset = Unit.objects.filter(town=town) if town is not None else Unit.objects.none()
+
+
+class DisableAccountForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept in the audit log, e.g. 调离岗位."),
+    )
 
 
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
@@ -95,4 +123,16 @@ class UnmaskReasonForm(forms.Form):
         max_length=500,
         error_messages={"required": _("State why you need the full numbers (for example: 核对低保名单).")},
         help_text=_("Required; recorded in the audit log with the people shown."),
+    )
+
+
+class OpenResidentAccountForm(forms.Form):
+    """Opening a resident's account; the phone only when the register has no mobile number."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        help_text=_("Only if the register has no mobile number for this person; it becomes the register's."),
     )

@@ -23,6 +23,7 @@ from communityedu.accounts.activation import IssuedCode
 from communityedu.accounts.models import AccountKind, User
 from communityedu.accounts.validators import PHONE_PATTERN, normalize_phone
 from communityedu.core import audit, crypto
+from communityedu.organization import services as org_services
 from communityedu.organization.models import Role
 from communityedu.organization.scope import scope_for
 from communityedu.people.identity import age_on, parse_phone
@@ -134,6 +135,7 @@ def open_resident_account(*, person: Person, actor: User | None, phone: str | No
     audit.record_change(
         actor=actor, obj=account, created=True, changes={"kind": [None, "resident"], "person": [None, person.pk]}
     )
+    org_services.assign_role(user=account, role=Role.RESIDENT, town=person.town, actor=actor)
     person.account = account
     person.save(update_fields=["account", "updated_at"])
     audit.record_change(actor=actor, obj=person, created=False, changes={"account": [None, account.pk]})

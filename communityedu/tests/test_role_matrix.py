@@ -81,6 +81,18 @@ UNIT_FUNDING_READERS = FUNDING_READERS | {"center", "dept"}
 ASSESSMENT_READERS = frozenset({"office", "nantuo", "evaluator"})
 CONDITION_READERS = ASSESSMENT_READERS | {"center"}
 UNIT_ASSESSMENT_READERS = CONDITION_READERS | {"dept"}
+# Staff accounts: an administrator manages every one, a town office its own town's; an office or an
+# administrator opens them (the administrator in the town it works in, 南沱镇).
+ACCOUNT_MANAGERS = frozenset({"office", "admin"})
+ACCOUNT_OPENERS = frozenset({"office", "nantuo", "admin"})
+ADMINISTRATOR = frozenset({"admin"})
+
+
+def _volunteer_role_id(world: World) -> int:
+    """The volunteer's role, read once: the first permitted caller withdraws it."""
+    if not hasattr(world, "volunteer_role_id"):
+        world.volunteer_role_id = RoleAssignment.objects.get(user=world.accounts["volunteer"]).pk
+    return world.volunteer_role_id
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,23 @@ def _certificate_code(world: World) -> str:
     statement = PointsStatement(2020, earns_points=True, employer="民政办", assessment_total=Decimal(100), lines=[line])
     person = world.people["zhang"]
     return issue_certificate(actor=None, person=person, year=2020, statement=statement, issuing_unit=world.school).code
+
+
+def _join_form(world: World) -> dict:
+    return {"name": "罗大伯", "village": world.yiyang.pk, "phone": "13700002222", "id_last_four": "123X"}
+
+
+def _join_body(world: World) -> dict:
+    return {"village_id": world.yiyang.pk, "name": "罗大伯", "phone": "13700002222", "id_last_four": "123X"}
+
+
+def _matrix_join_request(world: World):
+    """李德福 asks to join (the register has neither his phone nor his ID number: not matched)."""
+    from communityedu.people.join_requests import ask_to_join
+    from communityedu.people.models import JoinRequest
+
+    ask_to_join(village=world.yiyang, name="李德福", phone="13700003333", id_last_four="0417")
+    return JoinRequest.objects.get(name="李德福")
 
 
 def _indicator_sheet() -> SimpleUploadedFile:
@@ -263,14 +292,44 @@ PAGES: dict[str, list[Endpoint]] = {
     "set-language": [Endpoint("POST", lambda w: "/language/", EVERYONE, lambda w: {"language": "en"})],
     "accounts:sign-in": [Endpoint("GET", lambda w: "/accounts/sign-in/", EVERYONE)],
     "accounts:resident-sign-in": [Endpoint("GET", lambda w: "/accounts/resident-sign-in/", EVERYONE)],
+    # 忘记密码: open to anyone; an unregistered number gets the same answer (and no SMS).
+    "accounts:forgot-pin": [
+        Endpoint("GET", lambda w: "/accounts/forgot-pin/", EVERYONE),
+        Endpoint("POST", lambda w: "/accounts/forgot-pin/", EVERYONE, lambda w: {"phone": "13700001111"}),
+    ],
+    "accounts:forgot-pin-code": [Endpoint("GET", lambda w: "/accounts/forgot-pin/code/", EVERYONE)],
+    # Taking up an account opened at the centre: anyone with a code (a wrong one answers the form again).
+    "accounts:activate": [
+        Endpoint("GET", lambda w: "/accounts/activate/?code=12345678", EVERYONE),
+        Endpoint(
+            "POST",
+            lambda w: "/accounts/activate/",
+            EVERYONE,
+            lambda w: {"phone": "13912345678", "code": "12345678", "pin": "480713", "pin2": "480713", "consent": "on"},
+        ),
+    ],
     "accounts:sign-out": [Endpoint("POST", lambda w: "/accounts/sign-out/", EVERYONE, lambda w: {})],
     "accounts:two-factor-code": [Endpoint("GET", lambda w: "/accounts/sign-in/code/", EVERYONE)],
     "accounts:sign-out-everywhere": [
         Endpoint("POST", lambda w: "/accounts/sign-out-everywhere/", SIGNED_IN, lambda w: {})
     ],
     "accounts:security": [Endpoint("GET", lambda w: "/accounts/security/", SIGNED_IN)],
+    # The SMS reminders of tomorrow's activities: a resident account's own choice (the teacher's is staff).
+    "accounts:sms-reminders": [
+        Endpoint(
+            "POST",
+            lambda w: "/accounts/security/sms-reminders/",
+            frozenset({"resident"}),
+            lambda w: {"sms_reminders": "on"},
+        )
+    ],
     "accounts:password": [Endpoint("GET", lambda w: "/accounts/password/", SIGNED_IN)],
     "accounts:two-factor": [Endpoint("GET", lambda w: "/accounts/two-factor/", SIGNED_IN - {"resident"})],
+    # Asking for an account: anyone; the answer never tells whether the register knows the person.
+    "accounts:join": [
+        Endpoint("GET", lambda w: "/accounts/join/", EVERYONE),
+        Endpoint("POST", lambda w: "/accounts/join/", EVERYONE, _join_form),
+    ],
     "portal:home": [Endpoint("GET", lambda w: "/portal/", EVERYONE)],
     "portal:activities": [Endpoint("GET", lambda w: "/portal/activities/", EVERYONE)],
     "portal:activity": [Endpoint("GET", lambda w: f"/portal/activities/{w.upcoming.pk}/", XINMIAO_PUBLIC)],
@@ -279,6 +338,13 @@ PAGES: dict[str, list[Endpoint]] = {
     ],
     "portal:reading": [Endpoint("POST", lambda w: "/portal/reading/", EVERYONE, lambda w: {"mode": "elder"})],
     "portal:card": [Endpoint("GET", lambda w: "/portal/card/", RESIDENT_PAGES)],
+    # The resident's own record (PIPL's right of access): anyone with their own person record; closing
+    # the account is a resident account's own (the teacher's account is staff: the office closes it).
+    "portal:record": [Endpoint("GET", lambda w: "/portal/record/", RESIDENT_PAGES)],
+    "portal:record-download": [Endpoint("GET", lambda w: "/portal/record/my-record.xlsx", RESIDENT_PAGES)],
+    "portal:close-account": [
+        Endpoint("POST", lambda w: "/portal/record/close/", frozenset({"resident", "anonymous"}), lambda w: {"pin": RESIDENT_PIN})
+    ],
     "portal:card-code": [Endpoint("GET", lambda w: "/portal/card/code.svg", RESIDENT_PAGES)],
     "check-in": [
         Endpoint("GET", lambda w: f"/checkin/{w.lecture.check_in_token}/", SIGNED_IN | {"anonymous"}),
@@ -326,10 +392,58 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: {"reason": "核对低保申请"},
         )
     ],
+    # A person leaving the register (their account stops): the town office or the director of their
+    # village; the second permitted caller finds them gone already (400, beside the date).
+    "people:person-leave": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/{w.people['zhang'].pk}/leave/",
+            frozenset({"office", "center"}),
+            lambda w: {"on": "2026-11-30", "reason": "moved"},
+            ok_statuses=(302, 400),
+        )
+    ],
+    # A resident's account, opened or given a new code: the town office or the director of the person's village.
+    "people:person-account-open": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/{w.people['li'].pk}/account/open/",
+            frozenset({"office", "center"}),
+            lambda w: {"phone": "13912345678"},
+        )
+    ],
+    "people:person-account-reset": [
+        Endpoint("POST", lambda w: f"/people/{w.people['zhang'].pk}/account/reset/", frozenset({"office", "center"}))
+    ],
     # Replacing a lost learning card: the town office or the director of the person's village.
     "people:person-card-reissue": [
         Endpoint(
             "POST", lambda w: f"/people/{w.people['zhang'].pk}/learning-card/reissue/", frozenset({"office", "center"})
+        )
+    ],
+    # The requests to join: the town office, and the director of the village named (nantuo's office
+    # reviews its own town's queue, where this request is not found).
+    "people:join-queue": [
+        Endpoint("GET", lambda w: "/people/join-requests/", frozenset({"office", "center", "nantuo"}))
+    ],
+    "people:join-request": [
+        Endpoint("GET", lambda w: f"/people/join-requests/{w.join_request.pk}/", frozenset({"office", "center"}))
+    ],
+    "people:join-request-confirm": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/join-requests/{w.join_request.pk}/confirm/",
+            frozenset({"office", "center"}),
+            lambda w: {"person": w.people["li"].pk},
+            ok_statuses=(200, 302),  # the second permitted role finds it confirmed already
+        )
+    ],
+    "people:join-request-decline": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/join-requests/{w.join_request.pk}/decline/",
+            frozenset({"office", "center"}),
+            lambda w: {"reason": "不是本村村民"},
         )
     ],
     "people:register-export": [
@@ -357,13 +471,67 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "people:account-create": [
-        Endpoint("GET", lambda w: "/people/accounts/new/", OFFICES),
+        Endpoint("GET", lambda w: "/people/accounts/new/", ACCOUNT_OPENERS),
         Endpoint(
             "POST",
             lambda w: "/people/accounts/new/",
-            OFFICES,
+            ACCOUNT_OPENERS,
             lambda w: {"username": "clerk2", "display_name": "文书", "password": "Qingshui#77", "role": "school_staff"},
+            ok_statuses=(302, 400),  # the first permitted caller takes the username; the next are told it is taken
         ),
+    ],
+    # Managing a staff account of 新妙镇 (the volunteer's): its town office or an administrator,
+    # never nantuo's office (404: not its town's account). Disabling twice, enabling an active
+    # account: nothing to do, answered as done.
+    "people:account-detail": [
+        Endpoint("GET", lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/", ACCOUNT_MANAGERS)
+    ],
+    "people:account-role-add": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/roles/",
+            ACCOUNT_MANAGERS,
+            lambda w: {"role": "teacher"},
+        )
+    ],
+    "people:account-role-withdraw": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/roles/{_volunteer_role_id(w)}/withdraw/",
+            ACCOUNT_MANAGERS,
+            ok_statuses=(302, 404),  # the first permitted caller withdraws it; the next finds it gone
+        )
+    ],
+    "people:account-disable": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/disable/",
+            ACCOUNT_MANAGERS,
+            lambda w: {"reason": "调离岗位"},
+        )
+    ],
+    "people:account-enable": [
+        Endpoint("POST", lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/enable/", ACCOUNT_MANAGERS)
+    ],
+    "people:account-password-reset": [
+        Endpoint("POST", lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/password-reset/", ACCOUNT_MANAGERS)
+    ],
+    "people:account-revoke-tokens": [
+        Endpoint("POST", lambda w: f"/people/accounts/{w.accounts['volunteer'].pk}/revoke-tokens/", ACCOUNT_MANAGERS)
+    ],
+    # New towns and villages: the administrator's (the create_town command's pages).
+    "organization:town-create": [
+        Endpoint("GET", lambda w: "/org/towns/new/", ADMINISTRATOR),
+        Endpoint(
+            "POST",
+            lambda w: "/org/towns/new/",
+            ADMINISTRATOR,
+            lambda w: {"name": "龙潭镇", "slug": "longtan", "district_code": "500102", "villages": "龙潭村"},
+        ),
+    ],
+    "organization:village-create": [
+        Endpoint("GET", lambda w: "/org/towns/xinmiao/villages/new/", ADMINISTRATOR),
+        Endpoint("POST", lambda w: "/org/towns/xinmiao/villages/new/", ADMINISTRATOR, lambda w: {"name": "新华村"}),
     ],
     "activities:list": [Endpoint("GET", lambda w: "/activities/", STRUCTURE_READERS)],
     "activities:calendar": [Endpoint("GET", lambda w: "/activities/calendar/", STRUCTURE_READERS)],
@@ -913,8 +1081,116 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: f"/api/v1/people/{w.people['zhang'].pk}",
         frozenset({"office", "school", "center", "evaluator"}),
     ),
+    "ask_to_join": Endpoint(
+        "POST", lambda w: "/api/v1/join-requests", EVERYONE, _join_body, "application/json", ok_statuses=(202,)
+    ),
+    "list_join_requests": Endpoint(
+        "GET", lambda w: "/api/v1/join-requests?town=xinmiao", frozenset({"office", "center"})
+    ),
+    "confirm_join_request": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/join-requests/{w.join_request.pk}/confirm",
+        frozenset({"office", "center"}),
+        lambda w: {"person_id": w.people["li"].pk},
+        "application/json",
+        ok_statuses=(201, 409),  # the second permitted role finds it confirmed already
+    ),
+    "decline_join_request": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/join-requests/{w.join_request.pk}/decline",
+        frozenset({"office", "center"}),
+        lambda w: {"reason": "不是本村村民"},
+        "application/json",
+        ok_statuses=(200, 409),
+    ),
     "unlock_account": Endpoint(
         "POST", lambda w: f"/api/v1/accounts/{w.accounts['school'].pk}/unlock", frozenset({"office", "admin"})
+    ),
+    "list_accounts": Endpoint("GET", lambda w: "/api/v1/accounts", frozenset({"office", "nantuo", "admin"})),
+    "get_account": Endpoint("GET", lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}", ACCOUNT_MANAGERS),
+    "create_staff_account": Endpoint(
+        "POST",
+        lambda w: "/api/v1/accounts",
+        ACCOUNT_MANAGERS,
+        lambda w: {
+            "town": "xinmiao",
+            "username": "clerk3",
+            "display_name": "文书",
+            "password": "Qingshui#77",
+            "role": "school_staff",
+        },
+        "application/json",
+        ok_statuses=(201, 400),  # the first permitted caller takes the username; the next are told it is taken
+    ),
+    "add_account_role": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/roles",
+        ACCOUNT_MANAGERS,
+        lambda w: {"role": "teacher"},
+        "application/json",
+    ),
+    "withdraw_account_role": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/roles/{_volunteer_role_id(w)}/withdraw",
+        ACCOUNT_MANAGERS,
+        ok_statuses=(200, 404),  # the first permitted caller withdraws it; the next finds it gone
+    ),
+    "disable_account": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/disable",
+        ACCOUNT_MANAGERS,
+        lambda w: {"reason": "调离岗位"},
+        "application/json",
+    ),
+    "enable_account": Endpoint(
+        "POST", lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/enable", ACCOUNT_MANAGERS
+    ),
+    "reset_account_password": Endpoint(
+        "POST", lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/password-reset", ACCOUNT_MANAGERS
+    ),
+    "revoke_account_tokens": Endpoint(
+        "POST", lambda w: f"/api/v1/accounts/{w.accounts['volunteer'].pk}/revoke-tokens", ACCOUNT_MANAGERS
+    ),
+    "create_town": Endpoint(
+        "POST",
+        lambda w: "/api/v1/towns",
+        ADMINISTRATOR,
+        lambda w: {"slug": "longtan", "name": "龙潭镇", "district_code": "500102", "villages": [{"name": "龙潭村"}]},
+        "application/json",
+    ),
+    "create_village": Endpoint(
+        "POST",
+        lambda w: "/api/v1/towns/xinmiao/villages",
+        ADMINISTRATOR,
+        lambda w: {"name": "新华村"},
+        "application/json",
+    ),
+    "leave_register": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/people/{w.people['zhang'].pk}/leave",
+        frozenset({"office", "center"}),
+        lambda w: {"on": "2026-11-30", "reason": "moved"},
+        content_type="application/json",
+        ok_statuses=(200, 400),
+    ),
+    # A person's own record and closing a resident's own account (the teacher's account is staff).
+    "get_own_record": Endpoint("GET", lambda w: "/api/v1/me/record", frozenset({"resident", "teacher"})),
+    "close_own_account": Endpoint(
+        "POST", lambda w: "/api/v1/me/close", frozenset({"resident"}), lambda w: {"pin": RESIDENT_PIN}, "application/json"
+    ),
+    "get_resident_account": Endpoint(
+        "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account", frozenset({"office", "center"})
+    ),
+    "open_resident_account": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/people/{w.people['li'].pk}/resident-account",
+        frozenset({"office", "center"}),
+        lambda w: {"phone": "13912345678"},
+        "application/json",
+        ok_statuses=(201, 409),  # the second permitted caller finds the account the first opened
+    ),
+    "reset_resident_account": Endpoint(
+        "POST", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account/reset", frozenset({"office", "center"})
     ),
     "unmask_person": Endpoint(
         "POST",
@@ -962,6 +1238,22 @@ API_OPERATIONS: dict[str, Endpoint] = {
         ok_statuses=(201, 400),  # 李德福 has no points in the world: refused with the reason
     ),
     "verify_certificate": Endpoint("GET", lambda w: f"/api/v1/certificates/verify/{_certificate_code(w)}", EVERYONE),
+    "request_pin_reset_code": Endpoint(
+        "POST",
+        lambda w: "/api/v1/pin-reset/code",
+        EVERYONE,
+        lambda w: {"phone": "13700001111"},
+        "application/json",
+        ok_statuses=(202,),
+    ),
+    "reset_pin_with_code": Endpoint(
+        "POST",
+        lambda w: "/api/v1/pin-reset",
+        EVERYONE,
+        lambda w: {"phone": RESIDENT_PHONE, "code": "000000", "pin": "813579", "pin2": "813579"},
+        "application/json",
+        ok_statuses=(400,),  # no code was sent: refused as a wrong code, by anyone
+    ),
     "get_points": Endpoint(
         "GET",
         lambda w: f"/api/v1/people/{w.people['li'].pk}/points?year=2020",
@@ -1172,6 +1464,10 @@ API_OPERATIONS: dict[str, Endpoint] = {
         frozenset({"resident", "teacher"}),
         lambda w: {"position_seconds": 5, "elapsed_seconds": 5},
         "application/json",
+    ),
+    # The portal home's 明天的活动: a resident's own registrations (the teacher is a resident too).
+    "list_tomorrow_activities": Endpoint(
+        "GET", lambda w: "/api/v1/portal/tomorrow", frozenset({"resident", "teacher"})
     ),
     "list_conditions": Endpoint(
         "GET",
@@ -1681,6 +1977,7 @@ def matrix_world(world):
     )  # fmt: skip
     _matrix_surveys(world)
     _matrix_assessment(world)
+    world.join_request = _matrix_join_request(world)
     return world
 
 
