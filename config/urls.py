@@ -30,3 +30,9 @@ urlpatterns = [
     path("staff/", include("communityedu.dashboard.urls")),
     path("api/v1/", api.urls),
 ]
+
+# The product's own pages when something goes wrong (JSON in the API's shape under /api/).
+handler400 = "communityedu.portal.errors.bad_request"
+handler403 = "communityedu.portal.errors.permission_denied"
+handler404 = "communityedu.portal.errors.page_not_found"
+handler500 = "communityedu.portal.errors.server_error"

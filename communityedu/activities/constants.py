@@ -47,3 +47,12 @@ class EvidenceKind(models.TextChoices):
 # A venue code works from shortly before the start to shortly after the end.
 CHECK_IN_OPENS_BEFORE_MINUTES = 60
 CHECK_IN_CLOSES_AFTER_MINUTES = 60
+
+
+class CheckInState(models.TextChoices):
+    """Where an activity stands for a resident holding its venue code."""
+
+    NOT_YET_OPEN = "not_yet_open", _("check-in not yet open")
+    OPEN = "open", _("check-in open")
+    CLOSED = "closed", _("check-in closed")
+    CANCELLED = "cancelled", _("activity cancelled")

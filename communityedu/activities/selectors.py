@@ -110,6 +110,11 @@ def upcoming_for_residents(*, town: Town, now=None, days: int = 60) -> QuerySet[
     )
 
 
+def has_checked_in(activity: Activity, person) -> bool:
+    """Whether ``person``'s check-in at ``activity`` stands in the ledger (none reversed it)."""
+    return _present_entries().filter(activity=activity, person=person).exists()
+
+
 def attended_by(person) -> QuerySet[AttendanceEntry]:
     """The organised activities ``person`` attended (check-ins standing in the ledger), latest first."""
     return (

@@ -26,6 +26,7 @@ from communityedu.activities.constants import (
     CHECK_IN_OPENS_BEFORE_MINUTES,
     AttendanceRole,
     AttendanceSource,
+    CheckInState,
     EntryKind,
 )
 from communityedu.activities.models import (
@@ -223,6 +224,17 @@ def check_in_window(activity: Activity) -> tuple[datetime, datetime]:
 def is_open_for_check_in(activity: Activity, now=None) -> bool:
     opens, closes = check_in_window(activity)
     return not activity.is_cancelled and opens <= (now or timezone.now()) <= closes
+
+
+def check_in_state(activity: Activity, now=None) -> CheckInState:
+    """What the venue code's page tells a resident before they tap: not yet open, open or closed."""
+    if activity.is_cancelled:
+        return CheckInState.CANCELLED
+    opens, closes = check_in_window(activity)
+    now = now or timezone.now()
+    if now < opens:
+        return CheckInState.NOT_YET_OPEN
+    return CheckInState.OPEN if now <= closes else CheckInState.CLOSED
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ venue, the learning card. Everything works as plain forms; scripts only improve 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +20,7 @@ from communityedu.news import selectors as news_selectors
 from communityedu.organization.models import Town
 from communityedu.people.selectors import person_for_account
 from communityedu.portal import reading as reading_preferences
+from communityedu.portal.errors import error_page
 
 
 def _town_for(request, person):
@@ -104,10 +104,17 @@ def register(request, pk: int):
 
 @rate_limited("self-check-in")
 def check_in(request, token: str):
-    """The page the venue's code opens: sign in with phone and PIN, then one button."""
+    """The page the venue's code opens: sign in with phone and PIN, then one button. Before the tap
+    the page says where the activity stands (not yet open, open, closed) and whether this resident
+    has already checked in; an unknown code is a 404 that says to ask the staff."""
     activity = Activity.objects.select_related("town", "organiser", "venue_unit").filter(check_in_token=token).first()
     if activity is None:
-        raise Http404
+        return error_page(
+            request,
+            status=404,
+            title=_("Check-in code not valid"),
+            message=_("This check-in code has expired or is not valid. Please ask the staff."),
+        )
     if not request.user.is_authenticated:
         return _to_resident_sign_in(request)
     person = person_for_account(request.user)
@@ -122,6 +129,7 @@ def check_in(request, token: str):
                 )
             except activity_services.CheckInError as error:
                 refusal = str(error)
+    opens_at, closes_at = activity_services.check_in_window(activity)
     return render(
         request,
         "portal/check_in.html",
@@ -130,7 +138,11 @@ def check_in(request, token: str):
             "person": person,
             "result": result,
             "refusal": refusal,
-            "is_open": activity_services.is_open_for_check_in(activity),
+            "state": activity_services.check_in_state(activity),
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "is_checked_in": result is not None
+            or (person is not None and activity_selectors.has_checked_in(activity, person)),
         },
     )
 

@@ -171,6 +171,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form sent from an expired page gets the product's own 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "communityedu.portal.errors.csrf_failure"
 
 # Text messages (communityedu/messaging; docs/settings.md, "Text messages"). The file backend writes
 # each message to SMS_FILE_DIR and reaches no phone: pages offer SMS only where SMS_FILE_COUNTS_AS_SENT

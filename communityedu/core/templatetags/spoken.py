@@ -1,4 +1,7 @@
-"""Dates as people say them: 6月18日 星期四 下午3点 (and "Thu 18 June, 3 pm" in English)."""
+"""Dates as people say them: 6月18日 星期四 下午3点 (and "Thu 18 June, 3 pm" in English).
+
+A date carries its year when it is not this year's (2027年1月5日 星期二 上午9点), and always on
+staff pages, where a record is read long after (``{{ moment|spoken_datetime:"year" }}``)."""
 
 import datetime
 
@@ -23,6 +26,10 @@ def _part_of_day(hour: int) -> str:
     return _("evening")
 
 
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
 def _is_chinese() -> bool:
     return (get_language() or "").startswith("zh")
 
@@ -39,13 +46,16 @@ def _english_time(local) -> str:
 
 
 @register.filter
-def spoken_datetime(value) -> str:
+def spoken_datetime(value, year: str = "") -> str:
+    """The day and time; ``year="year"`` writes the year even when it is this year's."""
     if not value:
         return ""
     local = timezone.localtime(value)
+    with_year = year == "year" or local.year != _this_year()
     if _is_chinese():
-        return f"{local.month}月{local.day}日 {date_format(local, 'l')} {_chinese_time(local)}"
-    return f"{date_format(local, 'D j F')}, {_english_time(local)}"
+        prefix = f"{local.year}年" if with_year else ""
+        return f"{prefix}{local.month}月{local.day}日 {date_format(local, 'l')} {_chinese_time(local)}"
+    return f"{date_format(local, 'D j F Y' if with_year else 'D j F')}, {_english_time(local)}"
 
 
 @register.filter
@@ -62,7 +72,7 @@ def spoken_date(value) -> str:
     if not value:
         return ""
     day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
-    this_year = timezone.localdate().year
+    this_year = _this_year()
     if _is_chinese():
         year = f"{day.year}年" if day.year != this_year else ""
         return f"{year}{day.month}月{day.day}日 {date_format(day, 'l')}"

@@ -6,13 +6,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from communityedu.core.templatetags import spoken
 from communityedu.core.templatetags.spoken import spoken_date, spoken_datetime, spoken_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _this_year_is_2026(monkeypatch):
+    """The examples are dated 2026; "this year" is pinned so that they read the same every year."""
+    monkeypatch.setattr(spoken, "_this_year", lambda: 2026)
 
 
 def _at(hour: int, minute: int = 0) -> datetime:
@@ -50,8 +57,24 @@ def test_the_end_of_an_activity_is_said_as_a_time_only():
         assert spoken_time(_at(16, 30)) == "4:30 pm"
 
 
+def test_a_moment_of_another_year_carries_its_year():
+    with translation.override("zh-hans"):
+        assert spoken_datetime(datetime(2027, 1, 5, 9, 0, tzinfo=SHANGHAI)) == "2027年1月5日 星期二 上午9点"
+        assert spoken_datetime(datetime(2025, 12, 30, 19, 0, tzinfo=SHANGHAI)) == "2025年12月30日 星期二 晚上7点"
+    with translation.override("en"):
+        assert spoken_datetime(datetime(2027, 1, 5, 9, 0, tzinfo=SHANGHAI)) == "Tue 5 January 2027, 9 am"
+
+
+def test_staff_pages_ask_for_the_year_always():
+    template = Template('{% load spoken %}{{ moment|spoken_datetime:"year" }}')
+    with translation.override("zh-hans"):
+        assert template.render(Context({"moment": _at(15)})) == "2026年6月18日 星期四 下午3点"
+    with translation.override("en"):
+        assert template.render(Context({"moment": _at(15)})) == "Thu 18 June 2026, 3 pm"
+
+
 def test_a_day_is_said_without_the_year_when_it_is_this_year():
-    this_year = timezone.localdate().year
+    this_year = 2026
     with translation.override("zh-hans"):
         assert spoken_date(date(this_year, 1, 1)) == f"1月1日 {_weekday_zh(date(this_year, 1, 1))}"
         assert spoken_date(date(2020, 5, 1)) == "2020年5月1日 星期五"
@@ -74,7 +97,7 @@ def test_the_filters_are_used_from_templates():
 
 
 SPOKEN = re.compile(
-    r"^(\d{1,2})月(\d{1,2})日 星期[一二三四五六日] (凌晨|上午|中午|下午|晚上)(\d{1,2})点(半|\d{1,2}分)?$"
+    r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日 星期[一二三四五六日] (凌晨|上午|中午|下午|晚上)(\d{1,2})点(半|\d{1,2}分)?$"
 )
 PARTS = {"凌晨": range(6), "上午": range(6, 12), "中午": range(12, 13), "下午": range(13, 18), "晚上": range(18, 24)}
 
@@ -85,7 +108,8 @@ def test_every_moment_reads_back_to_the_same_hour_and_minute(moment):
         said = spoken_datetime(moment)
     match = SPOKEN.match(said)
     assert match, said
-    month, day, part, hour, minutes = match.groups()
+    year, month, day, part, hour, minutes = match.groups()
+    assert year == (None if moment.year == 2026 else str(moment.year))
     hour = int(hour)
     clock_hour = hour if part in ("凌晨", "中午") else hour + 12 if part in ("下午", "晚上") else hour
     minute = 30 if minutes == "半" else int(minutes[:-1]) if minutes else 0
