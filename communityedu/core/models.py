@@ -46,6 +46,9 @@ class AuditAction(models.TextChoices):
     UNMASK = "unmask", _("unmasked")
     EXPORT = "export", _("exported")
     RESTORE = "restore", _("restored from a backup")
+    # A look-up of the register by a full phone or ID number: who looked, what kind of number, whom
+    # it found; never the number itself.
+    SEARCH = "search", _("searched by number")
 
 
 class AuditLogEntry(models.Model):

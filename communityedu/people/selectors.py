@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from communityedu.accounts.models import User
 
 REGISTER_ROLES = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
+# Whom the register's list shows: the people in it (the default), those who left it, or everyone.
+IN_REGISTER = "current"
+LEFT = "left"
+EVERYONE = "all"
+REGISTER_STATUSES = (IN_REGISTER, LEFT, EVERYONE)
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
@@ -39,14 +44,26 @@ def can_read_register(user: User) -> bool:
 
 
 def person_list(
-    *, user: User, town: Town, village_id: int | None = None, query: str = "", tag_id: int | None = None
+    *,
+    user: User,
+    town: Town,
+    village_id: int | None = None,
+    query: str = "",
+    tag_id: int | None = None,
+    status: str = IN_REGISTER,
 ) -> QuerySet[Person]:
+    """The register's list, by name (``query``, a substring); a search by number goes through
+    ``number_search.search_register``, which audits it."""
     people = (
         people_visible_to(user)
         .filter(town=town)
         .select_related("village")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     )
+    if status == IN_REGISTER:
+        people = people.filter(left_register_on__isnull=True)
+    elif status == LEFT:
+        people = people.filter(left_register_on__isnull=False)
     if village_id:
         people = people.filter(village_id=village_id)
     if tag_id:
