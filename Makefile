@@ -3,16 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Where `make run` serves. To scan its codes from a phone on the same network, give the machine's
+# address on it: `make run HOST=192.168.1.20`.
+HOST ?= 127.0.0.1
 
 .PHONY: run test setup system-deps venv assets translations migrate demo worker serve lint format ci clean
 
+# Printed links and QR codes (check-in codes, certificates, activation slips) point where `make run`
+# serves unless PUBLIC_BASE_URL is configured (docs/settings.md); that address is also allowed.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+run: export ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
 run: setup migrate demo
 	@$(PY) manage.py collectstatic --noinput -v0
-	@echo "Starting the background worker, the periodic jobs and serving http://127.0.0.1:$(PORT)"
+	@echo "Starting the background worker, the periodic jobs and serving http://$(HOST):$(PORT) (printed links: $$PUBLIC_BASE_URL)"
 	@nice -n 10 $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@nice -n 10 $(PY) manage.py run_periodic_jobs >var/periodic.log 2>&1 & echo $$! > var/periodic.pid
 	@trap 'kill $$(cat var/worker.pid) $$(cat var/periodic.pid) 2>/dev/null' EXIT INT TERM; \
-	  $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+	  $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - \
 	    --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 test: setup

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Schema, Status
@@ -15,6 +14,7 @@ from communityedu.api.errors import ApiError
 from communityedu.api.types import Id, Year
 from communityedu.incentives import permissions, selectors, services
 from communityedu.incentives.models import Certificate
+from communityedu.incentives.pdf import verify_url
 from communityedu.metrics.points import points_statement
 from communityedu.people.selectors import people_visible_to, person_for_account
 
@@ -88,7 +88,7 @@ def _certificate_out(certificate) -> dict:
         "is_revoked": certificate.is_revoked,
         "revoked_on": certificate.revoked_on,
         "revoke_reason": certificate.revoke_reason,
-        "verify_url": f"{settings.PUBLIC_BASE_URL}/verify/{certificate.code}",
+        "verify_url": verify_url(certificate),
     }
 
 

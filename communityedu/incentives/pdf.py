@@ -18,7 +18,10 @@ from decimal import Decimal
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+
+from communityedu.core.links import public_url
 
 DEFAULT_FONT = "WenQuanYi Micro Hei"  # Debian's fonts-wqy-microhei: embedded in the PDF
 REASON_LABELS = {"lecture": "授课", "activity": "参加活动"}
@@ -67,7 +70,8 @@ tr { break-inside: avoid; }
 
 
 def verify_url(certificate) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{certificate.code}"
+    """The public check's address, printed and in the QR code: the same public address as every printed link."""
+    return public_url(reverse("verify", args=[certificate.code]))
 
 
 def chinese_date(day: date) -> str:

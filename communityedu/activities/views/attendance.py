@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django import urls
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from communityedu.activities import permissions, selectors, services
 from communityedu.activities.constants import AttendanceRole, AttendanceSource
+from communityedu.core.links import public_url
 from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.people.selectors import people_visible_to
@@ -31,6 +33,11 @@ def _managed_activity(request, pk: int):
     return activity
 
 
+def check_in_url(activity) -> str:
+    """The venue code's address, on screen, on paper and in the QR code: the public address."""
+    return public_url(urls.reverse("check-in", args=[activity.check_in_token]))
+
+
 def qr_svg(data: str) -> HttpResponse:
     """A QR code as a standalone SVG image (with its namespace, so browsers draw it in <img>)."""
     buffer = io.BytesIO()
@@ -42,7 +49,7 @@ def qr_svg(data: str) -> HttpResponse:
 def venue_code(request, pk: int):
     """The code shown at the venue (screen or print): it opens the resident's check-in page."""
     activity = _managed_activity(request, pk)
-    return qr_svg(request.build_absolute_uri(f"/checkin/{activity.check_in_token}/"))
+    return qr_svg(check_in_url(activity))
 
 
 @allowed_if(_reads)

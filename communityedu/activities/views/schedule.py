@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communityedu.activities import fees, permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, EvidenceKind
 from communityedu.activities.forms import ActivityForm, ReasonForm
+from communityedu.activities.views.attendance import check_in_url
 from communityedu.core.parsing import check_year, parse_id
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
@@ -120,7 +121,7 @@ def detail(request, pk: int):
             "evidence": selectors.live_evidence(activity),
             "is_held": activity.is_held(),
             "is_open": services.is_open_for_check_in(activity),
-            "check_in_url": request.build_absolute_uri(f"/checkin/{activity.check_in_token}/"),
+            "check_in_url": check_in_url(activity),
             "reason_form": ReasonForm(),
             "evidence_kinds": EvidenceKind.choices,
             **fees.activity_fee_context(request.user, activity),
