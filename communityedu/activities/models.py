@@ -236,4 +236,5 @@ class Evidence(TownScopedModel):
 
 
 from communityedu.activities.fees import FeeStandard, LecturePayment  # noqa: E402,F401
+from communityedu.activities.reminders.models import ActivityReminder  # noqa: E402,F401
 from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant  # noqa: E402,F401

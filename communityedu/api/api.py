@@ -483,6 +483,7 @@ ROUTERS = (
     metrics_router,
     assessment_router,
     planning_router,
+    portal_router,
     joining_router,
     portal_router,
     recovery_router,

@@ -14,6 +14,7 @@ from communityedu.activities import selectors as activity_selectors
 from communityedu.activities import services as activity_services
 from communityedu.activities.constants import AttendanceSource
 from communityedu.activities.models import Activity, Registration
+from communityedu.activities.reminders import selectors as reminder_selectors
 from communityedu.activities.views.attendance import qr_svg
 from communityedu.core.ratelimit import rate_limited
 from communityedu.news import selectors as news_selectors
@@ -32,7 +33,12 @@ def home(request):
     town = _town_for(request, person)
     upcoming = list(activity_selectors.upcoming_for_residents(town=town)[:5]) if town else []
     news = news_selectors.latest_for_portal(town)
-    return render(request, "portal/home.html", {"person": person, "town": town, "upcoming": upcoming, "news": news})
+    tomorrow = reminder_selectors.registered_tomorrow(person) if person else []
+    return render(
+        request,
+        "portal/home.html",
+        {"person": person, "town": town, "upcoming": upcoming, "news": news, "tomorrow": tomorrow},
+    )
 
 
 def activity_list(request):

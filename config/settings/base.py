@@ -150,6 +150,13 @@ AUDIT_SEAL_DELAY_SECONDS = 60
 # Audit entries are kept at least this many days (never fewer than 180: a system check refuses it);
 # older whole sealed batches are pruned daily by run_periodic_jobs (or `manage.py prune_audit_log`).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+# The apps' own jobs, run by run_periodic_jobs on every round beside sealing (core imports no app,
+# so the apps are named here): a label, and the dotted path of a function taking no argument that
+# answers how many things it did (written to the output when not 0).
+PERIODIC_JOBS = {
+    # The day-before SMS of tomorrow's activities (only between 08:00 and 21:00 local, once each).
+    "activity reminders sent": "communityedu.activities.reminders.services.send_tomorrows_reminders",
+}
 # A roster import whose job gave no sign of life for this long is shown as interrupted and may be
 # resumed (its job commits a chunk of 2,000 rows in about a second, and checks a sheet in seconds).
 IMPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 120)
