@@ -483,7 +483,6 @@ ROUTERS = (
     metrics_router,
     assessment_router,
     planning_router,
-    portal_router,
     joining_router,
     portal_router,
     recovery_router,
