@@ -10,6 +10,7 @@ from communityedu.metrics.permissions import can_open_targets_dashboard
 from communityedu.organization import permissions, selectors
 from communityedu.organization.constants import Role, UnitType
 from communityedu.organization.scope import scope_for
+from communityedu.people import join_requests
 from communityedu.people.selectors import can_read_register, people_visible_to
 from communityedu.planning.selectors import staff_home_plan
 
@@ -39,6 +40,9 @@ def staff_home(request):
         "targets": can_open_targets_dashboard(request.user, town),
         "people": people_visible_to(request.user).filter(town=town).count()
         if can_read_register(request.user)
+        else None,
+        "join_requests": join_requests.pending_join_request_count(request.user, town)
+        if join_requests.can_review_join_requests(request.user, town)
         else None,
     }
     plan = staff_home_plan(request.user, town, as_of=timezone.localdate())

@@ -220,3 +220,73 @@ class ImportBatch(TownScopedModel):
 
     def get_state_display(self) -> str:
         return _("interrupted") if self.is_interrupted else self.get_status_display()
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the centre")
+    CONFIRMED = "confirmed", _("confirmed: account opened")
+    DECLINED = "declined", _("declined")
+
+
+class JoinRequest(TownScopedModel):
+    """A resident without a card asking for an account (``/accounts/join/``), waiting in the queue of
+    the director of the village they named (and of the town office).
+
+    The request is matched against the register through the keyed hashes and the few people of that
+    name in that village (``join_requests.py``); ``person`` is the match, empty when the person is
+    not in the register (to be added). The phone is kept encrypted, with its look-up hash and masked
+    form; the ID number's last four are compared when asked and never kept. The director confirms
+    (an account is opened and its activation code handed over) or declines with a reason; the
+    requester is never told either way automatically. One phone and name have at most one request
+    waiting: asking again counts in ``times_asked``."""
+
+    village = models.ForeignKey(
+        "organization.Village",
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+        verbose_name=_("village/community"),
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    phone_encrypted = models.TextField(_("phone (encrypted)"))
+    phone_lookup = models.CharField(max_length=64)
+    phone_masked = models.CharField(_("phone"), max_length=20)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="join_requests",
+        verbose_name=_("person in the register"),
+    )
+    # Whether the last four characters given matched the person's ID number (they are not kept).
+    id_last_four_matched = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    times_asked = models.PositiveIntegerField(_("times asked"), default=1)
+    last_asked_at = models.DateTimeField(_("last asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "phone_lookup", "name"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending_per_phone_and_name",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="join_request_declined_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "village", "status"], name="join_request_queue")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -167,6 +167,8 @@ RATE_LIMITS = {
     # Asking for a forgotten PIN's SMS code, per address (accounts/pin_reset.py).
     "pin-reset-code": (20, 60 * 60),
     "search": (120, 60),
+    # Asking for an account (/accounts/join/, POST /api/v1/join-requests): per address (or account).
+    "join-request": (20, 3600),
 }
 # How long a server process remembers a device token's account and roles (0: look up every time).
 API_TOKEN_CACHE_SECONDS = 10
