@@ -36,6 +36,8 @@ def _in_plan_years(value: date | datetime) -> date | datetime:
 
 # A moment of the plan's years: 0001-01-01T00:00+08:00 is not even a moment in UTC.
 Moment = Annotated[datetime, AfterValidator(_in_plan_years)]
+# A day of the plan's years.
+PlanDate = Annotated[date, AfterValidator(_in_plan_years)]
 
 
 def Text(max_length: int = LONG_TEXT):  # noqa: N802 - used as a type

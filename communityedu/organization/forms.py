@@ -103,3 +103,48 @@ class TargetsForm(forms.Form):
             key, _separator, subject_id = name.rpartition("-")
             result[(key, int(subject_id))] = value
         return result
+
+
+class VillageLinesField(LinesField):
+    """One village or community per line: 名称, or 名称:行政区划代码."""
+
+    def to_python(self, value):
+        villages = []
+        for line in super().to_python(value):
+            name, _separator, code = line.replace("：", ":").partition(":")
+            villages.append((name.strip(), code.strip()))
+        return villages
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{name}:{code}" if code else name for name, code in value)
+        return value
+
+
+class TownForm(VisibleNamesFormMixin, forms.Form):
+    """A new town of the deployment, with its villages (the ``create_town`` command's page)."""
+
+    name = forms.CharField(label=_("Town name"), max_length=50, help_text=_("e.g. 南沱镇"))
+    slug = forms.SlugField(
+        label=_("Slug"), max_length=40, help_text=_("Short name used in addresses, letters and digits: nantuo")
+    )
+    code = forms.CharField(label=_("Administrative code"), max_length=9, required=False)
+    district_code = forms.CharField(label=_("District code"), max_length=6, help_text=_("e.g. 500102"))
+    district_name = forms.CharField(
+        label=_("District name"), max_length=50, required=False, help_text=_("Needed if the district is new.")
+    )
+    programme_start = forms.DateField(
+        label=_("Programme start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    villages = VillageLinesField(
+        label=_("Villages and communities (one per line)"),
+        required=False,
+        help_text=_("名称 or 名称:行政区划代码; each gets a learning centre and a committee."),
+    )
+
+
+class NewVillageForm(VisibleNamesFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Village or community name"), max_length=50, help_text=_("A name ending in 社区 makes a community.")
+    )
+    code = forms.CharField(label=_("Administrative code"), max_length=12, required=False)

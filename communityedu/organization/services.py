@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from communityedu.core import audit
+from communityedu.core.models import AuditAction
 from communityedu.organization.constants import UNIT_SCOPED_ROLES, Role, UnitType, VillageKind
 from communityedu.organization.models import (
     District,
@@ -224,9 +226,90 @@ def assign_role(
 
 
 @transaction.atomic
+def withdraw_role(*, assignment: RoleAssignment, actor: Account | None = None) -> None:
+    """Take a role away from its account; the entry names the role and where it applied."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=assignment,
+        town=assignment.town or (assignment.unit.town if assignment.unit_id else None),
+        changes={
+            "user": [assignment.user_id, None],
+            "role": [assignment.role, None],
+            "scope": [str(assignment.unit or assignment.town or assignment.district or ""), None],
+        },
+    )
+    assignment.delete()
+
+
+@transaction.atomic
 def set_targets_due_on(*, town: Town, due_on: date | None, actor: Account | None) -> Town:
     """The plan's deadline for the town's targets (``Town.targets_due_on``); None: 31 December of
     each year. Audited."""
     if due_on is not None and not 2000 <= due_on.year <= 2100:
         raise ValidationError({"targets_due_on": _("Give a date between 2000 and 2100.")})
     return _save_with_audit(instance=town, fields=["targets_due_on"], values={"targets_due_on": due_on}, actor=actor)
+
+
+DISTRICT_CODE_PATTERN = re.compile(r"^\d{6}$")
+TOWN_CODE_PATTERN = re.compile(r"^(\d{9})?$")
+VILLAGE_CODE_PATTERN = re.compile(r"^(\d{12})?$")
+
+
+@transaction.atomic
+def add_town(
+    *,
+    district_code: str,
+    district_name: str,
+    slug: str,
+    name: str,
+    code: str = "",
+    villages: Iterable[tuple[str, str]] = (),
+    programme_start: date | None = None,
+    actor: Account | None,
+) -> Town:
+    """A new town from the administrator's page or the API, through ``create_town`` (which the
+    ``create_town`` command runs): refused, with the field named, if the slug is taken, the codes
+    are not administrative codes, or a new district has no name."""
+    errors: dict[str, str] = {}
+    if Town.objects.filter(slug=slug).exists():
+        errors["slug"] = _("A town with this slug exists.")
+    if not DISTRICT_CODE_PATTERN.match(district_code):
+        errors["district_code"] = _("A district's administrative code has 6 digits.")
+    elif not district_name.strip() and not District.objects.filter(code=district_code).exists():
+        errors["district_name"] = _("The district is new: give its name.")
+    if not TOWN_CODE_PATTERN.match(code):
+        errors["code"] = _("A town's administrative code has 9 digits.")
+    villages = list(villages)
+    for index, (village_name, village_code) in enumerate(villages):
+        if not village_name.strip() or not VILLAGE_CODE_PATTERN.match(village_code):
+            errors["villages"] = _("Line %(line)s: give a name, and a code of 12 digits if any.") % {"line": index + 1}
+            break
+    if errors:
+        raise ValidationError(errors)
+    return create_town(
+        district_code=district_code,
+        district_name=district_name.strip(),
+        slug=slug,
+        name=name,
+        code=code,
+        villages=[(village_name.strip(), village_code) for village_name, village_code in villages],
+        programme_start=programme_start,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def add_village(*, town: Town, name: str, code: str = "", actor: Account | None) -> Village:
+    """A new village or community of ``town`` with its learning centre and committee
+    (``ensure_village``); refused if the town has one of that name or code."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the village's name.")})
+    if Village.objects.filter(town=town, name=name).exists():
+        raise ValidationError({"name": _("The town has a village of this name.")})
+    if not VILLAGE_CODE_PATTERN.match(code):
+        raise ValidationError({"code": _("A village's administrative code has 12 digits.")})
+    if code and Village.objects.filter(town=town, code=code).exists():
+        raise ValidationError({"code": _("The town has a village with this code.")})
+    return ensure_village(town=town, name=name, code=code, actor=actor)

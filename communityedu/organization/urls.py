@@ -15,4 +15,6 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("towns/", views.town_list, name="town-list"),
     path("towns/switch/", views.switch_town, name="town-switch"),
+    path("towns/new/", views.town_create, name="town-create"),
+    path("towns/<slug:slug>/villages/new/", views.village_create, name="village-create"),
 ]

@@ -20,10 +20,12 @@ from communityedu.organization import populations as population_sheets
 from communityedu.organization import targets as village_targets
 from communityedu.organization.constants import UNIT_FIGURES, VILLAGE_FIGURES, FigureKey, UnitType
 from communityedu.organization.forms import (
+    NewVillageForm,
     PopulationForm,
     PopulationImportForm,
     PopulationYearForm,
     TargetsForm,
+    TownForm,
     UnitForm,
     VillageForm,
 )
@@ -170,7 +172,50 @@ def village_detail(request, pk: int):
 
 @allowed_if(lambda request: permissions.can_view_towns(request.user))
 def town_list(request):
-    return render(request, "organization/town_list.html", {"towns": selectors.towns_visible_to(request.user)})
+    return render(
+        request,
+        "organization/town_list.html",
+        {"towns": selectors.towns_visible_to(request.user), "can_add": permissions.is_system_admin(request.user)},
+    )
+
+
+def _administers(request) -> bool:
+    return permissions.is_system_admin(request.user)
+
+
+@allowed_if(_administers)
+def town_create(request):
+    """A new town with its villages: the ``create_town`` command as a page for the administrator."""
+    form = TownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            town = services.add_town(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Town %(town)s added.") % {"town": town.name})
+            return redirect("organization:town-list")
+    return render(request, "organization/town_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@allowed_if(_administers)
+def village_create(request, slug: str):
+    """A new village or community of a town, with its learning centre and committee."""
+    town = get_object_or_404(selectors.towns_visible_to(request.user), slug=slug)
+    form = NewVillageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = services.add_village(town=town, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(village)s added to %(town)s.") % {"village": village.name, "town": town.name}
+            )
+            return redirect("organization:town-list")
+    return render(
+        request, "organization/village_form.html", {"form": form, "town": town}, status=400 if form.errors else 200
+    )
 
 
 @require_POST

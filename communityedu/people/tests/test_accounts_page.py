@@ -47,7 +47,7 @@ def test_a_weak_password_or_a_missing_unit_is_refused_field_by_field(world, sign
         {"username": "weak", "display_name": "某某", "password": "password", "role": "department_staff"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"password", "unit"}
     assert not User.objects.filter(username="weak").exists()
 
