@@ -5,6 +5,7 @@ import re
 from io import BytesIO, StringIO
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -15,11 +16,13 @@ from communityedu.assessment.models import EvidenceFile as AssessmentFile
 from communityedu.assessment.models import Indicator
 from communityedu.exchange.models import Post
 from communityedu.learning.models import Resource
+from communityedu.messaging.backends import read_file_outbox
 from communityedu.news.models import NewsItem
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.people.models import Person
 from communityedu.planning.models import Evaluation, Meeting, Notice, Phase, PlanFile, RectificationItem, Task
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
+from conftest import RESIDENT_PHONE
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
@@ -141,3 +144,27 @@ def test_a_log_line_carrying_an_id_number_or_a_phone_is_masked_by_the_configured
     ]
     assert lines[-1] == "ValueError: no such person 500102********938X"
     assert (ID_NUMBER.findall(written.getvalue()), PHONE.findall(written.getvalue())) == ([], [])
+
+
+def test_sms_records_codes_and_their_audit_entries_hold_no_phone_in_clear(world, settings):
+    """A forgotten PIN's code by SMS (sent, and failed at the provider) and the reset leave rows that
+    name the phone only masked; the file backend's outbox, standing in for the phone, is no record."""
+    client = Client()
+    client.post("/accounts/forgot-pin/", {"phone": RESIDENT_PHONE})
+    client.post("/accounts/forgot-pin/", {"phone": "13700001111"})
+    code = read_file_outbox()[-1]["params"]["code"]
+    client.post("/accounts/forgot-pin/code/", {"code": code, "pin": "813579", "pin2": "813579"})
+    settings.SMS_BACKEND = "tencent"
+    settings.SMS_SIGN_NAME = "新庙镇社区教育"
+    settings.SMS_TENCENT_SECRET_ID, settings.SMS_TENCENT_SECRET_KEY = "AKIDtest", "test-secret"
+    settings.SMS_TENCENT_SDK_APP_ID = "1400000001"
+    settings.SMS_TENCENT_TEMPLATE_IDS = {"pin_reset_code": "2000001"}
+    settings.SMS_TENCENT_ENDPOINT = "http://127.0.0.1:9"  # nothing listens: the send fails, recorded
+    client.post("/accounts/forgot-pin/", {"phone": RESIDENT_PHONE})
+
+    rows = []
+    for label in ("messaging.SmsRecord", "messaging.VerificationCode", "core.AuditLogEntry"):
+        rows += [str(row) for row in apps.get_model(label).objects.values()]
+    assert list(apps.get_model("messaging.SmsRecord").objects.values_list("status", flat=True)) == ["sent", "failed"]
+    assert any("138****0000" in row for row in rows)
+    assert (ID_NUMBER.findall("\n".join(rows)), PHONE.findall("\n".join(rows))) == ([], [])
