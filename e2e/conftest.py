@@ -60,7 +60,7 @@ def new_page(browser):
     contexts = []
 
     def _new_page(**options):
-        context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN", **options)
+        context = browser.new_context(**({"viewport": PHONE_VIEWPORT, "locale": "zh-CN"} | options))
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -89,6 +89,7 @@ def resident_site(live_server, live_world):
         "article": article,
         "visitor": {
             "sign-in": f"{base}/accounts/resident-sign-in/",
+            "activate": f"{base}/accounts/activate/?code=12345678",
             "home-visitor": f"{base}/portal/",
             "activities-visitor": f"{base}/portal/activities/",
         },
