@@ -168,3 +168,22 @@ def test_sms_records_codes_and_their_audit_entries_hold_no_phone_in_clear(world,
     assert list(apps.get_model("messaging.SmsRecord").objects.values_list("status", flat=True)) == ["sent", "failed"]
     assert any("138****0000" in row for row in rows)
     assert (ID_NUMBER.findall("\n".join(rows)), PHONE.findall("\n".join(rows))) == ([], [])
+
+
+def test_activation_slips_and_the_rows_behind_an_account_hold_no_number_in_clear(world):
+    """The slip printed when an account is opened or given a new code, and the account, code and audit
+    rows written on the way, carry the phone only masked and never the ID number."""
+    client = Client()
+    assert client.login(username="office", password="Xinmiao@2020")
+    slips = [
+        client.post(f"/people/{world.people['li'].pk}/account/open/", {"phone": "13912345678"}),
+        client.post(f"/people/{world.people['zhang'].pk}/account/reset/"),
+    ]
+    assert [slip.status_code for slip in slips] == [200, 200]
+    text = "\n".join(_texts_of(slip) for slip in slips)
+    assert text.count("activation-code") == 2
+    rows = []
+    for label in ("accounts.User", "accounts.ActivationCode", "people.Person", "core.AuditLogEntry"):
+        rows += [str(row) for row in apps.get_model(label).objects.values()]
+    everything = text + "\n".join(rows)
+    assert (ID_NUMBER.findall(everything), PHONE.findall(everything)) == ([], [])
