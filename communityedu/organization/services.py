@@ -232,7 +232,7 @@ def withdraw_role(*, assignment: RoleAssignment, actor: Account | None = None) -
         actor=actor,
         action=AuditAction.DELETE,
         obj=assignment,
-        town=assignment.town or (assignment.unit.town if assignment.unit_id else None),
+        town=assignment.town or (assignment.unit.town if assignment.unit is not None else None),
         changes={
             "user": [assignment.user_id, None],
             "role": [assignment.role, None],

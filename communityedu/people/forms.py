@@ -71,7 +71,7 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args, town, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+        self.fields["role"].choices = [("", "---------"), *((role, Role(role).label) for role in roles)]
         self.fields["unit"].queryset = Unit.objects.filter(town=town) if town is not None else Unit.objects.none()
 
 
