@@ -24,20 +24,20 @@ from communityedu.portal import own_record
 router = ListRouter()
 
 
-class LeaveIn(Schema):
+class LeaveRegisterIn(Schema):
     on: PlanDate = Field(..., description="The day the person left (not in the future)")
     reason: str = Field(..., max_length=10, description="moved, deceased or other")
 
 
-class LeftOut(Schema):
+class LeftRegisterOut(Schema):
     id: int
     left_register_on: date
     left_reason: str
     account_state: str = Field(..., description="none, pending, active or disabled: disabled once the person left")
 
 
-@router.post("/people/{person_id}/leave", response={200: LeftOut, 400: ErrorOut}, tags=["people"])
-def leave_register(request, person_id: Id, body: LeaveIn):
+@router.post("/people/{person_id}/leave", response={200: LeftRegisterOut, 400: ErrorOut}, tags=["people"])
+def leave_register(request, person_id: Id, body: LeaveRegisterIn):
     """The person left the register (``reason``: moved, deceased or other) on ``on``: their account is
     disabled at once (sessions end, tokens stop), their history stays. The town office, or the
     director of the person's village; 404 outside the caller's scope; 400 if they already left."""
@@ -55,7 +55,7 @@ def leave_register(request, person_id: Id, body: LeaveIn):
     }
 
 
-class PersonalDataOut(Schema):
+class OwnPersonalDataOut(Schema):
     name: str
     sex: str
     birth_date: str | None
@@ -82,21 +82,21 @@ class OwnAccountOut(Schema):
     last_sign_in: str | None
 
 
-class AttendedOut(Schema):
+class OwnAttendanceOut(Schema):
     date: str
     activity: str
     organiser: str
     role: str
 
 
-class RegistrationOut(Schema):
+class OwnRegistrationOut(Schema):
     date: str
     activity: str
     registered_at: str
     cancelled: bool
 
 
-class OnlineLearningOut(Schema):
+class OwnOnlineLearningOut(Schema):
     resource: str
     first_opened: str
     percent: int
@@ -104,7 +104,7 @@ class OnlineLearningOut(Schema):
     completed_on: str | None
 
 
-class PointsOut(Schema):
+class OwnPointsOut(Schema):
     year: int
     employer: str
     lectures: int
@@ -113,7 +113,7 @@ class PointsOut(Schema):
     granted: str
 
 
-class CertificateOut(Schema):
+class OwnCertificateOut(Schema):
     serial: str
     year: int
     issuing_unit: str
@@ -124,13 +124,13 @@ class CertificateOut(Schema):
 
 class OwnRecordOut(Schema):
     generated_at: str
-    personal_data: PersonalDataOut
+    personal_data: OwnPersonalDataOut
     account: OwnAccountOut
-    attendance: list[AttendedOut]
-    registrations: list[RegistrationOut]
-    online_learning: list[OnlineLearningOut]
-    points: list[PointsOut] = Field(..., description="Bonus points by year (part-time teachers and volunteers)")
-    certificates: list[CertificateOut]
+    attendance: list[OwnAttendanceOut]
+    registrations: list[OwnRegistrationOut]
+    online_learning: list[OwnOnlineLearningOut]
+    points: list[OwnPointsOut] = Field(..., description="Bonus points by year (part-time teachers and volunteers)")
+    certificates: list[OwnCertificateOut]
 
 
 def _own_person(request):
@@ -149,16 +149,16 @@ def get_own_record(request, response: HttpResponse):
     return own_record.own_record(person=person, account=request.user)
 
 
-class CloseIn(Schema):
+class CloseOwnAccountIn(Schema):
     pin: str = Field(..., max_length=12, description="The account's PIN, to confirm")
 
 
-class ClosedOut(Schema):
+class OwnAccountClosedOut(Schema):
     closed: bool
 
 
-@router.post("/me/close", response={200: ClosedOut, 400: ErrorOut}, tags=["portal"])
-def close_own_account(request, body: CloseIn):
+@router.post("/me/close", response={200: OwnAccountClosedOut, 400: ErrorOut}, tags=["portal"])
+def close_own_account(request, body: CloseOwnAccountIn):
     """Close the signed-in resident's own account: disabled with the reason "closed by the
     resident", every session and token ends; the person stays in the register. A wrong PIN is a
     400 and counts towards the account's sign-in lockout; staff accounts are refused (403)."""

@@ -40,10 +40,15 @@ LEFT_ACCOUNT_REASON = gettext_noop("Left the register: %(reason)s")
 CLOSED_BY_RESIDENT = gettext_noop("Closed by the resident")
 
 
-def _in_default_language(message: str, **values: str) -> str:
-    """The account's stored reason reads the same whatever language the caller's page was in."""
+def _left_account_reason(reason: str) -> str:
+    """The disabled account's stored reason, in the default language whatever the caller's page was in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _(message) % values if values else _(message)
+        return _(LEFT_ACCOUNT_REASON) % {"reason": str(LeftReason(reason).label)}
+
+
+def _closed_account_reason() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(CLOSED_BY_RESIDENT)
 
 
 @transaction.atomic
@@ -78,10 +83,7 @@ def leave_register(*, person: Person, actor: User | None, on: date, reason: str)
     )
     account = person.account
     if account is not None and account.is_active:
-        label = _in_default_language(LeftReason(reason).label)
-        account_services.disable_account(
-            account=account, actor=actor, reason=_in_default_language(LEFT_ACCOUNT_REASON, reason=label)
-        )
+        account_services.disable_account(account=account, actor=actor, reason=_left_account_reason(reason))
     return person
 
 
@@ -98,4 +100,4 @@ def close_own_account(*, request: HttpRequest, account: User, pin: str) -> None:
             request=request, audience=audience, identifier=identifier, user=account, label=account.get_username()
         )
         raise ValidationError({"pin": _("The PIN is not right.")})
-    account_services.disable_account(account=account, actor=account, reason=_in_default_language(CLOSED_BY_RESIDENT))
+    account_services.disable_account(account=account, actor=account, reason=_closed_account_reason())
