@@ -470,4 +470,32 @@ def _apply_updates(town: Town, chunk: list[tuple[int, CheckedRow, dict]], tags: 
         Person.objects.bulk_update(list(people.values()), [*sorted(touched), "updated_at"], batch_size=500)
 
 
-__all__ = ["FIELD_LABELS", "ImportPlan", "Problem", "apply_plan", "check_roster", "ensure_standard_tags"]
+def people_of_roster(
+    *, town: Town, content: bytes, file_name: str, allowed_village_ids: set[int] | None = None, default_village=None
+) -> list[int]:
+    """The ids of the register's people that a roster's valid rows are, matched as an import matches
+    them (ID hash, or name, birth date and village), in the roster's order; rows matching nobody
+    (invalid, or not imported) are left out. Writes nothing."""
+    roster = parse_roster(content, file_name)
+    checker = _RowChecker(
+        town=town, roster=roster, allowed_village_ids=allowed_village_ids, default_village=default_village
+    )
+    by_id, by_person = _existing_people(town)
+    found: dict[int, None] = {}
+    for number, cells in roster.rows:
+        row = checker.check(number, cells, [])
+        existing = (by_id.get(row.key) or by_person.get(row.key)) if row is not None else None
+        if existing is not None:
+            found.setdefault(existing["id"])
+    return list(found)
+
+
+__all__ = [
+    "FIELD_LABELS",
+    "ImportPlan",
+    "Problem",
+    "apply_plan",
+    "check_roster",
+    "ensure_standard_tags",
+    "people_of_roster",
+]

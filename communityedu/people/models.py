@@ -290,3 +290,76 @@ class JoinRequest(TownScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CardPrintStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("printing")
+    DONE = "done", _("printed")
+    FAILED = "failed", _("failed")
+
+
+class CardPrintJob(TownScopedModel):
+    """One printing of learning cards for a village, a tag or the rows of an import batch.
+
+    The people are fixed when the print is asked for (``person_ids``); ``counts`` says how many
+    cards opened an account, renewed a pending account's code, were already active, or carry the
+    learning card only. The activation codes are never kept here: a small print answers its PDF at
+    once; a large one is drawn by a background job and its PDF kept encrypted (``pdf_encrypted``)
+    for the printer and the town office until ``expires_at``, then cleared.
+    """
+
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("printed by")
+    )
+    selection = models.CharField(_("printed for"), max_length=12)  # village | tag | import_batch
+    selection_label = models.CharField(_("printed for"), max_length=200)
+    village = models.ForeignKey(
+        "organization.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(_("cards"), default=0)
+    # The job's two steps: cards made ready (accounts opened, codes renewed), then cards drawn.
+    prepared = models.PositiveIntegerField(default=0)
+    drawn = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CardPrintStatus.choices, default=CardPrintStatus.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Fernet-encrypted PDF of a background print; emptied when it expires.
+    pdf_encrypted = models.BinaryField(default=b"", blank=True, editable=False)
+    expires_at = models.DateTimeField(_("download until"), null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("learning-card print")
+        verbose_name_plural = _("learning-card prints")
+        indexes = [models.Index(fields=["expires_at"], name="card_print_expiry")]
+
+    def __str__(self) -> str:
+        return self.selection_label
+
+    @property
+    def progress_percent(self) -> int:
+        return int(50 * (self.prepared + self.drawn) / self.total) if self.total else 0
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Queued or running, yet its job has given no sign of life for too long."""
+        if self.status not in (CardPrintStatus.QUEUED, CardPrintStatus.RUNNING):
+            return False
+        last_sign = self.heartbeat_at or self.updated_at
+        return last_sign < timezone.now() - timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT_SECONDS)
+
+    @property
+    def state(self) -> str:
+        """The status as the page and the API show it: ``interrupted`` is seen, not stored."""
+        return INTERRUPTED if self.is_interrupted else self.status
+
+    def get_state_display(self) -> str:
+        return _("interrupted") if self.is_interrupted else self.get_status_display()

@@ -175,6 +175,28 @@ def _matrix_join_request(world: World):
     return JoinRequest.objects.get(name="李德福")
 
 
+def _cards_for_yiyang(world: World) -> dict:
+    return {"for": f"village:{world.yiyang.pk}"}
+
+
+def _card_job_pk(world) -> int:
+    """The matrix's print of 弋阳村's cards by its director (0 where the world has none: the demo's scan)."""
+    job = getattr(world, "card_job", None)
+    return job.pk if job is not None else 0
+
+
+def _matrix_card_job(world: World):
+    """A background print by the 弋阳村 director of the cards of the batch they imported (applied
+    first), queued: its job never runs in the test."""
+    from communityedu.activities import cards
+    from communityedu.people.services import confirm_import
+
+    director = world.accounts["center"]
+    confirm_import(actor=director, batch=world.center_batch, skip_invalid=False)
+    selection = cards.select_people(user=director, town=world.xinmiao, import_batch_id=world.center_batch.pk)
+    return cards.print_cards(actor=director, town=world.xinmiao, selection=selection, in_background=True).job
+
+
 def _indicator_sheet() -> SimpleUploadedFile:
     return SimpleUploadedFile("指标.csv", "编码,名称,分值,评分方式\n1,台账,10,人工\n".encode())
 
@@ -420,6 +442,22 @@ PAGES: dict[str, list[Endpoint]] = {
         Endpoint(
             "POST", lambda w: f"/people/{w.people['zhang'].pk}/learning-card/reissue/", frozenset({"office", "center"})
         )
+    ],
+    # Learning cards in bulk: the town office for any village, a village's director for their own; a
+    # kept PDF for whoever printed it (the 弋阳村 director, for the batch they imported) and the office.
+    # nantuo's office prints for its own town, where 弋阳村 and the print are not found.
+    "people:cards": [
+        Endpoint("GET", lambda w: "/people/cards/", frozenset({"office", "center", "nantuo"})),
+        Endpoint("GET", lambda w: f"/people/cards/?for=village:{w.yiyang.pk}", frozenset({"office", "center"})),
+        Endpoint("POST", lambda w: "/people/cards/", frozenset({"office", "center"}), _cards_for_yiyang),
+        Endpoint("POST", lambda w: "/people/cards/", frozenset({"office"}), lambda w: {"for": f"village:{w.shizi.pk}"}),
+    ],
+    "people:card-print": [
+        Endpoint("GET", lambda w: f"/people/cards/{_card_job_pk(w)}/", frozenset({"office", "center"}))
+    ],
+    # Still queued in the matrix (its job never ran): a permitted caller is sent back to its page.
+    "people:card-print-pdf": [
+        Endpoint("GET", lambda w: f"/people/cards/{_card_job_pk(w)}/cards.pdf", frozenset({"office", "center"}))
     ],
     # The requests to join: the town office, and the director of the village named (nantuo's office
     # reviews its own town's queue, where this request is not found).
@@ -1206,6 +1244,27 @@ API_OPERATIONS: dict[str, Endpoint] = {
         "POST", lambda w: "/api/v1/imports?town=xinmiao", frozenset({"office", "center"}), _api_roster_upload
     ),
     "get_import": Endpoint("GET", lambda w: f"/api/v1/imports/{w.batch.pk}?town=xinmiao", frozenset({"office"})),
+    "plan_cards": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/learning-cards/plan?town=xinmiao&village={w.yiyang.pk}",
+        frozenset({"office", "center"}),
+    ),
+    "print_cards": Endpoint(
+        "POST",
+        lambda w: "/api/v1/learning-cards",
+        frozenset({"office", "center"}),
+        lambda w: {"town": "xinmiao", "village": w.yiyang.pk},
+        "application/json",
+    ),
+    "get_card_job": Endpoint(
+        "GET", lambda w: f"/api/v1/learning-cards/jobs/{_card_job_pk(w)}?town=xinmiao", frozenset({"office", "center"})
+    ),
+    "get_card_job_pdf": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/learning-cards/jobs/{_card_job_pk(w)}/pdf?town=xinmiao",
+        frozenset({"office", "center"}),
+        ok_statuses=(409,),  # still queued in the matrix: not ready
+    ),
     "list_activities": Endpoint("GET", lambda w: "/api/v1/activities?town=xinmiao", STRUCTURE_READERS - {"nantuo"}),
     "get_activity": Endpoint("GET", lambda w: f"/api/v1/activities/{w.lecture.pk}", XINMIAO_STRUCTURE_READERS),
     "create_activity": Endpoint(
@@ -1978,6 +2037,7 @@ def matrix_world(world):
     _matrix_surveys(world)
     _matrix_assessment(world)
     world.join_request = _matrix_join_request(world)
+    world.card_job = _matrix_card_job(world)
     return world
 
 

@@ -141,6 +141,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
 # How long a resident's activation code (on a slip or a learning card) stays valid.
 ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)
+# How long the PDF of learning cards printed in the background (more than 200 cards) is kept,
+# encrypted, for whoever printed it and the town office to download; it holds activation codes.
+CARD_PDF_KEEP_HOURS = env_int("CARD_PDF_KEEP_HOURS", 72)
 REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
 # The audit log is sealed into a hash chain by `manage.py run_periodic_jobs` (or seal_audit_log).
 AUDIT_SEAL_INTERVAL_SECONDS = 300

@@ -1,0 +1,103 @@
+"""Learning cards as one printable A4 PDF, eight to a page with cut marks, drawn by WeasyPrint.
+
+A card is 95 × 65 mm (two across, four down, 10 mm and 18.5 mm of margin for the printer and the
+cut marks). It shows the person's name and village, the learning-card QR staff scan at check-in,
+and — for a new or renewed account — the activation QR, the 8-digit code and its last day; an
+active account's card says 已开通 instead. The wording is Chinese whatever the interface language,
+like the certificate's: it is a paper handed out in the village.
+
+QR codes are small PNGs (one pixel a module, drawn without smoothing) with a fixed mask: segno's
+search for the best of the eight masks is four fifths of the time it takes to make a code, and any
+mask reads; 2,000 cards carry up to 4,000 codes. The pages are laid out in chunks of
+``PAGES_PER_CHUNK``, so that a background job can report progress between them, and written as one
+document. The stylesheet is ``card_pdf.css`` beside this module (templates carry no ``<style>``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from communityedu.core.links import public_url
+
+CARDS_PER_PAGE = 8
+PAGES_PER_CHUNK = 25
+QR_MASK = 0
+STYLESHEET = Path(__file__).with_name("card_pdf.css")
+DEFAULT_FONT = "WenQuanYi Micro Hei"  # Debian's fonts-wqy-microhei: embedded in the PDF
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """What one card shows. ``code`` and ``activation_url`` only for a new or renewed account."""
+
+    name: str
+    village: str
+    card_token: str
+    kind: str  # new_account | new_code | active | card_only
+    code: str = ""
+    activation_url: str = ""
+    expires_at: datetime | None = None
+
+
+def qr_png(data: str) -> str:
+    """A QR code as a PNG data URI: one pixel a module, with the four-module quiet zone."""
+    return segno.make(data, error="m", mask=QR_MASK).png_data_uri(scale=1, border=4)
+
+
+@functools.cache
+def _stylesheet():
+    from weasyprint import CSS  # imported on first use: WeasyPrint loads Pango when imported
+
+    font = getattr(settings, "CERTIFICATE_FONT", DEFAULT_FONT)
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8").replace("CARD_FONT", font))
+
+
+def _chinese_date(moment: datetime) -> str:
+    day = timezone.localtime(moment).date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _card_context(face: CardFace) -> dict:
+    return {
+        "name": face.name,
+        "village": face.village,
+        "kind": face.kind,
+        "has_code": bool(face.code),
+        "code": face.code,
+        "card_qr": qr_png(face.card_token),
+        "activation_qr": qr_png(face.activation_url) if face.code else "",
+        "expires_on": _chinese_date(face.expires_at) if face.expires_at else "",
+    }
+
+
+def cards_html(faces: list[CardFace], *, town_name: str) -> str:
+    cards = [_card_context(face) for face in faces]
+    pages = [cards[start : start + CARDS_PER_PAGE] for start in range(0, len(cards), CARDS_PER_PAGE)]
+    return render_to_string(
+        "activities/learning_cards_pdf.html",
+        {"pages": pages, "town_name": town_name, "activate_address": public_url("/accounts/activate/")},
+    )
+
+
+def cards_pdf(faces: list[CardFace], *, town_name: str, progress: Callable[[int], None] | None = None) -> bytes:
+    """The cards as PDF bytes; ``progress(cards drawn)`` after each chunk of pages."""
+    from weasyprint import HTML
+
+    chunk = CARDS_PER_PAGE * PAGES_PER_CHUNK
+    documents = []
+    for start in range(0, len(faces), chunk):
+        html = cards_html(faces[start : start + chunk], town_name=town_name)
+        documents.append(HTML(string=html).render(stylesheets=[_stylesheet()]))
+        if progress is not None:
+            progress(min(start + chunk, len(faces)))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
