@@ -19,7 +19,8 @@ from communityedu.learning.models import Resource
 from communityedu.messaging.backends import read_file_outbox
 from communityedu.news.models import NewsItem
 from communityedu.organization.models import Town, Unit, Village
-from communityedu.people.models import Person
+from communityedu.people.join_requests import ask_to_join
+from communityedu.people.models import JoinRequest, Person
 from communityedu.planning.models import Evaluation, Meeting, Notice, Phase, PlanFile, RectificationItem, Task
 from communityedu.tests.test_role_matrix import API_OPERATIONS, PAGES
 from conftest import RESIDENT_PHONE
@@ -57,6 +58,9 @@ class DemoWorld:
         self.manual_indicator = Indicator.objects.filter(town=self.xinmiao, children__isnull=True).first()
         self.assessment_file = AssessmentFile.objects.filter(town=self.xinmiao).first() or NOTHING
         self.dossier_export = NOTHING  # the demo builds no dossier; the dossier's own tests scan its files
+        # A request to join with a phone, so that the queue's pages and operations are scanned with one in it.
+        ask_to_join(village=self.yiyang, name="罗大伯", phone="13700002222", id_last_four="123X")
+        self.join_request = JoinRequest.objects.get(town=self.xinmiao, name="罗大伯")
         in_town = {"town": self.xinmiao}
         self.plan = SimpleNamespace(
             phases=list(Phase.objects.filter(**in_town).order_by("number")),
