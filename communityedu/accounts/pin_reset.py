@@ -42,6 +42,7 @@ ANSWER = gettext_lazy(
     "If this number is registered, a verification code has been sent to it by SMS. It is valid for 5 minutes."
 )
 AT_THE_CENTRE = gettext_lazy("Or reset the PIN at the village learning centre: bring your ID card.")
+ONLY_AT_THE_CENTRE = gettext_lazy("To reset the PIN, please go to the village learning centre: bring your ID card.")
 
 
 class ChooseAccountError(ValidationError):

@@ -72,7 +72,10 @@ def forgot_pin(request):
             phone = pin_reset.clean_phone(form.cleaned_data["phone"])
             request.session[SESSION_KEY] = {"phone": crypto.encrypt(phone), "choices": []}
             return redirect("accounts:forgot-pin-code")
-    return render(request, "accounts/forgot_pin.html", _context(form=form, offered=offered))
+    context = _context(form=form, offered=offered)
+    if not offered:
+        context["at_the_centre"] = pin_reset.ONLY_AT_THE_CENTRE
+    return render(request, "accounts/forgot_pin.html", context)
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -57,7 +57,7 @@ def request_pin_reset_code(request, body: CodeRequestIn):
     _refuse_if_throttled(request, code_request=True)
     pin_reset.request_code(phone=body.phone)
     offered = pin_reset.is_offered()
-    detail = f"{pin_reset.ANSWER} {pin_reset.AT_THE_CENTRE}" if offered else str(pin_reset.AT_THE_CENTRE)
+    detail = f"{pin_reset.ANSWER} {pin_reset.AT_THE_CENTRE}" if offered else str(pin_reset.ONLY_AT_THE_CENTRE)
     return Status(202, {"detail": detail, "sms_offered": offered})
 
 

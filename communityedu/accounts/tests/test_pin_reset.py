@@ -245,7 +245,7 @@ def test_without_sms_the_page_only_sends_the_resident_to_the_centre(client, worl
     page = client.get("/accounts/forgot-pin/").content.decode()
     response = _ask(client)
 
-    assert AT_THE_CENTRE in page
+    assert "忘记密码请到村学习中心重置，请带上身份证。" in page
     assert 'name="phone"' not in page
     assert response.status_code == 200
     assert read_file_outbox() == []
@@ -344,3 +344,14 @@ def test_the_api_lists_the_accounts_of_a_shared_phone_once_the_code_is_right(cli
     assert chosen.status_code == 200
     husband.refresh_from_db()
     assert husband.check_password(NEW_PIN)
+
+
+def test_without_sms_the_api_sends_nothing_and_points_to_the_centre(client, world, settings):
+    settings.SMS_FILE_COUNTS_AS_SENT = False
+
+    response = client.post("/api/v1/pin-reset/code", {"phone": RESIDENT_PHONE}, content_type="application/json")
+
+    assert response.status_code == 202
+    assert response.json() == {"detail": "忘记密码请到村学习中心重置，请带上身份证。", "sms_offered": False}
+    assert read_file_outbox() == []
+    assert SmsRecord.objects.count() == 0
