@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.activities.views import attendance, evidence, fees, schedule
+from communityedu.activities.views import attendance, evidence, fees, reminders, schedule
 
 app_name = "activities"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path("fees/lectures/<int:pk>/due/", fees.record_due, name="fees-due"),
     path("fees/payments/<int:pk>/pay/", fees.mark_paid, name="fees-pay"),
     path("fees/payments/<int:pk>/reverse/", fees.reverse_payment, name="fees-reverse"),
+    # SMS reminders sent (views/reminders.py)
+    path("reminders/", reminders.sent, name="reminders"),
 ]

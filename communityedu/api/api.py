@@ -36,6 +36,7 @@ from communityedu.api.metrics import router as metrics_router
 from communityedu.api.news import router as news_router
 from communityedu.api.planning import router as planning_router
 from communityedu.api.portal import router as portal_router
+from communityedu.api.reminders import router as reminders_router
 from communityedu.api.recognition import router as recognition_router
 from communityedu.api.recovery import router as recovery_router
 from communityedu.api.resident_accounts import router as resident_accounts_router
@@ -485,6 +486,7 @@ ROUTERS = (
     planning_router,
     joining_router,
     portal_router,
+    reminders_router,
     recovery_router,
 )
 for domain_router in ROUTERS:

@@ -647,6 +647,8 @@ PAGES: dict[str, list[Endpoint]] = {
     "activities:fees-reverse": [
         Endpoint("POST", lambda w: "/activities/fees/payments/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
     ],
+    # The SMS reminders sent: each town office its own town's (南沱's office reads its own, empty, day).
+    "activities:reminders": [Endpoint("GET", lambda w: "/activities/reminders/", OFFICES)],
     "activities:evidence-upload": [
         Endpoint(
             "POST",
@@ -1527,6 +1529,9 @@ API_OPERATIONS: dict[str, Endpoint] = {
     # The portal home's 明天的活动: a resident's own registrations (the teacher is a resident too).
     "list_tomorrow_activities": Endpoint(
         "GET", lambda w: "/api/v1/portal/tomorrow", frozenset({"resident", "teacher"})
+    ),
+    "list_reminders_sent": Endpoint(
+        "GET", lambda w: "/api/v1/activity-reminders?town=xinmiao", frozenset({"office"})
     ),
     "list_conditions": Endpoint(
         "GET",

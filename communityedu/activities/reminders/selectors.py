@@ -14,6 +14,7 @@ from communityedu.activities.models import Activity, Registration
 from communityedu.activities.reminders.models import ActivityReminder
 
 if TYPE_CHECKING:
+    from communityedu.organization.models import Town
     from communityedu.people.models import Person
 
 
@@ -70,4 +71,15 @@ def due_for_sms(*, now: datetime | None = None) -> QuerySet[Registration]:
         .filter(~Exists(already))
         .select_related("town", "activity", "activity__venue_unit", "person__account")
         .order_by("activity__starts_at", "pk")
+    )
+
+
+def reminders_sent(*, town: Town, day: date) -> QuerySet[ActivityReminder]:
+    """The SMS reminders of ``town`` sent on ``day`` (local date), the latest first, with the
+    activity and the person (only the masked phone is kept)."""
+    start, end = _day_bounds(day)
+    return (
+        ActivityReminder.objects.filter(town=town, created_at__gte=start, created_at__lt=end)
+        .select_related("registration__activity", "registration__person")
+        .order_by("-created_at", "-id")
     )

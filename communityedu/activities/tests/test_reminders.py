@@ -366,3 +366,55 @@ def test_two_runs_at_the_same_moment_send_each_reminder_exactly_once(shared_worl
     assert sorted(m["params"]["title"] for m in read_file_outbox()) == ["书法班", "象棋比赛"]
     assert ActivityReminder.objects.count() == 2
     assert SmsRecord.objects.count() == 2
+
+
+# ---- the town office's record of reminders sent ---------------------------------------------------
+
+
+def test_the_town_office_sees_the_reminders_sent_with_masked_phones(world, sign_in, day):
+    with travel(at(day, 10)):
+        opt_in(sign_in("resident"))
+        tai_chi = registered(world, starts_at=at(day + timedelta(days=1), 9, 30))
+        reminder_services.send_tomorrows_reminders()
+        page = sign_in("office").get(f"/activities/reminders/?day={day.isoformat()}")
+        api = sign_in("office").get(f"/api/v1/activity-reminders?town=xinmiao&day={day.isoformat()}")
+        other_day = sign_in("office").get(f"/api/v1/activity-reminders?town=xinmiao&day={day + timedelta(days=1)}")
+
+    content = page.content.decode()
+    table = content.split('id="reminder-list"')[1].split("</table>")[0]
+    assert "138****0000" in table
+    assert "13800000000" not in content
+    assert "张秀英" in table
+    assert "太极拳入门班" in table
+    assert f"{day.isoformat()} 共发送 1 条提醒。" in content
+    assert api.json() == {
+        "items": [
+            {
+                "id": ActivityReminder.objects.get().pk,
+                "sent_at": f"{day.isoformat()}T02:00:00Z",  # 10:00 in Shanghai
+                "activity_id": tai_chi.pk,
+                "activity": "太极拳入门班",
+                "starts_at": f"{(day + timedelta(days=1)).isoformat()}T01:30:00Z",
+                "person_id": world.people["zhang"].pk,
+                "person": "张秀英",
+                "phone": "138****0000",
+                "sms_status": "sent",
+            }
+        ],
+        "count": 1,
+    }
+    assert other_day.json() == {"items": [], "count": 0}
+
+
+def test_the_reminders_api_refuses_a_day_outside_the_plan_years(world, sign_in):
+    answer = sign_in("office").get("/api/v1/activity-reminders?town=xinmiao&day=1999-12-31")
+
+    assert answer.status_code == 400
+    assert [error["field"] for error in answer.json()["errors"]] == ["day"]
+
+
+def test_the_reminders_page_reads_an_unreadable_day_as_today(world, sign_in):
+    page = sign_in("office").get("/activities/reminders/?day=not-a-day")
+
+    assert page.status_code == 200
+    assert page.context["day"] == timezone.localdate()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from communityedu.activities import fees, permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, EvidenceKind
 from communityedu.activities.forms import ActivityForm, ReasonForm
+from communityedu.activities.reminders.permissions import can_read_reminders
 from communityedu.activities.views.attendance import check_in_url
 from communityedu.core.parsing import check_year, parse_id
 from communityedu.core.views import allowed_if
@@ -73,6 +74,7 @@ def _listing(request):
         "units": units_visible_to(request.user).filter(town=request.town).order_by("unit_type", "name"),
         "kinds": ActivityKind.choices,
         "can_schedule": permissions.can_schedule(request.user, request.town),
+        "can_read_reminders": can_read_reminders(request.user, request.town),
         "can_read_fees": fees.can_read_fees(request.user, request.town),
         "without_evidence": sum(1 for a in activities if a.evidence_count == 0 and a.is_held()),
     }
