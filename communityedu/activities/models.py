@@ -36,7 +36,28 @@ from communityedu.activities.constants import (
     EntryKind,
     EvidenceKind,
 )
+from communityedu.activities.fees.models import FeeStandard, LecturePayment
+from communityedu.activities.reminders.models import ActivityReminder
+from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant
 from communityedu.core.models import TownScopedModel
+
+# The fee ledger, the participation rollups and the reminders keep their models in modules of their
+# own; importing them here registers them with the app, as Django loads an app's models from here.
+__all__ = [
+    "Activity",
+    "ActivityLecturer",
+    "ActivityReminder",
+    "ActivitySeries",
+    "AttendanceEntry",
+    "Evidence",
+    "FeeStandard",
+    "Headcount",
+    "LearningCard",
+    "LecturePayment",
+    "ParticipantDayCount",
+    "Registration",
+    "YearlyParticipant",
+]
 
 
 class ActivitySeries(TownScopedModel):
@@ -233,8 +254,3 @@ class Evidence(TownScopedModel):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-from communityedu.activities.fees import FeeStandard, LecturePayment  # noqa: E402,F401
-from communityedu.activities.reminders.models import ActivityReminder  # noqa: E402,F401
-from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant  # noqa: E402,F401

@@ -283,7 +283,9 @@ def load_evidence_and_fees(town: Town) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageDraw
 
-    from communityedu.activities import evidence, fees
+    from communityedu.activities import evidence
+    from communityedu.activities.fees import models as fee_models
+    from communityedu.activities.fees import services as fee_services
     from communityedu.activities.models import Evidence
 
     now = timezone.now()
@@ -308,14 +310,14 @@ def load_evidence_and_fees(town: Town) -> None:
                 f"{activity.starts_at:%Y%m%d}-{kind}.jpg", buffer.getvalue(), content_type="image/jpeg"
             ),
         )
-    if not fees.FeeStandard.objects.filter(town=town).exists():
-        fees.set_fee_standard(town=town, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
+    if not fee_models.FeeStandard.objects.filter(town=town).exists():
+        fee_services.set_fee_standard(town=town, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
     lectures = held.filter(kind=ActivityKind.LECTURE_HALL)
     for lecture in lectures:
-        for due in fees.record_fees_due(activity=lecture, actor=None):
+        for due in fee_services.record_fees_due(activity=lecture, actor=None):
             if lecture.starts_at.year == 2020:
                 paid_on = timezone.localtime(lecture.ends_at).date() + timedelta(days=10)
-                fees.mark_paid(
+                fee_services.mark_paid(
                     payment=due, voucher_number=f"SQXX-{paid_on:%Y%m%d}-{due.pk:03d}", paid_on=paid_on, actor=None
                 )
 

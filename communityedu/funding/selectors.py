@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from communityedu.activities import fees as lecture_fees
+from communityedu.activities.fees import selectors as fee_selectors
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
 from communityedu.funding.permissions import funding_manager_town_ids
@@ -48,7 +48,7 @@ def expenses(*, town: Town, year: int) -> QuerySet[Expense]:
 def lecture_fees_paid(*, town: Town, year: int) -> Decimal:
     """The paid lecture fees of ``year``'s lecture-hall lectures, as the fee ledger totals them:
     a reversed fee counts for nothing."""
-    return lecture_fees.fee_year(town=town, year=year).total.paid
+    return fee_selectors.fee_year(town=town, year=year).total.paid
 
 
 @dataclass(frozen=True)

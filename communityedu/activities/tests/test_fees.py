@@ -14,9 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
-from communityedu.activities import fees, services
+from communityedu.activities import services
 from communityedu.activities.constants import ActivityKind
-from communityedu.activities.fees import FeeEntryKind, FeeStandard, FeeStatus, LecturePayment
+from communityedu.activities.fees import selectors as fee_selectors
+from communityedu.activities.fees import services as fee_services
+from communityedu.activities.fees.constants import FeeEntryKind, FeeStatus
+from communityedu.activities.fees.models import FeeStandard, LecturePayment
 from communityedu.activities.tests.factories import activity, at
 from communityedu.core.models import AuditLogEntry
 
@@ -24,7 +27,7 @@ REFUSED_HELD = "Payments can only be made for lectures that took place."
 
 
 def _standard(world, amount: str, valid_from: date) -> FeeStandard:
-    return fees.set_fee_standard(
+    return fee_services.set_fee_standard(
         town=world.xinmiao, amount=Decimal(amount), valid_from=valid_from, actor=world.accounts["office"]
     )
 
@@ -42,12 +45,12 @@ def _due(lecture, name: str, world) -> LecturePayment:
 def _statuses(lecture) -> list[tuple[str, str, Decimal | None]]:
     return [
         (line.lecturer.name, line.status, line.due.amount if line.due else None)
-        for line in fees.lecture_fees(lecture).lines
+        for line in fee_selectors.lecture_fees(lecture).lines
     ]
 
 
 def _pay(world, lecture, name: str, voucher: str, paid_on: date) -> LecturePayment:
-    return fees.mark_paid(
+    return fee_services.mark_paid(
         payment=_due(lecture, name, world), voucher_number=voucher, paid_on=paid_on, actor=world.accounts["school"]
     )
 
@@ -64,14 +67,14 @@ def test_the_standard_in_force_is_the_latest_from_the_lecture_date_or_before(wor
     _standard(world, "300.00", date(2021, 1, 1))
 
     def amount_on(day):
-        standard = fees.standard_in_force(town=world.xinmiao, on=day)
+        standard = fee_selectors.standard_in_force(town=world.xinmiao, on=day)
         return standard.amount if standard else None
 
     assert amount_on(date(2020, 4, 30)) is None
     assert amount_on(date(2020, 5, 1)) == Decimal("200.00")
     assert amount_on(date(2020, 12, 31)) == Decimal("200.00")
     assert amount_on(date(2021, 1, 1)) == Decimal("300.00")
-    assert fees.standard_in_force(town=world.nantuo, on=date(2021, 6, 1)) is None
+    assert fee_selectors.standard_in_force(town=world.nantuo, on=date(2021, 6, 1)) is None
 
 
 def test_a_fee_due_carries_the_amount_in_force_on_the_lecture_date(world):
@@ -80,8 +83,8 @@ def test_a_fee_due_carries_the_amount_in_force_on_the_lecture_date(world):
     december = _lecture(world, at(2020, 12, 31, 19), "li")
     january = _lecture(world, at(2021, 1, 1, 9), "li")
 
-    fees.record_fees_due(activity=december, actor=world.accounts["office"])
-    fees.record_fees_due(activity=january, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=december, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=january, actor=world.accounts["office"])
     _standard(world, "350.00", date(2020, 5, 1))
 
     assert _statuses(december) == [("李德福", FeeStatus.PENDING, Decimal("200.00"))]
@@ -92,8 +95,8 @@ def test_a_new_standard_for_the_same_date_supersedes_and_the_history_stays(world
     first = _standard(world, "200.00", date(2020, 5, 1))
     second = _standard(world, "220.00", date(2020, 5, 1))
 
-    assert fees.standard_in_force(town=world.xinmiao, on=date(2020, 6, 1)) == second
-    assert list(fees.fee_standards(town=world.xinmiao)) == [second, first]
+    assert fee_selectors.standard_in_force(town=world.xinmiao, on=date(2020, 6, 1)) == second
+    assert list(fee_selectors.fee_standards(town=world.xinmiao)) == [second, first]
     assert first.amount == Decimal("200.00")
 
 
@@ -110,8 +113,8 @@ def test_fees_due_are_recorded_once_per_lecturer_even_when_asked_twice(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li", "wang")
 
-    first = fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
-    again = fees.record_fees_due(activity=lecture, actor=world.accounts["school"])
+    first = fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    again = fee_services.record_fees_due(activity=lecture, actor=world.accounts["school"])
 
     assert [(entry.lecturer.name, entry.amount) for entry in first] == [
         ("李德福", Decimal("200.00")),
@@ -129,7 +132,7 @@ def test_fees_are_refused_for_a_lecture_not_yet_held(world):
 
     for lecture in (tomorrow, under_way):
         with translation.override("en"), pytest.raises(ValidationError, match=REFUSED_HELD):
-            fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+            fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     assert LecturePayment.objects.count() == 0
 
 
@@ -139,7 +142,7 @@ def test_fees_are_refused_for_a_cancelled_lecture(world):
     services.cancel_activity(actor=world.accounts["office"], activity=lecture, reason="暴雨")
 
     with translation.override("en"), pytest.raises(ValidationError, match=REFUSED_HELD):
-        fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+        fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     assert LecturePayment.objects.count() == 0
 
 
@@ -150,16 +153,16 @@ def test_fees_are_refused_for_other_kinds_and_without_a_standard(world):
 
     with translation.override("en"):
         with pytest.raises(ValidationError, match="lecture-hall lectures only"):
-            fees.record_fees_due(activity=training, actor=world.accounts["office"])
+            fee_services.record_fees_due(activity=training, actor=world.accounts["office"])
         with pytest.raises(ValidationError, match="No fee standard is in force on 2020-04-20"):
-            fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+            fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     assert LecturePayment.objects.count() == 0
 
 
 def test_marking_a_fee_paid_records_the_voucher_and_the_date(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li", "wang")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
 
     paid = _pay(world, lecture, "li", "记-2020-05-031", date(2020, 5, 20))
     twice = _pay(world, lecture, "li", "记-2020-05-031", date(2020, 5, 20))
@@ -184,7 +187,7 @@ def test_marking_a_fee_paid_records_the_voucher_and_the_date(world):
 def test_a_payment_needs_a_voucher_and_a_date_between_the_lecture_and_today(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
 
     for voucher, paid_on in (
         (" ", date(2020, 5, 20)),
@@ -199,10 +202,10 @@ def test_a_payment_needs_a_voucher_and_a_date_between_the_lecture_and_today(worl
 def test_a_reversal_keeps_the_original_and_shows_status_reversed(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li", "wang")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     _pay(world, lecture, "li", "记-2020-05-031", date(2020, 5, 20))
 
-    reversal = fees.reverse_payment(
+    reversal = fee_services.reverse_payment(
         payment=_due(lecture, "li", world), reason="凭证作废，重新付款", actor=world.accounts["office"]
     )
 
@@ -217,7 +220,7 @@ def test_a_reversal_keeps_the_original_and_shows_status_reversed(world):
         ("王桂芬", FeeStatus.PENDING, Decimal("200.00")),
     ]
     with pytest.raises(ValidationError):
-        fees.reverse_payment(payment=_due(lecture, "li", world), reason="再次", actor=world.accounts["office"])
+        fee_services.reverse_payment(payment=_due(lecture, "li", world), reason="再次", actor=world.accounts["office"])
     with pytest.raises(ValidationError):
         _pay(world, lecture, "li", "记-2020-05-040", date(2020, 5, 25))
 
@@ -225,27 +228,27 @@ def test_a_reversal_keeps_the_original_and_shows_status_reversed(world):
 def test_after_a_reversal_the_fee_can_be_recorded_again_as_a_new_generation(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
-    fees.reverse_payment(payment=_due(lecture, "li", world), reason="标准录错", actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.reverse_payment(payment=_due(lecture, "li", world), reason="标准录错", actor=world.accounts["office"])
     _standard(world, "250.00", date(2020, 5, 1))
 
-    recorded = fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    recorded = fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
 
     assert [(entry.generation, entry.amount) for entry in recorded] == [(1, Decimal("250.00"))]
     assert _statuses(lecture) == [
         ("李德福", FeeStatus.REVERSED, Decimal("200.00")),
         ("李德福", FeeStatus.PENDING, Decimal("250.00")),
     ]
-    assert fees.record_fees_due(activity=lecture, actor=world.accounts["office"]) == []
+    assert fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"]) == []
 
 
 def test_a_reversal_needs_a_reason(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
 
     with pytest.raises(ValidationError):
-        fees.reverse_payment(payment=_due(lecture, "li", world), reason="  ", actor=world.accounts["office"])
+        fee_services.reverse_payment(payment=_due(lecture, "li", world), reason="  ", actor=world.accounts["office"])
     assert _ledger() == [("李德福", "due", 0)]
 
 
@@ -264,9 +267,9 @@ def _a_year_of_fees(world):
     cancelled = _lecture(world, at(2020, 6, 10), "li", title="法律讲座")
     services.cancel_activity(actor=office, activity=cancelled, reason="暴雨")
     for lecture in (may_first, may_second, june):
-        fees.record_fees_due(activity=lecture, actor=office)
+        fee_services.record_fees_due(activity=lecture, actor=office)
     _pay(world, may_first, "li", "记-05-01", date(2020, 5, 15))
-    fees.reverse_payment(payment=_due(may_second, "li", world), reason="讲师未到场", actor=office)
+    fee_services.reverse_payment(payment=_due(may_second, "li", world), reason="讲师未到场", actor=office)
     _pay(world, june, "li", "记-06-01", date(2020, 6, 5))
     _pay(world, june, "wang", "记-06-02", date(2020, 6, 5))
     return may_first, june
@@ -275,7 +278,7 @@ def _a_year_of_fees(world):
 def test_monthly_and_yearly_totals_are_exact(world):
     _a_year_of_fees(world)
 
-    year = fees.fee_year(town=world.xinmiao, year=2020)
+    year = fee_selectors.fee_year(town=world.xinmiao, year=2020)
 
     months = {row.month: (row.totals.due, row.totals.paid, row.totals.outstanding) for row in year.months}
     assert len(months) == 12
@@ -293,7 +296,7 @@ def test_monthly_and_yearly_totals_are_exact(world):
         "健康养生讲座",
         "法律讲座",
     ]
-    assert fees.fee_year(town=world.xinmiao, year=2021).total == fees.FeeTotals()
+    assert fee_selectors.fee_year(town=world.xinmiao, year=2021).total == fee_selectors.FeeTotals()
 
 
 def test_the_export_holds_the_rows_and_the_totals(world, sign_in):
@@ -340,12 +343,12 @@ def test_the_export_holds_the_rows_and_the_totals(world, sign_in):
 def test_the_fee_page_reads_a_year_in_the_same_number_of_queries_however_many_lectures(world, sign_in):
     _standard(world, "200.00", date(2020, 5, 1))
     client = sign_in("office")
-    fees.record_fees_due(activity=_lecture(world, at(2020, 5, 10), "li"), actor=None)
+    fee_services.record_fees_due(activity=_lecture(world, at(2020, 5, 10), "li"), actor=None)
     client.get("/activities/fees/?year=2020")
     with CaptureQueriesContext(connection) as one_lecture:
         client.get("/activities/fees/?year=2020")
     for day in (12, 14, 16):
-        fees.record_fees_due(activity=_lecture(world, at(2020, 5, day), "li", "wang"), actor=None)
+        fee_services.record_fees_due(activity=_lecture(world, at(2020, 5, day), "li", "wang"), actor=None)
     with CaptureQueriesContext(connection) as four_lectures:
         response = client.get("/activities/fees/?year=2020")
 
@@ -390,7 +393,7 @@ def test_a_school_clerk_may_record_pay_and_reverse_through_the_pages(world, sign
         ("李德福", FeeStatus.PAID, Decimal("200.00")),
         ("王桂芬", FeeStatus.REVERSED, Decimal("200.00")),
     ]
-    assert fees.standard_in_force(town=world.xinmiao, on=date(2021, 1, 1)).amount == Decimal("300.00")
+    assert fee_selectors.standard_in_force(town=world.xinmiao, on=date(2021, 1, 1)).amount == Decimal("300.00")
 
 
 def test_a_refused_form_comes_back_with_its_reason_and_changes_nothing(world, sign_in):
@@ -410,7 +413,7 @@ def test_a_refused_form_comes_back_with_its_reason_and_changes_nothing(world, si
 def test_centre_department_and_teacher_accounts_are_refused(world, sign_in, client):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     due = _due(lecture, "li", world)
 
     for username in ("center", "dept", "teacher"):
@@ -434,7 +437,7 @@ def test_centre_department_and_teacher_accounts_are_refused(world, sign_in, clie
 def test_the_evaluator_may_read_the_fees_but_not_post(world, sign_in):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     due = _due(lecture, "li", world)
     client = sign_in("evaluator")
     client.post("/org/towns/switch/", {"town": "xinmiao"})
@@ -478,7 +481,7 @@ def test_nantuos_office_sees_none_of_xinmiaos_payments(world, sign_in):
 def test_the_activity_partial_shows_the_lecturers_fees_and_the_button_for_managers(world):
     _standard(world, "200.00", date(2020, 5, 1))
     lecture = _lecture(world, at(2020, 5, 12), "li", "wang")
-    fees.record_fees_due(activity=lecture, actor=world.accounts["office"])
+    fee_services.record_fees_due(activity=lecture, actor=world.accounts["office"])
     services.update_activity(
         actor=world.accounts["office"],
         activity=lecture,
@@ -491,7 +494,9 @@ def test_the_activity_partial_shows_the_lecturers_fees_and_the_button_for_manage
     def partial(username):
         request.user = world.accounts[username]
         return render_to_string(
-            "activities/_fees.html", fees.activity_fee_context(world.accounts[username], lecture), request=request
+            "activities/_fees.html",
+            fee_selectors.activity_fee_context(world.accounts[username], lecture),
+            request=request,
         )
 
     for_school, for_evaluator, for_teacher = partial("school"), partial("evaluator"), partial("teacher")

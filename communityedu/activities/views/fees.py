@@ -21,7 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communityedu.activities import fees as lecture_fees
+from communityedu.activities.fees import permissions as fee_permissions
+from communityedu.activities.fees import selectors as fee_selectors
+from communityedu.activities.fees import services as fee_services
+from communityedu.activities.fees.export import export_fee_year
 from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 
@@ -42,11 +45,11 @@ class PaymentForm(forms.Form):
 
 
 def _reads(request) -> bool:
-    return lecture_fees.can_read_fees(request.user, request.town)
+    return fee_permissions.can_read_fees(request.user, request.town)
 
 
 def _manages(request) -> bool:
-    return lecture_fees.can_manage_fees(request.user, request.town)
+    return fee_permissions.can_manage_fees(request.user, request.town)
 
 
 def _year(value: str | None) -> int:
@@ -71,11 +74,11 @@ def _page(request, *, year: int, standard_form: FeeStandardForm, status: int = 2
         "year": year,
         "previous": year - 1,
         "following": year + 1,
-        "fees": lecture_fees.fee_year(town=request.town, year=year),
-        "standards": lecture_fees.fee_standards(town=request.town),
-        "standard_today": lecture_fees.standard_in_force(town=request.town, on=today),
+        "fees": fee_selectors.fee_year(town=request.town, year=year),
+        "standards": fee_selectors.fee_standards(town=request.town),
+        "standard_today": fee_selectors.standard_in_force(town=request.town, on=today),
         "today": today,
-        "can_manage": lecture_fees.can_manage_fees(request.user, request.town),
+        "can_manage": fee_permissions.can_manage_fees(request.user, request.town),
         "standard_form": standard_form,
     }
     return render(request, "activities/fees.html", context, status=status)
@@ -89,7 +92,7 @@ def fee_year(request):
 @allowed_if(_reads)
 def fee_export(request):
     year = _year(request.GET.get("year"))
-    data = lecture_fees.export_fee_year(actor=request.user, town=request.town, year=year)
+    data = export_fee_year(actor=request.user, town=request.town, year=year)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="lecture-fees-{request.town.slug}-{year}.xlsx"'
     return response
@@ -102,7 +105,7 @@ def set_standard(request):
     form = FeeStandardForm(request.POST)
     if form.is_valid():
         try:
-            standard = lecture_fees.set_fee_standard(town=request.town, actor=request.user, **form.cleaned_data)
+            standard = fee_services.set_fee_standard(town=request.town, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -118,9 +121,9 @@ def set_standard(request):
 @require_POST
 @allowed_if(_manages)
 def record_due(request, pk: int):
-    lecture = lecture_fees.get_lecture_for_fees(request.user, pk)
+    lecture = fee_selectors.get_lecture_for_fees(request.user, pk)
     try:
-        created = lecture_fees.record_fees_due(activity=lecture, actor=request.user)
+        created = fee_services.record_fees_due(activity=lecture, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -128,19 +131,19 @@ def record_due(request, pk: int):
             messages.success(request, _("Fees due recorded for %(count)s lecturers.") % {"count": len(created)})
         else:
             messages.info(request, _("Every lecturer of this lecture already has a fee recorded."))
-    return _back(request, lecture_fees.lecture_date(lecture).year)
+    return _back(request, fee_selectors.lecture_date(lecture).year)
 
 
 @require_POST
 @allowed_if(_manages)
 def mark_paid(request, pk: int):
-    payment = lecture_fees.get_due_entry_for(request.user, pk)
+    payment = fee_selectors.get_due_entry_for(request.user, pk)
     form = PaymentForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     else:
         try:
-            lecture_fees.mark_paid(payment=payment, actor=request.user, **form.cleaned_data)
+            fee_services.mark_paid(payment=payment, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -148,17 +151,17 @@ def mark_paid(request, pk: int):
                 request,
                 _("Paid %(amount)s yuan to %(name)s.") % {"amount": payment.amount, "name": payment.lecturer.name},
             )
-    return _back(request, lecture_fees.lecture_date(payment.activity).year)
+    return _back(request, fee_selectors.lecture_date(payment.activity).year)
 
 
 @require_POST
 @allowed_if(_manages)
 def reverse_payment(request, pk: int):
-    payment = lecture_fees.get_due_entry_for(request.user, pk)
+    payment = fee_selectors.get_due_entry_for(request.user, pk)
     try:
-        lecture_fees.reverse_payment(payment=payment, reason=request.POST.get("reason", ""), actor=request.user)
+        fee_services.reverse_payment(payment=payment, reason=request.POST.get("reason", ""), actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The fee of %(name)s was reversed.") % {"name": payment.lecturer.name})
-    return _back(request, lecture_fees.lecture_date(payment.activity).year)
+    return _back(request, fee_selectors.lecture_date(payment.activity).year)

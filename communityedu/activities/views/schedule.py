@@ -13,8 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.activities import fees, permissions, selectors, services
+from communityedu.activities import permissions, selectors, services
 from communityedu.activities.constants import ActivityKind, EvidenceKind
+from communityedu.activities.fees import permissions as fee_permissions
+from communityedu.activities.fees import selectors as fee_selectors
 from communityedu.activities.forms import ActivityForm, ReasonForm
 from communityedu.activities.reminders.permissions import can_read_reminders
 from communityedu.activities.views.attendance import check_in_url
@@ -75,7 +77,7 @@ def _listing(request):
         "kinds": ActivityKind.choices,
         "can_schedule": permissions.can_schedule(request.user, request.town),
         "can_read_reminders": can_read_reminders(request.user, request.town),
-        "can_read_fees": fees.can_read_fees(request.user, request.town),
+        "can_read_fees": fee_permissions.can_read_fees(request.user, request.town),
         "without_evidence": sum(1 for a in activities if a.evidence_count == 0 and a.is_held()),
     }
 
@@ -126,7 +128,7 @@ def detail(request, pk: int):
             "check_in_url": check_in_url(activity),
             "reason_form": ReasonForm(),
             "evidence_kinds": EvidenceKind.choices,
-            **fees.activity_fee_context(request.user, activity),
+            **fee_selectors.activity_fee_context(request.user, activity),
         },
     )
 

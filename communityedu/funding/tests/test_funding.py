@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from communityedu.activities import fees
-from communityedu.activities.fees import FeeEntryKind, LecturePayment
+from communityedu.activities.fees import services as fee_services
+from communityedu.activities.fees.constants import FeeEntryKind
+from communityedu.activities.fees.models import LecturePayment
 from communityedu.activities.tests.factories import activity, at
 from communityedu.core.models import AuditLogEntry
 from communityedu.funding import selectors, services
@@ -201,19 +202,19 @@ def _paid_lecture(world, day: date, *names: str):
     lecture = activity(
         world, starts_at=at(day.year, day.month, day.day, 14), lecturers=[world.people[n] for n in names]
     )
-    fees.record_fees_due(activity=lecture, actor=None)
+    fee_services.record_fees_due(activity=lecture, actor=None)
     for name in names:
         due = LecturePayment.objects.get(activity=lecture, lecturer=world.people[name], entry_kind=FeeEntryKind.DUE)
-        fees.mark_paid(payment=due, voucher_number=f"K-{day:%m%d}-{name}", paid_on=day, actor=None)
+        fee_services.mark_paid(payment=due, voucher_number=f"K-{day:%m%d}-{name}", paid_on=day, actor=None)
     return lecture
 
 
 def test_paid_lecture_fees_of_the_year_are_in_the_expense_totals(world):
-    fees.set_fee_standard(town=world.xinmiao, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
+    fee_services.set_fee_standard(town=world.xinmiao, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
     _paid_lecture(world, date(2020, 5, 9), "li", "wang")
     _expense(world, "1200.00")
     pending = activity(world, starts_at=at(2020, 6, 13, 14), lecturers=[world.people["li"]])
-    fees.record_fees_due(activity=pending, actor=None)  # due, not paid: not spent yet
+    fee_services.record_fees_due(activity=pending, actor=None)  # due, not paid: not spent yet
 
     funding = selectors.funding_year(town=world.xinmiao, year=2020)
 
@@ -225,11 +226,11 @@ def test_paid_lecture_fees_of_the_year_are_in_the_expense_totals(world):
 
 
 def test_a_reversed_lecture_payment_drops_out_of_the_expenses(world):
-    fees.set_fee_standard(town=world.xinmiao, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
+    fee_services.set_fee_standard(town=world.xinmiao, amount=Decimal("200.00"), valid_from=date(2020, 5, 1), actor=None)
     lecture = _paid_lecture(world, date(2020, 5, 9), "li", "wang")
     due = LecturePayment.objects.get(activity=lecture, lecturer=world.people["wang"], entry_kind=FeeEntryKind.DUE)
 
-    fees.reverse_payment(payment=due, reason="讲师未到", actor=None)
+    fee_services.reverse_payment(payment=due, reason="讲师未到", actor=None)
 
     assert selectors.lecture_fees_paid(town=world.xinmiao, year=2020) == Decimal("200.00")
     assert LecturePayment.objects.count() == 5  # two due, two paid, one reversal: nothing copied or deleted
