@@ -38,20 +38,17 @@ class JoinForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Your full name"),
         max_length=60,
-        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     village = forms.TypedChoiceField(label=gettext_lazy("Village/community"), coerce=int)
     phone = forms.CharField(
         label=gettext_lazy("Mobile number"),
         max_length=20,
-        required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     id_last_four = forms.CharField(
         label=gettext_lazy("Last four characters of your ID number"),
         max_length=4,
-        required=False,
         help_text=gettext_lazy("For example 123X. Only used to find you in the register; it is not kept."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "size": 6}),
     )
@@ -68,7 +65,8 @@ class JoinForm(forms.Form):
         return village[0]
 
     def clean(self):
-        # The name, phone and last four are checked by the service, as for the API.
+        # The name, phone and last four are checked by the service, as for the API (a field left
+        # empty already has its "required" message).
         data = super().clean()
         try:
             join_requests.check_request(

@@ -146,6 +146,8 @@ def test_the_page_offers_every_village_by_town_and_fits_a_phone(world, client):
     assert "关东村" in page
     assert 'name="id_last_four"' in page
     assert 'inputmode="tel"' in page
+    sign_in_page = client.get("/accounts/resident-sign-in/").content.decode()
+    assert '<a href="/accounts/join/" id="ask-to-join">没有学习卡？在网上申请开通账号</a>' in sign_in_page
     one_town = client.get("/accounts/join/?town=nantuo").content.decode()
     assert "关东村" in one_town
     assert "弋阳村" not in one_town
