@@ -159,6 +159,8 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 PERIODIC_JOBS = {
     # The day-before SMS of tomorrow's activities (only between 08:00 and 21:00 local, once each).
     "activity reminders sent": "communityedu.activities.reminders.services.send_tomorrows_reminders",
+    # Learning-card PDFs kept past CARD_PDF_KEEP_HOURS are cleared (they hold activation codes).
+    "expired learning-card PDFs cleared": "communityedu.activities.cards.forget_expired_pdfs",
 }
 # A roster import whose job gave no sign of life for this long is shown as interrupted and may be
 # resumed (its job commits a chunk of 2,000 rows in about a second, and checks a sheet in seconds).
