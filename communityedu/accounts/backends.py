@@ -35,7 +35,11 @@ class ResidentPinBackend(ModelBackend):
             return None
         # One phone may carry several accounts (their PINs differ): the PIN picks the account.
         accounts = services.find_residents_by_phone(phone)
-        user = next((account for account in accounts if account.check_password(pin)), accounts[0] if accounts else None)
+        # With one account (the usual case) ``check_secret`` is the only hash; with several, the one
+        # whose PIN it is is found first.
+        user = accounts[0] if accounts else None
+        if len(accounts) > 1:
+            user = next((account for account in accounts if account.check_password(pin)), user)
         return sign_in.check_secret(
             request=request,
             audience=sign_in.RESIDENT,
