@@ -10,6 +10,7 @@ import pytest
 
 from communityedu.messaging import sms
 from communityedu.messaging.backends import read_file_outbox
+from communityedu.messaging.checks import check_sms_settings
 from communityedu.messaging.models import SmsRecord
 from communityedu.messaging.templates import (
     ACTIVATION_CODE,
@@ -267,3 +268,17 @@ def test_no_sms_record_holds_a_full_phone_or_a_code(world, settings):
     assert PHONE not in stored
     assert "482910" not in stored
     assert "139****5678" in stored
+
+
+def test_an_unknown_backend_stops_the_start_and_a_half_configured_tencent_is_reported(settings):
+    settings.SMS_BACKEND = "carrier-pigeon"
+    assert [problem.id for problem in check_sms_settings()] == ["messaging.E001"]
+    settings.SMS_BACKEND = "tencent"
+    settings.SMS_TENCENT_TEMPLATE_IDS = {"pin_reset_code": "2000001"}
+    assert [(problem.id, problem.msg) for problem in check_sms_settings()][1:] == [
+        (
+            "messaging.W002",
+            "SMS_TENCENT_TEMPLATE_IDS has no id for: activation_code, activity_reminder; those messages are not sent.",
+        )
+    ]
+    assert check_sms_settings()[0].id == "messaging.W001"
