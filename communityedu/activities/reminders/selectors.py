@@ -69,7 +69,7 @@ def due_for_sms(*, now: datetime | None = None) -> QuerySet[Registration]:
         )
         .exclude(person__account__phone_encrypted="")
         .filter(~Exists(already))
-        .select_related("town", "activity", "activity__venue_unit", "person__account")
+        .select_related("town", "activity__venue_unit", "activity__village", "person__account")
         .order_by("activity__starts_at", "pk")
     )
 

@@ -72,7 +72,7 @@ def _spoken_time(moment: datetime) -> str:
 def reminder_params(activity: Activity) -> dict[str, str]:
     """The ACTIVITY_REMINDER template's parameters, each cut to the length the template allows."""
     limits = {parameter.name: parameter.max_length for parameter in ACTIVITY_REMINDER.parameters}
-    place = activity.venue_label or (activity.village.name if activity.village_id else "")
+    place = activity.venue_label or (activity.village.name if activity.village is not None else "")
     return {
         "title": _shortened(activity.title, limits["title"]),
         "starts_at": _spoken_time(activity.starts_at),
@@ -103,7 +103,10 @@ def send_tomorrows_reminders(*, now: datetime | None = None) -> int:
         return 0
     sent = 0
     for registration in selectors.due_for_sms(now=now):
-        phone = crypto.decrypt(registration.person.account.phone_encrypted)
+        account = registration.person.account
+        if account is None:  # the selector asks for an account; this tells the type checker
+            continue
+        phone = crypto.decrypt(account.phone_encrypted)
         reminder = _claim(registration, crypto.mask_phone(phone))
         if reminder is None:
             continue
