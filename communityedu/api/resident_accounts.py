@@ -77,3 +77,19 @@ def reset_resident_account(request, person_id: Id, response: HttpResponse):
     """A new activation code: the old code and the PIN stop at once."""
     person = _managed_person(request, person_id)
     return Status(201, _issued(response, resident_accounts.reset_resident_account(person=person, actor=request.user)))
+
+
+class PhoneIn(Schema):
+    phone: str = Field(..., max_length=30)
+
+
+class PhoneOut(Schema):
+    phone: str = Field(..., description="The new number, masked")
+
+
+@router.put("/people/{person_id}/phone", response={200: PhoneOut, 400: ErrorOut})
+def change_person_phone(request, person_id: Id, body: PhoneIn):
+    """A new phone for the register (checked, encrypted, audited); the person's account follows it."""
+    person = _managed_person(request, person_id)
+    resident_accounts.set_person_phone(person=person, phone=body.phone, actor=request.user)
+    return {"phone": person.phone_masked}

@@ -136,3 +136,11 @@ class OpenResidentAccountForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
         help_text=_("Only if the register has no mobile number for this person; it becomes the register's."),
     )
+
+
+class PersonPhoneForm(forms.Form):
+    """A new phone for the register (the person's account, if any, follows)."""
+
+    phone = forms.CharField(
+        label=_("New phone number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )

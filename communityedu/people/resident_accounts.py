@@ -88,6 +88,8 @@ def set_person_phone(*, person: Person, phone: str, actor: User | None) -> None:
         phone = parse_phone(phone)
     except ValueError as error:
         raise ValidationError({"phone": str(error)}) from error
+    if person.account_id is not None and not PHONE_PATTERN.match(phone):
+        raise ValidationError({"phone": _("This person signs in with the phone: enter a mobile number.")})
     before = person.phone_masked
     person.set_phone(phone)
     person.save(update_fields=["phone_encrypted", "phone_lookup", "phone_masked", "updated_at"])

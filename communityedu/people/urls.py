@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/unmask/", views.person_unmask, name="person-unmask"),
     path("<int:pk>/account/open/", views.person_account_open, name="person-account-open"),
     path("<int:pk>/account/reset/", views.person_account_reset, name="person-account-reset"),
+    path("<int:pk>/phone/", views.person_phone_change, name="person-phone"),
     path("<int:pk>/learning-card/reissue/", views.person_card_reissue, name="person-card-reissue"),
     path("<int:pk>/leave/", views.person_leave, name="person-leave"),
     path("join-requests/", views_join.join_queue, name="join-queue"),

@@ -22,6 +22,7 @@ from communityedu.people import leaving, number_search, resident_accounts, selec
 from communityedu.people.forms import (
     DisableAccountForm,
     OpenResidentAccountForm,
+    PersonPhoneForm,
     RoleGrantForm,
     RosterUploadForm,
     StaffAccountForm,
@@ -86,6 +87,7 @@ def _person_context(request, person) -> dict:
         "account_state": resident_accounts.account_state(person),
         "account_problem": resident_accounts.eligibility_problem(person),
         "open_account_form": OpenResidentAccountForm(auto_id="account-%s"),
+        "phone_form": PersonPhoneForm(auto_id="phone-%s"),
     }
 
 
@@ -461,3 +463,21 @@ def person_account_reset(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("people:person-detail", pk=person.pk)
     return _slip(request, person, issued)
+
+
+@require_POST
+@allowed_if(_reads_register)
+def person_phone_change(request, pk: int):
+    """The centre changes the register's phone (checked, encrypted, audited); the account follows."""
+    person = _managed_resident(request, pk)
+    form = PersonPhoneForm(request.POST, auto_id="phone-%s")
+    if form.is_valid():
+        try:
+            resident_accounts.set_person_phone(person=person, phone=form.cleaned_data["phone"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("phone", error.message_dict.get("phone", error.messages))
+        else:
+            messages.success(request, _("The phone number is changed; the person's account follows it."))
+            return redirect("people:person-detail", pk=person.pk)
+    context = _person_context(request, person) | {"phone_form": form}
+    return render(request, "people/person_detail.html", context, status=400)

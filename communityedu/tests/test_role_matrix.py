@@ -365,7 +365,12 @@ PAGES: dict[str, list[Endpoint]] = {
     "portal:record": [Endpoint("GET", lambda w: "/portal/record/", RESIDENT_PAGES)],
     "portal:record-download": [Endpoint("GET", lambda w: "/portal/record/my-record.xlsx", RESIDENT_PAGES)],
     "portal:close-account": [
-        Endpoint("POST", lambda w: "/portal/record/close/", frozenset({"resident", "anonymous"}), lambda w: {"pin": RESIDENT_PIN})
+        Endpoint(
+            "POST",
+            lambda w: "/portal/record/close/",
+            frozenset({"resident", "anonymous"}),
+            lambda w: {"pin": RESIDENT_PIN},
+        )
     ],
     "portal:card-code": [Endpoint("GET", lambda w: "/portal/card/code.svg", RESIDENT_PAGES)],
     "check-in": [
@@ -430,6 +435,14 @@ PAGES: dict[str, list[Endpoint]] = {
         Endpoint(
             "POST",
             lambda w: f"/people/{w.people['li'].pk}/account/open/",
+            frozenset({"office", "center"}),
+            lambda w: {"phone": "13912345678"},
+        )
+    ],
+    "people:person-phone": [
+        Endpoint(
+            "POST",
+            lambda w: f"/people/{w.people['li'].pk}/phone/",
             frozenset({"office", "center"}),
             lambda w: {"phone": "13912345678"},
         )
@@ -1216,7 +1229,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
     # A person's own record and closing a resident's own account (the teacher's account is staff).
     "get_own_record": Endpoint("GET", lambda w: "/api/v1/me/record", frozenset({"resident", "teacher"})),
     "close_own_account": Endpoint(
-        "POST", lambda w: "/api/v1/me/close", frozenset({"resident"}), lambda w: {"pin": RESIDENT_PIN}, "application/json"
+        "POST",
+        lambda w: "/api/v1/me/close",
+        frozenset({"resident"}),
+        lambda w: {"pin": RESIDENT_PIN},
+        "application/json",
     ),
     "get_resident_account": Endpoint(
         "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account", frozenset({"office", "center"})
@@ -1229,8 +1246,17 @@ API_OPERATIONS: dict[str, Endpoint] = {
         "application/json",
         ok_statuses=(201, 409),  # the second permitted caller finds the account the first opened
     ),
+    "change_person_phone": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/people/{w.people['li'].pk}/phone",
+        frozenset({"office", "center"}),
+        lambda w: {"phone": "13912345678"},
+        "application/json",
+    ),
     "reset_resident_account": Endpoint(
-        "POST", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account/reset", frozenset({"office", "center"})
+        "POST",
+        lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account/reset",
+        frozenset({"office", "center"}),
     ),
     "unmask_person": Endpoint(
         "POST",
@@ -1530,9 +1556,7 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "list_tomorrow_activities": Endpoint(
         "GET", lambda w: "/api/v1/portal/tomorrow", frozenset({"resident", "teacher"})
     ),
-    "list_reminders_sent": Endpoint(
-        "GET", lambda w: "/api/v1/activity-reminders?town=xinmiao", frozenset({"office"})
-    ),
+    "list_reminders_sent": Endpoint("GET", lambda w: "/api/v1/activity-reminders?town=xinmiao", frozenset({"office"})),
     "list_conditions": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/conditions?town=xinmiao&year=2020",

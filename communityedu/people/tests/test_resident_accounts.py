@@ -209,3 +209,24 @@ def test_the_api_opens_reads_and_resets_an_account_within_the_callers_scope(worl
         )
     assert (User.objects.count(), ActivationCode.objects.count()) == before
     assert Person.objects.get(pk=wang.pk).account_id is None
+
+
+def test_the_centre_changes_the_phone_and_the_account_follows(world, client, sign_in):
+    zhang = world.people["zhang"]
+    sign_in("center")
+    landline = client.put(
+        f"/api/v1/people/{zhang.pk}/phone", {"phone": "023-72345678"}, content_type="application/json"
+    )
+    assert landline.status_code == 400
+    assert landline.json()["errors"][0]["field"] == "phone"
+    answer = client.post(f"/people/{zhang.pk}/phone/", {"phone": "13912345678"})
+    assert answer.status_code == 302
+    zhang.refresh_from_db()
+    assert zhang.phone_masked == "139****5678"
+    client.post("/accounts/sign-out/")
+    old = client.post("/accounts/resident-sign-in/", {"phone": RESIDENT_PHONE, "pin": RESIDENT_PIN})
+    assert old.status_code == 200
+    new = client.post("/accounts/resident-sign-in/", {"phone": "13912345678", "pin": RESIDENT_PIN})
+    assert new.status_code == 302
+    entries = AuditLogEntry.objects.filter(changes__phone=["138****0000", "139****5678"])
+    assert entries.count() == 2  # the register's row and the account
