@@ -6,7 +6,7 @@ Throw-away folder (``COMMUNITYEDU_VAR_DIR``: SQLite in WAL mode, media), ``confi
 ``migrate`` and ``load_demo``. Set-up, outside the timing, through the services: 240 photos of the
 activities of 2020 (``activities.evidence.attach_evidence``), 8 files on each of the five manual
 indicators (``assessment.services.record_manual_score``: 40) and 4 on each of the first ten tasks
-of the work plan (``planning.services.attach_task_file``: 40), beside the demo's own files (the
+of the work plan (``planning.services.files.attach_task_file``: 40), beside the demo's own files (the
 basic conditions' 80 and the activities' own). Every photo is a 1,024 x 768 JPEG of noise
 (quality 85, some 300 kB: about what a phone's picture weighs once shrunk, and incompressible).
 
@@ -80,8 +80,8 @@ def prepare() -> int:
     from communityedu.assessment.models import DossierExport
     from communityedu.assessment.selectors import current_system
     from communityedu.organization.models import Town
-    from communityedu.planning import services as planning_services
     from communityedu.planning.models import Task
+    from communityedu.planning.services import files as planning_files
 
     town = Town.objects.get(slug=TOWN)
     office = User.objects.get(username="office")
@@ -110,7 +110,7 @@ def prepare() -> int:
     for task in Task.objects.filter(town=town).order_by("phase__number", "due_on", "pk")[:TASKS]:
         for number in range(FILES_PER_TASK):
             seed += 1
-            planning_services.attach_task_file(actor=office, task=task, upload=jpeg(seed, f"任务材料{number + 1}.jpg"))
+            planning_files.attach_task_file(actor=office, task=task, upload=jpeg(seed, f"任务材料{number + 1}.jpg"))
     return DossierExport.objects.create(town=town, year=YEAR, as_of=AS_OF).pk
 
 

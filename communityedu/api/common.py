@@ -6,6 +6,7 @@ from typing import Any, get_type_hints
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Router, Schema
+from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.signature.details import is_collection_type
 
@@ -65,6 +66,13 @@ class CommunityEduAPI(NinjaAPI):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(default_router=ListRouter(), **kwargs)
         install_error_handlers(self)
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<area module>_<function>``, the area being the module under ``communityedu.api`` even
+        when it is a package split into modules (``api/planning/``): an operation keeps its id
+        when its code moves between the area's modules."""
+        area = ".".join(operation.view_func.__module__.split(".")[:3])
+        return f"{area}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, **kwargs: Any):
         schema = super().get_openapi_schema(**kwargs)

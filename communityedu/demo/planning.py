@@ -16,9 +16,12 @@ from communityedu.demo.data import DEMO_PASSWORD
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import Role
 from communityedu.organization.models import Town, Unit
-from communityedu.planning import services
 from communityedu.planning.constants import MeetingKind, NoticeKind, NoticeStatus, TaskStatus
 from communityedu.planning.models import Meeting, Notice, Phase, Task
+from communityedu.planning.services import meetings as meeting_services
+from communityedu.planning.services import notices as notice_services
+from communityedu.planning.services import rectification as rectification_services
+from communityedu.planning.services import tasks as task_services
 
 # The plan's five phases (docs/plan/xinmiao-2020-implementation-plan.txt, §3).
 PHASES = [
@@ -152,7 +155,7 @@ def load_planning(town: Town) -> None:
     phases = {}
     for number, name, starts_on, ends_on, description in PHASES:
         phase = Phase.objects.filter(town=town, number=number).first()
-        phases[number] = phase or services.save_phase(
+        phases[number] = phase or task_services.save_phase(
             town=town,
             number=number,
             name=name,
@@ -164,7 +167,7 @@ def load_planning(town: Town) -> None:
     for number, unit_name, title, target, owner, due_on, status, done_on in TASKS:
         if Task.objects.filter(town=town, phase=phases[number], unit=units[unit_name], title=title).exists():
             continue
-        task = services.create_task(
+        task = task_services.create_task(
             town=town,
             phase=phases[number],
             unit=units[unit_name],
@@ -175,11 +178,11 @@ def load_planning(town: Town) -> None:
             actor=office,
         )
         if status != TaskStatus.NOT_STARTED:
-            services.set_task_status(task=task, status=status, done_on=done_on, actor=office)
+            task_services.set_task_status(task=task, status=status, done_on=done_on, actor=office)
     for kind, title, held_on, place, invited, absent, minutes, decisions, actions in MEETINGS:
         if Meeting.objects.filter(town=town, held_on=held_on, title=title).exists():
             continue
-        meeting = services.record_meeting(
+        meeting = meeting_services.record_meeting(
             town=town,
             kind=kind,
             title=title,
@@ -192,18 +195,20 @@ def load_planning(town: Town) -> None:
             actor=office,
         )
         for unit_name, text, due_on, closed_on, note in actions:
-            item = services.add_action_item(
+            item = rectification_services.add_action_item(
                 meeting=meeting, unit=units[unit_name], description=text, due_on=due_on, actor=office
             )
             if closed_on is not None:
-                services.close_rectification_item(item=item, closing_note=note, closed_on=closed_on, actor=office)
+                rectification_services.close_rectification_item(
+                    item=item, closing_note=note, closed_on=closed_on, actor=office
+                )
     for kind, (title, body, subjects, *rest) in (
         (NoticeKind.COMMENDATION, COMMENDATION),
         (NoticeKind.CRITICISM, CRITICISM),
     ):
         if Notice.objects.filter(town=town, title=title).exists():
             continue
-        notice = services.draft_notice(
+        notice = notice_services.draft_notice(
             town=town,
             kind=kind,
             title=title,
@@ -212,6 +217,6 @@ def load_planning(town: Town) -> None:
             subjects=[(units[name], person) for name, person in subjects],
             actor=office,
         )
-        notice = services.approve_notice(notice=notice, actor=director)
+        notice = notice_services.approve_notice(notice=notice, actor=director)
         if notice.status == NoticeStatus.APPROVED:
-            services.publish_notice(notice=notice, actor=office)
+            notice_services.publish_notice(notice=notice, actor=office)

@@ -25,8 +25,8 @@ from communityedu.assessment.selectors import current_system
 from communityedu.core.models import AuditAction, AuditLogEntry
 from communityedu.metrics.figures import figures_for
 from communityedu.organization.models import Town
-from communityedu.planning import services as planning_services
 from communityedu.planning.models import Task
+from communityedu.planning.services import files as file_services
 
 AS_OF = date(2020, 12, 31)
 
@@ -98,7 +98,7 @@ def test_the_pdf_embeds_its_cjk_font_and_its_pages_are_not_blank(demo, django_ca
 
 def test_the_archive_holds_every_evidence_file_in_folders_by_indicator(demo, django_capture_on_commit_callbacks):
     task = Task.objects.filter(town=demo).order_by("phase__number", "due_on", "pk").first()
-    planning_services.attach_task_file(
+    file_services.attach_task_file(
         actor=None, task=task, upload=SimpleUploadedFile("动员会签到表.png", _png(), content_type="image/png")
     )
     indicator = current_system(demo).indicators.get(code="1.1")

@@ -9,9 +9,14 @@ from decimal import Decimal
 from communityedu.accounts import services as account_services
 from communityedu.organization.constants import Role
 from communityedu.organization.models import Unit
-from communityedu.planning import services
 from communityedu.planning.constants import MeetingKind, NoticeKind
 from communityedu.planning.models import Meeting, Notice, Phase, RectificationItem, Task
+from communityedu.planning.services import evaluations as evaluation_services
+from communityedu.planning.services import files as file_services
+from communityedu.planning.services import meetings as meeting_services
+from communityedu.planning.services import notices as notice_services
+from communityedu.planning.services import rectification as rectification_services
+from communityedu.planning.services import tasks as task_services
 from conftest import PASSWORD
 
 
@@ -48,7 +53,7 @@ def phases(world) -> dict[int, Phase]:
         (5, "评估验收", date(2020, 10, 1), date(2020, 10, 31)),
     ]
     return {
-        number: services.save_phase(
+        number: task_services.save_phase(
             town=world.xinmiao, number=number, name=name, starts_on=starts_on, ends_on=ends_on, actor=office
         )
         for number, name, starts_on, ends_on in dates
@@ -61,7 +66,7 @@ def plan_world(world) -> Plan:
     office = world.accounts["office"]
     by_number = phases(world)
     committee = Unit.objects.get(town=world.xinmiao, name="弋阳村村委会")
-    task = services.create_task(
+    task = task_services.create_task(
         town=world.xinmiao,
         phase=by_number[3],
         unit=world.civil_affairs,
@@ -70,7 +75,7 @@ def plan_world(world) -> Plan:
         owner="民政办主任",
         actor=office,
     )
-    school_task = services.create_task(
+    school_task = task_services.create_task(
         town=world.xinmiao,
         phase=by_number[3],
         unit=world.school,
@@ -78,7 +83,7 @@ def plan_world(world) -> Plan:
         due_on=date(2020, 6, 30),
         actor=office,
     )
-    meeting = services.record_meeting(
+    meeting = meeting_services.record_meeting(
         town=world.xinmiao,
         kind=MeetingKind.JOINT,
         title="2020年第一次联席会议",
@@ -87,14 +92,14 @@ def plan_world(world) -> Plan:
         attended=[world.civil_affairs],
         actor=office,
     )
-    action_item = services.add_action_item(
+    action_item = rectification_services.add_action_item(
         meeting=meeting,
         unit=world.civil_affairs,
         description="指导十字村建成学习中心",
         due_on=date(2020, 7, 31),
         actor=office,
     )
-    notice = services.draft_notice(
+    notice = notice_services.draft_notice(
         town=world.xinmiao,
         kind=NoticeKind.CRITICISM,
         title="关于民政办工作滞后的通报",
@@ -115,10 +120,10 @@ def matrix_plan(world) -> Plan:
 
     plan = plan_world(world)
     office = world.accounts["office"]
-    plan.file = services.attach_task_file(
+    plan.file = file_services.attach_task_file(
         actor=office, task=plan.task, upload=SimpleUploadedFile("签到表.png", png_bytes(), content_type="image/png")
     )
-    plan.evaluation = services.record_evaluation(
+    plan.evaluation = evaluation_services.record_evaluation(
         town=world.xinmiao,
         held_on=date(2020, 10, 20),
         evaluators="涪陵区社区教育评估组",

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communityedu.core.models import AuditLogEntry
-from communityedu.planning import services
 from communityedu.planning.constants import NoticeStatus, RectificationStatus, TaskStatus
 from communityedu.planning.models import Meeting, MeetingInvitation, Notice, RectificationItem, Task
+from communityedu.planning.services import notices as notice_services
+from communityedu.planning.services import tasks as task_services
 from communityedu.planning.tests.factories import plan_world, second_office_account
 from conftest import PASSWORD, png_bytes
 
@@ -122,8 +123,8 @@ def test_approval_by_the_drafting_account_is_refused_on_the_page(world, plan, si
 
 
 def test_a_published_notice_shows_on_the_plan_page_of_the_unit_it_names(world, plan, sign_in):
-    services.approve_notice(notice=plan.notice, actor=second_office_account(world))
-    services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+    notice_services.approve_notice(notice=plan.notice, actor=second_office_account(world))
+    notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
 
     assert "关于民政办工作滞后的通报" in sign_in("dept").get("/planning/").content.decode()
 
@@ -157,7 +158,7 @@ def test_the_plan_page_reads_a_fixed_number_of_queries_however_many_tasks(world,
 
     before = queries()
     for number in range(6):
-        services.create_task(
+        task_services.create_task(
             town=world.xinmiao,
             phase=plan.phases[4],
             unit=plan.committee,
@@ -169,8 +170,8 @@ def test_the_plan_page_reads_a_fixed_number_of_queries_however_many_tasks(world,
 
 
 def test_the_staff_home_shows_the_published_notices_of_the_units_they_name(world, plan, sign_in, client):
-    services.approve_notice(notice=plan.notice, actor=second_office_account(world))
-    services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+    notice_services.approve_notice(notice=plan.notice, actor=second_office_account(world))
+    notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
 
     home = sign_in("dept").get("/").content.decode()
     assert 'id="home-notices"' in home

@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from communityedu.organization.models import Unit
-from communityedu.planning import services
 from communityedu.planning.constants import MeetingKind, TaskStatus
 from communityedu.planning.selectors import plan_overview, unit_meeting_attendance, unit_task_record
+from communityedu.planning.services import meetings as meeting_services
+from communityedu.planning.services import rectification as rectification_services
+from communityedu.planning.services import tasks as task_services
 from communityedu.planning.tests.factories import phases
 
 
@@ -24,9 +26,9 @@ def units(world):
 
 
 def _task(world, phase, unit, title, due_on, done_on=None, status=None):
-    task = services.create_task(town=world.xinmiao, phase=phase, unit=unit, title=title, due_on=due_on, actor=None)
+    task = task_services.create_task(town=world.xinmiao, phase=phase, unit=unit, title=title, due_on=due_on, actor=None)
     if done_on is not None or status is not None:
-        services.set_task_status(task=task, status=status or TaskStatus.DONE, done_on=done_on, actor=None)
+        task_services.set_task_status(task=task, status=status or TaskStatus.DONE, done_on=done_on, actor=None)
     return task
 
 
@@ -45,10 +47,10 @@ def test_unit_task_record_counts_tasks_due_in_the_year_up_to_the_date(world, uni
     _task(world, by_number[3], units["school"], "挂牌", date(2020, 6, 30), done_on=date(2020, 7, 2))
     _task(world, by_number[3], units["shizi"], "学习中心", date(2020, 7, 31))
     # 南沱镇's tasks never count for 新妙镇.
-    nantuo_phase = services.save_phase(
+    nantuo_phase = task_services.save_phase(
         town=world.nantuo, number=3, name="全面实施", ends_on=date(2020, 7, 31), actor=None
     )
-    services.create_task(
+    task_services.create_task(
         town=world.nantuo,
         phase=nantuo_phase,
         unit=Unit.objects.filter(town=world.nantuo).first(),
@@ -66,7 +68,7 @@ def test_unit_task_record_counts_tasks_due_in_the_year_up_to_the_date(world, uni
 
 
 def _meeting(world, kind, title, held_on, invited, attended):
-    return services.record_meeting(
+    return meeting_services.record_meeting(
         town=world.xinmiao, kind=kind, title=title, held_on=held_on, invited=invited, attended=attended, actor=None
     )
 
@@ -101,10 +103,12 @@ def test_plan_overview_gives_the_phases_tasks_and_meetings_as_of_a_date(world, u
     meeting = _meeting(
         world, MeetingKind.JOINT, "第一次联席会议", date(2020, 7, 8), [units["civil"], units["shizi"]], [units["civil"]]
     )
-    item = services.add_action_item(
+    item = rectification_services.add_action_item(
         meeting=meeting, unit=units["shizi"], description="建成学习中心", due_on=date(2020, 7, 31), actor=None
     )
-    services.close_rectification_item(item=item, closing_note="已建成", closed_on=date(2020, 8, 10), actor=None)
+    rectification_services.close_rectification_item(
+        item=item, closing_note="已建成", closed_on=date(2020, 8, 10), actor=None
+    )
     _meeting(world, MeetingKind.PROGRESS, "推进会", date(2020, 8, 25), [units["civil"]], [units["civil"]])
 
     overview = plan_overview(world.xinmiao, date(2020, 8, 1))

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from communityedu.core.models import AuditLogEntry
 from communityedu.organization.models import Unit
-from communityedu.planning import selectors, services
+from communityedu.planning import selectors
 from communityedu.planning.constants import (
     JointMeetingYearStatus,
     MeetingKind,
@@ -26,6 +26,12 @@ from communityedu.planning.constants import (
     TaskStatus,
 )
 from communityedu.planning.models import MeetingInvitation, Notice, RectificationItem, Task
+from communityedu.planning.services import evaluations as evaluation_services
+from communityedu.planning.services import files as file_services
+from communityedu.planning.services import meetings as meeting_services
+from communityedu.planning.services import notices as notice_services
+from communityedu.planning.services import rectification as rectification_services
+from communityedu.planning.services import tasks as task_services
 from communityedu.planning.tests.factories import phases, plan_world, second_office_account
 from conftest import png_bytes
 
@@ -42,7 +48,7 @@ def plan(world):
 
 
 def _task(world, plan, title, due_on, unit=None, phase=3):
-    return services.create_task(
+    return task_services.create_task(
         town=world.xinmiao,
         phase=plan.phases[phase],
         unit=unit or world.civil_affairs,
@@ -59,7 +65,7 @@ def test_phase_dates_are_saved_once_per_number_and_changes_are_audited(world):
     by_number = phases(world)
     office = world.accounts["office"]
 
-    services.save_phase(
+    task_services.save_phase(
         town=world.xinmiao,
         number=3,
         name="全面实施",
@@ -80,7 +86,7 @@ def test_phase_dates_are_saved_once_per_number_and_changes_are_audited(world):
 
 
 def test_changing_a_phases_dates_keeps_its_description(world):
-    services.save_phase(
+    task_services.save_phase(
         town=world.xinmiao,
         number=2,
         name="动员部署",
@@ -88,13 +94,15 @@ def test_changing_a_phases_dates_keeps_its_description(world):
         description="召开动员部署会议",
         actor=None,
     )
-    phase = services.save_phase(town=world.xinmiao, number=2, name="动员部署", ends_on=date(2020, 6, 5), actor=None)
+    phase = task_services.save_phase(
+        town=world.xinmiao, number=2, name="动员部署", ends_on=date(2020, 6, 5), actor=None
+    )
     assert (phase.ends_on, phase.description) == (date(2020, 6, 5), "召开动员部署会议")
 
 
 def test_a_phase_cannot_start_after_it_ends(world):
     with pytest.raises(ValidationError) as error:
-        services.save_phase(
+        task_services.save_phase(
             town=world.xinmiao,
             number=1,
             name="机构建立",
@@ -108,17 +116,19 @@ def test_a_phase_cannot_start_after_it_ends(world):
 def test_done_needs_a_date_not_in_the_future_and_other_statuses_clear_it(world, plan):
     office = world.accounts["office"]
     with pytest.raises(ValidationError) as error:
-        services.set_task_status(task=plan.task, status=TaskStatus.DONE, actor=office)
+        task_services.set_task_status(task=plan.task, status=TaskStatus.DONE, actor=office)
     assert error.value.message_dict == {"done_on": ["Give the date the task was done."]}
     with pytest.raises(ValidationError):
-        services.set_task_status(
+        task_services.set_task_status(
             task=plan.task, status=TaskStatus.DONE, done_on=timezone.localdate() + timedelta(days=1), actor=office
         )
 
-    done = services.set_task_status(task=plan.task, status=TaskStatus.DONE, done_on=date(2020, 7, 20), actor=office)
+    done = task_services.set_task_status(
+        task=plan.task, status=TaskStatus.DONE, done_on=date(2020, 7, 20), actor=office
+    )
     assert (done.status, done.done_on) == (TaskStatus.DONE, date(2020, 7, 20))
 
-    reopened = services.set_task_status(
+    reopened = task_services.set_task_status(
         task=plan.task, status=TaskStatus.IN_PROGRESS, done_on=date(2020, 7, 20), actor=office
     )
     assert (reopened.status, reopened.done_on) == (TaskStatus.IN_PROGRESS, None)
@@ -136,10 +146,10 @@ def test_done_needs_a_date_not_in_the_future_and_other_statuses_clear_it(world, 
 
 def test_setting_the_same_status_again_changes_nothing(world, plan):
     office = world.accounts["office"]
-    services.set_task_status(task=plan.task, status=TaskStatus.IN_PROGRESS, actor=office)
+    task_services.set_task_status(task=plan.task, status=TaskStatus.IN_PROGRESS, actor=office)
     entries = AuditLogEntry.objects.count()
 
-    services.set_task_status(task=plan.task, status=TaskStatus.IN_PROGRESS, actor=office)
+    task_services.set_task_status(task=plan.task, status=TaskStatus.IN_PROGRESS, actor=office)
 
     assert AuditLogEntry.objects.count() == entries
 
@@ -165,7 +175,7 @@ def test_a_task_of_another_towns_unit_is_refused(world, plan):
 def test_overdue_tasks_are_flagged_as_of_a_date(world, plan):
     office = world.accounts["office"]
     # 民政办 (due 07-31) done on 08-05: overdue on 08-01, done on 08-05; school's (due 06-30) open.
-    services.set_task_status(task=plan.task, status=TaskStatus.DONE, done_on=date(2020, 8, 5), actor=office)
+    task_services.set_task_status(task=plan.task, status=TaskStatus.DONE, done_on=date(2020, 8, 5), actor=office)
 
     on_july_31 = selectors.plan_progress(
         tasks=Task.objects.filter(town=world.xinmiao), town=world.xinmiao, as_of=date(2020, 7, 31)
@@ -187,8 +197,10 @@ def test_progress_per_phase_and_per_unit(world, plan):
     office = world.accounts["office"]
     _task(world, plan, "落实专项经费", date(2020, 5, 31), phase=2)
     third = _task(world, plan, "建立志愿者名册", date(2020, 7, 15))
-    services.set_task_status(task=third, status=TaskStatus.DONE, done_on=date(2020, 7, 10), actor=office)
-    services.set_task_status(task=plan.school_task, status=TaskStatus.DONE, done_on=date(2020, 6, 20), actor=office)
+    task_services.set_task_status(task=third, status=TaskStatus.DONE, done_on=date(2020, 7, 10), actor=office)
+    task_services.set_task_status(
+        task=plan.school_task, status=TaskStatus.DONE, done_on=date(2020, 6, 20), actor=office
+    )
 
     progress = selectors.plan_progress(
         tasks=Task.objects.filter(town=world.xinmiao), town=world.xinmiao, as_of=date(2020, 7, 1)
@@ -214,7 +226,7 @@ def test_progress_per_phase_and_per_unit(world, plan):
 
 def test_task_evidence_is_checked_by_content_and_kept_under_a_random_name(world, plan):
     office = world.accounts["office"]
-    kept = services.attach_task_file(
+    kept = file_services.attach_task_file(
         actor=office,
         task=plan.task,
         upload=SimpleUploadedFile("../../签到表.png", png_bytes(), content_type="image/png"),
@@ -224,7 +236,7 @@ def test_task_evidence_is_checked_by_content_and_kept_under_a_random_name(world,
     assert (Path(settings.MEDIA_ROOT) / kept.file).read_bytes() == png_bytes()
 
     with pytest.raises(ValidationError) as error:
-        services.attach_task_file(
+        file_services.attach_task_file(
             actor=office, task=plan.task, upload=SimpleUploadedFile("总结.png", b"MZ not a picture")
         )
     assert error.value.messages == ["总结.png: only photos (JPEG, PNG, WebP) and PDF files are accepted."]
@@ -234,7 +246,7 @@ def test_task_evidence_is_checked_by_content_and_kept_under_a_random_name(world,
 def test_an_evidence_file_over_the_limit_is_refused_and_nothing_is_kept(world, plan, settings):
     settings.EVIDENCE_MAX_BYTES = 100
     with pytest.raises(ValidationError) as error:
-        services.attach_task_file(
+        file_services.attach_task_file(
             actor=None, task=plan.task, upload=SimpleUploadedFile("大.pdf", b"%PDF-1.4\n" + b"0" * 200)
         )
     assert error.value.messages == ["大.pdf is larger than 100\xa0bytes."]
@@ -253,7 +265,7 @@ def test_a_meeting_records_invited_and_attending_units(world, plan):
 
 
 def test_an_attending_unit_counts_as_invited_and_attendance_can_be_replaced(world, plan):
-    services.set_attendance(
+    meeting_services.set_attendance(
         meeting=plan.meeting, invited=[world.civil_affairs], attended=[plan.committee], actor=world.accounts["office"]
     )
     rows = {
@@ -270,7 +282,7 @@ def test_an_attending_unit_counts_as_invited_and_attendance_can_be_replaced(worl
 
 def test_attendance_of_a_meeting_not_yet_held_is_refused(world, plan):
     with pytest.raises(ValidationError) as error:
-        services.record_meeting(
+        meeting_services.record_meeting(
             town=world.xinmiao,
             kind=MeetingKind.PROGRESS,
             title="推进会",
@@ -283,7 +295,9 @@ def test_attendance_of_a_meeting_not_yet_held_is_refused(world, plan):
 
 
 def _joint(world, held_on, title="联席会议"):
-    return services.record_meeting(town=world.xinmiao, kind=MeetingKind.JOINT, title=title, held_on=held_on, actor=None)
+    return meeting_services.record_meeting(
+        town=world.xinmiao, kind=MeetingKind.JOINT, title=title, held_on=held_on, actor=None
+    )
 
 
 def test_a_year_without_a_joint_meeting_is_flagged(world, plan):
@@ -311,32 +325,34 @@ def test_an_action_item_is_followed_until_closed(world, plan):
         plan.meeting.pk,
     )
 
-    services.add_rectification_note(item=item, text="已派人到十字村指导", actor=world.accounts["dept"])
+    rectification_services.add_rectification_note(item=item, text="已派人到十字村指导", actor=world.accounts["dept"])
     assert RectificationItem.objects.get(pk=item.pk).status == RectificationStatus.IN_PROGRESS
 
     with pytest.raises(ValidationError) as error:
-        services.close_rectification_item(item=item, closing_note=" ", actor=office)
+        rectification_services.close_rectification_item(item=item, closing_note=" ", actor=office)
     assert error.value.message_dict == {"closing_note": ["Say how it was put right."]}
 
-    closed = services.close_rectification_item(
+    closed = rectification_services.close_rectification_item(
         item=item, closing_note="学习中心已建成", closed_on=date(2020, 8, 3), actor=office
     )
     assert (closed.status, closed.closed_on, closed.closed_by) == (RectificationStatus.CLOSED, date(2020, 8, 3), office)
     with pytest.raises(ValidationError):
-        services.close_rectification_item(item=item, closing_note="again", actor=office)
+        rectification_services.close_rectification_item(item=item, closing_note="again", actor=office)
     with pytest.raises(ValidationError):
-        services.add_rectification_note(item=item, text="late", actor=office)
+        rectification_services.add_rectification_note(item=item, text="late", actor=office)
 
 
 def test_open_and_overdue_rectification_lists(world, plan):
     office = world.accounts["office"]
-    later = services.add_action_item(
+    later = rectification_services.add_action_item(
         meeting=plan.meeting, unit=plan.committee, description="更新公告栏", due_on=date(2020, 9, 30), actor=office
     )
-    done = services.add_action_item(
+    done = rectification_services.add_action_item(
         meeting=plan.meeting, unit=plan.committee, description="报送名单", due_on=date(2020, 7, 20), actor=office
     )
-    services.close_rectification_item(item=done, closing_note="已报送", closed_on=date(2020, 7, 18), actor=office)
+    rectification_services.close_rectification_item(
+        item=done, closing_note="已报送", closed_on=date(2020, 7, 18), actor=office
+    )
 
     lists = selectors.rectification_lists(RectificationItem.objects.filter(town=world.xinmiao), date(2020, 8, 15))
 
@@ -349,7 +365,7 @@ def test_open_and_overdue_rectification_lists(world, plan):
 
 def test_an_action_item_cannot_be_due_before_its_meeting(world, plan):
     with pytest.raises(ValidationError) as error:
-        services.add_action_item(
+        rectification_services.add_action_item(
             meeting=plan.meeting, unit=plan.committee, description="补报", due_on=date(2020, 7, 1), actor=None
         )
     assert error.value.message_dict == {"due_on": ["The due date cannot come before the meeting."]}
@@ -360,12 +376,12 @@ def test_an_action_item_cannot_be_due_before_its_meeting(world, plan):
 
 def test_a_notice_must_be_approved_by_another_account_than_its_drafter(world, plan):
     with pytest.raises(ValidationError) as error:
-        services.approve_notice(notice=plan.notice, actor=world.accounts["office"])
+        notice_services.approve_notice(notice=plan.notice, actor=world.accounts["office"])
     assert error.value.messages == ["A notice must be approved by another account than the one that drafted it."]
     assert Notice.objects.get(pk=plan.notice.pk).status == NoticeStatus.DRAFT
 
     approver = second_office_account(world)
-    approved = services.approve_notice(notice=plan.notice, actor=approver)
+    approved = notice_services.approve_notice(notice=plan.notice, actor=approver)
     assert (approved.status, approved.approved_by) == (NoticeStatus.APPROVED, approver)
 
 
@@ -378,15 +394,15 @@ def test_the_database_refuses_approval_by_the_drafter(world, plan):
 
 def test_only_an_approved_notice_is_published(world, plan):
     with pytest.raises(ValidationError) as error:
-        services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+        notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
     assert error.value.messages == ["Only an approved notice can be published."]
     assert not RectificationItem.objects.filter(notice=plan.notice).exists()
 
 
 def test_publishing_a_criticism_raises_a_rectification_item_for_each_unit(world, plan):
-    services.approve_notice(notice=plan.notice, actor=second_office_account(world))
+    notice_services.approve_notice(notice=plan.notice, actor=second_office_account(world))
 
-    published = services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+    published = notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
 
     assert published.status == NoticeStatus.PUBLISHED
     items = list(
@@ -394,12 +410,12 @@ def test_publishing_a_criticism_raises_a_rectification_item_for_each_unit(world,
     )
     assert items == [(RectificationSource.CRITICISM, "民政办", date(2020, 9, 15), RectificationStatus.OPEN)]
     with pytest.raises(ValidationError):
-        services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+        notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
     assert RectificationItem.objects.filter(notice=plan.notice).count() == 1
 
 
 def test_a_commendation_names_units_and_individuals_and_raises_nothing(world, plan):
-    notice = services.draft_notice(
+    notice = notice_services.draft_notice(
         town=world.xinmiao,
         kind=NoticeKind.COMMENDATION,
         title="表扬通报",
@@ -407,8 +423,8 @@ def test_a_commendation_names_units_and_individuals_and_raises_nothing(world, pl
         subjects=[(plan.committee, ""), (plan.committee, "刘芳"), (plan.committee, "刘芳")],
         actor=world.accounts["office"],
     )
-    services.approve_notice(notice=notice, actor=second_office_account(world))
-    services.publish_notice(notice=notice, actor=world.accounts["office"])
+    notice_services.approve_notice(notice=notice, actor=second_office_account(world))
+    notice_services.publish_notice(notice=notice, actor=world.accounts["office"])
 
     assert [(s.unit.name, s.person_name) for s in notice.subjects.all()] == [
         ("弋阳村村委会", ""),
@@ -420,18 +436,18 @@ def test_a_commendation_names_units_and_individuals_and_raises_nothing(world, pl
 def test_a_criticism_names_units_only_and_needs_a_deadline(world, plan):
     values = {"town": world.xinmiao, "kind": NoticeKind.CRITICISM, "title": "批评", "body": "批评。", "actor": None}
     with pytest.raises(ValidationError) as error:
-        services.draft_notice(subjects=[(plan.committee, "张三")], rectify_by=date(2020, 9, 1), **values)
+        notice_services.draft_notice(subjects=[(plan.committee, "张三")], rectify_by=date(2020, 9, 1), **values)
     assert error.value.message_dict == {"people": ["A criticism names units, not individuals."]}
     with pytest.raises(ValidationError) as error:
-        services.draft_notice(subjects=[(plan.committee, "")], **values)
+        notice_services.draft_notice(subjects=[(plan.committee, "")], **values)
     assert error.value.message_dict == {"rectify_by": ["Say by when the units must have put things right."]}
 
 
 def test_published_notices_are_shown_to_the_units_they_name(world, plan):
-    services.approve_notice(notice=plan.notice, actor=second_office_account(world))
+    notice_services.approve_notice(notice=plan.notice, actor=second_office_account(world))
     assert list(selectors.notices_visible_to(world.accounts["dept"], world.xinmiao)) == []
 
-    services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
+    notice_services.publish_notice(notice=plan.notice, actor=world.accounts["office"])
 
     assert [n.title for n in selectors.notices_visible_to(world.accounts["dept"], world.xinmiao)] == [
         "关于民政办工作滞后的通报"
@@ -447,7 +463,7 @@ def test_published_notices_are_shown_to_the_units_they_name(world, plan):
 
 def test_the_external_evaluation_raises_rectification_items(world, plan):
     office = world.accounts["office"]
-    evaluation = services.record_evaluation(
+    evaluation = evaluation_services.record_evaluation(
         town=world.xinmiao,
         held_on=date(2020, 10, 20),
         evaluators="涪陵区社区教育评估组：张明、李华",
@@ -456,7 +472,7 @@ def test_the_external_evaluation_raises_rectification_items(world, plan):
         is_accepted=True,
         actor=office,
     )
-    item = services.add_evaluation_item(
+    item = rectification_services.add_evaluation_item(
         evaluation=evaluation,
         unit=world.school,
         description="完善数字化学习资源",
@@ -465,7 +481,7 @@ def test_the_external_evaluation_raises_rectification_items(world, plan):
     )
     assert (item.source, item.evaluation_id, item.unit) == (RectificationSource.EVALUATION, evaluation.pk, world.school)
     with pytest.raises(ValidationError) as error:
-        services.record_evaluation(
+        evaluation_services.record_evaluation(
             town=world.xinmiao,
             held_on=date(2020, 10, 21),
             evaluators="评估组",
