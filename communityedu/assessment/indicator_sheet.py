@@ -9,6 +9,7 @@ is refused whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
@@ -106,29 +107,26 @@ def read_cells(content: bytes, file_name: str) -> list[list]:
         raise IndicatorSheetError([error.problem]) from error
 
 
-def _find_header(cells: list[list]) -> tuple[int, dict[str, int], list[str]]:
-    names = {name.lower(): key for key, (_label, accepted) in COLUMNS.items() for name in accepted}
-    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        header = [_text(cell) for cell in row]
-        columns = {}
-        for position, title in enumerate(header):
-            key = names.get(title.lower())
-            if key and key not in columns:
-                columns[key] = position
-        if "code" in columns:
-            missing = [COLUMNS[key][0] for key in REQUIRED_COLUMNS if key not in columns]
-            if missing:
-                raise IndicatorSheetError(
-                    [
-                        Problem(
-                            index + 1,
-                            "",
-                            _("The header lacks the column(s): %(names)s.") % {"names": "、".join(missing)},
-                        )
-                    ]
-                )
-            return index, columns, header
-    raise IndicatorSheetError([Problem(0, "", _("No header row with a column named 编码 (code) was found."))])
+_HEADER_NAMES = {name.lower(): key for key, (_label, accepted) in COLUMNS.items() for name in accepted}
+
+
+def _find_header(cells: list[list]) -> sheets.Header:
+    """The first row naming a code column; it must name the other required columns too."""
+    header = sheets.find_header(
+        cells,
+        field_of=lambda title: _HEADER_NAMES.get(title.lower()),
+        is_header=lambda columns: "code" in columns,
+        cell_text=_text,
+        search_rows=HEADER_SEARCH_ROWS,
+    )
+    if header is None:
+        raise IndicatorSheetError([Problem(0, "", _("No header row with a column named 编码 (code) was found."))])
+    missing = [COLUMNS[key][0] for key in REQUIRED_COLUMNS if key not in header.columns]
+    if missing:
+        raise IndicatorSheetError(
+            [Problem(header.row, "", _("The header lacks the column(s): %(names)s.") % {"names": "、".join(missing)})]
+        )
+    return header
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -142,164 +140,156 @@ def _decimal(text: str) -> Decimal | None:
     return value / 100 if percent else value
 
 
-def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
-    """The indicators of the sheet, in its order; raises ``IndicatorSheetError`` naming every problem."""
-    cells = read_cells(content, file_name)
-    header_index, columns, header = _find_header(cells)
-    problems: list[Problem] = []
+class _RowChecker:
+    """Checks one indicator row column by column, as the roster's row checker does: each column's
+    check reports its own problems, in the sheet's column order, and a row with any is refused."""
 
-    def label(key: str) -> str:
-        return header[columns[key]] if key in columns else COLUMNS[key][0]
+    def __init__(self, header: sheets.Header):
+        self.header = header
+        self.by_code: dict[str, IndicatorRow] = {}
 
-    def cell(row: list, key: str) -> str:
-        position = columns.get(key)
-        return _text(row[position]) if position is not None and position < len(row) else ""
+    def label(self, key: str) -> str:
+        return self.header.title(key, COLUMNS[key][0])
 
-    rows: list[IndicatorRow] = []
-    by_code: dict[str, IndicatorRow] = {}
-    # Codes of rows refused: their parents' sums are not checked (the sum would mislead).
-    refused_codes: set[str] = set()
-    for index in range(header_index + 1, len(cells)):
-        raw, number = cells[index], index + 1
-        if not any(_text(value) for value in raw):
-            continue
-        if len(rows) >= MAX_ROWS:
-            problems.append(Problem(number, "", _("A sheet holds at most %(limit)s indicators.") % {"limit": MAX_ROWS}))
-            break
-        row_problems: list[Problem] = []
-        code, name = cell(raw, "code"), cell(raw, "name")
-        if not code:
-            row_problems.append(Problem(number, label("code"), _("The code is missing.")))
-        elif not CODE_PATTERN.match(code):
-            row_problems.append(
-                Problem(number, label("code"), _("%(code)s is not a code like 1, 1.2 or 1.2.3.") % {"code": code})
-            )
-        elif code in by_code:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("code"),
-                    _("The code %(code)s is already used on row %(row)s.") % {"code": code, "row": by_code[code].row},
-                )
-            )
-        if not name:
-            row_problems.append(Problem(number, label("name"), _("The name is missing.")))
-        elif len(name) > 200:
-            row_problems.append(Problem(number, label("name"), _("The name is longer than 200 characters.")))
-        points_text = cell(raw, "points")
-        points = _decimal(points_text)
-        if not points_text:
-            row_problems.append(Problem(number, label("points"), _("The points are missing.")))
-        elif points is None or points < 0 or points != points.quantize(Decimal("0.01")) or points >= 100000:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("points"),
-                    _("%(value)s is not a number of points (0 or more, at most two decimals).")
-                    % {"value": points_text},
-                )
-            )
-        method_text = cell(raw, "method")
-        method = METHOD_NAMES.get(method_text.lower()) if method_text else ""
-        if method is None:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("method"),
-                    _("%(value)s is not a scoring method: write 自动, 基本条件 or 人工.") % {"value": method_text},
-                )
-            )
-        source = cell(raw, "source")
-        threshold_text = cell(raw, "threshold")
-        threshold = _decimal(threshold_text) if threshold_text else None
-        if threshold_text and (threshold is None or threshold <= 0 or threshold >= 100000):
-            row_problems.append(
-                Problem(
-                    number,
-                    label("threshold"),
-                    _("%(value)s is not a threshold above zero.") % {"value": threshold_text},
-                )
-            )
-        rule_text = cell(raw, "rule")
-        rule = RULE_NAMES.get(rule_text.lower()) if rule_text else ""
-        if rule is None:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("rule"),
-                    _("%(value)s is not a rule: write 达标满分 or 按比例.") % {"value": rule_text},
-                )
-            )
-        if method == ScoringMethod.FIGURE and source not in FIGURES:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("source"),
-                    _("%(value)s is not a figure; use one of: %(keys)s.")
-                    % {"value": source or "—", "keys": ", ".join(FIGURES)},
-                )
-            )
-        if method == ScoringMethod.CONDITIONS and source and source not in ConditionItem.values:
-            row_problems.append(
-                Problem(
-                    number,
-                    label("source"),
-                    _("%(value)s is not a basic-conditions item; use one of: %(keys)s, or leave it empty.")
-                    % {"value": source, "keys": ", ".join(ConditionItem.values)},
-                )
-            )
+    def cell(self, raw: list, key: str) -> str:
+        return _text(self.header.cell(raw, key))
+
+    def check(self, number: int, raw: list, problems: list[Problem]) -> IndicatorRow | None:
+        errors: list[Problem] = []
+
+        def fail(key: str, reason: str) -> None:
+            errors.append(Problem(number, self.label(key), reason))
+
+        code = self._code(self.cell(raw, "code"), fail)
+        name = self._name(self.cell(raw, "name"), fail)
+        points = self._points(self.cell(raw, "points"), fail)
+        method_text = self.cell(raw, "method")
+        method = self._method(method_text, fail)
+        source = self.cell(raw, "source")
+        threshold_text = self.cell(raw, "threshold")
+        threshold = self._threshold(threshold_text, fail)
+        rule_text = self.cell(raw, "rule")
+        rule = self._rule(rule_text, fail)
+        self._source(method, source, fail)
         if method == ScoringMethod.MANUAL and (source or threshold_text or rule_text):
-            row_problems.append(
-                Problem(number, label("method"), _("A manual indicator takes no source, threshold or rule."))
-            )
-        problems.extend(row_problems)
-        if row_problems:
-            refused_codes.add(code)
-            continue
+            fail("method", _("A manual indicator takes no source, threshold or rule."))
+        problems.extend(errors)
+        if errors:
+            return None
         entry = IndicatorRow(
             row=number,
             code=code,
             name=name,
-            points=points,
-            evaluation_points=cell(raw, "evaluation_points"),
+            points=points,  # type: ignore[arg-type]  # a row without points has a problem
+            evaluation_points=self.cell(raw, "evaluation_points"),
             method=method or "",
             source=source if method != ScoringMethod.MANUAL else "",
             threshold=threshold,
             rule=(rule or ScoringRule.THRESHOLD) if method in (ScoringMethod.FIGURE, ScoringMethod.CONDITIONS) else "",
         )
-        rows.append(entry)
-        by_code[code] = entry
+        self.by_code[code] = entry
+        return entry
+
+    def _code(self, code: str, fail: Callable[[str, str], None]) -> str:
+        if not code:
+            fail("code", _("The code is missing."))
+        elif not CODE_PATTERN.match(code):
+            fail("code", _("%(code)s is not a code like 1, 1.2 or 1.2.3.") % {"code": code})
+        elif code in self.by_code:
+            fail(
+                "code",
+                _("The code %(code)s is already used on row %(row)s.") % {"code": code, "row": self.by_code[code].row},
+            )
+        return code
+
+    def _name(self, name: str, fail: Callable[[str, str], None]) -> str:
+        if not name:
+            fail("name", _("The name is missing."))
+        elif len(name) > 200:
+            fail("name", _("The name is longer than 200 characters."))
+        return name
+
+    def _points(self, text: str, fail: Callable[[str, str], None]) -> Decimal | None:
+        points = _decimal(text)
+        if not text:
+            fail("points", _("The points are missing."))
+        elif points is None or points < 0 or points != points.quantize(Decimal("0.01")) or points >= 100000:
+            fail(
+                "points", _("%(value)s is not a number of points (0 or more, at most two decimals).") % {"value": text}
+            )
+        return points
+
+    def _method(self, text: str, fail: Callable[[str, str], None]) -> str | None:
+        method = METHOD_NAMES.get(text.lower()) if text else ""
+        if method is None:
+            fail("method", _("%(value)s is not a scoring method: write 自动, 基本条件 or 人工.") % {"value": text})
+        return method
+
+    def _threshold(self, text: str, fail: Callable[[str, str], None]) -> Decimal | None:
+        threshold = _decimal(text) if text else None
+        if text and (threshold is None or threshold <= 0 or threshold >= 100000):
+            fail("threshold", _("%(value)s is not a threshold above zero.") % {"value": text})
+        return threshold
+
+    def _rule(self, text: str, fail: Callable[[str, str], None]) -> str | None:
+        rule = RULE_NAMES.get(text.lower()) if text else ""
+        if rule is None:
+            fail("rule", _("%(value)s is not a rule: write 达标满分 or 按比例.") % {"value": text})
+        return rule
+
+    def _source(self, method: str | None, source: str, fail: Callable[[str, str], None]) -> None:
+        if method == ScoringMethod.FIGURE and source not in FIGURES:
+            fail(
+                "source",
+                _("%(value)s is not a figure; use one of: %(keys)s.")
+                % {"value": source or "—", "keys": ", ".join(FIGURES)},
+            )
+        if method == ScoringMethod.CONDITIONS and source and source not in ConditionItem.values:
+            fail(
+                "source",
+                _("%(value)s is not a basic-conditions item; use one of: %(keys)s, or leave it empty.")
+                % {"value": source, "keys": ", ".join(ConditionItem.values)},
+            )
+
+
+def _link_parents(rows: list[IndicatorRow], checker: _RowChecker, problems: list[Problem]) -> None:
+    """Hang every row below level 1 under its parent, which must be in the sheet."""
     for entry in rows:
         if entry.level > 1:
-            parent = by_code.get(entry.parent_code)
+            parent = checker.by_code.get(entry.parent_code)
             if parent is None:
                 problems.append(
                     Problem(
                         entry.row,
-                        label("code"),
+                        checker.label("code"),
                         _("Its parent %(parent)s is not in the sheet.") % {"parent": entry.parent_code},
                     )
                 )
             else:
                 parent.children.append(entry.code)
+
+
+def _check_tree(rows: list[IndicatorRow], checker: _RowChecker, refused_codes: set[str], problems: list[Problem]):
+    """A branch is scored from its sub-indicators, whose points add up to its own (unless one of
+    them was refused: the sum would mislead); a leaf has a scoring method."""
     for entry in rows:
         if entry.children:
             if entry.method:
                 problems.append(
                     Problem(
                         entry.row,
-                        label("method"),
+                        checker.label("method"),
                         _("%(code)s has sub-indicators, so it is scored from them and takes no method.")
                         % {"code": entry.code},
                     )
                 )
-            total = sum((by_code[child].points for child in entry.children), Decimal("0"))
+            total = sum((checker.by_code[child].points for child in entry.children), Decimal("0"))
             has_refused_child = any(code.rpartition(".")[0] == entry.code for code in refused_codes)
             if total != entry.points and not has_refused_child:
                 problems.append(
                     Problem(
                         entry.row,
-                        label("points"),
+                        checker.label("points"),
                         _("%(points)s points, but its sub-indicators add up to %(total)s.")
                         % {"points": _number(entry.points), "total": _number(total)},
                     )
@@ -308,11 +298,35 @@ def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
             problems.append(
                 Problem(
                     entry.row,
-                    label("method"),
+                    checker.label("method"),
                     _("%(code)s has no sub-indicators, so it needs a scoring method (自动, 基本条件 or 人工).")
                     % {"code": entry.code},
                 )
             )
+
+
+def parse(content: bytes, file_name: str) -> list[IndicatorRow]:
+    """The indicators of the sheet, in its order; raises ``IndicatorSheetError`` naming every problem."""
+    cells = read_cells(content, file_name)
+    header = _find_header(cells)
+    checker = _RowChecker(header)
+    problems: list[Problem] = []
+    rows: list[IndicatorRow] = []
+    refused_codes: set[str] = set()
+    for index in range(header.index + 1, len(cells)):
+        raw, number = cells[index], index + 1
+        if not any(_text(value) for value in raw):
+            continue
+        if len(rows) >= MAX_ROWS:
+            problems.append(Problem(number, "", _("A sheet holds at most %(limit)s indicators.") % {"limit": MAX_ROWS}))
+            break
+        entry = checker.check(number, raw, problems)
+        if entry is None:
+            refused_codes.add(checker.cell(raw, "code"))
+        else:
+            rows.append(entry)
+    _link_parents(rows, checker, problems)
+    _check_tree(rows, checker, refused_codes, problems)
     if not rows and not problems:
         problems.append(Problem(0, "", _("The sheet holds no indicator.")))
     if problems:

@@ -18,7 +18,8 @@ refused with a message naming the limit:
 - .ods is not read: its repeated rows and cells are expanded by the reader, and the upload forms
   ask for Excel or CSV.
 
-``Problem`` is the one shape of "row, column, reason" that every sheet reader reports.
+``Problem`` is the one shape of "row, column, reason" that every sheet reader reports, and
+``find_header`` the one search for a header row among the first rows of a sheet.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import re
 import struct
 import threading
 import zipfile
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import PurePath
 from xml.parsers import expat
@@ -79,6 +81,53 @@ class SheetError(ValueError):
     def __init__(self, reason: str, *, row: int = 0, column: str = ""):
         super().__init__(reason)
         self.problem = Problem(row, column, reason)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A sheet's header row: where it is, its cells as text, and the column of each field it names."""
+
+    index: int  # position among the rows read (0: the sheet's row 1)
+    columns: dict[Hashable, int]
+    titles: list[str]
+
+    @property
+    def row(self) -> int:
+        """The header's row as the spreadsheet numbers it."""
+        return self.index + 1
+
+    def title(self, field: Hashable, default: str = "") -> str:
+        """The field's column as the header names it, or ``default`` if the header lacks it."""
+        position = self.columns.get(field)
+        return self.titles[position] if position is not None else default
+
+    def cell(self, row: list, field: Hashable) -> object:
+        """The row's cell in the field's column; None if the header lacks it or the row is short."""
+        position = self.columns.get(field)
+        return row[position] if position is not None and position < len(row) else None
+
+
+def find_header(
+    rows: list[list],
+    *,
+    field_of: Callable[[str], Hashable | None],
+    is_header: Callable[[dict[Hashable, int]], bool],
+    cell_text: Callable[[object], str],
+    search_rows: int = 10,
+) -> Header | None:
+    """The first of the first ``search_rows`` rows that ``is_header`` accepts, given the fields its
+    cells name: ``field_of`` maps a cell's text (``cell_text``) to a field, or None. A field named
+    twice is the first of its columns. None if no row is accepted: the caller says what it needed."""
+    for index, row in enumerate(rows[:search_rows]):
+        titles = [cell_text(cell) for cell in row]
+        columns: dict[Hashable, int] = {}
+        for position, title in enumerate(titles):
+            field = field_of(title)
+            if field is not None and field not in columns:
+                columns[field] = position
+        if is_header(columns):
+            return Header(index=index, columns=columns, titles=titles)
+    return None
 
 
 def column_letters(number: int) -> str:

@@ -57,73 +57,65 @@ def _read_rows(content: bytes, file_name: str) -> list[list]:
         raise PopulationSheetError([error.problem]) from error
 
 
-def _find_header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]]:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, tuple[int, str]] = {}
-        for position, cell in enumerate(row):
-            text = _text(cell)
-            key = _key(text)
-            for field, names in (
-                ("village", VILLAGE_HEADERS),
-                ("code", CODE_HEADERS),
-                ("population", POPULATION_HEADERS),
-            ):
-                if key in {_key(name) for name in names} and field not in columns:
-                    columns[field] = (position, text)
-        if "population" in columns and ("village" in columns or "code" in columns):
-            return index, columns
-    raise PopulationSheetError(
-        [Problem(0, "", _("No header row found: the sheet needs a column 村（社区） or 代码, and a column 常住人口."))]
+_HEADER_FIELDS = {
+    _key(name): field
+    for field, names in (("village", VILLAGE_HEADERS), ("code", CODE_HEADERS), ("population", POPULATION_HEADERS))
+    for name in names
+}
+
+
+def _find_header(rows: list[list]) -> sheets.Header:
+    header = sheets.find_header(
+        rows,
+        field_of=lambda title: _HEADER_FIELDS.get(_key(title)),
+        is_header=lambda columns: "population" in columns and ("village" in columns or "code" in columns),
+        cell_text=_text,
+        search_rows=HEADER_SEARCH_ROWS,
     )
+    if header is None:
+        raise PopulationSheetError(
+            [
+                Problem(
+                    0, "", _("No header row found: the sheet needs a column 村（社区） or 代码, and a column 常住人口.")
+                )
+            ]
+        )
+    return header
 
 
 def parse_population_sheet(*, town: Town, content: bytes, file_name: str) -> dict[Village, int]:
     """Each village of the sheet with its population. Raises :class:`PopulationSheetError` with
     every problem found (unknown village, repeated village, population not a whole number)."""
     rows = _read_rows(content, file_name)
-    header_index, columns = _find_header(rows)
+    header = _find_header(rows)
     villages = list(Village.objects.filter(town=town))
     by_name = {village.name: village for village in villages}
     by_code = {village.code: village for village in villages if village.code}
-    population_label = columns["population"][1]
+    # The column a village is named in: its name's if the sheet has one, else its code's.
+    village_label = header.title("village" if "village" in header.columns else "code")
     found: dict[Village, int] = {}
     problems: list[Problem] = []
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        number = index + 1
-
-        def cell(field: str, row=row) -> str:
-            position = columns[field][0] if field in columns else None
-            return _text(row[position]) if position is not None and position < len(row) else ""
-
-        name, code, population_text = cell("village"), cell("code"), cell("population")
+    for index in range(header.index + 1, len(rows)):
+        row, number = rows[index], index + 1
+        name, code, population_text = (_text(header.cell(row, field)) for field in ("village", "code", "population"))
         if not (name or code or population_text):
             continue
         village = by_code.get(code) if code else None
         if village is None and name:
             village = by_name.get(name)
         if village is None:
-            column = (
-                columns["code"][1] if code and "code" in columns else columns.get("village", columns.get("code"))[1]
-            )
             problems.append(
                 Problem(
                     number,
-                    column,
+                    header.title("code") if code else village_label,
                     _("“%(value)s” is not a village of %(town)s.") % {"value": code or name, "town": town.name},
                 )
             )
         elif village in found:
-            problems.append(
-                Problem(
-                    number,
-                    columns.get("village", columns.get("code"))[1],
-                    _("%(name)s appears twice.") % {"name": village.name},
-                )
-            )
+            problems.append(Problem(number, village_label, _("%(name)s appears twice.") % {"name": village.name}))
         population = population_text.replace(",", "")
         if not population.isdigit():
-            problems.append(Problem(number, population_label, _("Give the population as a whole number.")))
+            problems.append(Problem(number, header.title("population"), _("Give the population as a whole number.")))
         elif village is not None and village not in found:
             found[village] = int(population)
     if problems:
