@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from communityedu.accounts import pin_reset, sign_in
 from communityedu.api.common import error_responses
 from communityedu.api.errors import ApiError
+from communityedu.api.types import Id
 from communityedu.core import ratelimit
 
 router = Router(tags=["accounts"])
@@ -30,7 +31,7 @@ class PinResetIn(Schema):
     code: str = Field(..., max_length=6, description="The 6-digit code sent by SMS")
     pin: str = Field(..., max_length=6, description="The new 6-digit PIN")
     pin2: str = Field(..., max_length=6, description="The new PIN again")
-    account: int | None = Field(
+    account: Id | None = Field(
         None, description="Whose PIN, when several accounts share the phone: an id the 400 answer lists"
     )
 
