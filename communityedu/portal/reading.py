@@ -33,6 +33,12 @@ class ReadingPreferences:
         return " ".join(classes)
 
     @property
+    def folds_menu(self) -> bool:
+        """At the largest text in 长辈模式 the menu and the controls would fill 500 of a 640 px
+        phone screen: they fold behind one large 菜单 button so that the page starts on the first screen."""
+        return self.is_elder and self.text_size == TEXT_SIZES[-1]
+
+    @property
     def can_enlarge(self) -> bool:
         return self.text_size < TEXT_SIZES[-1]
 

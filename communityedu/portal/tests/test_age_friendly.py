@@ -82,6 +82,26 @@ def test_the_short_menu_puts_activities_check_in_learning_and_the_record_first(w
     ]
 
 
+def test_at_the_largest_text_the_menu_and_controls_fold_behind_one_menu_button(world, sign_in):
+    client = sign_in("resident")
+    client.post("/portal/reading/", {"mode": "elder"})
+    client.post("/portal/reading/", {"size": "larger"})
+    at_26 = client.get("/portal/").content.decode()
+    client.post("/portal/reading/", {"size": "larger"})
+
+    at_30 = client.get("/portal/").content.decode()
+    staff = sign_in("volunteer")
+    volunteer_at_30 = staff.get("/activities/").content.decode()
+
+    assert '<details class="folded-menu"' not in at_26
+    assert '<details class="folded-menu" id="folded-menu"><summary class="menu-button">菜单</summary>' in at_30
+    folded = at_30.split('<div class="folded-menu-body">', 1)[1].split("</details>", 1)[0]
+    assert '<ul class="elder-nav">' in folded
+    assert 'id="text-smaller"' in folded
+    assert 'name="language"' in folded
+    assert '<summary class="menu-button">菜单</summary>' in volunteer_at_30
+
+
 def test_staff_keep_their_own_menu_in_age_friendly_mode(world, sign_in):
     client = sign_in("office")
     client.post("/portal/reading/", {"mode": "elder"})
