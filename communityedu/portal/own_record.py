@@ -230,20 +230,26 @@ def account_labels() -> list[tuple[str, str]]:
     ]
 
 
-def _cell(value) -> str | int:
+MOMENT_FIELDS = frozenset({"activated_at", "privacy_consent_at", "last_sign_in", "registered_at", "generated_at"})
+
+
+def _cell(value, key: str = "") -> str | int:
+    """A value as a person reads it: yes/no, a list joined, a moment as local day and time."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "、".join(value)
+    if key in MOMENT_FIELDS:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
     return value
 
 
 def labelled(record: dict, section: str) -> list[tuple[str, str | int]]:
     """(heading, value as shown) of the record's ``personal_data`` or ``account``, for the page."""
     labels = personal_data_labels() if section == "personal_data" else account_labels()
-    return [(label, _cell(record[section][key])) for key, label in labels]
+    return [(label, _cell(record[section][key], key)) for key, label in labels]
 
 
 def own_record_xlsx(record: dict) -> bytes:
@@ -254,7 +260,7 @@ def own_record_xlsx(record: dict) -> bytes:
     sheet = workbook.add_worksheet(_("Personal data"))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 40)
-    sheet.write_row(0, 0, [_("Personal data held"), record["generated_at"]], bold)
+    sheet.write_row(0, 0, [_("Personal data held"), _cell(record["generated_at"], "generated_at")], bold)
     line = 1
     for section in ("personal_data", "account"):
         for label, value in labelled(record, section):
@@ -265,6 +271,6 @@ def own_record_xlsx(record: dict) -> bytes:
         sheet.write_row(0, 0, [heading for _column, heading in columns], bold)
         sheet.set_column(0, len(columns) - 1, 18)
         for row, item in enumerate(record[key], start=1):
-            sheet.write_row(row, 0, [_cell(item[column]) for column, _heading in columns])
+            sheet.write_row(row, 0, [_cell(item[column], column) for column, _heading in columns])
     workbook.close()
     return buffer.getvalue()
