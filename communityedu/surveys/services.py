@@ -95,7 +95,9 @@ STANDARD_WORDING = {
     # English msgids, stored in Chinese: the questionnaire is for the town's residents.
     StandardKey.AWARENESS: (
         QuestionKind.YES_NO,
-        gettext_noop("Do you know that %(town)s is working to become a model town of community education?"),
+        gettext_noop(
+            "Do you know that %(town)s is working to become a Chongqing community education demonstration zone?"
+        ),
     ),
     StandardKey.RECOGNITION: (
         QuestionKind.SCALE,

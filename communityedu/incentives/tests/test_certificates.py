@@ -518,3 +518,13 @@ def test_an_evaluator_reads_certificates_but_cannot_issue_revoke_or_start_a_batc
     assert not certificate.is_revoked
     assert Certificate.objects.count() == 1
     assert tasks.batch_progress(town=world.xinmiao, year=YEAR) is None
+
+
+def test_the_verify_page_says_the_figures_stand_above_its_note(world, client):
+    certificate = _issued(world)
+
+    html = client.get(f"/verify/{certificate.code}").content.decode()
+
+    note = '<p class="muted">以上数据为出具当天的数据。请与纸质证明核对：数据与此不符的证明已被篡改。</p>'
+    assert note in html
+    assert html.index('<dl class="facts" id="certificate">') < html.index(note)

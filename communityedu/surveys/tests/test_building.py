@@ -34,7 +34,7 @@ def test_the_office_builds_a_questionnaire_with_the_standard_questions(world, si
         ("", "multiple_choice"),
         ("satisfaction", "scale"),
     ]
-    assert questions[0].text == "您是否知道新妙镇正在创建社区教育示范镇？"
+    assert questions[0].text == "您是否知道新妙镇正在创建重庆市社区教育示范区？"
     assert list(custom.choices.values_list("text", flat=True)) == ["村广播", "微信群", "宣传栏", "亲友介绍"]
 
 
