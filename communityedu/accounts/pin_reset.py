@@ -120,7 +120,7 @@ def reset_pin(*, request, phone: str, code: str, pin: str, pin2: str, account_id
     masked = crypto.mask_phone(phone)
     row = codes.check(phone=phone, purpose=PURPOSE, code=code or "")
     accounts = _accounts_on(phone) if row is not None else []
-    if not accounts:
+    if row is None or not accounts:
         sign_in.note_failure(
             request=request,
             audience=sign_in.RESIDENT,
@@ -133,12 +133,9 @@ def reset_pin(*, request, phone: str, code: str, pin: str, pin2: str, account_id
         )
     if pin != pin2:
         raise ValidationError({"pin2": _("The two PINs differ. Enter the same PIN twice.")})
-    if len(accounts) == 1:
-        account = accounts[0]
-    else:
-        account = next((candidate for candidate in accounts if candidate.pk == account_id), None)
-        if account is None:
-            raise ChooseAccountError(accounts)
+    account = accounts[0] if len(accounts) == 1 else next((a for a in accounts if a.pk == account_id), None)
+    if account is None:
+        raise ChooseAccountError(accounts)
     with transaction.atomic():
         services.set_resident_pin(user=account, pin=pin)
         if not codes.use(row):
