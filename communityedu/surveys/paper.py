@@ -7,10 +7,11 @@ and column; if any row has one, nothing is written.
 from __future__ import annotations
 
 import io
+from collections.abc import Hashable
 
 from django.utils.translation import gettext as _
 
-from communityedu.core.sheets import SheetError, read_rows
+from communityedu.core.sheets import SheetError, find_header, read_rows
 from communityedu.core.spreadsheets import new_workbook
 from communityedu.surveys.answers import AnswerError, check_answer
 from communityedu.surveys.constants import MAX_PAPER_ROWS, QuestionKind
@@ -135,17 +136,25 @@ def read_workbook(
         raise WorkbookError(str(error)) from error
     if not cells:
         raise WorkbookError(_("The workbook is empty."))
-    header = [str(cell).strip() for cell in cells[0]]
-    columns: dict = {}
-    for position, title in enumerate(header):
+
+    def column_of(title: str) -> Hashable | None:
         if title == sheet_column() or title in SHEET_HEADERS:
-            columns["sheet"] = position
-        elif title == village_column() or title in VILLAGE_HEADERS:
-            columns["village"] = position
-        else:
-            number = title.split(".", 1)[0].strip()
-            if number.isdigit() and 1 <= int(number) <= len(questions):
-                columns[questions[int(number) - 1].pk] = position
+            return "sheet"
+        if title == village_column() or title in VILLAGE_HEADERS:
+            return "village"
+        number = title.split(".", 1)[0].strip()
+        if number.isdigit() and 1 <= int(number) <= len(questions):
+            return questions[int(number) - 1].pk
+        return None
+
+    header = find_header(
+        cells,
+        field_of=column_of,
+        is_header=lambda _columns: True,
+        cell_text=lambda cell: str(cell).strip(),
+        search_rows=1,
+    )
+    columns = header.columns if header is not None else {}
     missing = [name for key, name in (("sheet", sheet_column()), ("village", village_column())) if key not in columns]
     if missing:
         raise WorkbookError(
