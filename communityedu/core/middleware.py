@@ -1,4 +1,5 @@
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
 
 from communityedu.core import context
 
@@ -37,7 +38,8 @@ def _carries_nul(request) -> str | None:
 
 
 class RefuseNulMiddleware:
-    """400 for a request carrying a NUL character in its path, query, cookies or form fields."""
+    """400 for a request carrying a NUL character in its path, query, cookies or form fields: the
+    API's JSON names where; a page gets the site's own 400 page (handler400), the reason logged."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,4 +51,4 @@ class RefuseNulMiddleware:
         message = f"A NUL character is not allowed ({where})."
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "errors": []}, status=400)
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        raise SuspiciousOperation(message)

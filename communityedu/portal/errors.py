@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -39,8 +40,16 @@ def error_page(
     """An error answered with its own status: JSON in the API's one shape under /api/, else a page.
 
     ``plain`` pages need neither the database nor the session (a 500, a 400 refused before the
-    session is read): they show the site's header without the menu.
+    session is read): they show the site's header without the menu, in the language the
+    request asks for (a request refused at the door has not met the locale middleware).
     """
+    if plain:
+        with translation.override(translation.get_language_from_request(request)):
+            return _error_answer(request, status=status, message=message, title=title, plain=True)
+    return _error_answer(request, status=status, message=message, title=title, plain=False)
+
+
+def _error_answer(request: HttpRequest, *, status: int, message: str | None, title: str | None, plain: bool):
     default_title, default_message = _error_texts(status)
     title, message = title or default_title, message or default_message
     if request.path.startswith(API_PREFIX):
