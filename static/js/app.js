@@ -1,5 +1,15 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // The roll: the sticky bar counts the ticks of this page with those kept from other pages.
+  const roll = document.getElementById("roll");
+  if (roll) {
+    const counter = document.getElementById("roll-chosen");
+    const recount = () => {
+      const ticked = roll.querySelectorAll("input[name=person]:checked:not(:disabled)").length;
+      counter.textContent = String(Number(roll.dataset.chosenElsewhere || 0) + ticked);
+    };
+    roll.addEventListener("change", (event) => { if (event.target.name === "person") { recount(); } });
+  }
   for (const button of document.querySelectorAll("button[data-print]")) {
     button.addEventListener("click", () => window.print());
   }

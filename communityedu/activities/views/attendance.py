@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 import segno
 from django import urls
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communityedu.activities import permissions, selectors, services
+from communityedu.activities import permissions, roll, selectors, services
 from communityedu.activities.constants import AttendanceRole, AttendanceSource
 from communityedu.core.links import public_url
 from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
+from communityedu.organization.selectors import villages_visible_to
+from communityedu.people import selectors as people_selectors
 from communityedu.people.selectors import people_visible_to
 
 
@@ -52,54 +54,90 @@ def venue_code(request, pk: int):
     return qr_svg(check_in_url(activity))
 
 
+def _ids(values) -> set[int]:
+    return {pk for pk in map(parse_id, values) if pk}
+
+
+def _roll_filters(source) -> dict:
+    return {
+        "q": source.get("q", "").strip()[:20],
+        "group": source.get("group", "").strip()[:30],
+        "tag": parse_id(source.get("tag", "")) or "",
+        "village": parse_id(source.get("village", "")) or "",
+    }
+
+
 @allowed_if(_reads)
 def roster(request, pk: int):
-    """Tick names: the registered, the lecturers, and anyone found by name in the register."""
+    """The roll on a phone (``roll.py``): registered residents and lecturers first, then the village in
+    pinyin order, 50 a page; found by name or initials, 村民小组 or tag; the ticks kept in the session
+    across searches and pages until 确认签到 checks them all in."""
     activity = _managed_activity(request, pk)
     if request.method == "POST":
-        ticked = request.POST.getlist("person")
-        role = request.POST.get("role", AttendanceRole.PARTICIPANT)
-        people = people_visible_to(request.user).filter(
-            town=activity.town, pk__in=[pk for pk in map(parse_id, ticked) if pk]
-        )
-        added = 0
-        for person in people:
-            try:
-                result = services.check_in(
-                    activity=activity,
-                    person=person,
-                    source=AttendanceSource.ROSTER,
-                    recorded_by=request.user,
-                    role=role,
-                )
-            except services.CheckInError as error:
-                messages.error(request, f"{person.name}：{error}")
-                continue
-            added += result.created
-        messages.success(request, _("%(count)s people checked in.") % {"count": added})
-        return redirect("activities:roster", pk=activity.pk)
-    query = request.GET.get("q", "").strip()[:20]
-    present_ids = set(selectors.present_people(activity).values_list("person_id", flat=True))
-    candidates = people_visible_to(request.user).filter(town_id=activity.town_id)
-    suggested = candidates.filter(
-        Q(registrations__activity=activity, registrations__is_cancelled=False) | Q(lecturer_links__activity=activity)
+        filters = _roll_filters(request.POST)
+        ticked = _ids(request.POST.getlist("person"))
+        # A post without the page's list of names shown (a script's) ticks exactly what it names.
+        shown = _ids(request.POST["shown"].split(",")) if "shown" in request.POST else ticked
+        chosen = roll.update_selection(request.session, activity, shown=shown, ticked=ticked)
+        action = request.POST.get("action") or ("page" if "page" in request.POST else "confirm")
+        if action == "confirm":
+            _check_in_selection(request, activity, chosen, request.POST.get("role", AttendanceRole.PARTICIPANT))
+            roll.clear_selection(request.session, activity)
+        else:
+            filters["page"] = parse_id(request.POST.get("page", "")) or 1
+        query = _query(filters)
+        return redirect(f"{urls.reverse('activities:roster', args=[activity.pk])}{query}")
+    filters = _roll_filters(request.GET)
+    visible = people_visible_to(request.user)
+    page = roll.roll_page(
+        activity=activity,
+        visible=visible,
+        query=filters["q"],
+        group=filters["group"],
+        tag_id=filters["tag"] or None,
+        village_id=filters["village"] or None,
+        page=parse_id(request.GET.get("page", "")) or 1,
     )
-    if query:
-        suggested = suggested | candidates.filter(name__contains=query)
-    elif activity.village_id:
-        suggested = suggested | candidates.filter(village_id=activity.village_id)
-    suggested = suggested.distinct().select_related("village").order_by("village__name", "name")[:300]
+    present_ids = set(selectors.present_people(activity).values_list("person_id", flat=True))
+    chosen = roll.selection(request.session, activity)
     return render(
         request,
         "activities/roster.html",
         {
             "activity": activity,
-            "people": suggested,
+            "roll": page,
+            "people": page.rows,
+            "shown": ",".join(str(person.pk) for person in page.rows),
             "present_ids": present_ids,
-            "query": query,
+            "chosen": chosen,
+            "chosen_count": len(chosen),
+            "chosen_elsewhere": len(chosen - {person.pk for person in page.rows}),
+            "filters": filters,
+            "tags": people_selectors.tags_of_town(activity.town),
+            "villages": villages_visible_to(request.user).filter(town=activity.town) if not activity.village_id else [],
             "roles": AttendanceRole.choices,
         },
     )
+
+
+def _query(filters: dict) -> str:
+    kept = {name: value for name, value in filters.items() if value}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def _check_in_selection(request, activity, chosen: set[int], role: str) -> None:
+    people = people_visible_to(request.user).filter(town=activity.town, pk__in=chosen)
+    added = 0
+    for person in people:
+        try:
+            result = services.check_in(
+                activity=activity, person=person, source=AttendanceSource.ROSTER, recorded_by=request.user, role=role
+            )
+        except services.CheckInError as error:
+            messages.error(request, f"{person.name}：{error}")
+            continue
+        added += result.created
+    messages.success(request, _("%(count)s people checked in.") % {"count": added})
 
 
 @allowed_if(_reads)
