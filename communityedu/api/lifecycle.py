@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
+from communityedu.accounts import sign_in
 from communityedu.accounts.models import AccountKind
-from communityedu.api.common import ListRouter
+from communityedu.api.common import ListRouter, error_responses
 from communityedu.api.errors import ApiError, ErrorOut
 from communityedu.api.types import Id, PlanDate
 from communityedu.people import leaving, resident_accounts
@@ -157,14 +158,22 @@ class OwnAccountClosedOut(Schema):
     closed: bool
 
 
-@router.post("/me/close", response={200: OwnAccountClosedOut, 400: ErrorOut}, tags=["portal"])
+@router.post(
+    "/me/close", response={200: OwnAccountClosedOut, 400: ErrorOut}, tags=["portal"], openapi_extra=error_responses(429)
+)
 def close_own_account(request, body: CloseOwnAccountIn):
     """Close the signed-in resident's own account: disabled with the reason "closed by the
     resident", every session and token ends; the person stays in the register. A wrong PIN is a
-    400 and counts towards the account's sign-in lockout; staff accounts are refused (403)."""
+    400 and counts towards the account's sign-in lockout and the address throttle of residents'
+    sign-ins (429 with ``Retry-After`` while it holds); staff accounts are refused (403)."""
     _own_person(request)
     if request.user.kind != AccountKind.RESIDENT:
         raise HttpError(403, "Only a resident's own account can be closed here")
+    wait = sign_in.address_wait(request, audience=sign_in.RESIDENT)
+    if wait:
+        raise ApiError(
+            429, "Too many wrong PINs from this address: wait and try again", headers={"Retry-After": str(wait)}
+        )
     leaving.close_own_account(request=request, account=request.user, pin=body.pin)
     if hasattr(request, "session"):
         logout(request)

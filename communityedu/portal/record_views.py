@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from communityedu.accounts import sign_in
 from communityedu.accounts.models import AccountKind
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
@@ -68,6 +69,7 @@ def my_record_download(request):
 
 
 @require_POST
+@sign_in.throttled(sign_in.RESIDENT)
 def close_my_account(request):
     """Close one's own resident account with the PIN: disabled, every session ends; the register keeps the person."""
     person = _own_person(request)

@@ -153,3 +153,17 @@ def test_a_staff_account_with_a_record_reads_it_but_cannot_close_itself_there(wo
     assert client.post("/portal/record/close/", {"pin": "whatever"}).status_code == 403
     assert client.post("/api/v1/me/close", {"pin": "whatever"}, content_type="application/json").status_code == 403
     assert get_user_model().objects.get(pk=world.accounts["teacher"].pk).is_active
+
+
+def test_wrong_pins_from_one_address_throttle_the_closing_as_they_throttle_sign_in(world, settings):
+    settings.SIGN_IN_ADDRESS_MAX_FAILURES = 2
+    token = create_api_token(user=world.accounts["resident"], name="手机")
+    device = Client(headers={"authorization": f"Bearer {token}"})
+    for _attempt in range(2):
+        assert device.post("/api/v1/me/close", {"pin": "999999"}, content_type="application/json").status_code == 400
+
+    throttled = device.post("/api/v1/me/close", {"pin": RESIDENT_PIN}, content_type="application/json")
+
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert get_user_model().objects.get(pk=world.accounts["resident"].pk).is_active
