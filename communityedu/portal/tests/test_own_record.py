@@ -5,15 +5,19 @@ every session ends, the person stays in the register."""
 import io
 import json
 import zipfile
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from communityedu.accounts.services import create_api_token
 from communityedu.activities import services as activity_services
 from communityedu.activities.constants import AttendanceSource
 from communityedu.core.models import AuditAction, AuditLogEntry
+from communityedu.incentives import services as incentive_services
+from communityedu.incentives.tests.test_points import _joined, _lecture
 from communityedu.people.models import Person
 from conftest import RESIDENT_PHONE, RESIDENT_PIN, ZHANG_ID
 
@@ -167,3 +171,24 @@ def test_wrong_pins_from_one_address_throttle_the_closing_as_they_throttle_sign_
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
     assert get_user_model().objects.get(pk=world.accounts["resident"].pk).is_active
+
+
+def test_a_volunteers_record_carries_the_points_of_each_year_attended_and_this_year(world, sign_in):
+    teacher = world.people["teacher"]  # 王志明: a staff account with a person record of its own
+    incentive_services.save_team_member(
+        actor=None,
+        town=world.xinmiao,
+        person=teacher,
+        values={"category": "volunteer", "specialities": "", "employer": world.civil_affairs},
+    )
+    _lecture(world, teacher, date(2020, 5, 9))
+    _joined(world, teacher, date(2020, 6, 5))
+
+    record = sign_in("teacher").get("/api/v1/me/record").json()
+
+    this_year = timezone.localdate().year
+    assert record["points"] == [
+        {"year": this_year, "employer": "民政办", "lectures": 0, "activities": 0, "earned": "0", "granted": "0"},
+        {"year": 2020, "employer": "民政办", "lectures": 1, "activities": 1, "earned": "1.1", "granted": "1.1"},
+    ]
+    assert [row["activity"] for row in record["attendance"]] == ["坝坝舞"]
