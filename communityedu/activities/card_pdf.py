@@ -8,14 +8,15 @@ like the certificate's: it is a paper handed out in the village.
 
 QR codes are small PNGs (one pixel a module, drawn without smoothing) with a fixed mask: segno's
 search for the best of the eight masks is four fifths of the time it takes to make a code, and any
-mask reads; 2,000 cards carry up to 4,000 codes. The pages are laid out in chunks of
-``PAGES_PER_CHUNK``, so that a background job can report progress between them, and written as one
-document. The stylesheet is ``card_pdf.css`` beside this module (templates carry no ``<style>``).
+mask reads; 2,000 cards carry up to 4,000 codes. The pages are drawn in chunks of
+``PAGES_PER_CHUNK``, each written to PDF at once (a background job reports progress between them,
+and the memory held is one chunk's layout, not all pages'), then joined into one file by pypdf. The stylesheet is ``card_pdf.css`` beside this module (templates carry no ``<style>``).
 """
 
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,11 +94,24 @@ def cards_pdf(faces: list[CardFace], *, town_name: str, progress: Callable[[int]
     from weasyprint import HTML
 
     chunk = CARDS_PER_PAGE * PAGES_PER_CHUNK
-    documents = []
+    parts = []
     for start in range(0, len(faces), chunk):
         html = cards_html(faces[start : start + chunk], town_name=town_name)
-        documents.append(HTML(string=html).render(stylesheets=[_stylesheet()]))
+        parts.append(HTML(string=html).write_pdf(stylesheets=[_stylesheet()]))
         if progress is not None:
             progress(min(start + chunk, len(faces)))
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    return parts[0] if len(parts) == 1 else _joined(parts, title=f"{town_name} 学习卡")
+
+
+def _joined(parts: list[bytes], *, title: str) -> bytes:
+    """The chunks' PDFs as one: each chunk's layout is freed once written, so the memory a print
+    takes stays that of one chunk, not of all its pages at once."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    writer.add_metadata({"/Title": title, "/Producer": "WeasyPrint, pypdf"})
+    joined = io.BytesIO()
+    writer.write(joined)
+    return joined.getvalue()

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communityedu.accounts import sign_in
+from communityedu.activities import cards
 from communityedu.activities import services as activity_services
 from communityedu.activities.permissions import can_reissue_learning_card
 from communityedu.core.parsing import parse_id
@@ -67,6 +68,7 @@ def person_list(request):
             "number": search.number,
             "status": search.status,
             "can_import": selectors.can_import(request.user, request.town),
+            "can_print_cards": cards.may_print_cards(request.user, request.town),
             "can_unmask": selectors.can_unmask_in(request.user, request.town),
             "export_form": UnmaskReasonForm(auto_id="export-%s"),
         },

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from communityedu.accounts import activation
 from communityedu.accounts.models import User
-from communityedu.activities import cards
+from communityedu.activities import card_pdf, cards
 from communityedu.activities.models import LearningCard
 from communityedu.core.models import AuditAction, AuditLogEntry
 from communityedu.organization import services as org_services
@@ -143,7 +143,8 @@ def test_a_village_director_prints_the_village_cards_as_one_pdf_whose_codes_acti
     assert account.activated_at is not None
 
 
-def test_eight_cards_fill_a_page_and_the_ninth_begins_the_next(world, village, sign_in, client):
+def test_eight_cards_fill_a_page_and_the_ninth_begins_the_next(world, village, sign_in, client, monkeypatch):
+    monkeypatch.setattr(card_pdf, "PAGES_PER_CHUNK", 1)  # each page drawn on its own, then joined
     for number in range(2):
         _add(world, f"冉德{number}", Sex.MALE, date(1960, 1, 1 + number), phone=f"1370000444{number}")
     sign_in("office")
@@ -514,3 +515,16 @@ def test_the_api_asks_for_exactly_one_village_tag_or_import_batch(world, village
         "errors": [{"field": "village", "message": "请只选择一个村（社区）、一个标签或一个导入批次来打印学习卡。"}],
     }
     assert not CardPrintJob.objects.exists()
+
+
+def test_the_register_leads_to_the_cards_of_the_village_it_shows(world, village, sign_in, client):
+    sign_in("center")
+
+    register = client.get(f"/people/?village={world.yiyang.pk}").content.decode()
+    choice = client.get(f"/people/cards/?for=village:{world.yiyang.pk}").content.decode()
+
+    assert f'id="print-cards-link" href="/people/cards/?for=village:{world.yiyang.pk}"' in register
+    assert f'<option value="village:{world.yiyang.pk}" selected>弋阳村</option>' in choice
+    client.post("/accounts/sign-out/")
+    sign_in("school")
+    assert 'id="print-cards-link"' not in client.get("/people/").content.decode()
