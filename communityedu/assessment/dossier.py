@@ -45,6 +45,7 @@ from communityedu.assessment.selectors import ScoredNode, ScoredTree, scored_tre
 from communityedu.core import audit
 from communityedu.core.files import stored_path
 from communityedu.core.models import AuditAction
+from communityedu.core.parsing import check_year
 from communityedu.core.spreadsheets import new_workbook
 from communityedu.incentives.pdf import DEFAULT_FONT, chinese_date
 from communityedu.organization.models import Town
@@ -398,8 +399,7 @@ def _save_progress(export: DossierExport, **values) -> None:
 def start_export(*, actor, town: Town, year: int, as_of: date) -> DossierExport:
     """Queue the dossier of ``year`` as of ``as_of``; while one for the same year and date is
     under way it is returned instead of starting another."""
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must be between 2000 and 2100.")})
+    check_year(year)
     if as_of.year < year:
         raise ValidationError({"as_of": _("The cut-off date must not lie before the year %(year)s.") % {"year": year}})
     with transaction.atomic():

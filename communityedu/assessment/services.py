@@ -28,6 +28,7 @@ from communityedu.assessment.models import (
 from communityedu.core import audit
 from communityedu.core.files import EVIDENCE_FOLDER, CheckedUpload, StoredUpload, display_name, store_upload
 from communityedu.core.models import AuditAction
+from communityedu.core.parsing import check_year
 from communityedu.organization.models import Town, Unit
 
 if TYPE_CHECKING:
@@ -38,11 +39,6 @@ ASSESSMENT_FOLDER = "assessment"
 MAX_FILES_PER_ITEM = 20
 
 
-def _check_year(year: int) -> None:
-    if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
-
-
 # ---- basic conditions ----------------------------------------------------------------------------
 
 
@@ -50,7 +46,7 @@ def conditions_of(*, unit: Unit, year: int) -> UnitConditions:
     """The unit's conditions row for ``year``, made empty on first use (not audited: it holds nothing)."""
     if unit.unit_type not in CONDITION_UNIT_TYPES:
         raise ValidationError(_("Basic conditions are kept for the community school and the learning centres only."))
-    _check_year(year)
+    check_year(int(year))
     row = UnitConditions.objects.filter(town_id=unit.town_id, unit=unit, year=year).first()
     if row is not None:
         return row
@@ -223,7 +219,7 @@ def load_indicator_system(
 
 
 def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int, as_of) -> SelfAssessment:
-    _check_year(year)
+    check_year(int(year))
     found = SelfAssessment.objects.filter(town=town, system=system, year=year, as_of=as_of).first()
     if found is not None:
         return found
@@ -302,7 +298,7 @@ def record_manual_score(
 @transaction.atomic
 def set_weights(*, actor: User, town: Town, year: int, weights: dict[str, Decimal]) -> dict[str, Decimal]:
     """Set the weight of each criterion named for ``year`` (all or none)."""
-    _check_year(year)
+    check_year(int(year))
     errors = {}
     for key, weight in weights.items():
         if key not in CRITERIA:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communityedu.core import audit
+from communityedu.core.parsing import check_year
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
 from communityedu.organization.models import Town, Unit
@@ -25,11 +26,13 @@ EntryT = TypeVar("EntryT", Allocation, Expense)
 
 
 def _check_common(*, town: Town, year: int, amount: Decimal, dated_on: date, unit: Unit | None) -> None:
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if amount is None or amount <= 0:
         errors["amount"] = _("The amount must be more than zero.")
-    if not 2000 <= year <= 2100:
-        errors["year"] = _("Give a year between 2000 and 2100.")
+    try:
+        check_year(year)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if dated_on > timezone.localdate():
         errors["dated_on"] = _("The voucher date cannot be in the future.")
     if unit is not None and unit.town_id != town.pk:

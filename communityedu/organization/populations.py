@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from communityedu.core import audit, sheets
+from communityedu.core.parsing import check_year
 from communityedu.core.sheets import Problem
 from communityedu.organization.models import Town, Village, VillagePopulation
 
@@ -129,8 +130,7 @@ def parse_population_sheet(*, town: Town, content: bytes, file_name: str) -> dic
 def set_populations(*, town: Town, year: int, populations: dict[Village, int], actor: Account) -> int:
     """Set the resident population of several villages for ``year`` at once, each change audited;
     returns how many changed. All or nothing."""
-    if not 2000 <= year <= 2100:
-        raise ValueError("year out of range")
+    check_year(year)
     existing = {
         row.village_id: row for row in VillagePopulation.objects.select_for_update().filter(town=town, year=year)
     }

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from communityedu.core import audit
 from communityedu.core.models import TownScopedModel
+from communityedu.core.parsing import check_year
 from communityedu.organization.constants import (
     DEFAULT_TARGETS,
     TARGET_UNIT_TYPES,
@@ -142,8 +143,7 @@ def default_target(figure_key: str) -> Decimal:
 def set_targets(*, town, year: int, values: dict[tuple[str, int], Decimal], actor: Account) -> int:
     """Set the targets ``values`` (keyed as :func:`targets_for` answers) for ``year``; all or
     nothing. Returns how many changed; each change is audited."""
-    if not 2000 <= year <= 2100:
-        raise ValidationError(_("Give a year between 2000 and 2100."))
+    check_year(year)
     village_ids = set(_villages(town).values_list("pk", flat=True))
     unit_ids = set(target_units(town).values_list("pk", flat=True))
     existing = {
