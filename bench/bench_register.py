@@ -2,10 +2,10 @@
 
 Run: .venv/bin/python bench/bench_register.py
 Uses a throw-away SQLite database (WAL) in a temporary folder, with the demo towns loaded. Every
-step runs in its own child process (this same script with ``--child STEP``), so that each step's
-peak memory is its own: the parent never imports Django, and reads each child's peak RSS from the
-kernel's rusage when it reaps that child (``os.wait4``, the per-child form of
-``getrusage(RUSAGE_CHILDREN).ru_maxrss``; KiB on Linux). Times are taken inside the child around
+step runs in its own child process (``child_steps.run_step``: this same script with ``--child
+STEP``), so that each step's peak memory is its own: the parent never imports Django, and reads
+each child's peak RSS from the kernel's rusage when it reaps that child (``os.wait4``, the
+per-child form of ``getrusage(RUSAGE_CHILDREN).ru_maxrss``; KiB on Linux). Times are taken inside the child around
 the work only (Django start-up excluded); the child's whole wall time is printed beside them.
 
 Figures are ratios against baselines measured in the same run, because the machines are shared
@@ -27,11 +27,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child_steps import run_step
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 50_000
@@ -401,28 +402,8 @@ def run_child(step: str) -> None:
 
 
 def spawn(step: str, var_dir: str) -> dict:
-    """Run one step in a child; its result, its whole wall time, and its peak RSS in MB."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - this same script, no shell
-            [sys.executable, str(Path(__file__).resolve()), "--child", step],
-            stdout=out,
-            stderr=err,
-            env={**os.environ, VAR_ENV: var_dir},
-            cwd=ROOT,
-        )
-        _pid, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
-        raise SystemExit(f"step {step} failed ({process.returncode}):\n{stdout}\n{stderr}")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["wall"] = wall
-    result["peak_mb"] = usage.ru_maxrss / 1024
-    return result
+    """Run one step in a child (``child_steps``): its result, its whole wall time, and its peak RSS in MB."""
+    return run_step(__file__, step, {**os.environ, VAR_ENV: var_dir})
 
 
 def verdict(ok: bool) -> str:

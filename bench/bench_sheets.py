@@ -3,9 +3,10 @@ roster, and what the attack file costs now that it is refused.
 
 Run: .venv/bin/python bench/bench_sheets.py [--rounds N]
 
-Every step runs in a child process of its own (this script with ``--child STEP``), so that each
-step's peak memory is its own: the parent reads the child's ``ru_maxrss`` from the kernel when it
-reaps it (``os.wait4``; KiB on Linux). The parent imports neither Django nor calamine.
+Every step runs in a child process of its own (``child_steps.run_step``: this script with
+``--child STEP``), so that each step's peak memory is its own: the parent reads the child's
+``ru_maxrss`` from the kernel when it reaps it (``os.wait4``; KiB on Linux). The parent imports
+neither Django nor calamine.
 
 1. ``roster``: writes the 50,000-row roster of ``bench_register.py`` (same generator, same seed)
    once, outside the timing.
@@ -29,13 +30,13 @@ import json
 import os
 import resource
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child_steps import run_step
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_ENV = "BENCH_REGISTER_VAR_DIR"  # bench_register's roster generator writes there
@@ -209,30 +210,8 @@ def run_child(step: str) -> None:
 
 
 def spawn(step: str, env: dict, *, may_die: bool = False) -> dict:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - this same script, no shell
-            [sys.executable, str(Path(__file__).resolve()), "--child", step],
-            stdout=out,
-            stderr=err,
-            env=env,
-            cwd=ROOT,
-        )
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        if not may_die:
-            raise SystemExit(f"step {step} failed ({code}):\n{stdout}\n{stderr}")
-        died = signal.Signals(-code).name if code < 0 else f"exit {code}"
-        return {"died": died, "stderr": stderr.strip().splitlines()[-1:] if stderr else [], "wall": wall}
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["wall"] = wall
-    result["peak_mb"] = usage.ru_maxrss / 1024
-    return result
+    """Run one step in a child (``child_steps``): its result, wall time and peak RSS in MB."""
+    return run_step(__file__, step, env, may_die=may_die)
 
 
 def verdict(ok: bool) -> str:
