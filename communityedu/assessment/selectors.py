@@ -33,7 +33,8 @@ from communityedu.assessment.models import (
 from communityedu.assessment.permissions import can_read, manager_town_ids, own_condition_unit_ids, reader_town_ids
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EmployerAssessment
 from communityedu.metrics.assessment_share import assessment_share
-from communityedu.metrics.figures import Figure, figures_for
+from communityedu.metrics.base import Figure
+from communityedu.metrics.figures import figures_for
 from communityedu.organization.models import Town, Unit
 from communityedu.organization.scope import scope_for
 

@@ -64,6 +64,6 @@ def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
 
 
 def _status_label(status: str) -> str:
-    from communityedu.metrics.figures import Status
+    from communityedu.metrics.base import Status
 
     return str(Status.LABELS.get(status, "")) if status else ""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communityedu.funding.constants import PER_CAPITA_THRESHOLD, FundingSource
 from communityedu.funding.models import Allocation
-from communityedu.metrics.figures import FIGURES, YUAN, Figure, deadline_for, effective_as_of, figure
+from communityedu.metrics.base import FIGURES, YUAN, Figure, deadline_for, effective_as_of, figure
 from communityedu.organization.models import Town, VillagePopulation
 from communityedu.organization.selectors import town_population
 

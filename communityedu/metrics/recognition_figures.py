@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.metrics.figures import FIGURES, Figure, deadline_for, effective_as_of, figure, shared
+from communityedu.metrics.base import FIGURES, Figure, deadline_for, effective_as_of, figure, shared
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import DEMONSTRATION_TARGET, RecognitionStatus, Track

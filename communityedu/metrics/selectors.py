@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from communityedu.activities.models import YearlyParticipant
-from communityedu.metrics.figures import effective_as_of
+from communityedu.metrics.base import effective_as_of
 
 if TYPE_CHECKING:
     from communityedu.organization.models import Town

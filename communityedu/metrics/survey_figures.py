@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from communityedu.metrics.figures import (
+from communityedu.metrics.base import (
     FIGURES,
     Figure,
     Line,

@@ -12,7 +12,8 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from communityedu.core.models import AuditLogEntry
-from communityedu.metrics.figures import Status, figures_for
+from communityedu.metrics.base import Status
+from communityedu.metrics.figures import figures_for
 from communityedu.metrics.tests.test_plan_figures import YEAR_END, plan_2020  # noqa: F401 (the fixture)
 from communityedu.organization.models import Town
 from communityedu.organization.targets import Target, targets_for

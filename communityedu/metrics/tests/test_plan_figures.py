@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 
 from communityedu.funding import services as funding_services
 from communityedu.funding.constants import FundingSource
-from communityedu.metrics.figures import Status, figures_for
+from communityedu.metrics.base import Status
+from communityedu.metrics.figures import figures_for
 from communityedu.organization import services as org_services
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Village

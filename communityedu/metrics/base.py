@@ -1,0 +1,251 @@
+"""What every figure of the plan is made of: the ``Figure`` with its ratio, threshold, deadline and
+status, the helpers that compute and show them, the registry (``FIGURES``, filled by the
+``@figure`` decorator) and the reads figures share within one ``figures_for`` call.
+
+The figures themselves live in their own modules (``participation_figures``, ``funding_figure``,
+``recognition_figures``, ``survey_figures``), which import this one; ``figures`` imports them all
+and runs them. Read the registry through ``figures``, never from here: only there is it complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import OuterRef
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from communityedu.organization.models import Village, VillagePopulation
+
+
+class Status:
+    MET = "met"
+    AT_RISK = "at_risk"
+    NOT_MET = "not_met"
+    NO_DATA = "no_data"
+
+    LABELS = {
+        MET: _("met"),
+        AT_RISK: _("at risk"),
+        NOT_MET: _("not met"),
+        NO_DATA: _("no data"),
+    }
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def as_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+RATIO = "ratio"
+YUAN = "yuan"
+
+
+def per_capita_yuan(fen, population) -> Decimal | None:
+    """An amount in fen ÷ a population, in yuan rounded half up to the fen."""
+    if not population:
+        return None
+    return (Decimal(fen) / 100 / Decimal(population)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def as_yuan(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:.2f}"
+
+
+def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date) -> str:
+    if value is None:
+        return Status.NO_DATA
+    if value >= threshold:
+        return Status.MET
+    return Status.AT_RISK if as_of <= deadline else Status.NOT_MET
+
+
+# The labels of the town setting read here (``organization.Town.targets_due_on``), kept in this
+# app's catalogue with the figures' own strings.
+DEADLINE_SETTING_LABELS = (
+    gettext_noop("targets due on"),
+    gettext_noop("The plan's deadline for its targets (evaluation); a figure below its threshold after it is not met."),
+)
+
+
+def deadline_for(town, year: int) -> date:
+    due = town.targets_due_on
+    return due if due is not None and due.year == year else date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A part of a figure: a village's share, or the figure at the end of a month."""
+
+    key: str | int
+    label: str
+    numerator: int
+    denominator: int
+    value: Decimal | None
+    status: str = ""
+    note: str = ""
+    # The line's own target as a fraction (a village's participation target), when it has one.
+    target: Decimal | None = None
+
+    @property
+    def percent(self) -> str:
+        return as_percent(self.value)
+
+    @property
+    def target_percent(self) -> str:
+        return "" if self.target is None else as_percent(self.target)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status.LABELS[self.status]) if self.status in Status.LABELS else ""
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    town_id: int
+    year: int
+    as_of: date  # the day the figure is evaluated on (its facts stop at 31 December of ``year``)
+    numerator: int
+    denominator: int
+    threshold: Decimal
+    deadline: date
+    value: Decimal | None = None
+    status: str = ""
+    # Shown beside the figure, never folded into it (e.g. headcount person-times).
+    beside: dict = field(default_factory=dict)
+    # What an evaluator should look at (e.g. activities counted without evidence).
+    flags: dict = field(default_factory=dict)
+    villages: list[Line] = field(default_factory=list)
+    trend: list[Line] = field(default_factory=list)
+    trend_label: str = ""
+    # RATIO: the value is numerator ÷ denominator. YUAN: the numerator is an amount in fen and the
+    # value is yuan per person, rounded half up to the fen (the funding figure).
+    unit: str = "ratio"
+
+    def __post_init__(self):
+        if self.unit == YUAN:
+            self.value = per_capita_yuan(self.numerator, self.denominator)
+        else:
+            self.value = ratio(self.numerator, self.denominator)
+        self.status = status_of(self.value, self.threshold, as_of=self.as_of, deadline=self.deadline)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status.LABELS[self.status])
+
+    @property
+    def percent(self) -> str:
+        return as_yuan(self.value) if self.unit == YUAN else as_percent(self.value)
+
+    @property
+    def threshold_percent(self) -> str:
+        return as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
+
+    @property
+    def previous_year_display(self) -> str:
+        fen = self.beside.get("previous_year_town_finance_fen")
+        return "" if fen is None else as_yuan(Decimal(fen) / 100)
+
+    @property
+    def respondents_share(self) -> str:
+        basis_points = self.beside.get("respondents_share_bp")
+        return "" if basis_points is None else as_percent(Decimal(basis_points) / 10000)
+
+    @property
+    def numerator_display(self) -> str:
+        """The numerator as read: yuan for an amount kept in fen."""
+        return as_yuan(Decimal(self.numerator) / 100) if self.unit == YUAN else str(self.numerator)
+
+
+Compute = Callable[..., dict[int, Figure]]
+FIGURES: dict[str, tuple[str, Compute]] = {}
+# The order in which pages, exports and the API list the figures, whichever module is imported
+# first (a page may import one figure's module before this one has imported the others).
+ORDER = (
+    "participation",
+    "lecture_hall",
+    "funding_per_capita",
+    "learning_communities",
+    "learning_organs",
+    "demonstration_villages",
+    "awareness",
+    "recognition",
+    "satisfaction",
+)
+
+
+def _place(key: str) -> int:
+    return ORDER.index(key) if key in ORDER else len(ORDER)
+
+
+def figure(key: str, label) -> Callable[[Compute], Compute]:
+    """Register ``compute(*, towns, year, as_of, detail_town_ids) -> {town id: Figure}`` under ``key``."""
+
+    def register(compute: Compute) -> Compute:
+        FIGURES[key] = (label, compute)
+        ordered = sorted(FIGURES.items(), key=lambda item: _place(item[0]))
+        FIGURES.clear()
+        FIGURES.update(ordered)
+        return compute
+
+    return register
+
+
+_SHARED: ContextVar[dict | None] = ContextVar("figures_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, ``shared`` reads each key once (``figures_for`` runs every figure in one)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: Hashable, read: Callable[[], object]):
+    """``read()``, once per ``figures_for`` call: the figures that need the same rows (the three
+    survey figures their rates, the three recognition figures their statuses, participation and
+    the survey figures the villages with their populations) share one read. Outside
+    ``figures_for`` it simply reads. What it returns must not be changed by the caller."""
+    memo = _SHARED.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def villages_with_population(*, town_ids: list[int], year: int) -> list[dict]:
+    """The villages of the towns, in order, each with its resident population for ``year``
+    (``None`` where none is recorded): one query, shared within a ``figures_for`` call."""
+
+    def read() -> list[dict]:
+        population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
+        rows = (
+            Village.objects.filter(town_id__in=town_ids)
+            .annotate(population=population[:1])
+            .order_by("town_id", "code", "name")
+            .values("pk", "town_id", "name", "population")
+        )
+        return [dict(row) for row in rows]
+
+    return shared(("villages_with_population", tuple(town_ids), year), read)
+
+
+def effective_as_of(year: int, as_of: date) -> date:
+    """The last day of ``year`` that counts: ``as_of`` itself, or 31 December for a past year."""
+    return min(as_of, date(year, 12, 31))
