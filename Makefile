@@ -45,12 +45,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 # axe-core (a development dependency) stays in node_modules: only the browser tests load it, through
 # the DevTools protocol, so it is never served to residents and the pages' CSP stays strict.
-assets: static/vendor/htmx.min.js static/vendor/echarts.min.js node_modules/axe-core/axe.min.js
-static/vendor/htmx.min.js static/vendor/echarts.min.js node_modules/axe-core/axe.min.js &: package.json package-lock.json
+assets: static/vendor/htmx.min.js static/vendor/echarts.min.js static/vendor/jsqr.js node_modules/axe-core/axe.min.js
+static/vendor/htmx.min.js static/vendor/echarts.min.js static/vendor/jsqr.js node_modules/axe-core/axe.min.js &: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.common.min.js static/vendor/echarts.min.js
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsqr.js
 	touch node_modules/axe-core/axe.min.js
 
 translations:

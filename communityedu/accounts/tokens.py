@@ -18,7 +18,7 @@ import threading
 from communityedu.accounts.models import TokenScope
 
 # The API operations (URL names) a check-in device may call.
-CHECK_IN_OPERATIONS = frozenset({"api:record_attendance"})
+CHECK_IN_OPERATIONS = frozenset({"api:record_attendance", "api:upload_offline_attendance"})
 
 
 def token_scope(request) -> str | None:

@@ -31,6 +31,8 @@ class AttendanceSource(models.TextChoices):
     CARD_SCAN = "card_scan", _("staff scanned a learning card")
     ROSTER = "roster", _("ticked on the roster")
     DEVICE = "device", _("check-in device")
+    # Taken at the venue without signal and uploaded later (离线同步): the scan time is the device's.
+    OFFLINE_SYNC = "offline_sync", _("synced from offline")
 
 
 class EntryKind(models.TextChoices):
@@ -47,6 +49,13 @@ class EvidenceKind(models.TextChoices):
 # A venue code works from shortly before the start to shortly after the end.
 CHECK_IN_OPENS_BEFORE_MINUTES = 60
 CHECK_IN_CLOSES_AFTER_MINUTES = 60
+# A check-in taken offline is accepted up to so long after the window closed (the device comes back
+# into signal), and a device's clock is trusted to within so many seconds before its times are corrected.
+OFFLINE_UPLOAD_HOURS = 72
+OFFLINE_CLOCK_TOLERANCE_SECONDS = 120
+OFFLINE_BATCH_MAX_ITEMS = 500
+# The roll kept on a phone for offline use is wiped so long after the activity.
+OFFLINE_ROLL_KEPT_DAYS = 3
 
 
 class CheckInState(models.TextChoices):

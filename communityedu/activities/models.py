@@ -10,8 +10,10 @@ and was not cancelled.
 **Attendance** is an append-only ledger. Each entry records one person at one activity, in a role
 (participant, volunteer, lecturer, staff), how it was taken (the resident scanned the venue's
 code, staff scanned a learning card, staff ticked the roster, a check-in device) and by whom. A
-person is checked in at most once per activity: a second scan finds the first entry. A correction
-is a *reversal* entry with a reason, never an edit or a deletion; after a reversal the person can be
+person is checked in at most once per activity: a second scan finds the first entry. A check-in
+taken where there is no signal is queued on the staff member's phone with an id the phone made and
+the time of the scan, and uploaded later (离线同步): a retry of that id finds the same entry. A
+correction is a *reversal* entry with a reason, never an edit or a deletion; after a reversal the person can be
 checked in again. **Headcounts** of open-air events are kept apart and never mixed into named
 attendance.
 
@@ -184,6 +186,10 @@ class AttendanceEntry(TownScopedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # A check-in taken offline carries the id its device made (a retry finds the same row) and the
+    # time of the scan; ``created_at`` is when it arrived.
+    client_id = models.UUIDField(_("device's id of the check-in"), null=True, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
 
     class Meta:
         ordering = ["activity", "created_at", "id"]
@@ -192,6 +198,11 @@ class AttendanceEntry(TownScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["town", "activity", "person", "generation", "entry_kind"], name="attendance_once_per_generation"
+            ),
+            models.UniqueConstraint(
+                fields=["town", "activity", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="attendance_client_id_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(entry_kind="reversal") | ~Q(reason=""), name="attendance_reversal_has_reason"

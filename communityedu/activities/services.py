@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from communityedu.activities import rollups
 from communityedu.activities.constants import (
     CHECK_IN_CLOSES_AFTER_MINUTES,
     CHECK_IN_OPENS_BEFORE_MINUTES,
+    OFFLINE_CLOCK_TOLERANCE_SECONDS,
+    OFFLINE_UPLOAD_HOURS,
     AttendanceRole,
     AttendanceSource,
     CheckInState,
@@ -255,20 +258,39 @@ def check_in(
     recorded_by,
     role: str = AttendanceRole.PARTICIPANT,
     now=None,
+    client_id: uuid.UUID | None = None,
+    scanned_at: datetime | None = None,
 ) -> CheckIn:
     """Record that ``person`` attended ``activity``: once, however often they are scanned.
 
     A resident's own scan of the venue code is accepted only while the activity runs (from an
     hour before to an hour after); staff may record attendance of a past activity from its roster.
+    A check-in taken offline (``scanned_at``, the device's ``client_id``) is judged by the time of
+    its scan instead, and accepted up to 72 hours after the window closed; the same ``client_id``
+    again finds the entry it made.
     """
+    if client_id is not None:
+        made = (
+            AttendanceEntry.objects.filter(
+                town_id=activity.town_id, activity=activity, client_id=client_id, entry_kind=EntryKind.CHECK_IN
+            )
+            .select_related("person")
+            .first()
+        )
+        if made is not None:
+            made.activity = activity
+            return CheckIn(entry=made, created=False)
     if person.town_id != activity.town_id:
         raise CheckInError(_("This person belongs to another town."))
     if activity.is_cancelled:
         raise CheckInError(_("This activity was cancelled."))
-    if source in (
+    if scanned_at is not None:
+        _check_offline_times(activity, scanned_at, now or timezone.now())
+    elif source in (
         AttendanceSource.VENUE_QR,
         AttendanceSource.CARD_SCAN,
         AttendanceSource.DEVICE,
+        AttendanceSource.OFFLINE_SYNC,
     ) and not is_open_for_check_in(activity, now):
         raise CheckInError(_("Check-in is open only from an hour before the activity until an hour after it ends."))
     if activity.starts_at > (now or timezone.now()) + timedelta(minutes=CHECK_IN_OPENS_BEFORE_MINUTES):
@@ -287,6 +309,9 @@ def check_in(
         "source": source,
         "recorded_by": recorded_by.pk if getattr(recorded_by, "pk", None) else None,
         "reason": "",
+        "client_id": client_id,
+        # In UTC, as the database gives it back: the first answer and every repeat read the same.
+        "scanned_at": scanned_at.astimezone(UTC) if scanned_at is not None else None,
     }
     # The ledger row and the participation rollup commit together (one commit, too).
     with transaction.atomic(savepoint=False):
@@ -300,13 +325,33 @@ def check_in(
         entry = AttendanceEntry(pk=entry_id, generation=generation, **_attributes(values))
         created = True
     else:
-        # The check-in of the current generation exists: the latest one, since a reversal opens the next.
-        entry = AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN).latest(
+        # The check-in of the current generation exists: the latest one, since a reversal opens the next
+        # (or, a moment ago, another upload of the same client id).
+        entry = (
+            AttendanceEntry.objects.filter(activity=activity, client_id=client_id, entry_kind=EntryKind.CHECK_IN).first()
+            if client_id is not None
+            else None
+        ) or AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN).latest(
             "generation"
         )
         created = False
     entry.activity, entry.person = activity, person
     return CheckIn(entry=entry, created=created)
+
+
+def _check_offline_times(activity: Activity, scanned_at: datetime, now: datetime) -> None:
+    """A check-in taken offline: scanned within the window, uploaded within 72 hours of its close."""
+    opens, closes = check_in_window(activity)
+    if scanned_at > now + timedelta(seconds=OFFLINE_CLOCK_TOLERANCE_SECONDS):
+        raise CheckInError(_("The time of the scan lies in the future; check the device's clock."))
+    if not opens <= scanned_at <= closes:
+        raise CheckInError(
+            _("Scanned outside the check-in window (from an hour before the activity until an hour after it ends).")
+        )
+    if now > closes + timedelta(hours=OFFLINE_UPLOAD_HOURS):
+        raise CheckInError(
+            _("Uploaded more than %(hours)s hours after check-in closed.") % {"hours": OFFLINE_UPLOAD_HOURS}
+        )
 
 
 def _attributes(values: dict) -> dict:

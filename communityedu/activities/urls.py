@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.activities.views import attendance, evidence, fees, reminders, schedule
+from communityedu.activities.views import attendance, evidence, fees, offline, reminders, schedule
 
 app_name = "activities"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("<int:pk>/venue-code.svg", attendance.venue_code, name="venue-code"),
     path("<int:pk>/roster/", attendance.roster, name="roster"),
     path("<int:pk>/scan/", attendance.scan_card, name="scan"),
+    path("<int:pk>/offline/", offline.page, name="offline"),
+    path("<int:pk>/offline/roll.json", offline.roll_data, name="offline-roll"),
+    path("offline/service-worker.js", offline.service_worker, name="offline-service-worker"),
+    path("offline/manifest.webmanifest", offline.manifest, name="offline-manifest"),
     path("<int:pk>/headcount/", attendance.headcount, name="headcount"),
     path("<int:pk>/reverse/", attendance.reverse, name="reverse"),
     # evidence (views/evidence.py)

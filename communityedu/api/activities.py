@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
 
 from django.utils import timezone
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
+from pydantic import AfterValidator, AwareDatetime
+from pydantic import Field as PydanticField
 
-from communityedu.activities import permissions, selectors, services
-from communityedu.activities.constants import ActivityKind, AttendanceRole, AttendanceSource
+from communityedu.activities import offline, permissions, selectors, services
+from communityedu.activities.constants import OFFLINE_BATCH_MAX_ITEMS, ActivityKind, AttendanceRole, AttendanceSource
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Count, Id, Moment, Text, Title, TownSlug
+from communityedu.api.types import Count, Id, Moment, Text, Title, TownSlug, _in_plan_years
 from communityedu.core.parsing import check_year
 from communityedu.organization.models import Unit, Village
 from communityedu.people.models import Person
@@ -68,10 +72,22 @@ class ActivityIn(Schema):
     lecturer_ids: list[Id] = []
 
 
+# The time a device scanned a card: ISO 8601 with its offset (2026-12-05T09:30:00+08:00).
+ScanMoment = Annotated[AwareDatetime, AfterValidator(_in_plan_years), PydanticField(description="ISO 8601 with offset")]
+
+
 class AttendanceIn(Schema):
     person: Count | None = None
     card: Text(64) | None = None
     role: AttendanceRole = AttendanceRole.PARTICIPANT
+    client_id: UUID | None = Field(
+        None, description="The device's own id of a check-in taken offline: a repeat answers 200 with its record"
+    )
+    scanned_at: ScanMoment | None = Field(
+        None,
+        description="When the card was scanned offline: within an hour before the start to an hour after the "
+        "end, and uploaded within 72 hours of that; the record's source is offline_sync",
+    )
 
 
 class AttendanceOut(Schema):
@@ -82,7 +98,34 @@ class AttendanceOut(Schema):
     role: str
     source: str
     generation: int
+    client_id: UUID | None
+    scanned_at: datetime | None
     recorded_at: datetime = Field(..., alias="created_at")
+
+
+class OfflineScanIn(Schema):
+    person: Count | None = None
+    card: Text(64) | None = None
+    role: AttendanceRole = AttendanceRole.PARTICIPANT
+    client_id: UUID
+    scanned_at: ScanMoment
+
+
+class OfflineBatchIn(Schema):
+    items: list[OfflineScanIn] = Field(..., max_length=OFFLINE_BATCH_MAX_ITEMS)
+    sent_at: ScanMoment = Field(
+        ..., description="The device's clock when sending: more than two minutes off, its scan times are corrected"
+    )
+
+
+class OfflineScanOut(Schema):
+    client_id: UUID
+    status: str = Field(..., description="recorded, already_recorded or refused")
+    reason: str
+
+
+class OfflineBatchOut(Schema):
+    items: list[OfflineScanOut]
 
 
 @router.get("/activities", response=list[ActivityOut])
@@ -162,8 +205,48 @@ def record_attendance(request, activity_id: Id, body: AttendanceIn):
         source = AttendanceSource.DEVICE
     try:
         result = services.check_in(
-            activity=activity, person=person, source=source, recorded_by=request.user, role=body.role
+            activity=activity,
+            person=person,
+            source=AttendanceSource.OFFLINE_SYNC if body.scanned_at else source,
+            recorded_by=request.user,
+            role=body.role,
+            client_id=body.client_id,
+            scanned_at=body.scanned_at,
         )
     except services.CheckInError as error:
-        raise ApiError(409, str(error)) from error
+        raise ApiError(409, str(error), field="scanned_at" if body.scanned_at else None) from error
     return Status(201 if result.created else 200, result.entry)
+
+
+@router.post("/activities/{activity_id}/attendance/batch", response={200: OfflineBatchOut})
+def upload_offline_attendance(request, activity_id: Id, body: OfflineBatchIn):
+    """A phone's queue of check-ins taken offline (at most 500): one answer per item, in order —
+    recorded, already_recorded (the same person or client_id again) or refused with the reason."""
+    activity = selectors.get_activity_for_check_in(request.user, activity_id)
+    if not permissions.can_manage_activity(request.user, activity):
+        raise HttpError(403, "You may not take attendance for this activity")
+    errors = [
+        (f"items[{index}].person", "Give either person or card.")
+        for index, item in enumerate(body.items)
+        if (item.person is None) == (item.card is None)
+    ]
+    if errors:
+        raise ApiError(400, "Each item gives either person or card.", errors=errors)
+    scans = [
+        offline.Scan(
+            client_id=item.client_id,
+            scanned_at=item.scanned_at,
+            person_id=item.person,
+            card=item.card,
+            role=item.role,
+        )
+        for item in body.items
+    ]
+    results = offline.upload_scans(
+        activity=activity,
+        scans=scans,
+        sent_at=body.sent_at,
+        recorded_by=request.user,
+        people=people_visible_to(request.user),
+    )
+    return {"items": results}

@@ -613,6 +613,13 @@ PAGES: dict[str, list[Endpoint]] = {
             lambda w: {"person": [w.people["li"].pk]},
         ),
     ],
+    "activities:offline": [Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/offline/", LECTURE_MANAGERS)],
+    "activities:offline-roll": [
+        Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/offline/roll.json", LECTURE_MANAGERS)
+    ],
+    # The offline check-in's service worker and manifest are code, the same for everyone.
+    "activities:offline-service-worker": [Endpoint("GET", lambda w: "/activities/offline/service-worker.js", EVERYONE)],
+    "activities:offline-manifest": [Endpoint("GET", lambda w: "/activities/offline/manifest.webmanifest", EVERYONE)],
     "activities:scan": [
         Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/scan/", LECTURE_MANAGERS),
         Endpoint("POST", lambda w: f"/activities/{w.lecture.pk}/scan/", LECTURE_MANAGERS, lambda w: {"card": "x.y"}),
@@ -1306,6 +1313,22 @@ API_OPERATIONS: dict[str, Endpoint] = {
             "organiser_id": w.school.pk,
             "starts_at": "2026-12-10T14:00:00+08:00",
             "ends_at": "2026-12-10T16:00:00+08:00",
+        },
+        "application/json",
+    ),
+    "upload_offline_attendance": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/activities/{w.lecture.pk}/attendance/batch",
+        LECTURE_MANAGERS,
+        lambda w: {
+            "sent_at": "2026-12-05T09:00:00+08:00",
+            "items": [
+                {
+                    "person": w.people["li"].pk,
+                    "client_id": "0b5f3c9e-2d7a-4c8e-9f1a-6b2d4e8c1a01",
+                    "scanned_at": "2026-12-05T09:00:00+08:00",
+                }
+            ],
         },
         "application/json",
     ),
