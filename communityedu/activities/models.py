@@ -157,6 +157,27 @@ class ActivityLecturer(TownScopedModel):
         return f"{self.activity} {self.person}"
 
 
+class DutyRole(models.TextChoices):
+    VOLUNTEER = "volunteer", _("volunteer")
+    TEACHER = "teacher", _("teacher")
+
+
+class ActivityDuty(TownScopedModel):
+    """Someone on duty at an activity besides its lecturers: a volunteer or a teacher the organiser
+    assigned. Those on duty take the roll and scan cards, and see the names, from a day before the
+    activity to a day after it (``permissions.attendance_names_for``)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="duties")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="duties")
+    role = models.CharField(_("on duty as"), max_length=10, choices=DutyRole.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["town", "activity", "person"], name="activity_duty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.person} {self.role}"
+
+
 class Registration(TownScopedModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="registrations")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="registrations")

@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communityedu.activities.constants import EntryKind
-from communityedu.activities.models import Activity, AttendanceEntry, Evidence, Headcount, Registration
+from communityedu.activities.models import Activity, AttendanceEntry, DutyRole, Evidence, Headcount, Registration
 from communityedu.activities.permissions import can_view_activities
+from communityedu.organization.models import RoleAssignment
 from communityedu.organization.scope import scope_for
+from communityedu.people.models import Person
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
@@ -123,3 +125,11 @@ def attended_by(person) -> QuerySet[AttendanceEntry]:
         .select_related("activity", "activity__organiser")
         .order_by("-activity__starts_at", "-id")
     )
+
+
+def duty_candidates(activity: Activity) -> list[tuple[Person, str]]:
+    """The town's volunteers and teachers (people whose account holds the role), to put on duty."""
+    holders = RoleAssignment.objects.filter(town_id=activity.town_id, role__in=[DutyRole.VOLUNTEER, DutyRole.TEACHER])
+    roles = dict(holders.values_list("user_id", "role"))
+    people = Person.objects.filter(town_id=activity.town_id, account_id__in=roles).order_by("name")
+    return [(person, roles[person.account_id]) for person in people]

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communityedu.activities import rollups
+from communityedu.activities import permissions, rollups
 from communityedu.activities.constants import (
     CHECK_IN_CLOSES_AFTER_MINUTES,
     CHECK_IN_OPENS_BEFORE_MINUTES,
@@ -34,16 +34,19 @@ from communityedu.activities.constants import (
 )
 from communityedu.activities.models import (
     Activity,
+    ActivityDuty,
     ActivityLecturer,
     ActivitySeries,
     AttendanceEntry,
+    DutyRole,
     Headcount,
     LearningCard,
     Registration,
 )
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
-from communityedu.organization.models import Town
+from communityedu.organization.constants import Role
+from communityedu.organization.models import RoleAssignment, Town
 from communityedu.people.models import Person
 
 if TYPE_CHECKING:
@@ -58,6 +61,15 @@ MAX_SERIES_WEEKS = 60
 
 class CheckInError(Exception):
     """A check-in that cannot be taken; the message says why, in plain words."""
+
+
+def _check_village_scope(actor: User | None, town: Town, village) -> None:
+    """A learning-centre director schedules in their own village only, never town-wide."""
+    if actor is None:
+        return
+    allowed = permissions.village_limit(actor, town)
+    if allowed is not None and (village is None or village.pk not in allowed):
+        raise ValidationError({"village": _("A learning centre schedules activities in its own village only.")})
 
 
 def _validate_links(town: Town, values: dict, lecturers: list[Person]) -> None:
@@ -84,6 +96,7 @@ def schedule_activity(
 ) -> Activity:
     lecturers = list(lecturers)
     _validate_links(town, values, lecturers)
+    _check_village_scope(actor, town, values.get("village"))
     activity = Activity(town=town, created_by=actor, series=series, check_in_token=secrets.token_urlsafe(16), **values)
     activity.full_clean(exclude=["created_by", "series"])
     activity.save()
@@ -137,6 +150,7 @@ def update_activity(
     *, actor: User, activity: Activity, values: dict, lecturers: list[Person] | None = None
 ) -> Activity:
     _validate_links(activity.town, values, list(lecturers or []))
+    _check_village_scope(actor, activity.town, values.get("village", activity.village))
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     moved_from = activity.starts_at
     for name, value in values.items():
@@ -468,3 +482,40 @@ def person_for_card(*, token: str, town_id: int) -> Person | None:
         .first()
     )
     return card.person if card else None
+
+
+DUTY_ROLES = {DutyRole.VOLUNTEER: Role.VOLUNTEER, DutyRole.TEACHER: Role.TEACHER}
+
+
+@transaction.atomic
+def assign_duty(*, actor: User, activity: Activity, person: Person, role: str) -> ActivityDuty:
+    """Put a volunteer or a teacher of the town on duty at the activity (audited)."""
+    if role not in DUTY_ROLES:
+        raise ValidationError({"role": _("Choose volunteer or teacher.")})
+    holds_role = (
+        person.town_id == activity.town_id
+        and person.account_id is not None
+        and RoleAssignment.objects.filter(
+            user_id=person.account_id, role=DUTY_ROLES[role], town_id=activity.town_id
+        ).exists()
+    )
+    if not holds_role:
+        raise ValidationError({"person": _("Only a volunteer or teacher of this town can be put on duty as one.")})
+    duty, created = ActivityDuty.objects.get_or_create(
+        town_id=activity.town_id, activity=activity, person=person, defaults={"role": role}
+    )
+    if created:
+        audit.record_change(
+            actor=actor, obj=duty, created=True, changes={"person": [None, person.name], "role": [None, role]}
+        )
+    return duty
+
+
+@transaction.atomic
+def remove_duty(*, actor: User, activity: Activity, person: Person) -> bool:
+    duty = ActivityDuty.objects.filter(activity=activity, person=person).first()
+    if duty is None:
+        return False
+    audit.record_deletion(actor=actor, obj=duty)
+    duty.delete()
+    return True

@@ -604,6 +604,18 @@ PAGES: dict[str, list[Endpoint]] = {
     "activities:venue-code": [
         Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/venue-code.svg", LECTURE_MANAGERS)
     ],
+    # Putting a volunteer or teacher on duty, and taking them off: the organiser's staff.
+    "activities:duty-add": [
+        Endpoint(
+            "POST",
+            lambda w: f"/activities/{w.lecture.pk}/duty/",
+            LECTURE_MANAGERS,
+            lambda w: {"person": w.people["teacher"].pk, "role": "teacher"},
+        )
+    ],
+    "activities:duty-remove": [
+        Endpoint("POST", lambda w: f"/activities/{w.lecture.pk}/duty/{w.people['teacher'].pk}/remove/", LECTURE_MANAGERS)
+    ],
     "activities:roster": [
         Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/roster/", LECTURE_MANAGERS),
         Endpoint(

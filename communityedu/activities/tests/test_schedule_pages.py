@@ -67,11 +67,17 @@ def test_an_end_before_the_start_is_refused_on_the_field(world, sign_in):
 def test_a_centre_director_schedules_only_for_the_centre(world, sign_in):
     client = sign_in("center")
 
-    refused = client.post("/activities/new/", _form(world))
-    accepted = client.post("/activities/new/", _form(world, organiser=world.yiyang_centre.pk))
+    refused = client.post("/activities/new/", _form(world, village=world.yiyang.pk))
+    town_wide = client.post("/activities/new/", _form(world, organiser=world.yiyang_centre.pk, village=""))
+    elsewhere = client.post("/activities/new/", _form(world, organiser=world.yiyang_centre.pk, village=world.shizi.pk))
+    accepted = client.post("/activities/new/", _form(world, organiser=world.yiyang_centre.pk, village=world.yiyang.pk))
 
     assert refused.status_code == 200
     assert "organiser" in refused.context["form"].errors
+    # A learning centre schedules in its own village only, never town-wide: the form offers that village alone.
+    assert [v.name for v in town_wide.context["form"].fields["village"].queryset] == ["弋阳村"]
+    assert "village" in town_wide.context["form"].errors
+    assert "village" in elsewhere.context["form"].errors
     assert accepted.status_code == 302
     assert Activity.objects.get(title="健身气功培训").organiser == world.yiyang_centre
 

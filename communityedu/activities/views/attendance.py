@@ -21,6 +21,7 @@ from communityedu.core.parsing import parse_id
 from communityedu.core.views import allowed_if
 from communityedu.organization.selectors import villages_visible_to
 from communityedu.people import selectors as people_selectors
+from communityedu.people.models import Person
 from communityedu.people.selectors import people_visible_to
 
 
@@ -33,6 +34,22 @@ def _managed_activity(request, pk: int):
     if not permissions.can_manage_activity(request.user, activity):
         raise PermissionDenied
     return activity
+
+
+def _attendance_activity(request, pk: int):
+    """An activity whose roll ``request.user`` takes: those who run it, and those on duty around its time."""
+    activity = selectors.get_activity_for(request.user, pk)
+    if not permissions.can_take_attendance(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def _roll_people(request, activity):
+    """The people whose names the roll offers: those the caller may read in the register, or, for
+    someone on duty who may not, the town's (the duty is what lets them see the names)."""
+    if permissions.can_manage_activity(request.user, activity):
+        return people_visible_to(request.user)
+    return Person.objects.filter(town_id=activity.town_id)
 
 
 def check_in_url(activity) -> str:
@@ -72,7 +89,7 @@ def roster(request, pk: int):
     """The roll on a phone (``roll.py``): registered residents and lecturers first, then the village in
     pinyin order, 50 a page; found by name or initials, 村民小组 or tag; the ticks kept in the session
     across searches and pages until 确认签到 checks them all in."""
-    activity = _managed_activity(request, pk)
+    activity = _attendance_activity(request, pk)
     if request.method == "POST":
         filters = _roll_filters(request.POST)
         ticked = _ids(request.POST.getlist("person"))
@@ -88,7 +105,7 @@ def roster(request, pk: int):
         query = _query(filters)
         return redirect(f"{urls.reverse('activities:roster', args=[activity.pk])}{query}")
     filters = _roll_filters(request.GET)
-    visible = people_visible_to(request.user)
+    visible = _roll_people(request, activity)
     page = roll.roll_page(
         activity=activity,
         visible=visible,
@@ -126,7 +143,7 @@ def _query(filters: dict) -> str:
 
 
 def _check_in_selection(request, activity, chosen: set[int], role: str) -> None:
-    people = people_visible_to(request.user).filter(town=activity.town, pk__in=chosen)
+    people = _roll_people(request, activity).filter(town=activity.town, pk__in=chosen)
     added = 0
     for person in people:
         try:
@@ -143,7 +160,7 @@ def _check_in_selection(request, activity, chosen: set[int], role: str) -> None:
 @allowed_if(_reads)
 def scan_card(request, pk: int):
     """Staff scan a learning card (a scanner types its token into the field, then Enter)."""
-    activity = _managed_activity(request, pk)
+    activity = _attendance_activity(request, pk)
     result = None
     if request.method == "POST":
         person = services.person_for_card(token=request.POST.get("card", ""), town_id=activity.town_id)

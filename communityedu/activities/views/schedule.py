@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from communityedu.core.parsing import check_year, parse_id
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
 from communityedu.organization.selectors import units_visible_to, villages_visible_to
+from communityedu.people.models import Person
 
 
 def _reads(request) -> bool:
@@ -112,6 +113,9 @@ def lecture_hall(request):
 def detail(request, pk: int):
     activity = selectors.get_activity_for(request.user, pk)
     can_manage = permissions.can_manage_activity(request.user, activity)
+    rule = permissions.attendance_names_for(request.user, activity)
+    present = list(selectors.present_people(activity))
+    named = [entry for entry in present if rule.shows(entry.person)]
     return render(
         request,
         "activities/detail.html",
@@ -119,7 +123,13 @@ def detail(request, pk: int):
             "activity": activity,
             "can_manage": can_manage,
             "lecturers": activity.lecturer_links.select_related("person"),
-            "present": selectors.present_people(activity),
+            "present": named,
+            "present_total": len(present) if rule.kind != permissions.NOTHING else None,
+            "present_unnamed": len(present) - len(named),
+            "names_rule": rule.kind,
+            "duties": activity.duties.select_related("person").order_by("person__name"),
+            "duty_candidates": selectors.duty_candidates(activity) if can_manage else [],
+            "can_take_attendance": permissions.can_take_attendance(request.user, activity),
             "headcount": selectors.headcount_total(activity),
             "registered": selectors.registered_count(activity),
             "evidence": selectors.live_evidence(activity),
@@ -133,6 +143,16 @@ def detail(request, pk: int):
     )
 
 
+def _limit_villages(form, user, town) -> None:
+    """A learning-centre director's form offers their own village only, and a village is required."""
+    allowed = permissions.village_limit(user, town)
+    if allowed is not None:
+        field = form.fields["village"]
+        field.queryset = field.queryset.filter(pk__in=allowed)
+        field.required = True
+        field.empty_label = None
+
+
 def _form_values(form) -> dict:
     return {name: form.cleaned_data[name] for name in services.ACTIVITY_FIELDS}
 
@@ -141,6 +161,7 @@ def _form_values(form) -> dict:
 def create(request):
     organisers = permissions.organiser_units_for(request.user, request.town).order_by("unit_type", "name")
     form = ActivityForm(request.POST or None, town=request.town, organisers=organisers)
+    _limit_villages(form, request.user, request.town)
     if request.method == "POST" and form.is_valid():
         values, lecturers = _form_values(form), list(form.cleaned_data["lecturers"])
         until = form.cleaned_data.get("repeat_weekly_until")
@@ -177,6 +198,7 @@ def edit(request, pk: int):
         raise PermissionDenied
     organisers = permissions.organiser_units_for(request.user, activity.town).order_by("unit_type", "name")
     form = ActivityForm(request.POST or None, instance=activity, town=activity.town, organisers=organisers)
+    _limit_villages(form, request.user, activity.town)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_activity(
@@ -203,4 +225,34 @@ def cancel(request, pk: int):
         services.cancel_activity(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@require_POST
+@allowed_if(_reads)
+def duty_add(request, pk: int):
+    """The organiser puts a volunteer or teacher of the town on duty at the activity."""
+    activity = selectors.get_activity_for(request.user, pk)
+    if not permissions.can_assign_duty(request.user, activity):
+        raise PermissionDenied
+    person = Person.objects.filter(town_id=activity.town_id, pk=parse_id(request.POST.get("person", ""))).first()
+    try:
+        if person is None:
+            raise ValidationError({"person": _("Choose someone of this town.")})
+        services.assign_duty(actor=request.user, activity=activity, person=person, role=request.POST.get("role", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is on duty at this activity.") % {"name": person.name})
+    return redirect("activities:detail", pk=activity.pk)
+
+
+@require_POST
+@allowed_if(_reads)
+def duty_remove(request, pk: int, person_pk: int):
+    activity = selectors.get_activity_for(request.user, pk)
+    if not permissions.can_assign_duty(request.user, activity):
+        raise PermissionDenied
+    person = get_object_or_404(Person, town_id=activity.town_id, pk=person_pk)
+    services.remove_duty(actor=request.user, activity=activity, person=person)
     return redirect("activities:detail", pk=activity.pk)

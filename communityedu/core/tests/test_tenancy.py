@@ -41,6 +41,7 @@ def test_every_unique_rule_of_a_domain_model_includes_the_town():
 def test_the_global_tables_are_the_expected_few():
     global_tables = sorted(m._meta.label for m in _our_models() if getattr(m, "is_global_table", False))
     assert global_tables == [
+        "accounts.ActivationCode",
         "accounts.ApiToken",
         "accounts.User",
         "core.AuditLogEntry",
