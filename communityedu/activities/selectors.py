@@ -130,6 +130,6 @@ def attended_by(person) -> QuerySet[AttendanceEntry]:
 def duty_candidates(activity: Activity) -> list[tuple[Person, str]]:
     """The town's volunteers and teachers (people whose account holds the role), to put on duty."""
     holders = RoleAssignment.objects.filter(town_id=activity.town_id, role__in=[DutyRole.VOLUNTEER, DutyRole.TEACHER])
-    roles = dict(holders.values_list("user_id", "role"))
+    roles: dict[int | None, str] = dict(holders.values_list("user_id", "role"))
     people = Person.objects.filter(town_id=activity.town_id, account_id__in=roles).order_by("name")
     return [(person, roles[person.account_id]) for person in people]

@@ -484,7 +484,7 @@ def person_for_card(*, token: str, town_id: int) -> Person | None:
     return card.person if card else None
 
 
-DUTY_ROLES = {DutyRole.VOLUNTEER: Role.VOLUNTEER, DutyRole.TEACHER: Role.TEACHER}
+DUTY_ROLES: dict[str, str] = {DutyRole.VOLUNTEER: Role.VOLUNTEER, DutyRole.TEACHER: Role.TEACHER}
 
 
 @transaction.atomic

@@ -36,9 +36,9 @@ from communityedu.api.metrics import router as metrics_router
 from communityedu.api.news import router as news_router
 from communityedu.api.planning import router as planning_router
 from communityedu.api.portal import router as portal_router
-from communityedu.api.reminders import router as reminders_router
 from communityedu.api.recognition import router as recognition_router
 from communityedu.api.recovery import router as recovery_router
+from communityedu.api.reminders import router as reminders_router
 from communityedu.api.resident_accounts import router as resident_accounts_router
 from communityedu.api.surveys import router as surveys_router
 from communityedu.api.targets import router as targets_router
