@@ -9,18 +9,21 @@ from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Unit
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from communityedu.organization.models import Town
+    from communityedu.people.models import Person
 
 
-def member_of(person) -> TeamMember | None:
+def member_of(person: Person) -> TeamMember | None:
     return TeamMember.objects.select_related("employer").filter(person=person).first()
 
 
-def assessment_totals(*, town: Town):
+def assessment_totals(*, town: Town) -> QuerySet[EmployerAssessment]:
     return EmployerAssessment.objects.filter(town=town).select_related("employer").order_by("-year", "employer__name")
 
 
-def certificates_of(person):
+def certificates_of(person: Person) -> QuerySet[Certificate]:
     """The certificates issued to ``person``, the latest first (revoked ones say so)."""
     return Certificate.objects.filter(person=person).select_related("issuing_unit").order_by("-year", "-issued_on")
 
@@ -30,7 +33,7 @@ def issuing_unit_of(town: Town) -> Unit | None:
     return Unit.objects.filter(town=town, unit_type=UnitType.COMMUNITY_SCHOOL).order_by("pk").first()
 
 
-def certificate_candidates(*, town: Town, year: int):
+def certificate_candidates(*, town: Town, year: int) -> QuerySet[TeamMember]:
     """Active part-time teachers and volunteers of ``town`` without a standing certificate for ``year``."""
     holders = Certificate.objects.filter(town=town, year=year, revoked_on__isnull=True).values("person_id")
     return (

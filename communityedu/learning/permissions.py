@@ -19,6 +19,7 @@ from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.learning.models import Resource
 
 TOWN_LIBRARIANS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 UNIT_LIBRARIANS = (Role.CENTRE_DIRECTOR, Role.DEPARTMENT_STAFF)
@@ -52,7 +53,7 @@ def keeps_library(user: User, town: Town | None) -> bool:
     )
 
 
-def can_edit_resource(user: User, resource) -> bool:
+def can_edit_resource(user: User, resource: Resource) -> bool:
     scope = scope_for(user)
     if resource.town_id in scope.towns_with(*TOWN_LIBRARIANS):
         return True

@@ -28,7 +28,8 @@ from communityedu.activities.models import Activity, ActivityLecturer, Attendanc
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EARNS_POINTS, EmployerAssessment, TeamMember
 
 if TYPE_CHECKING:
-    from communityedu.organization.models import Town
+    from communityedu.organization.models import Town, Unit
+    from communityedu.people.models import Person
 
 LECTURE_POINTS = Decimal("1")
 ACTIVITY_POINTS = Decimal("0.1")
@@ -94,12 +95,12 @@ def _year_window(year: int, as_of: date | None) -> tuple[datetime, datetime]:
     return start, min(end, now)
 
 
-def assessment_total(*, employer, year: int) -> Decimal:
+def assessment_total(*, employer: Unit, year: int) -> Decimal:
     row = EmployerAssessment.objects.filter(employer=employer, year=year).first()
     return row.total if row else DEFAULT_ASSESSMENT_TOTAL
 
 
-def points_statement(*, person, year: int, as_of: date | None = None) -> PointsStatement:
+def points_statement(*, person: Person, year: int, as_of: date | None = None) -> PointsStatement:
     member = TeamMember.objects.select_related("employer").filter(person=person, is_active=True).first()
     start, cut = _year_window(year, as_of)
     statement = PointsStatement(

@@ -12,13 +12,15 @@ from communityedu.news.models import NewsItem
 from communityedu.news.permissions import news_units_for
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
 
 PUBLIC_ORDER = ("-is_pinned", "-publish_on", "-id")
 
 
-def published_in(town: Town, *, kind: str | None = None, today=None) -> QuerySet[NewsItem]:
+def published_in(town: Town, *, kind: str | None = None, today: date | None = None) -> QuerySet[NewsItem]:
     """Published items whose date has come, pinned first, then the newest."""
     items = NewsItem.objects.filter(town=town, is_published=True, publish_on__lte=today or timezone.localdate())
     if kind:

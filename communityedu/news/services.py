@@ -20,6 +20,8 @@ from communityedu.news.models import NewsItem
 from communityedu.news.permissions import news_units_for
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
 
@@ -31,10 +33,10 @@ def cover_max_bytes() -> int:
     return getattr(settings, "NEWS_COVER_MAX_BYTES", DEFAULT_COVER_MAX_BYTES)
 
 
-def checked_cover(upload) -> ContentFile:
+def checked_cover(upload: UploadedFile) -> ContentFile:
     """The upload as a picture file named by its real format; refuses anything that is not an image."""
     limit = cover_max_bytes()
-    if upload.size > limit:
+    if (upload.size or 0) > limit:
         raise ValidationError({"cover": _("The picture is larger than %(limit)s.") % {"limit": filesizeformat(limit)}})
     content = upload.read()
     image_format = picture_format(content, COVER_FORMATS)
@@ -52,7 +54,9 @@ def _check_values(*, actor: User, town: Town, values: dict) -> None:
 
 
 @transaction.atomic
-def save_item(*, actor: User, town: Town, values: dict, item: NewsItem | None = None, cover=None) -> NewsItem:
+def save_item(
+    *, actor: User, town: Town, values: dict, item: NewsItem | None = None, cover: UploadedFile | None = None
+) -> NewsItem:
     """Draft a new item (``item`` is None) or change one; publishing is a separate step."""
     _check_values(actor=actor, town=town, values=values)
     created = item is None

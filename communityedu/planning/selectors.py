@@ -40,6 +40,8 @@ from communityedu.planning.models import (
 )
 
 if TYPE_CHECKING:
+    from django.db import models
+
     from communityedu.accounts.models import User
 
 # ---- gates --------------------------------------------------------------------------------------
@@ -89,8 +91,8 @@ def evaluations_visible_to(user: User, town: Town) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(town=town)
 
 
-def _readable(model, user: User) -> QuerySet:
-    return model.objects.filter(town_id__in=permissions.readable_town_ids(user)).select_related("town")
+def _readable(model: type[models.Model], user: User) -> QuerySet:
+    return model._default_manager.filter(town_id__in=permissions.readable_town_ids(user)).select_related("town")
 
 
 def get_task_for(user: User, pk: int) -> Task:

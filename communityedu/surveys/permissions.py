@@ -17,6 +17,8 @@ from communityedu.organization.scope import scope_for
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
+    from communityedu.people.models import Person
+    from communityedu.surveys.models import Survey
 
 SURVEY_MANAGERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
@@ -29,10 +31,10 @@ def can_manage_surveys(user: User, town: Town | None) -> bool:
     return town is not None and town.pk in scope_for(user).towns_with(*SURVEY_MANAGERS)
 
 
-def can_manage_survey(user: User, survey) -> bool:
+def can_manage_survey(user: User, survey: Survey) -> bool:
     return survey.town_id in scope_for(user).towns_with(*SURVEY_MANAGERS)
 
 
-def can_answer(person, survey) -> bool:
+def can_answer(person: Person | None, survey: Survey) -> bool:
     """A resident answers the open surveys of the town they are registered in."""
     return person is not None and person.town_id == survey.town_id and survey.is_open

@@ -14,6 +14,7 @@ from communityedu.core.models import AuditAction
 from communityedu.core.spreadsheets import new_workbook
 
 if TYPE_CHECKING:
+    from communityedu.accounts.models import User
     from communityedu.organization.models import Town
 
 FEE_COLUMNS = (
@@ -85,7 +86,7 @@ def fee_year_xlsx(fees: FeeYear) -> bytes:
     return buffer.getvalue()
 
 
-def export_fee_year(*, actor, town: Town, year: int) -> bytes:
+def export_fee_year(*, actor: User, town: Town, year: int) -> bytes:
     """The year's fees as .xlsx; the export is audited."""
     data = fee_year_xlsx(fee_year(town=town, year=year))
     audit.record(

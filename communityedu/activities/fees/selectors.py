@@ -19,6 +19,7 @@ from communityedu.activities.fees.permissions import fee_manager_town_ids, fee_r
 from communityedu.activities.models import Activity
 
 if TYPE_CHECKING:
+    from communityedu.accounts.models import User
     from communityedu.organization.models import Town
     from communityedu.people.models import Person
 
@@ -36,13 +37,13 @@ def standard_in_force(*, town: Town, on: date) -> FeeStandard | None:
     return FeeStandard.objects.filter(town=town, valid_from__lte=on).order_by("-valid_from", "-id").first()
 
 
-def get_lecture_for_fees(user, pk: int) -> Activity:
+def get_lecture_for_fees(user: User, pk: int) -> Activity:
     """A lecture-hall lecture of a town where ``user`` manages fees; others are not found."""
     lectures = Activity.objects.filter(town_id__in=fee_manager_town_ids(user), kind=ActivityKind.LECTURE_HALL)
     return get_object_or_404(lectures, pk=pk)
 
 
-def get_due_entry_for(user, pk: int) -> LecturePayment:
+def get_due_entry_for(user: User, pk: int) -> LecturePayment:
     """A fee due (the entry that stands for the payment) in a town where ``user`` manages fees."""
     entries = LecturePayment.objects.filter(town_id__in=fee_manager_town_ids(user), entry_kind=FeeEntryKind.DUE)
     return get_object_or_404(entries.select_related("activity", "lecturer"), pk=pk)
@@ -201,7 +202,7 @@ def lecture_fees(activity: Activity, now: datetime | None = None) -> LectureFees
     return _lecture_fees(activity, entries, now or timezone.now())
 
 
-def activity_fee_context(user, activity: Activity) -> dict:
+def activity_fee_context(user: User, activity: Activity) -> dict:
     """What ``activities/_fees.html`` needs on an activity's page: ``lecture_fees`` (None unless
     the activity is a lecture-hall lecture and ``user`` may read fees) and ``can_manage_fees``."""
     readable = activity.kind == ActivityKind.LECTURE_HALL and activity.town_id in fee_reader_town_ids(user)

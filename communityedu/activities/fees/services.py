@@ -18,12 +18,13 @@ from communityedu.activities.fees.selectors import lecture_date, standard_in_for
 from communityedu.core import audit
 
 if TYPE_CHECKING:
+    from communityedu.accounts.models import User
     from communityedu.activities.models import Activity
     from communityedu.organization.models import Town
 
 
 @transaction.atomic
-def set_fee_standard(*, town: Town, amount: Decimal, valid_from: date, actor) -> FeeStandard:
+def set_fee_standard(*, town: Town, amount: Decimal, valid_from: date, actor: User | None) -> FeeStandard:
     """A new standard from ``valid_from`` on; earlier standards stay as they were."""
     standard = FeeStandard(town=town, amount=amount, valid_from=valid_from, set_by=actor)
     standard.full_clean(exclude=["set_by"])
@@ -44,7 +45,7 @@ def _current_generation(activity_id: int, lecturer_id: int) -> int:
 
 
 @transaction.atomic
-def record_fees_due(*, activity: Activity, actor) -> list[LecturePayment]:
+def record_fees_due(*, activity: Activity, actor: User | None) -> list[LecturePayment]:
     """A fee due for each lecturer of a held lecture-hall lecture who has no open fee yet, at the
     standard in force on the lecture's date. Returns the entries it created: calling it again
     creates nothing, and two calls at once create each entry once."""
@@ -101,7 +102,7 @@ def _later_entry(due: LecturePayment, kind: str) -> LecturePayment | None:
 
 
 @transaction.atomic
-def mark_paid(*, payment: LecturePayment, voucher_number: str, paid_on: date, actor) -> LecturePayment:
+def mark_paid(*, payment: LecturePayment, voucher_number: str, paid_on: date, actor: User | None) -> LecturePayment:
     """Record that the pending fee ``payment`` was paid, with its voucher number and date.
     Submitting the same payment twice records it once."""
     due = _locked_due(payment)
@@ -149,7 +150,7 @@ def mark_paid(*, payment: LecturePayment, voucher_number: str, paid_on: date, ac
 
 
 @transaction.atomic
-def reverse_payment(*, payment: LecturePayment, reason: str, actor) -> LecturePayment:
+def reverse_payment(*, payment: LecturePayment, reason: str, actor: User | None) -> LecturePayment:
     """Reverse the fee ``payment`` (pending or paid) by an entry with a reason; its due and paid
     entries stay in the ledger. The fee can then be recorded again, as a new generation."""
     due = _locked_due(payment)

@@ -15,10 +15,12 @@ from communityedu.core import audit
 from communityedu.organization.models import Town, Unit
 
 if TYPE_CHECKING:
+    from django.db import models
+
     from communityedu.accounts.models import User
 
 
-def actor_or_none(actor: User):
+def actor_or_none(actor: User | None) -> User | None:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -37,7 +39,7 @@ def check_not_in_future(value: date | None, field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def save_audited(obj, actor: User, *, fields: list[str], before: dict | None = None) -> None:
+def save_audited(obj: models.Model, actor: User, *, fields: list[str], before: dict | None = None) -> None:
     """Save ``obj`` and audit it: created rows with every field, changed rows with their diff."""
     obj.full_clean(exclude=["town", "created_by", "recorded_by", "raised_by", "closed_by", "drafted_by", "approved_by"])
     created = obj.pk is None

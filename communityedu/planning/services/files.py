@@ -15,10 +15,12 @@ from communityedu.planning.models import PlanFile, RectificationItem, Task
 from communityedu.planning.services.common import actor_or_none
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from communityedu.accounts.models import User
 
 
-def keep_file(*, actor: User, town_id: int, upload, owner: dict, count: int) -> PlanFile:
+def keep_file(*, actor: User, town_id: int, upload: UploadedFile, owner: dict, count: int) -> PlanFile:
     """Check and keep ``upload`` as every evidence file is (``core.files``: content, size, a safe
     label), under a random name in ``evidence/planning/<town>/``."""
 
@@ -61,12 +63,12 @@ def keep_file(*, actor: User, town_id: int, upload, owner: dict, count: int) -> 
 
 
 @transaction.atomic
-def attach_task_file(*, actor: User, task: Task, upload) -> PlanFile:
+def attach_task_file(*, actor: User, task: Task, upload: UploadedFile) -> PlanFile:
     task = Task.objects.select_for_update().get(pk=task.pk)
     return keep_file(actor=actor, town_id=task.town_id, upload=upload, owner={"task": task}, count=task.files.count())
 
 
 @transaction.atomic
-def attach_rectification_file(*, actor: User, item: RectificationItem, upload) -> PlanFile:
+def attach_rectification_file(*, actor: User, item: RectificationItem, upload: UploadedFile) -> PlanFile:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     return keep_file(actor=actor, town_id=item.town_id, upload=upload, owner={"item": item}, count=item.files.count())

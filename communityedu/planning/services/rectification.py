@@ -4,7 +4,7 @@ and their closing."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 ITEM_FIELDS = ["source", "unit", "description", "due_on", "status", "closed_on", "closing_note"]
 
 
-def raise_item(*, town_id: int, source: str, unit: Unit, description: str, due_on: date, actor: User, **origin):
+def raise_item(
+    *, town_id: int, source: str, unit: Unit, description: str, due_on: date, actor: User, **origin: Any
+) -> RectificationItem:
     description = clean_text(description)
     if not description:
         raise ValidationError({"description": _("Say what must be put right.")})
