@@ -59,7 +59,8 @@ def _stylesheet():
     from weasyprint import CSS  # imported on first use: WeasyPrint loads Pango when imported
 
     font = getattr(settings, "CERTIFICATE_FONT", DEFAULT_FONT)
-    return CSS(string=STYLESHEET.read_text(encoding="utf-8").replace("CARD_FONT", font))
+    # base_url: the cut marks' picture beside the stylesheet
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8").replace("CARD_FONT", font), base_url=str(STYLESHEET))
 
 
 def _chinese_date(moment: datetime) -> str:
