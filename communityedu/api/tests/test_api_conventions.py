@@ -252,7 +252,13 @@ def test_the_attendance_operation_documents_its_own_body():
     body = schema["paths"]["/api/v1/activities/{activity_id}/attendance"]["post"]["requestBody"]
     reference = body["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
 
-    assert set(schema["components"]["schemas"][reference]["properties"]) == {"person", "card", "role"}
+    assert set(schema["components"]["schemas"][reference]["properties"]) == {
+        "person",
+        "card",
+        "role",
+        "client_id",
+        "scanned_at",
+    }
 
 
 def test_every_operation_documents_its_error_statuses():
