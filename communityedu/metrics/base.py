@@ -15,12 +15,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from communityedu.organization.models import Village, VillagePopulation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from communityedu.organization.models import Town
 
 
 class Status:
@@ -37,7 +43,7 @@ class Status:
     }
 
 
-def ratio(numerator, denominator) -> Decimal | None:
+def ratio(numerator: int | Decimal, denominator: int | Decimal | None) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
@@ -51,7 +57,7 @@ RATIO = "ratio"
 YUAN = "yuan"
 
 
-def per_capita_yuan(fen, population) -> Decimal | None:
+def per_capita_yuan(fen: int | Decimal, population: int | None) -> Decimal | None:
     """An amount in fen ÷ a population, in yuan rounded half up to the fen."""
     if not population:
         return None
@@ -78,7 +84,7 @@ DEADLINE_SETTING_LABELS = (
 )
 
 
-def deadline_for(town, year: int) -> date:
+def deadline_for(town: Town, year: int) -> date:
     due = town.targets_due_on
     return due if due is not None and due.year == year else date(year, 12, 31)
 
@@ -134,7 +140,7 @@ class Figure:
     # value is yuan per person, rounded half up to the fen (the funding figure).
     unit: str = "ratio"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.unit == YUAN:
             self.value = per_capita_yuan(self.numerator, self.denominator)
         else:
@@ -170,7 +176,7 @@ class Figure:
 
 
 Compute = Callable[..., dict[int, Figure]]
-FIGURES: dict[str, tuple[str, Compute]] = {}
+FIGURES: dict[str, tuple[StrOrPromise, Compute]] = {}
 # The order in which pages, exports and the API list the figures, whichever module is imported
 # first (a page may import one figure's module before this one has imported the others).
 ORDER = (
@@ -190,7 +196,7 @@ def _place(key: str) -> int:
     return ORDER.index(key) if key in ORDER else len(ORDER)
 
 
-def figure(key: str, label) -> Callable[[Compute], Compute]:
+def figure(key: str, label: StrOrPromise) -> Callable[[Compute], Compute]:
     """Register ``compute(*, towns, year, as_of, detail_town_ids) -> {town id: Figure}`` under ``key``."""
 
     def register(compute: Compute) -> Compute:
@@ -216,7 +222,7 @@ def shared_reads() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def shared(key: Hashable, read: Callable[[], object]):
+def shared(key: Hashable, read: Callable[[], Any]) -> Any:
     """``read()``, once per ``figures_for`` call: the figures that need the same rows (the three
     survey figures their rates, the three recognition figures their statuses, participation and
     the survey figures the villages with their populations) share one read. Outside

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from communityedu.core.spreadsheets import new_workbook
 
+if TYPE_CHECKING:
+    from communityedu.metrics.base import Figure
+    from communityedu.organization.models import Town
 
-def targets_xlsx(*, towns, figures: dict, year: int, as_of) -> bytes:
+
+def targets_xlsx(*, towns: Iterable[Town], figures: dict[int, list[Figure]], year: int, as_of: date) -> bytes:
     buffer = io.BytesIO()
     workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True})

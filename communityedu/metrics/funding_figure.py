@@ -118,7 +118,9 @@ def _fen(amount: Decimal) -> int:
 
 
 @figure("funding_per_capita", _("town-finance funding per resident (yuan)"))
-def funding_per_capita(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def funding_per_capita(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """The numerator is the year's town-finance total in fen (exact, an integer), the denominator
     the resident population; the value is yuan per resident, as the funding page shows it."""
     funding = town_finance_per_capita_of_towns(

@@ -26,6 +26,7 @@ from communityedu.metrics.base import (
     villages_with_population,
 )
 from communityedu.organization.constants import FigureKey
+from communityedu.organization.models import Town
 from communityedu.organization.targets import default_target, village_targets_of_towns
 
 
@@ -48,7 +49,9 @@ PARTICIPATION_THRESHOLD = Decimal("0.70")
 
 
 @figure("participation", _("residents' organised participation rate"))
-def participation(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def participation(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """Distinct registered residents of the scope (home village decides) with at least one named
     attendance, in any role, at an organised activity of the town held between 1 January and
     ``as_of`` ÷ the resident population of the scope for the year. Read from the participation
@@ -168,7 +171,9 @@ LECTURE_HALL_THRESHOLD = Decimal("1")
 
 
 @figure("lecture_hall", _("months with two lecture-hall lectures"))
-def lecture_hall(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def lecture_hall(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """Months of the year (from the programme's start) with at least two lecture-hall lectures
     held ÷ the months so far; the target is every month. One query for any number of towns."""
     from communityedu.metrics.lecture_hall import LECTURES_PER_MONTH, held_per_month

@@ -5,6 +5,7 @@ and ``rates_of`` give the same for one town's board, which the recognition page 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,7 +71,7 @@ def rates_of(board: RecognitionBoard) -> RecognitionFigures:
     )
 
 
-def recognition_rates_of_towns(*, town_ids, as_of: date | None = None) -> dict[int, RecognitionFigures]:
+def recognition_rates_of_towns(*, town_ids: Iterable[int], as_of: date | None = None) -> dict[int, RecognitionFigures]:
     """``recognition_rates`` of many towns at once, by town id, with the same rules (the status
     in force on ``as_of`` of each village/community and each party/government organ): three
     queries (the villages, the organs, the changes up to ``as_of``) whatever the number of towns."""
@@ -111,14 +112,24 @@ def recognition_rates_of_towns(*, town_ids, as_of: date | None = None) -> dict[i
     }
 
 
-def _rates(towns, year: int, as_of: date):
+def _rates(towns: list[Town], year: int, as_of: date) -> dict[int, RecognitionFigures]:
     town_ids, cut = [town.pk for town in towns], effective_as_of(year, as_of)
     return shared(
         ("recognition_rates", tuple(town_ids), cut), lambda: recognition_rates_of_towns(town_ids=town_ids, as_of=cut)
     )
 
 
-def _figure(key, town: Town, *, year, as_of, numerator, denominator, threshold, beside=None) -> Figure:
+def _figure(
+    key: str,
+    town: Town,
+    *,
+    year: int,
+    as_of: date,
+    numerator: int,
+    denominator: int,
+    threshold: Decimal,
+    beside: dict | None = None,
+) -> Figure:
     return Figure(
         key=key,
         label=str(FIGURES[key][0]),
@@ -134,7 +145,9 @@ def _figure(key, town: Town, *, year, as_of, numerator, denominator, threshold, 
 
 
 @figure("learning_communities", _("learning-community creation rate"))
-def learning_communities(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def learning_communities(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """Villages/communities recognised as learning communities (学习型社区) ÷ all of them."""
     rates = _rates(towns, year, as_of)
     return {
@@ -152,7 +165,9 @@ def learning_communities(*, towns, year: int, as_of: date, detail_town_ids=None)
 
 
 @figure("learning_organs", _("learning party/government organ creation rate"))
-def learning_organs(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def learning_organs(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """Party/government organs recognised as learning organs (学习型党政机关) ÷ all of them."""
     rates = _rates(towns, year, as_of)
     return {
@@ -170,7 +185,9 @@ def learning_organs(*, towns, year: int, as_of: date, detail_town_ids=None) -> d
 
 
 @figure("demonstration_villages", _("demonstration villages/communities recognised (of the two asked)"))
-def demonstration_villages(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def demonstration_villages(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     """Villages/communities recognised as demonstration villages ÷ the plan's two."""
     rates = _rates(towns, year, as_of)
     return {

@@ -9,6 +9,7 @@ towns; ``standard_rates`` gives one town's (or some of its villages') rates."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -79,7 +80,9 @@ def _positive(question_kind: str) -> Q:
     return Q(value__in=POSITIVE_SCALE_POINTS)
 
 
-def standard_rates(*, town: Town, year: int, as_of: date | None = None, village_ids=None) -> dict[str, StandardRate]:
+def standard_rates(
+    *, town: Town, year: int, as_of: date | None = None, village_ids: Iterable[int] | None = None
+) -> dict[str, StandardRate]:
     """Awareness, recognition and satisfaction of ``town`` for ``year``, as of a date.
 
     Read from the latest closed standard survey of the year closed on or before ``as_of``; a
@@ -119,7 +122,7 @@ class VillageRate:
 
 
 def standard_rates_of_towns(
-    *, town_ids, year: int, as_of: date | None = None, by_village: bool = False
+    *, town_ids: Iterable[int], year: int, as_of: date | None = None, by_village: bool = False
 ) -> dict[int, dict[str, StandardRate]] | tuple[dict, dict]:
     """``standard_rates`` of many towns at once (whole towns), by town id, with the same rules:
     three queries (the surveys, the respondents per survey and village, the valid and positive
@@ -186,7 +189,7 @@ def standard_rates_of_towns(
     return (result, villages) if by_village else result
 
 
-def _survey_figures(key: str, *, towns, year: int, as_of: date) -> dict[int, Figure]:
+def _survey_figures(key: str, *, towns: list[Town], year: int, as_of: date) -> dict[int, Figure]:
     """The town's figure, and where the responses carry a village, a line per village with the
     village's own target (``organization.targets``; the plan's threshold where none is set)."""
     town_ids = [town.pk for town in towns]
@@ -236,7 +239,15 @@ def _survey_figures(key: str, *, towns, year: int, as_of: date) -> dict[int, Fig
     return result
 
 
-def _village_lines(rates: list[VillageRate], villages: list[dict], stored_targets, *, key, as_of, deadline):
+def _village_lines(
+    rates: list[VillageRate],
+    villages: list[dict],
+    stored_targets: dict,
+    *,
+    key: str,
+    as_of: date,
+    deadline: date,
+) -> list[Line]:
     """A line per village of the town (none when no response carries a village), then the
     responses without a village."""
     by_id = {rate.village_id: rate for rate in rates}
@@ -277,15 +288,21 @@ def _village_lines(rates: list[VillageRate], villages: list[dict], stored_target
 
 
 @figure("awareness", _("awareness rate"))
-def awareness(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def awareness(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     return _survey_figures(StandardKey.AWARENESS, towns=towns, year=year, as_of=as_of)
 
 
 @figure("recognition", _("recognition rate"))
-def recognition(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def recognition(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     return _survey_figures(StandardKey.RECOGNITION, towns=towns, year=year, as_of=as_of)
 
 
 @figure("satisfaction", _("satisfaction rate"))
-def satisfaction(*, towns, year: int, as_of: date, detail_town_ids=None) -> dict[int, Figure]:
+def satisfaction(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
     return _survey_figures(StandardKey.SATISFACTION, towns=towns, year=year, as_of=as_of)
