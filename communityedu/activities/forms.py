@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from communityedu.activities.models import Activity
 from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit, Village
+from communityedu.organization.unit_choices import UnitChoiceField
 from communityedu.people.models import Person
 
 
@@ -44,6 +45,8 @@ class ActivityForm(VisibleNamesFormMixin, forms.ModelForm):
             "capacity",
             "summary",
         ]
+        # The organiser and the venue are picked from units grouped by type, with a filter box.
+        field_classes = {"organiser": UnitChoiceField, "venue_unit": UnitChoiceField}
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -66,6 +66,20 @@ def month_list(
     *, user: User, town: Town, year: int, month: int, village_id=None, unit_id=None, kind: str | None = None
 ) -> list[Activity]:
     start, end = month_bounds(year, month)
+    return activities_between(
+        user=user, town=town, start=start, end=end, village_id=village_id, unit_id=unit_id, kind=kind
+    )
+
+
+def week_bounds(monday: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(monday, time.min, tz), datetime.combine(monday + timedelta(days=7), time.min, tz)
+
+
+def activities_between(
+    *, user: User, town: Town, start: datetime, end: datetime, village_id=None, unit_id=None, kind: str | None = None
+) -> list[Activity]:
+    """The activities starting in ``[start, end)`` the user may see, with their attendance and evidence counts."""
     activities = activities_visible_to(user).filter(town=town, starts_at__gte=start, starts_at__lt=end)
     if village_id:
         activities = activities.filter(Q(village_id=village_id) | Q(organiser__village_id=village_id))

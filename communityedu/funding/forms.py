@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communityedu.funding.constants import RECORDED_CATEGORIES, FundingSource
 from communityedu.organization.models import Unit
+from communityedu.organization.unit_choices import UnitChoiceField
 
 
 class _EntryForm(forms.Form):
@@ -22,16 +23,16 @@ class _EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("receiving_unit", "paying_unit"):
             if name in self.fields:
-                self.fields[name].queryset = Unit.objects.filter(town=town).order_by("unit_type", "name")
+                self.fields[name].queryset = Unit.objects.filter(town=town)
 
 
 class AllocationForm(_EntryForm):
     source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
-    receiving_unit = forms.ModelChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none(), required=False)
+    receiving_unit = UnitChoiceField(label=_("Receiving unit"), required=False)
     field_order = ["year", "source", "receiving_unit", "amount", "voucher_number", "dated_on", "description"]
 
 
 class ExpenseForm(_EntryForm):
     category = forms.ChoiceField(label=_("Category"), choices=RECORDED_CATEGORIES)
-    paying_unit = forms.ModelChoiceField(label=_("Paying unit"), queryset=Unit.objects.none(), required=False)
+    paying_unit = UnitChoiceField(label=_("Paying unit"), required=False)
     field_order = ["year", "category", "paying_unit", "amount", "voucher_number", "dated_on", "description"]

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from communityedu.core.parsing import VisibleNamesFormMixin
 from communityedu.organization.models import Unit
+from communityedu.organization.unit_choices import UnitChoiceField, UnitsByTypeField
 from communityedu.planning.constants import MeetingKind, NoticeKind, TaskStatus
 from communityedu.planning.models import Phase
 
@@ -41,7 +42,7 @@ class PhaseForm(VisibleNamesFormMixin, forms.Form):
 
 class TaskForm(VisibleNamesFormMixin, TownForm):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none())
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Responsible unit"))
     title = forms.CharField(label=_("Task"), max_length=200)
     target = forms.CharField(label=_("Target for the unit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label=_("Person in charge"), max_length=60, required=False)
@@ -65,33 +66,21 @@ class MeetingForm(VisibleNamesFormMixin, TownForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
-    invited = forms.ModelMultipleChoiceField(
-        label=_("Units invited"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    attended = forms.ModelMultipleChoiceField(
-        label=_("Units that attended"),
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    # Grouped by unit type, each type with a box for all its units (19 learning centres in one tap).
+    invited = UnitsByTypeField(label=_("Units invited"), required=False)
+    attended = UnitsByTypeField(label=_("Units that attended"), required=False)
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     decisions = forms.CharField(label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AttendanceForm(TownForm):
-    invited = forms.ModelMultipleChoiceField(
-        label=_("Units invited"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    attended = forms.ModelMultipleChoiceField(
-        label=_("Units that attended"),
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    # Grouped by unit type, each type with a box for all its units (19 learning centres in one tap).
+    invited = UnitsByTypeField(label=_("Units invited"), required=False)
+    attended = UnitsByTypeField(label=_("Units that attended"), required=False)
 
 
 class ItemForm(TownForm):
-    unit = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Owner unit"))
     description = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 2}))
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
@@ -109,9 +98,7 @@ class NoticeForm(VisibleNamesFormMixin, TownForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=NoticeKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
-    units = forms.ModelMultipleChoiceField(
-        label=_("Units concerned"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    units = UnitsByTypeField(label=_("Units concerned"))
     people = forms.CharField(
         label=_("Individuals commended"),
         required=False,

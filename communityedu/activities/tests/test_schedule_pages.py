@@ -106,8 +106,8 @@ def test_the_calendar_places_activities_on_their_day(world, sign_in):
 
     weeks = sign_in("office").get("/activities/calendar/?month=2026-06").context["weeks"]
 
-    day_one = next(items for week in weeks for day, items in week if day == 1)
-    assert [a.title for a in day_one] == ["六一儿童节文艺汇演"]
+    day_one = next(day for week in weeks for day in week if day.date == date(2026, 6, 1))
+    assert [a.title for a in day_one.activities] == ["六一儿童节文艺汇演"]
 
 
 def test_months_with_fewer_than_two_lecture_hall_lectures_are_flagged(world):

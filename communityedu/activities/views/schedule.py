@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar as calendar_module
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,7 @@ from communityedu.core.parsing import check_year, parse_id
 from communityedu.core.views import allowed_if
 from communityedu.metrics.lecture_hall import lecture_hall_months
 from communityedu.organization.selectors import units_visible_to, villages_visible_to
+from communityedu.organization.unit_choices import units_by_type
 from communityedu.people.models import Person
 
 
@@ -56,15 +59,30 @@ def _neighbours(year: int, month: int) -> tuple[str, str]:
     return f"{previous[0]}-{previous[1]:02d}", f"{following[0]}-{following[1]:02d}"
 
 
-def _listing(request):
-    year, month = _month(request)
+def _week(request) -> date | None:
+    """The Monday of the week asked for (``?week=2026-12-09`` shows 7–13 December), or None for a month."""
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+        check_year(day.year)
+    except (ValueError, ValidationError):
+        return None
+    return day - timedelta(days=day.weekday())
+
+
+def _listing(request, *, week: date | None = None):
+    year, month = (week.year, week.month) if week else _month(request)
     filters = {
         "village_id": _int(request.GET.get("village", "")),
         "unit_id": _int(request.GET.get("unit", "")),
         "kind": request.GET.get("kind") if request.GET.get("kind") in ActivityKind.values else None,
     }
-    activities = selectors.month_list(user=request.user, town=request.town, year=year, month=month, **filters)
+    if week:
+        start, end = selectors.week_bounds(week)
+        activities = selectors.activities_between(user=request.user, town=request.town, start=start, end=end, **filters)
+    else:
+        activities = selectors.month_list(user=request.user, town=request.town, year=year, month=month, **filters)
     previous, following = _neighbours(year, month)
+    units = units_visible_to(request.user).filter(town=request.town)
     return {
         "activities": activities,
         "year": year,
@@ -73,8 +91,12 @@ def _listing(request):
         "previous": previous,
         "following": following,
         "filters": filters,
+        # The filters again, for the links to another month or week.
+        "filter_query": urlencode(
+            {name: request.GET[name] for name in ("village", "unit", "kind") if request.GET.get(name)}
+        ),
         "villages": villages_visible_to(request.user).filter(town=request.town),
-        "units": units_visible_to(request.user).filter(town=request.town).order_by("unit_type", "name"),
+        "unit_groups": units_by_type(units),
         "kinds": ActivityKind.choices,
         "can_schedule": permissions.can_schedule(request.user, request.town),
         "can_read_reminders": can_read_reminders(request.user, request.town),
@@ -88,14 +110,46 @@ def month_list(request):
     return render(request, "activities/month_list.html", _listing(request))
 
 
+@dataclass(frozen=True)
+class CalendarDay:
+    date: date
+    is_shown: bool  # False for the days of the neighbouring months that fill the month's first and last weeks
+    is_today: bool
+    activities: list
+
+
 @allowed_if(_reads)
 def calendar(request):
-    context = _listing(request)
-    by_day: dict[int, list] = {}
+    """A month (``?month=2026-12``) or a week (``?week=2026-12-07``), day by day; a phone stacks the days."""
+    week = _week(request)
+    context = _listing(request, week=week)
+    by_date: dict[date, list] = {}
     for activity in context["activities"]:
-        by_day.setdefault(timezone.localtime(activity.starts_at).day, []).append(activity)
-    weeks = calendar_module.Calendar(firstweekday=0).monthdayscalendar(context["year"], context["month"])
-    context["weeks"] = [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+        by_date.setdefault(timezone.localtime(activity.starts_at).date(), []).append(activity)
+    today = timezone.localdate()
+    if week:
+        rows = [[week + timedelta(days=offset) for offset in range(7)]]
+        context |= {
+            "week": week,
+            "week_end": week + timedelta(days=6),
+            "previous_week": (week - timedelta(days=7)).isoformat(),
+            "following_week": (week + timedelta(days=7)).isoformat(),
+        }
+    else:
+        rows = calendar_module.Calendar(firstweekday=0).monthdatescalendar(context["year"], context["month"])
+    context["weeks"] = [
+        [
+            CalendarDay(
+                date=day,
+                is_shown=week is not None or day.month == context["month"],
+                is_today=day == today,
+                activities=by_date.get(day, []),
+            )
+            for day in row
+        ]
+        for row in rows
+    ]
+    context["this_week"] = (today - timedelta(days=today.weekday())).isoformat()
     # 2024-01-01 was a Monday: the localised short names of Monday … Sunday.
     context["weekday_names"] = [date_format(date(2024, 1, 1 + offset), "D") for offset in range(7)]
     return render(request, "activities/calendar.html", context)
