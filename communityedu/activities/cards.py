@@ -243,15 +243,27 @@ class PrintResult:
     pdf: bytes | None = None  # answered at once for a small print; a large one is kept on the job
 
 
+def _same_cards(job: CardPrintJob) -> QuerySet[CardPrintJob]:
+    """The prints of the same village, tag or import batch as ``job``."""
+    return CardPrintJob.objects.filter(
+        town_id=job.town_id,
+        selection=job.selection,
+        village_id=job.village_id,
+        tag_id=job.tag_id,
+        import_batch_id=job.import_batch_id,
+    ).defer("pdf_encrypted")
+
+
 def _print_under_way(selection: Selection, town: Town) -> bool:
-    running = CardPrintJob.objects.filter(
-        town=town,
-        selection=selection.kind,
-        village=selection.village,
-        tag=selection.tag,
-        import_batch=selection.import_batch,
-        status__in=[CardPrintStatus.QUEUED, CardPrintStatus.RUNNING],
-    )
+    running = _same_cards(
+        CardPrintJob(
+            town=town,
+            selection=selection.kind,
+            village=selection.village,
+            tag=selection.tag,
+            import_batch=selection.import_batch,
+        )
+    ).filter(status__in=[CardPrintStatus.QUEUED, CardPrintStatus.RUNNING])
     return any(not job.is_interrupted for job in running)
 
 
@@ -346,12 +358,21 @@ def _prepare(person: Person, *, actor: User | None, today) -> tuple[card_pdf.Car
 def run_print_job(*, job_id: int, actor: User | None, keep_pdf: bool) -> bytes | None:
     """Make the job's cards ready (accounts opened, codes renewed, in chunks of ``PREPARE_CHUNK``
     people per transaction) and draw them, touching the heartbeat as it goes. Returns the PDF, and
-    keeps it encrypted on the job if ``keep_pdf``. Does nothing for a job that is not queued."""
+    keeps it encrypted on the job if ``keep_pdf``. Does nothing for a job that is not queued, and
+    stops one that waited so long that the same cards were printed again meanwhile (running it now
+    would void the later print's codes)."""
     if not CardPrintJob.objects.filter(pk=job_id, status=CardPrintStatus.QUEUED).update(
         status=CardPrintStatus.RUNNING, heartbeat_at=timezone.now()
     ):
         return None
-    job = CardPrintJob.objects.select_related("town").get(pk=job_id)
+    job = CardPrintJob.objects.select_related("town").defer("pdf_encrypted").get(pk=job_id)
+    if _same_cards(job).filter(pk__gt=job.pk).exists():
+        CardPrintJob.objects.filter(pk=job.pk).update(
+            status=CardPrintStatus.FAILED,
+            error=_("These cards were printed again before this print began."),
+            finished_at=timezone.now(),
+        )
+        return None
     progress = _Progress(job_id=job.pk)
     today = timezone.localdate()
     try:

@@ -302,6 +302,33 @@ def test_the_same_cards_are_not_printed_twice_at_once(world, village, small_inli
     assert CardPrintJob.objects.count() == 1
 
 
+def test_a_print_that_waited_past_a_later_print_of_the_same_cards_never_runs(
+    world, village, small_inline_limit, sign_in, client, django_capture_on_commit_callbacks
+):
+    from communityedu.activities.tasks import print_cards_task
+
+    sign_in("center")
+    _print_on_page(client, world)  # queued, and its worker is slow to come
+    waiting = CardPrintJob.objects.get()
+    long_ago = timezone.now() - timedelta(minutes=10)
+    CardPrintJob.objects.filter(pk=waiting.pk).update(heartbeat_at=long_ago, updated_at=long_ago)
+    assert CardPrintJob.objects.get(pk=waiting.pk).state == "interrupted"
+    with django_capture_on_commit_callbacks(execute=True):
+        _print_on_page(client, world)  # printed again: allowed, the first looks dead
+    later = CardPrintJob.objects.exclude(pk=waiting.pk).get()
+    (page,) = _pages_of(client.get(f"/people/cards/{later.pk}/cards.pdf").content)
+
+    print_cards_task.enqueue(job_id=waiting.pk, actor_id=world.accounts["center"].pk)  # the worker comes
+
+    waiting.refresh_from_db()
+    assert waiting.status == "failed"
+    assert waiting.error == "这次打印开始之前，这些学习卡已经重新打印过了。"
+    account = activation.activate(
+        request=_request(), phone=ADULTS[0][3], code=_code_of(page, "冉德明"), pin="480713", pin2="480713", consent=True
+    )
+    assert account.activated_at is not None
+
+
 # ---- the audit log --------------------------------------------------------------------------------
 
 
