@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from communityedu.core.models import AuditLogEntry
 from communityedu.core.views import allowed_if
+from communityedu.dashboard.first_pages import first_page
 from communityedu.metrics.permissions import can_open_targets_dashboard
 from communityedu.organization import permissions, selectors
 from communityedu.organization.constants import Role, UnitType
@@ -27,26 +28,31 @@ def home(request):
 
 @allowed_if(lambda request: permissions.has_staff_role(request.user) and request.town is not None)
 def staff_home(request):
+    """Each role's own first page: one section per role the account holds (``first_pages``)."""
     town = request.town
+    page = first_page(request.user, town)
+    context = {"page": page, "plan": staff_home_plan(request.user, town, as_of=timezone.localdate())}
+    if page.overview:
+        context["summary"] = _town_overview(request.user, town)
+    return render(request, "dashboard/home.html", context)
+
+
+def _town_overview(user, town) -> dict:
     year = timezone.localdate().year
-    units = selectors.units_visible_to(request.user).filter(town=town)
-    summary = {
-        "villages": selectors.villages_visible_to(request.user).filter(town=town).count(),
+    units = selectors.units_visible_to(user).filter(town=town)
+    return {
+        "villages": selectors.villages_visible_to(user).filter(town=town).count(),
         "learning_centres": units.filter(unit_type=UnitType.LEARNING_CENTRE).count(),
         "units": units.count(),
         "population_year": year,
         "population": selectors.town_population(town=town, year=year),
         "plan_population": selectors.town_population(town=town, year=2020),
-        "targets": can_open_targets_dashboard(request.user, town),
-        "people": people_visible_to(request.user).filter(town=town).count()
-        if can_read_register(request.user)
-        else None,
-        "join_requests": join_requests.pending_join_request_count(request.user, town)
-        if join_requests.can_review_join_requests(request.user, town)
+        "targets": can_open_targets_dashboard(user, town),
+        "people": people_visible_to(user).filter(town=town).count() if can_read_register(user) else None,
+        "join_requests": join_requests.pending_join_request_count(user, town)
+        if join_requests.can_review_join_requests(user, town)
         else None,
     }
-    plan = staff_home_plan(request.user, town, as_of=timezone.localdate())
-    return render(request, "dashboard/home.html", {"summary": summary, "plan": plan})
 
 
 @allowed_if(lambda request: permissions.can_view_audit_log(request.user))
