@@ -29,8 +29,9 @@ from communityedu.activities.constants import (
     OFFLINE_ROLL_KEPT_DAYS,
     AttendanceRole,
     AttendanceSource,
+    EntryKind,
 )
-from communityedu.activities.models import Activity, LearningCard
+from communityedu.activities.models import Activity, AttendanceEntry, LearningCard
 from communityedu.people.models import Person
 
 if TYPE_CHECKING:
@@ -81,12 +82,27 @@ def upload_scans(
             town_id=activity.town_id, pk__in={scan.person_id for scan in scans if scan.person_id}
         ).only("town_id", "name")
     }
+    carded = services.people_for_cards(
+        tokens=[scan.card for scan in scans if scan.card is not None], town_id=activity.town_id
+    )
     results = []
     # One transaction: a batch is written whole or (on a database error) not at all, and fast.
     with transaction.atomic():
+        # A client id heard before answers at once, as check_in would (a replayed queue costs one query).
+        heard = set(
+            AttendanceEntry.objects.filter(
+                town_id=activity.town_id,
+                activity=activity,
+                client_id__in={scan.client_id for scan in scans},
+                entry_kind=EntryKind.CHECK_IN,
+            ).values_list("client_id", flat=True)
+        )
         for scan in scans:
+            if scan.client_id in heard:
+                results.append(ScanResult(scan.client_id, ALREADY_RECORDED))
+                continue
             if scan.card is not None:
-                person = services.person_for_card(token=scan.card, town_id=activity.town_id)
+                person = carded.get(scan.card.strip())
                 missing = _("Unknown or replaced learning card.")
             else:
                 person = named.get(scan.person_id or 0)

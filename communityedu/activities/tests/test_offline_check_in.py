@@ -95,10 +95,8 @@ def test_a_scan_outside_the_window_or_uploaded_after_72_hours_is_refused_with_40
     )
 
     assert (before_window.status_code, in_window.status_code, too_late.status_code) == (409, 201, 409)
-    assert before_window.json()["detail"] == (
-        "Scanned outside the check-in window (from an hour before the activity until an hour after it ends)."
-    )
-    assert too_late.json()["detail"] == "Uploaded more than 72 hours after check-in closed."
+    assert before_window.json()["detail"] == "扫码时间不在签到时段内（活动开始前一小时至结束后一小时）。"
+    assert too_late.json()["detail"] == "签到结束后超过 72 小时才上传。"
     assert AttendanceEntry.objects.filter(activity__in=[three_days_ago, four_days_ago]).count() == 1
 
 
@@ -132,7 +130,7 @@ def test_a_batch_answers_each_item_in_order_and_a_repeated_client_id_is_already_
         "items": [
             {"client_id": CLIENT_A, "status": "recorded", "reason": ""},
             {"client_id": CLIENT_B, "status": "recorded", "reason": ""},
-            {"client_id": CLIENT_C, "status": "refused", "reason": "Unknown or replaced learning card."},
+            {"client_id": CLIENT_C, "status": "refused", "reason": "学习卡未知或已补办。"},
             {"client_id": CLIENT_A, "status": "already_recorded", "reason": ""},
         ]
     }
