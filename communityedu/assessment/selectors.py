@@ -39,6 +39,8 @@ from communityedu.organization.models import Town, Unit
 from communityedu.organization.scope import scope_for
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from communityedu.accounts.models import User
 
 POINTS = Decimal("0.01")
@@ -87,7 +89,7 @@ class ConditionsOverview:
         return sum(bool(line.missing) for line in self.lines)
 
 
-def conditions_overview(*, town: Town, year: int, unit_ids=None) -> ConditionsOverview:
+def conditions_overview(*, town: Town, year: int, unit_ids: Iterable[int] | None = None) -> ConditionsOverview:
     """The basic conditions of the community school and every learning centre of ``town`` for
     ``year``: each item complete (a value and at least one live file), without a value, or without
     evidence. Three queries whatever the number of units."""
@@ -383,7 +385,9 @@ class UnitAssessment:
     rank: int = 0
 
 
-def unit_assessment(*, town: Town, year: int, as_of: date, unit_ids=None) -> list[UnitAssessment]:
+def unit_assessment(
+    *, town: Town, year: int, as_of: date, unit_ids: Iterable[int] | None = None
+) -> list[UnitAssessment]:
     """Every assessed unit's community-education score for ``year`` as of ``as_of``, ranked.
 
     score = 100 × Σ weight × fraction ÷ Σ weight over the criteria that judge the unit;

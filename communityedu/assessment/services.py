@@ -32,6 +32,11 @@ from communityedu.core.parsing import check_year
 from communityedu.organization.models import Town, Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+
+    from django.core.files.uploadedfile import UploadedFile
+
     from communityedu.accounts.models import User
 
 CONDITION_FIELDS = ["venue_place", "venue_area", "staff", "staff_count", "yearly_funds", "equipment"]
@@ -84,7 +89,9 @@ def save_conditions(*, actor: User, unit: Unit, year: int, values: dict) -> Unit
     return row
 
 
-def _store(*, actor: User, town_id: int, upload, conditions: UnitConditions | None, item: str) -> EvidenceFile:
+def _store(
+    *, actor: User, town_id: int, upload: UploadedFile, conditions: UnitConditions | None, item: str
+) -> EvidenceFile:
     """Keep ``upload`` checked as every evidence file is (``core.files``: content, size, a safe
     name), under the evidence folder so that ``stored_path`` serves it and refuses anything outside."""
 
@@ -134,7 +141,7 @@ def _store(*, actor: User, town_id: int, upload, conditions: UnitConditions | No
     )
 
 
-def attach_condition_evidence(*, actor: User, unit: Unit, year: int, item: str, upload) -> EvidenceFile:
+def attach_condition_evidence(*, actor: User, unit: Unit, year: int, item: str, upload: UploadedFile) -> EvidenceFile:
     """Keep ``upload`` as evidence of one item of the unit's basic conditions for ``year``."""
     if item not in ConditionItem.values:
         raise ValidationError({"item": _("Choose the item the file is evidence of.")})
@@ -218,7 +225,7 @@ def load_indicator_system(
 # ---- self-assessment -----------------------------------------------------------------------------
 
 
-def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int, as_of) -> SelfAssessment:
+def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int, as_of: date) -> SelfAssessment:
     check_year(int(year))
     found = SelfAssessment.objects.filter(town=town, system=system, year=year, as_of=as_of).first()
     if found is not None:
@@ -236,10 +243,10 @@ def record_manual_score(
     actor: User,
     indicator: Indicator,
     year: int,
-    as_of,
+    as_of: date,
     points: Decimal,
     comment: str,
-    uploads=(),
+    uploads: Iterable[UploadedFile] = (),
     activity_evidence: list[Evidence] | tuple = (),
 ) -> ManualScore:
     """Score a manual leaf for ``year`` as of ``as_of``, with a comment and evidence: a new entry;

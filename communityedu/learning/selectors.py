@@ -15,6 +15,7 @@ from communityedu.organization.scope import scope_for
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
+    from communityedu.people.models import Person
 
 SEARCH_LIMIT = 50
 
@@ -123,11 +124,11 @@ def exact_title(*, town: Town, title: str) -> list[Resource]:
     )
 
 
-def progress_of(*, person, resource) -> Progress | None:
+def progress_of(*, person: Person, resource: Resource) -> Progress | None:
     return Progress.objects.filter(person=person, resource=resource).first()
 
 
-def continue_learning(*, person, limit: int = 5) -> list[Progress]:
+def continue_learning(*, person: Person, limit: int = 5) -> list[Progress]:
     """What the resident opened and has not completed, the latest first."""
     return list(
         Progress.objects.filter(person=person, completed_at__isnull=True, resource__is_published=True)
@@ -136,7 +137,7 @@ def continue_learning(*, person, limit: int = 5) -> list[Progress]:
     )
 
 
-def online_learning_of(person) -> dict:
+def online_learning_of(person: Person) -> dict:
     """A resident's online learning: every resource opened, the time spent and the completions."""
     rows = list(
         Progress.objects.filter(person=person)

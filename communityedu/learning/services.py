@@ -31,8 +31,13 @@ from communityedu.learning.search import document_terms
 from communityedu.learning.uploads import check_media, stored_name
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.core.files.uploadedfile import UploadedFile
+
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
+    from communityedu.people.models import Person
 
 RESOURCE_FIELDS = [
     "kind",
@@ -106,7 +111,13 @@ def _check_values(*, town: Town, values: dict, has_file: bool) -> None:
 
 @transaction.atomic
 def save_resource(
-    *, actor: User, town: Town, values: dict, upload=None, resource: Resource | None = None, captions_upload=None
+    *,
+    actor: User,
+    town: Town,
+    values: dict,
+    upload: UploadedFile | None = None,
+    resource: Resource | None = None,
+    captions_upload: UploadedFile | None = None,
 ) -> Resource:
     """Create a resource of ``town`` or change ``resource``; ``upload`` replaces its file and
     ``captions_upload`` its captions (a video's or a recording's, WebVTT or SubRip).
@@ -136,7 +147,7 @@ def save_resource(
     if values["kind"] not in MEDIA_KINDS and resource.media_file:
         resource.media_file.delete(save=False)
         resource.media_type, resource.media_bytes = "", 0
-    if checked is not None:
+    if checked is not None and upload is not None:
         upload.seek(0)
         resource.media_file.save(
             stored_name(town_id=town.pk, extension=checked.extension), ContentFile(upload.read()), save=False
@@ -166,7 +177,7 @@ def save_resource(
 
 
 @transaction.atomic
-def set_published(*, actor: User, resource: Resource, is_published: bool, at=None) -> Resource:
+def set_published(*, actor: User, resource: Resource, is_published: bool, at: datetime | None = None) -> Resource:
     """Publish a resource (residents see it, the search finds it) or take it back. ``at`` dates a
     first publication (a library moved from elsewhere keeps its dates)."""
     if resource.is_published == is_published:
@@ -188,7 +199,7 @@ class Opened:
     resume_at: int
 
 
-def open_resource(*, resource: Resource, person=None, now=None) -> Opened:
+def open_resource(*, resource: Resource, person: Person | None = None, now: datetime | None = None) -> Opened:
     """A reader opens ``resource``: one more view; for a resident, their progress notes the time."""
     now = now or timezone.now()
     Resource.objects.filter(pk=resource.pk).update(view_count=F("view_count") + 1)
@@ -202,7 +213,7 @@ def open_resource(*, resource: Resource, person=None, now=None) -> Opened:
     return Opened(progress=progress, resume_at=resume_at)
 
 
-def _progress_row(*, person, resource: Resource, now) -> Progress:
+def _progress_row(*, person: Person, resource: Resource, now: datetime) -> Progress:
     progress = Progress.objects.filter(person=person, resource=resource).first()
     if progress is not None:
         return progress
@@ -218,13 +229,13 @@ def _progress_row(*, person, resource: Resource, now) -> Progress:
 @transaction.atomic
 def record_progress(
     *,
-    person,
+    person: Person,
     resource: Resource,
     position_seconds: int | None = None,
     percent: int | None = None,
     elapsed_seconds: int = 0,
     is_complete: bool = False,
-    now=None,
+    now: datetime | None = None,
 ) -> Progress:
     """Where the resident is in ``resource`` now, and the learning time since the last report.
 

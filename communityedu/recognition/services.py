@@ -20,6 +20,8 @@ from communityedu.recognition.constants import VILLAGE_TRACKS, RecognitionStatus
 from communityedu.recognition.models import StatusChange
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from communityedu.accounts.models import User
 
 EVIDENCE_FOLDER = "recognition"
@@ -51,7 +53,7 @@ def record_status(
     village: Village | None = None,
     unit: Unit | None = None,
     note: str = "",
-    evidence=None,
+    evidence: UploadedFile | None = None,
 ) -> StatusChange:
     """From ``effective_on`` on, ``village`` (or the organ ``unit``) has ``status`` on ``track``.
     ``evidence`` is an uploaded file (PDF or photo), checked by its content."""

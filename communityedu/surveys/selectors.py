@@ -26,8 +26,11 @@ from communityedu.surveys.models import Answer, Choice, Question, Response, Surv
 from communityedu.surveys.permissions import can_view_surveys
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from communityedu.accounts.models import User
-    from communityedu.organization.models import Town
+    from communityedu.organization.models import Town, Village
+    from communityedu.people.models import Person
 
 
 def surveys_visible_to(user: User) -> QuerySet[Survey]:
@@ -64,7 +67,7 @@ def survey_list(*, user: User, town: Town) -> list[Survey]:
     )
 
 
-def open_surveys_for(person) -> Sequence[Survey]:
+def open_surveys_for(person: Person | None) -> Sequence[Survey]:
     """The open surveys of the resident's town, each marked ``is_answered``."""
     if person is None:
         return []
@@ -76,7 +79,7 @@ def open_surveys_for(person) -> Sequence[Survey]:
     return surveys
 
 
-def get_survey_to_answer(person, pk: int) -> Survey:
+def get_survey_to_answer(person: Person, pk: int) -> Survey:
     """An open or closed (not draft) survey of the resident's own town, with its questions."""
     return get_object_or_404(
         _with_questions(Survey.objects.filter(town_id=person.town_id).exclude(status=SurveyStatus.DRAFT)), pk=pk
@@ -88,7 +91,7 @@ def questions_of(survey: Survey) -> list[Question]:
     return list(survey.questions.all())
 
 
-def online_response_of(*, survey: Survey, person) -> Response | None:
+def online_response_of(*, survey: Survey, person: Person) -> Response | None:
     return (
         Response.objects.filter(town_id=survey.town_id, survey=survey, person=person)
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("choice")))
@@ -151,7 +154,7 @@ def _share(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
-def survey_results(*, survey: Survey, villages=()) -> SurveyResults:
+def survey_results(*, survey: Survey, villages: Iterable[Village] = ()) -> SurveyResults:
     """Counts per answer of every question, and respondents per village.
 
     ``villages``: the town's villages with their ``populations`` prefetched (the organisation

@@ -27,8 +27,11 @@ from communityedu.surveys.constants import CHOICE_KINDS, Channel, QuestionKind, 
 from communityedu.surveys.models import Answer, Choice, Question, Response, Survey
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from communityedu.accounts.models import User
     from communityedu.organization.models import Town
+    from communityedu.people.models import Person
 
 SURVEY_FIELDS = ["title", "year", "opens_on", "closes_on", "is_standard", "introduction"]
 
@@ -52,7 +55,14 @@ def _next_position(survey: Survey) -> int:
 
 
 def add_question(
-    *, actor: User, survey: Survey, text: str, kind: str, is_required: bool = True, choices=(), standard_key: str = ""
+    *,
+    actor: User,
+    survey: Survey,
+    text: str,
+    kind: str,
+    is_required: bool = True,
+    choices: Iterable[str] = (),
+    standard_key: str = "",
 ) -> Question:
     _require_draft(survey)
     text = text.strip()
@@ -247,7 +257,7 @@ class Submission:
     created: bool
 
 
-def submit_online_response(*, survey: Survey, person, answers: list[CheckedAnswer], actor: User) -> Submission:
+def submit_online_response(*, survey: Survey, person: Person, answers: list[CheckedAnswer], actor: User) -> Submission:
     """A resident's answers, once per survey: a second submission returns the first, unchanged."""
     existing = Response.objects.filter(town_id=survey.town_id, survey=survey, person=person).first()
     if existing is not None:
