@@ -1,5 +1,6 @@
 """Scheduling and running activities through the staff pages."""
 
+import re
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -202,3 +203,31 @@ def test_the_venue_code_is_an_svg_of_the_check_in_address(world, sign_in):
     assert response.content.startswith(b"<svg")
     assert world.lecture.check_in_token not in str(world.lecture.pk)
     assert timedelta(hours=2) == world.lecture.ends_at - world.lecture.starts_at
+
+
+def test_the_calendar_week_shows_monday_to_sunday_with_each_day_s_activities(world, sign_in):
+    activity(world, title="周日广场舞", kind="training", starts_at=at(2026, 6, 7, 19))
+    activity(world, title="下周的讲座", starts_at=at(2026, 6, 8, 9))
+
+    response = sign_in("office").get("/activities/calendar/?week=2026-06-03")
+
+    (week,) = response.context["weeks"]
+    assert [day.date for day in week] == [date(2026, 6, 1) + timedelta(days=offset) for offset in range(7)]
+    assert [[a.title for a in day.activities] for day in week] == [[], [], [], [], [], [], ["周日广场舞"]]
+    page = response.content.decode()
+    assert page.count('<h2 class="calendar-date"') == 7
+    assert '<span class="calendar-weekday">星期日</span> <span class="calendar-day-number">6月7日</span>' in page
+    assert 'href="?week=2026-06-08"' in page
+
+
+def test_the_calendar_marks_today(world, sign_in):
+    today = timezone.localdate()
+
+    page = sign_in("office").get(f"/activities/calendar/?week={today.isoformat()}").content.decode()
+
+    assert page.count('aria-current="date"') == 1
+    assert re.search(
+        rf'<section class="calendar-day today( empty)?" aria-current="date" aria-labelledby="day-{today}">', page
+    )
+    assert f'<h2 class="calendar-date" id="day-{today}">' in page
+    assert '<span class="badge today-badge">今天</span>' in page
