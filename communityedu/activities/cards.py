@@ -245,12 +245,13 @@ class PrintResult:
 
 def _same_cards(job: CardPrintJob) -> QuerySet[CardPrintJob]:
     """The prints of the same village, tag or import batch as ``job``."""
+    chosen = {"village": job.village_id, "tag": job.tag_id, "import_batch": job.import_batch_id}
     return CardPrintJob.objects.filter(
         town_id=job.town_id,
         selection=job.selection,
-        village_id=job.village_id,
-        tag_id=job.tag_id,
-        import_batch_id=job.import_batch_id,
+        **{
+            name if pk is not None else f"{name}__isnull": pk if pk is not None else True for name, pk in chosen.items()
+        },
     ).defer("pdf_encrypted")
 
 
