@@ -20,6 +20,14 @@ READ_QUEUE = """() => new Promise((resolve) => {
   };
 })"""
 
+ROLLS_KEPT = """() => new Promise((resolve) => {
+  const opening = indexedDB.open("communityedu-offline", 1);
+  opening.onsuccess = () => {
+    const request = opening.result.transaction("rolls").objectStore("rolls").count();
+    request.onsuccess = () => { opening.result.close(); resolve(request.result); };
+  };
+})"""
+
 REPLAY = """async ([url, items]) => {
   const roll = await (await fetch(url.replace("/api/v1/activities/", "/activities/").replace(
     "/attendance/batch", "/offline/roll.json"))).json();
@@ -99,3 +107,14 @@ def test_thirty_residents_checked_in_offline_are_recorded_once_when_the_signal_i
     statuses = page.evaluate(REPLAY, [f"/api/v1/activities/{lecture.pk}/attendance/batch", items])
     assert statuses == ["already_recorded"] * 30
     assert AttendanceEntry.objects.filter(activity=lecture).count() == 30
+
+    # Signing out wipes the names kept on the phone.
+    assert page.evaluate(ROLLS_KEPT) == 1
+    with page.expect_navigation():
+        page.evaluate("document.querySelector(\"form[action$='/sign-out/']\").submit()")
+    # The service worker wipes them as the sign-out goes by: give it a moment.
+    for _attempt in range(50):
+        if page.evaluate(ROLLS_KEPT) == 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(ROLLS_KEPT) == 0
