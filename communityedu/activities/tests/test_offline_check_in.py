@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from communityedu.activities import services
+from communityedu.activities import offline, services
 from communityedu.activities.models import AttendanceEntry
 from communityedu.activities.tests.factories import activity
+from conftest import RESIDENT_PHONE, ZHANG_ID
 
 CLIENT_A = "0b5f3c9e-2d7a-4c8e-9f1a-6b2d4e8c1a01"
 CLIENT_B = "0b5f3c9e-2d7a-4c8e-9f1a-6b2d4e8c1a02"
@@ -209,3 +210,36 @@ def test_a_scan_time_without_offset_is_refused_naming_the_field(world, device):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "scanned_at"
+
+
+def test_the_roll_kept_for_offline_use_holds_names_groups_and_keyed_card_hashes_only(world, client):
+    lecture = world.lecture
+    lecture.village = world.yiyang
+    lecture.save(update_fields=["village"])
+    card = services.issue_learning_card(person=world.people["zhang"], actor=None)
+    client.force_login(world.accounts["school"])
+
+    response = client.get(f"/activities/{lecture.pk}/offline/roll.json")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    data = response.json()
+    zhang = next(person for person in data["people"] if person["id"] == world.people["zhang"].pk)
+    assert set(zhang) == {"id", "name", "group", "cards"}
+    assert zhang["cards"] == [offline.card_hash(bytes.fromhex(data["key"]), card.token)]
+    assert card.token not in response.content.decode()
+    assert ZHANG_ID not in response.content.decode()
+    assert RESIDENT_PHONE not in response.content.decode()
+    assert data["activity"]["kept_until"] == (lecture.ends_at + timedelta(days=3)).isoformat()
+    assert data["upload_url"] == f"/api/v1/activities/{lecture.pk}/attendance/batch"
+
+
+def test_the_service_worker_may_control_the_site_and_the_manifest_makes_the_page_installable(client):
+    worker = client.get("/activities/offline/service-worker.js")
+    manifest = client.get("/activities/offline/manifest.webmanifest")
+
+    assert worker["Service-Worker-Allowed"] == "/"
+    assert worker["Content-Type"] == "text/javascript; charset=utf-8"
+    assert b"/static/vendor/jsqr.js" in worker.content
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["display"] == "standalone"
