@@ -23,6 +23,7 @@ from communityedu.people.models import Person
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+    from communityedu.activities.models import Activity
 
 TOWN_SCHEDULERS = (Role.TOWN_OFFICE, Role.SCHOOL_STAFF)
 
@@ -45,7 +46,7 @@ def can_schedule(user: User, town: Town | None) -> bool:
     return town is not None and organiser_units_for(user, town).exists()
 
 
-def can_manage_activity(user: User, activity) -> bool:
+def can_manage_activity(user: User, activity: Activity) -> bool:
     scope = scope_for(user)
     if activity.town_id in scope.towns_with(*TOWN_SCHEDULERS):
         return True
@@ -100,7 +101,7 @@ class NameRule:
         return self.kind == ALL or (self.kind == OWN_VILLAGES and person.village_id in self.villages)
 
 
-def is_on_duty(user: User, activity, now: datetime | None = None) -> bool:
+def is_on_duty(user: User, activity: Activity, now: datetime | None = None) -> bool:
     """A lecturer of the activity or someone assigned to it, from a day before it to a day after it."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -113,7 +114,7 @@ def is_on_duty(user: User, activity, now: datetime | None = None) -> bool:
     )
 
 
-def attendance_names_for(user: User, activity, now: datetime | None = None) -> NameRule:
+def attendance_names_for(user: User, activity: Activity, now: datetime | None = None) -> NameRule:
     """The rule for ``user`` at ``activity`` (each one is a row of the role matrix and a test):
 
     - the town office, the community school and the organiser's staff see every name;
@@ -137,11 +138,11 @@ def attendance_names_for(user: User, activity, now: datetime | None = None) -> N
     return NameRule(COUNT_ONLY)
 
 
-def can_take_attendance(user: User, activity) -> bool:
+def can_take_attendance(user: User, activity: Activity) -> bool:
     """Those who run the activity, and those on duty at it around its time."""
     return can_manage_activity(user, activity) or is_on_duty(user, activity)
 
 
-def can_assign_duty(user: User, activity) -> bool:
+def can_assign_duty(user: User, activity: Activity) -> bool:
     """The organiser's staff (who may manage the activity) assign who is on duty."""
     return can_manage_activity(user, activity)
