@@ -92,9 +92,12 @@ def test_the_meeting_form_groups_its_checkboxes_by_type_each_with_a_box_for_the_
 
     whole_types = re.findall(r'name="invited" value="(type:[a-z_]+)" data-unit-type-all> ([^<]+)</label>', page)
     assert whole_types == [
-        ("type:community_school", "全部社区学校（1）"),
         ("type:learning_centre", "全部社区学习中心（2）"),
-        ("type:party_government_organ", "全部党政机关（1）"),
         ("type:village_committee", "全部村（居）委会（2）"),
     ]
+    # A type with one unit (the community school) offers just that unit.
+    assert (
+        f'<legend>社区学校</legend>\n    <ul class="unit-options"><li><label for="id_invited_0_0"><input type="checkbox" name="invited" value="{world.school.pk}" id="id_invited_0_0">'
+        in page
+    )
     assert Unit.objects.filter(town=world.xinmiao).count() == 6
