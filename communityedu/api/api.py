@@ -39,7 +39,7 @@ from communityedu.api.portal import router as portal_router
 from communityedu.api.recognition import router as recognition_router
 from communityedu.api.recovery import router as recovery_router
 from communityedu.api.reminders import router as reminders_router
-from communityedu.api.resident_accounts import router as resident_accounts_router
+from communityedu.api.residents import router as residents_router
 from communityedu.api.surveys import router as surveys_router
 from communityedu.api.targets import router as targets_router
 from communityedu.api.towns import router as towns_router
@@ -469,7 +469,7 @@ def export_people(
 ROUTERS = (
     towns_router,
     accounts_router,
-    resident_accounts_router,
+    residents_router,
     cards_router,
     activities_router,
     incentives_router,
