@@ -77,6 +77,11 @@ def test_the_calendar_week_the_month_list_and_the_organiser_search_fit_a_phone(
     expect(options).to_have_count(7)
     committee = Unit.objects.get(town=live_world.xinmiao, name="弋阳村村委会")
     expect(page.locator("#id_organiser")).to_have_value(str(committee.pk))
+    # Enter in the box picks the one unit left, without sending the form.
+    search.fill("十字村社区")
+    search.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/activities/new/")
+    expect(page.locator("#id_organiser option:checked")).to_have_text("十字村社区学习中心")
     assert _page_width(page) <= 360
     search.fill("弋阳")
     screenshot(page, "activities-phone-organiser-search")

@@ -32,6 +32,15 @@
       return haystack.includes(query);
     };
 
+    // Enter in the filter box picks the only unit left instead of sending the form half filled in.
+    box.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      const left = Array.from(select.options).filter((option) => option.value !== "" && !option.dataset.keptAsChosen);
+      if (left.length === 1) { select.value = left[0].value; }
+      select.focus();
+    });
+
     box.addEventListener("input", () => {
       const query = normalise(box.value);
       const chosen = select.value;
@@ -42,9 +51,12 @@
           const group = node.cloneNode(false);
           for (const option of node.children) {
             // The chosen unit stays, so that filtering never changes what the form sends.
-            if (!query || option.value === chosen || matches(option, node.label, query)) {
-              group.append(option.cloneNode(true));
-              shown += 1;
+            const isMatch = !query || matches(option, node.label, query);
+            if (isMatch || option.value === chosen) {
+              const copy = option.cloneNode(true);
+              if (!isMatch) { copy.dataset.keptAsChosen = "1"; }
+              group.append(copy);
+              if (isMatch) { shown += 1; }
             }
           }
           if (group.children.length) { rebuilt.push(group); }
