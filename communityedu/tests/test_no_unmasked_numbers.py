@@ -2,10 +2,12 @@
 
 import logging
 import re
+from collections import defaultdict
 from io import BytesIO, StringIO
 from types import SimpleNamespace
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -48,6 +50,8 @@ class DemoWorld:
         self.yiyang = Village.objects.get(town__slug="xinmiao", name="弋阳村")
         self.yiyang_centre = Unit.objects.get(town__slug="xinmiao", village=self.yiyang, unit_type="learning_centre")
         self.batch = None
+        # The demo's staff accounts by username, for the account pages' rows (NOTHING where the demo has none).
+        self.accounts = defaultdict(lambda: NOTHING, {u.username: u for u in get_user_model().objects.all()})
         self.school = Unit.objects.get(town__slug="xinmiao", name="新妙镇社区学校")
         activities = Activity.objects.filter(town__slug="xinmiao").order_by("starts_at")
         self.lecture = activities.filter(starts_at__lte=timezone.now()).last()
