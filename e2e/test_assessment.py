@@ -18,6 +18,7 @@ def test_the_office_scores_a_manual_indicator_and_sees_the_total_change(
     )
     sign_in(page, "office")
     page.goto(f"{live_server.url}/")
+    page.locator("#staff-menu summary").click()  # on a phone the staff menu is folded behind 菜单
     page.get_by_role("link", name="评估").first.click()
     page.get_by_role("link", name="自评").click()
     page.goto(f"{live_server.url}/assessment/self-assessment/?year=2020&as_of=2020-12-31")

@@ -13,6 +13,7 @@ def test_the_office_records_an_allocation_and_sees_the_per_capita_figure(
 ):
     sign_in(page, "office")
     page.goto(f"{live_server.url}/")
+    page.locator("#staff-menu summary").click()  # on a phone the staff menu is folded behind 菜单
     page.get_by_role("link", name="经费").click()
     page.goto(f"{live_server.url}/funding/?year=2020")
     expect(page.locator("#per-capita-figure")).to_have_text("0.00")
@@ -64,6 +65,7 @@ def test_a_centre_director_reads_the_centre_s_funds_on_a_phone(live_server, live
     director = page.context.browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN").new_page()
     sign_in(director, "center")
     director.goto(f"{live_server.url}/")
+    director.locator("#staff-menu summary").click()  # on a phone the staff menu is folded behind 菜单
     director.get_by_role("link", name="本单位经费").click()
     director.goto(f"{live_server.url}/funding/units/?year=2020")
     # The director's own units: the centre, and the committee of the village they direct (nothing recorded).

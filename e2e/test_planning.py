@@ -17,6 +17,7 @@ def test_the_office_records_a_joint_meeting_with_an_action_item_and_closes_it(
     civil_affairs, school = live_world.civil_affairs, live_world.school
     sign_in(page, "office")
     page.goto(f"{live_server.url}/")
+    page.locator("#staff-menu summary").click()  # on a phone the staff menu is folded behind 菜单
     page.get_by_role("link", name="工作计划").first.click()
     expect(page.locator("#phase-3")).to_contain_text("2020-06-01 – 2020-07-31")
     page.get_by_role("link", name="会议").first.click()
