@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communityedu.activities import services as activity_services
@@ -273,3 +275,19 @@ def test_the_staff_menu_offers_only_pages_the_role_may_open(world):
     assert "/assessment/units/" in offered["dept"]
     assert "/assessment/conditions/" not in offered["dept"]
     assert offered["auditor"] == ["/staff/audit/"]
+
+
+def test_a_centre_directors_first_page_reads_in_the_same_number_of_queries_however_many_activities(
+    village_world,
+):
+    world = village_world
+    client = _client_for("center", Client)
+    with time_machine.travel(NOW, tick=False):
+        client.get("/")  # warm the session
+        with CaptureQueriesContext(connection) as before:
+            client.get("/")
+        for day in (8, 11, 12, 15, 19):
+            _evidence(world, _activity(world, f"村民夜校第{day}期", at(date(2026, 6, day), 19)))
+        with CaptureQueriesContext(connection) as after:
+            client.get("/")
+    assert len(after.captured_queries) == len(before.captured_queries)
