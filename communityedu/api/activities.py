@@ -173,6 +173,14 @@ def create_activity(request, body: ActivityIn):
     return Status(201, activity)
 
 
+def _attendance_people(request, activity):
+    """Whom the caller may check in by id: those they read in the register, or, for someone on duty
+    who may not, the activity's town (the duty is what lets them)."""
+    if permissions.can_manage_activity(request.user, activity):
+        return people_visible_to(request.user)
+    return Person.objects.filter(town_id=activity.town_id)
+
+
 @router.post(
     "/activities/{activity_id}/attendance",
     response={200: AttendanceOut, 201: AttendanceOut},
@@ -181,7 +189,7 @@ def record_attendance(request, activity_id: Id, body: AttendanceIn):
     """Check a person in by id or by learning-card token: 201 the first time, 200 with the same
     record on every repeat."""
     activity = selectors.get_activity_for_check_in(request.user, activity_id)
-    if not permissions.can_manage_activity(request.user, activity):
+    if not permissions.can_take_attendance(request.user, activity):
         raise HttpError(403, "You may not take attendance for this activity")
     if (body.person is None) == (body.card is None):
         raise ApiError(400, "Give either person or card.", field="person")
@@ -192,7 +200,7 @@ def record_attendance(request, activity_id: Id, body: AttendanceIn):
         source = AttendanceSource.CARD_SCAN
     else:
         person = (
-            people_visible_to(request.user)
+            _attendance_people(request, activity)
             .filter(pk=body.person, town_id=activity.town_id)
             .only("town_id", "name")
             .order_by()
@@ -223,7 +231,7 @@ def upload_offline_attendance(request, activity_id: Id, body: OfflineBatchIn):
     """A phone's queue of check-ins taken offline (at most 500): one answer per item, in order —
     recorded, already_recorded (the same person or client_id again) or refused with the reason."""
     activity = selectors.get_activity_for_check_in(request.user, activity_id)
-    if not permissions.can_manage_activity(request.user, activity):
+    if not permissions.can_take_attendance(request.user, activity):
         raise HttpError(403, "You may not take attendance for this activity")
     errors = [
         (f"items[{index}].person", "Give either person or card.")
@@ -247,6 +255,6 @@ def upload_offline_attendance(request, activity_id: Id, body: OfflineBatchIn):
         scans=scans,
         sent_at=body.sent_at,
         recorded_by=request.user,
-        people=people_visible_to(request.user),
+        people=_attendance_people(request, activity),
     )
     return {"items": results}

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from communityedu.activities import services
 from communityedu.activities.constants import AttendanceSource
-from communityedu.activities.models import ActivityDuty
+from communityedu.activities.models import ActivityDuty, Registration
 from communityedu.core.models import AuditLogEntry
 from communityedu.people import services as people_services
 from communityedu.people.models import Sex
@@ -141,3 +141,18 @@ def test_a_centre_director_schedules_only_in_their_village_through_the_service(w
     )
     with pytest.raises(Exception, match="本村"):
         services.update_activity(actor=world.accounts["center"], activity=made, values={"village": None})
+
+
+def test_those_on_duty_take_attendance_through_the_api_and_the_offline_page_and_others_do_not(world, sign_in, client):
+    teacher, li = world.people["teacher"], world.people["li"]
+    services.assign_duty(actor=world.accounts["office"], activity=world.lecture, person=teacher, role="teacher")
+    Registration.objects.create(town=world.xinmiao, activity=world.lecture, person=world.people["wang"])
+    sign_in("volunteer")
+    url = f"/api/v1/activities/{world.lecture.pk}/attendance"
+    assert client.post(url, {"person": li.pk}, content_type="application/json").status_code == 403
+    client.post("/accounts/sign-out/")
+    sign_in("teacher")
+    assert client.post(url, {"person": li.pk}, content_type="application/json").status_code == 201
+    assert client.get(f"/activities/{world.lecture.pk}/offline/").status_code == 200
+    roll = client.get(f"/activities/{world.lecture.pk}/offline/roll.json").json()
+    assert [person["name"] for person in roll["people"]] == ["王桂芬"]

@@ -17,9 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communityedu.activities import offline
-from communityedu.activities.views.attendance import _managed_activity, _reads
+from communityedu.activities.views.attendance import _attendance_activity, _reads, _roll_people
 from communityedu.core.views import allowed_if
-from communityedu.people.selectors import people_visible_to
 
 # What the service worker keeps for the page to open without signal (besides the page itself).
 OFFLINE_ASSETS = (
@@ -38,7 +37,7 @@ OFFLINE_ASSETS = (
 @allowed_if(_reads)
 def page(request, pk: int):
     """The offline check-in page of one activity: scan cards or tick the roll, queued until uploaded."""
-    activity = _managed_activity(request, pk)
+    activity = _attendance_activity(request, pk)
     return render(request, "activities/offline.html", {"activity": activity})
 
 
@@ -48,8 +47,8 @@ def page(request, pk: int):
 def roll_data(request, pk: int):
     """The activity and its expected residents for the phone to keep (names, 村民小组, keyed card
     hashes; no ID number, no phone), with the session's CSRF token for the upload."""
-    activity = _managed_activity(request, pk)
-    data = offline.offline_roll(activity=activity, visible=people_visible_to(request.user))
+    activity = _attendance_activity(request, pk)
+    data = offline.offline_roll(activity=activity, visible=_roll_people(request, activity))
     data["csrf_token"] = get_token(request)
     data["upload_url"] = f"/api/v1/activities/{activity.pk}/attendance/batch"
     return JsonResponse(data)
