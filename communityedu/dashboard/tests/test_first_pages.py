@@ -22,6 +22,7 @@ from communityedu.funding import services as funding_services
 from communityedu.incentives import services as incentive_services
 from communityedu.incentives.models import TeamCategory
 from communityedu.organization import services as org_services
+from communityedu.organization.constants import Role
 from communityedu.people import resident_accounts
 from communityedu.people.models import Sex
 from communityedu.planning.tests.factories import plan_world
@@ -291,3 +292,15 @@ def test_a_centre_directors_first_page_reads_in_the_same_number_of_queries_howev
         with CaptureQueriesContext(connection) as after:
             client.get("/")
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_an_account_with_several_roles_sees_each_of_their_sections(village_world):
+    world = village_world
+    org_services.assign_role(user=world.accounts["teacher"], role=Role.MODERATOR, town=world.xinmiao)
+
+    html = _home(world, "teacher")
+
+    assert re.findall(r'<section class="card first-section" id="(first-[a-z]+)"', html) == [
+        "first-duty",
+        "first-moderation",
+    ]
