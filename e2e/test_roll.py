@@ -1,10 +1,12 @@
-"""The roll on a phone (360×640): a centre director filters by 村民小组, ticks, searches by pinyin
-initials, and the ticks are kept until 确认签到 checks them all in."""
+"""A centre director's day on a phone (360×640): the first page's 点名 opens the roll in pinyin order;
+a 村民小组 filter, ticks, a search by pinyin initials, and the ticks are kept until 确认签到 checks
+them all in; then the sign-in sheet's photo goes up as the activity's evidence."""
 
 import re
 from datetime import date
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from communityedu.activities import services
@@ -15,8 +17,8 @@ SMALL_PHONE = {"width": 360, "height": 640}
 
 
 @pytest.mark.browser
-def test_a_director_takes_the_roll_on_a_phone_and_keeps_the_ticks_across_a_search(
-    live_server, live_world, new_page, sign_in, screenshot
+def test_a_directors_day_first_page_roll_with_ticks_kept_across_a_search_then_evidence(
+    live_server, live_world, new_page, sign_in, screenshot, tmp_path
 ):
     world = live_world
     Person.objects.bulk_create(
@@ -44,7 +46,10 @@ def test_a_director_takes_the_roll_on_a_phone_and_keeps_the_ticks_across_a_searc
         },
     )
     page = sign_in(new_page(viewport=SMALL_PHONE), "center")
-    page.goto(f"{live_server.url}/activities/{activity.pk}/roster/")
+    page.goto(f"{live_server.url}/")
+    with page.expect_navigation():
+        page.locator(f"#first-director-{world.yiyang.pk}").get_by_role("link", name="点名", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/activities/{activity.pk}/roster/")
     expect(page.locator("#roll-count")).to_have_text("第 1–50 / 62")
     expect(page.locator(".roll-name").first).to_have_text(re.compile("^陈"))
     page.locator("#roll-group").select_option("3组")
@@ -72,3 +77,13 @@ def test_a_director_takes_the_roll_on_a_phone_and_keeps_the_ticks_across_a_searc
     names = set(AttendanceEntry.objects.filter(activity=activity).values_list("person__name", flat=True))
     assert len(names) == 3
     assert "李德福" in names
+
+    photo = tmp_path / "签到表.jpg"
+    Image.new("RGB", (1200, 1600), (250, 250, 240)).save(photo, "JPEG")
+    page.goto(f"{live_server.url}/activities/{activity.pk}/")
+    page.locator("#evidence-kind").select_option("sign_in_sheet")
+    page.locator("#evidence-files").set_input_files(str(photo))
+    with page.expect_navigation():
+        page.locator("#evidence-upload button[type=submit]").click()
+    expect(page.locator("#evidence img.evidence-thumbnail")).to_have_count(1)
+    expect(page.locator("#evidence img.evidence-thumbnail")).to_be_in_viewport()
