@@ -27,6 +27,7 @@ from communityedu.api.cards import router as cards_router
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
 from communityedu.api.exchange import router as exchange_router
+from communityedu.api.firstpage import router as firstpage_router
 from communityedu.api.funding import router as funding_router
 from communityedu.api.incentives import router as incentives_router
 from communityedu.api.joining import router as joining_router
@@ -467,6 +468,7 @@ def export_people(
 
 # The other domains' operations, in the order the document lists them.
 ROUTERS = (
+    firstpage_router,
     towns_router,
     accounts_router,
     residents_router,

@@ -1254,6 +1254,10 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: {"pin": RESIDENT_PIN},
         "application/json",
     ),
+    # Each staff role's first page; residents and another town's office are refused.
+    "get_first_page": Endpoint(
+        "GET", lambda w: "/api/v1/me/first-page?town=xinmiao", XINMIAO_STAFF | {"evaluator", "admin"}
+    ),
     "get_resident_account": Endpoint(
         "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account", frozenset({"office", "center"})
     ),

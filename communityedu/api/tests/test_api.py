@@ -56,6 +56,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/learning/resources/{resource_id}/progress",
         "/api/v1/learning/search",
         "/api/v1/me/close",
+        "/api/v1/me/first-page",
         "/api/v1/me/record",
         "/api/v1/metrics",
         "/api/v1/metrics/targets",
