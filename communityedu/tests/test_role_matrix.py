@@ -1258,6 +1258,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_first_page": Endpoint(
         "GET", lambda w: "/api/v1/me/first-page?town=xinmiao", XINMIAO_STAFF | {"evaluator", "admin"}
     ),
+    # The venue code over the API: anyone signed in reads the state; those with a person of their own check in.
+    "get_venue_check_in": Endpoint("GET", lambda w: f"/api/v1/checkin/{w.lecture.check_in_token}", SIGNED_IN),
+    "check_in_at_the_venue": Endpoint(
+        "POST", lambda w: f"/api/v1/checkin/{w.lecture.check_in_token}", frozenset({"resident", "teacher"})
+    ),
     "get_resident_account": Endpoint(
         "GET", lambda w: f"/api/v1/people/{w.people['zhang'].pk}/resident-account", frozenset({"office", "center"})
     ),

@@ -29,6 +29,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/assessment/units/export",
         "/api/v1/assessment/weights",
         "/api/v1/certificates/verify/{code}",
+        "/api/v1/checkin/{token}",
         "/api/v1/exchange/posts",
         "/api/v1/exchange/posts/{post_id}/answer",
         "/api/v1/exchange/posts/{post_id}/moderation",
