@@ -192,7 +192,7 @@ def test_a_volunteers_first_page_has_no_register_links_and_says_the_account_is_n
     html = _home(village_world, "volunteer")
 
     section = _section(html, "first-duty")
-    assert "你的账号尚未关联名册中的人员" in section
+    assert "您的账号尚未关联名册中的人员" in section
     assert "/people/" not in html
     assert "/incentives/" not in html
     assert 'id="first-director' not in html
