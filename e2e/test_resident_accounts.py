@@ -18,7 +18,7 @@ def test_a_director_opens_an_account_and_the_resident_activates_it_and_checks_in
     director.goto(f"{live_server.url}/people/{li.pk}/")
     panel = director.locator("#resident-account")
     expect(panel).to_contain_text("尚未开通账号")
-    panel.locator("input[name=phone]").fill("13912345678")
+    panel.locator("#open-account input[name=phone]").fill("13912345678")
     with director.expect_navigation():
         panel.get_by_role("button", name="开通账号").click()
     slip = director.locator("#activation-slip")
