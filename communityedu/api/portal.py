@@ -80,15 +80,19 @@ def _venue_state(activity: Activity, person) -> dict:
         "state": activity_services.check_in_state(activity),
         "opens_at": opens_at,
         "closes_at": closes_at,
-        "checked_in": person is not None and activity_selectors.has_checked_in(activity, person),
+        "checked_in": activity_selectors.has_checked_in(activity, person),
     }
 
 
 @router.get("/checkin/{token}", response=VenueCheckInOut)
 def get_venue_check_in(request, token: CheckInToken):
-    """What the venue code's page shows before the tap: the activity, whether check-in is open (and
-    from when to when) and whether the signed-in resident has checked in."""
-    return _venue_state(_venue_activity(token), person_for_account(request.user))
+    """What the venue code's page shows a resident before the tap: the activity, whether check-in is
+    open (and from when to when) and whether they have checked in."""
+    activity = _venue_activity(token)
+    person = person_for_account(request.user)
+    if person is None:
+        raise ApiError(403, "Only residents with their own account check themselves in.")
+    return _venue_state(activity, person)
 
 
 @router.post("/checkin/{token}", response={200: VenueCheckInOut, 201: VenueCheckInOut, 409: ErrorOut})

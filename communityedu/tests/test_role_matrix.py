@@ -614,7 +614,9 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "activities:duty-remove": [
-        Endpoint("POST", lambda w: f"/activities/{w.lecture.pk}/duty/{w.people['teacher'].pk}/remove/", LECTURE_MANAGERS)
+        Endpoint(
+            "POST", lambda w: f"/activities/{w.lecture.pk}/duty/{w.people['teacher'].pk}/remove/", LECTURE_MANAGERS
+        )
     ],
     "activities:roster": [
         Endpoint("GET", lambda w: f"/activities/{w.lecture.pk}/roster/", LECTURE_MANAGERS),
@@ -1258,8 +1260,10 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_first_page": Endpoint(
         "GET", lambda w: "/api/v1/me/first-page?town=xinmiao", XINMIAO_STAFF | {"evaluator", "admin"}
     ),
-    # The venue code over the API: anyone signed in reads the state; those with a person of their own check in.
-    "get_venue_check_in": Endpoint("GET", lambda w: f"/api/v1/checkin/{w.lecture.check_in_token}", SIGNED_IN),
+    # The venue code over the API: those with a person of their own read its state and check in.
+    "get_venue_check_in": Endpoint(
+        "GET", lambda w: f"/api/v1/checkin/{w.lecture.check_in_token}", frozenset({"resident", "teacher"})
+    ),
     "check_in_at_the_venue": Endpoint(
         "POST", lambda w: f"/api/v1/checkin/{w.lecture.check_in_token}", frozenset({"resident", "teacher"})
     ),

@@ -41,4 +41,5 @@ def test_an_unknown_code_is_a_404_and_a_closed_activity_a_409_with_the_reason(wo
 
 def test_staff_without_a_person_of_their_own_cannot_check_themselves_in(world, sign_in, client):
     sign_in("office")
+    assert client.get(f"/api/v1/checkin/{world.lecture.check_in_token}").status_code == 403
     assert client.post(f"/api/v1/checkin/{world.lecture.check_in_token}").status_code == 403
