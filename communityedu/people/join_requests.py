@@ -273,7 +273,11 @@ def _asked_again(*, town_id: int, phone_lookup: str, name: str, now) -> bool:
 
 
 def _locked_pending(join_request: JoinRequest) -> JoinRequest:
-    locked = JoinRequest.objects.select_for_update().select_related("village", "town", "person").get(pk=join_request.pk)
+    locked = (
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("village", "town", "person")
+        .get(pk=join_request.pk)
+    )
     if locked.status != JoinRequestStatus.PENDING:
         raise JoinRequestDecidedError()
     return locked

@@ -56,7 +56,7 @@ def leave_register(*, person: Person, actor: User | None, on: date, reason: str)
     """Record that ``person`` left the register on ``on`` for ``reason`` (a ``LeftReason``) and
     disable their account at once. ``ValidationError`` keyed by ``on`` or ``reason``; nothing is
     written then."""
-    person = Person.objects.select_for_update().select_related("account").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("account").get(pk=person.pk)
     errors = {}
     if reason not in LeftReason.values:
         errors["reason"] = _("Choose why the person left: %(choices)s.") % {
