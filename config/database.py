@@ -19,7 +19,12 @@ SQLITE_OPTIONS = {
 
 def database_config(url: str | None, sqlite_path: Path) -> dict:
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            # A SQLite file named by URL runs as the default one does: WAL, writers queue at BEGIN.
+            config["CONN_MAX_AGE"] = 600
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),

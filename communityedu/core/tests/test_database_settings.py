@@ -35,3 +35,13 @@ def test_a_database_url_selects_postgresql():
         "db.example",
         5433,
     )
+
+
+def test_a_sqlite_url_runs_with_the_default_databases_wal_options(tmp_path):
+    config = database_config(f"sqlite:///{tmp_path}/other.sqlite3", None)
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == f"{tmp_path}/other.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "PRAGMA journal_mode=WAL;" in config["OPTIONS"]["init_command"]
+    assert config["CONN_MAX_AGE"] == 600
