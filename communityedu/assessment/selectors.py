@@ -229,6 +229,8 @@ class ScoredTree:
     self_assessment: SelfAssessment | None
     roots: list[ScoredNode]
     nodes: list[ScoredNode]  # every node, in the sheet's order
+    # The figures read for the automatic leaves, by key (empty when no leaf reads a figure).
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -348,6 +350,7 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
         self_assessment=assessment,
         roots=roots,
         nodes=[nodes[indicator.pk] for indicator in indicators],
+        figures=figures,
     )
 
 
