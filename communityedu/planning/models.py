@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communityedu.core.models import TownScopedModel
+from communityedu.organization.models import Unit
 from communityedu.planning.constants import (
     MeetingKind,
     NoticeKind,
@@ -211,13 +212,17 @@ class Notice(TownScopedModel):
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    # The date the notice takes effect, as printed on it (发文日期); ``created_at`` is when it was
+    # typed. Null only for notices written before the date was asked for: the consistency checks
+    # flag a published one without it.
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
     drafted_by = _user(verbose_name=_("drafted by"))
     approved_by = _user(verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = [F("effective_on").desc(nulls_last=True), "-created_at", "-id"]
         verbose_name = pgettext_lazy("planning", "notice")
         verbose_name_plural = _("notices")
         constraints = [
@@ -242,6 +247,16 @@ class Notice(TownScopedModel):
     @property
     def is_published(self) -> bool:
         return self.status == NoticeStatus.PUBLISHED
+
+    def subject_lines(self) -> list[str]:
+        """Who the notice names, each unit once with its individuals beside it
+        (``弋阳村村委会（刘芳）``), in the order given; reads ``subjects`` as prefetched."""
+        people: dict[Unit, list[str]] = {}
+        for subject in self.subjects.all():
+            names = people.setdefault(subject.unit, [])
+            if subject.person_name:
+                names.append(subject.person_name)
+        return [f"{unit.name}（{'、'.join(names)}）" if names else unit.name for unit, names in people.items()]
 
 
 class NoticeSubject(TownScopedModel):
@@ -388,3 +403,22 @@ class PlanFile(TownScopedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PlanSetting(TownScopedModel):
+    """How the town office runs its plan: whether a task may be marked done without an evidence
+    file (the office decides; off by default, as the plan does not require it)."""
+
+    evidence_required_for_done = models.BooleanField(
+        _("evidence required to mark a task done"),
+        default=False,
+        help_text=_("When on, a task is marked done only once an evidence file is attached to it."),
+    )
+
+    class Meta:
+        verbose_name = _("plan setting")
+        verbose_name_plural = _("plan settings")
+        constraints = [models.UniqueConstraint(fields=["town"], name="plan_setting_once_per_town")]
+
+    def __str__(self) -> str:
+        return str(self.town)

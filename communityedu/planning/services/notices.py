@@ -16,11 +16,33 @@ from communityedu.core import audit
 from communityedu.organization.models import Town, Unit
 from communityedu.planning.constants import NoticeKind, NoticeStatus, RectificationSource
 from communityedu.planning.models import Notice, NoticeSubject
-from communityedu.planning.services.common import actor_or_none, check_unit, clean_text, save_audited
+from communityedu.planning.services.common import (
+    actor_or_none,
+    check_not_in_future,
+    check_unit,
+    clean_text,
+    save_audited,
+)
 from communityedu.planning.services.rectification import raise_item
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
+
+
+NOTICE_FIELDS = ["kind", "title", "body", "rectify_by", "effective_on", "status"]
+
+
+def _distinct_subjects(subjects: Iterable[tuple[Unit, str]]) -> list[tuple[Unit, str]]:
+    """The subjects as given, trimmed; a unit (or a unit's individual) named twice is refused
+    with its name, as a notice that names the same committee twice reads as a mistake."""
+    seen: list[tuple[Unit, str]] = []
+    for unit, name in subjects:
+        subject = (unit, clean_text(name, 50))
+        if subject in seen:
+            named = f"{unit} {subject[1]}".strip()
+            raise ValidationError({"units": _("%(subject)s is named twice in the notice.") % {"subject": named}})
+        seen.append(subject)
+    return seen
 
 
 @transaction.atomic
@@ -33,11 +55,14 @@ def draft_notice(
     subjects: Iterable[tuple[Unit, str]],
     actor: User,
     rectify_by: date | None = None,
+    effective_on: date | None = None,
 ) -> Notice:
     """A commendation of units and individuals, or a criticism of units, as a draft.
 
     ``subjects`` are ``(unit, individual's name or "")``; a criticism names units only and says
-    by when they must have put things right."""
+    by when they must have put things right. ``effective_on`` is the date the notice takes effect
+    (发文日期), today unless given: a notice issued earlier is entered after the fact (补录) with its
+    own date, never in the future. The same unit and individual named twice is refused."""
     if kind not in NoticeKind.values:
         raise ValidationError({"kind": _("Choose commendation or criticism.")})
     title, body = clean_text(title, 200), clean_text(body)
@@ -45,7 +70,7 @@ def draft_notice(
         raise ValidationError({"title": _("Give the notice a title.")})
     if not body:
         raise ValidationError({"body": _("Write the notice.")})
-    subjects = list(dict.fromkeys((unit, clean_text(name, 50)) for unit, name in subjects))
+    subjects = _distinct_subjects(subjects)
     if not subjects:
         raise ValidationError({"units": _("Name at least one unit.")})
     for unit, _name in subjects:
@@ -57,12 +82,20 @@ def draft_notice(
             raise ValidationError({"rectify_by": _("Say by when the units must have put things right.")})
     else:
         rectify_by = None
+    effective_on = effective_on or timezone.localdate()
+    check_not_in_future(effective_on, "effective_on")
     if Notice.objects.filter(town=town, title=title).exists():
         raise ValidationError({"title": _("A notice with this title already exists.")})
     notice = Notice(
-        town=town, kind=kind, title=title, body=body, rectify_by=rectify_by, drafted_by=actor_or_none(actor)
+        town=town,
+        kind=kind,
+        title=title,
+        body=body,
+        rectify_by=rectify_by,
+        effective_on=effective_on,
+        drafted_by=actor_or_none(actor),
     )
-    save_audited(notice, actor, fields=["kind", "title", "body", "rectify_by", "status"])
+    save_audited(notice, actor, fields=NOTICE_FIELDS)
     for unit, name in subjects:
         NoticeSubject.objects.create(town=town, notice=notice, unit=unit, person_name=name)
     audit.record_change(
@@ -118,4 +151,18 @@ def publish_notice(*, notice: Notice, actor: User) -> Notice:
                     )
             except IntegrityError:
                 continue  # the unit is already asked to rectify for this notice
+    return notice
+
+
+@transaction.atomic
+def set_notice_effective_on(*, notice: Notice, effective_on: date, actor: User) -> Notice:
+    """Give a notice the date it takes effect (a notice entered before the date was asked for,
+    or one whose date was mistyped), at any status; the audit entry keeps the old and new dates."""
+    if effective_on is None:
+        raise ValidationError({"effective_on": _("Give the date the notice takes effect.")})
+    check_not_in_future(effective_on, "effective_on")
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    before = audit.snapshot(notice, NOTICE_FIELDS)
+    notice.effective_on = effective_on
+    save_audited(notice, actor, fields=NOTICE_FIELDS, before=before)
     return notice
