@@ -18,11 +18,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from communityedu.core.views import allowed_if
+from communityedu.dashboard.drilldowns import links_for
 from communityedu.dashboard.forms import TargetSettingsForm
 from communityedu.metrics import selectors as metrics_selectors
+from communityedu.metrics.drilldown_records import UnknownPartError, records_for
 from communityedu.metrics.exports import targets_xlsx
-from communityedu.metrics.figures import figures_for
-from communityedu.metrics.permissions import can_edit_targets, can_open_targets_dashboard
+from communityedu.metrics.figures import FIGURES, figures_for
+from communityedu.metrics.permissions import can_edit_targets, can_open_targets_dashboard, can_read_figures
 from communityedu.organization import services as organization_services
 from communityedu.organization import targets as village_targets
 from communityedu.organization.constants import FigureKey
@@ -87,6 +89,12 @@ def targets(request):
             ensure_ascii=False,
         )
     period = f"town={town.slug}&year={year}&as_of={as_of.isoformat()}"
+    district = None
+    if len(towns) > 1:
+        district = [
+            (other, [(figure, links_for(figure, town=other, year=year, as_of=as_of)) for figure in figures[other.pk]])
+            for other in towns
+        ]
     return render(
         request,
         "dashboard/targets.html",
@@ -96,9 +104,12 @@ def targets(request):
             "as_of": as_of,
             "period": period,
             "figures": town_figures,
+            "figure_links": {
+                figure.key: links_for(figure, town=town, year=year, as_of=as_of) for figure in town_figures
+            },
             "participation": participation,
             "chart": chart,
-            "district": [(town, figures[town.pk]) for town in towns] if len(towns) > 1 else None,
+            "district": district,
             "can_edit_targets": town == request.town and can_edit_targets(request.user, town),
         },
     )
@@ -136,6 +147,39 @@ def participants(request):
         "dashboard/participants.html",
         {"page": page, "town": town, "village": village, "year": year, "as_of": as_of, "extra_query": extra},
     )
+
+
+def _reads_figures(request) -> bool:
+    town = _town(request)
+    return town is not None and can_read_figures(request.user, town)
+
+
+@allowed_if(_reads_figures)
+def figure_records(request, key: str, part: str):
+    """The records behind one number of a figure (``dashboard.drilldowns``): their rows, and the
+    count or sum that makes the number, for the town, year and as_of of the link."""
+    year, as_of = _period(request)
+    town = _town(request)
+    try:
+        records = records_for(key=key, part=part, town=town, year=year, as_of=as_of)
+    except UnknownPartError as error:
+        raise Http404(_("No records behind this number.")) from error
+    return render(
+        request,
+        "dashboard/figure_records.html",
+        {
+            "records": records,
+            "town": town,
+            "year": year,
+            "as_of": as_of,
+            "period": f"town={town.slug}&year={year}&as_of={as_of.isoformat()}",
+            "figure_label": _figure_label(key),
+        },
+    )
+
+
+def _figure_label(key: str) -> str:
+    return str(FIGURES[key][0]) if key in FIGURES else key
 
 
 def _edits_targets(request) -> bool:

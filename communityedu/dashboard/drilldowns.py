@@ -1,0 +1,146 @@
+"""Where each number of a figure leads: the registry of drill-downs.
+
+A drill-down is a function registered with ``@drilldown("<figure key>")`` that takes the
+``Figure`` and the ``town``, ``year`` and ``as_of`` it was computed for, and answers
+``{part: url}`` — ``"numerator"``, ``"denominator"``, a key of ``figure.beside`` or
+``figure.flags``, ``"line:<line key>"`` (a line's numerator) or ``"line:<line key>:denominator"``
+— each URL a page listing exactly the records the number counts, for the same town, year and
+``as_of`` (all three in its query). The targets page, the district's side-by-side table and the
+first pages take every link from here (``links_for``); a part without a link shows its number
+plain.
+
+Most parts lead to the records page of the targets (``records_url``: the rows of
+``metrics.drilldown_records``, whose count or sum is the number); a figure of another area may
+lead to a filtered list page of its own. Append a registration for a new figure at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from communityedu.metrics.base import Figure
+from communityedu.organization.models import Town
+
+Drilldown = Callable[..., dict[str, str]]
+DRILLDOWNS: dict[str, Drilldown] = {}
+
+
+def drilldown(key: str) -> Callable[[Drilldown], Drilldown]:
+    """Register ``fn(figure, *, town, year, as_of) -> {part: url}`` for figure ``key``."""
+
+    def register(fn: Drilldown) -> Drilldown:
+        DRILLDOWNS[key] = fn
+        return fn
+
+    return register
+
+
+def period_query(*, town: Town, year: int, as_of: date, **extra: object) -> str:
+    """``town=…&year=…&as_of=…`` (and any ``extra`` parameters), for a drill-down's URL."""
+    return urlencode({"town": town.slug, "year": year, "as_of": as_of.isoformat(), **extra})
+
+
+def records_url(key: str, part: str, *, town: Town, year: int, as_of: date) -> str:
+    """The records page of ``part`` of figure ``key``."""
+    path = reverse("dashboard:figure-records", kwargs={"key": key, "part": part})
+    return f"{path}?{period_query(town=town, year=year, as_of=as_of)}"
+
+
+def records_links(key: str, parts, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    return {part: records_url(key, part, town=town, year=year, as_of=as_of) for part in parts}
+
+
+def figure_url(figure: Figure, *, town: Town, year: int, as_of: date) -> str:
+    """The figure's own section on the town's targets page (where its every part is linked)."""
+    return f"{reverse('dashboard:targets')}?{period_query(town=town, year=year, as_of=as_of)}#figure-{figure.key}"
+
+
+def links_for(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """Every drill-down link of ``figure``, ``"value"`` (the figure's section) included."""
+    registered = DRILLDOWNS.get(figure.key)
+    links = dict(registered(figure, town=town, year=year, as_of=as_of)) if registered else {}
+    links.setdefault("value", figure_url(figure, town=town, year=year, as_of=as_of))
+    return links
+
+
+def _present(figure: Figure, parts) -> list[str]:
+    """The parts among ``parts`` the figure shows (a beside or flag key only when it is there)."""
+    return [
+        part for part in parts if part in ("numerator", "denominator") or part in figure.beside or part in figure.flags
+    ]
+
+
+@drilldown("participation")
+def participation(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    participants = reverse("dashboard:participants")
+    links = {"numerator": f"{participants}?{period_query(town=town, year=year, as_of=as_of)}"}
+    parts = ("denominator", "headcount_person_times", "activities_without_evidence", "villages_below_target")
+    links |= records_links("participation", _present(figure, parts), town=town, year=year, as_of=as_of)
+    for line in figure.villages:
+        query = period_query(town=town, year=year, as_of=as_of, village=line.key)
+        links[f"line:{line.key}"] = f"{participants}?{query}"
+        links[f"line:{line.key}:denominator"] = reverse("organization:village-detail", args=[line.key])
+    return links
+
+
+@drilldown("lecture_hall")
+def lecture_hall(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    parts = ("numerator", "denominator", "lectures_held", "months_below_two", "lectures_without_evidence")
+    return records_links("lecture_hall", _present(figure, parts), town=town, year=year, as_of=as_of)
+
+
+@drilldown("funding_per_capita")
+def funding_per_capita(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    parts = ("numerator", "denominator", "previous_year_town_finance_fen", "town_finance_not_rising")
+    return records_links("funding_per_capita", _present(figure, parts), town=town, year=year, as_of=as_of)
+
+
+def _recognition(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    # The demonstration villages' denominator is the plan's two: no records behind it.
+    parts = ("numerator", "recognised") if figure.key == "demonstration_villages" else ("numerator", "denominator")
+    return records_links(figure.key, _present(figure, parts), town=town, year=year, as_of=as_of)
+
+
+for _key in ("learning_communities", "learning_organs", "demonstration_villages"):
+    drilldown(_key)(_recognition)
+
+
+def _survey(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    links = records_links(
+        figure.key,
+        _present(figure, ("numerator", "denominator", "respondents", "villages_below_target")),
+        town=town,
+        year=year,
+        as_of=as_of,
+    )
+    for line in figure.villages:
+        for part in (f"line:{line.key}", f"line:{line.key}:denominator"):
+            links[part] = records_url(figure.key, part, town=town, year=year, as_of=as_of)
+    return links
+
+
+for _key in ("awareness", "recognition", "satisfaction"):
+    drilldown(_key)(_survey)
+
+# ---- the figures added later: append each registration below ------------------------------------
+
+
+@drilldown("government_funding_share")
+def government_funding_share(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """The funding ledger of the year up to the cut-off: the government sources' allocations for the
+    numerator, every allocation for the denominator, one source's for its line."""
+    ledger = reverse("funding:year")
+    links = {
+        "numerator": f"{ledger}?{period_query(town=town, year=year, as_of=as_of, source='government')}#allocations",
+        "denominator": f"{ledger}?{period_query(town=town, year=year, as_of=as_of)}#allocations",
+    }
+    for line in figure.villages:
+        links[f"line:{line.key}"] = (
+            f"{ledger}?{period_query(town=town, year=year, as_of=as_of, source=line.key)}#allocations"
+        )
+        links[f"line:{line.key}:denominator"] = links["denominator"]
+    return links
