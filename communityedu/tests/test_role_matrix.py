@@ -1047,6 +1047,10 @@ PAGES: dict[str, list[Endpoint]] = {
             ),
         ),
     ],
+    # The records behind a figure's number: the same readers as the figures (GET /api/v1/metrics).
+    "dashboard:figure-records": [
+        Endpoint("GET", lambda w: "/staff/targets/records/participation/denominator/?year=2020", STRUCTURE_READERS)
+    ],
     "dashboard:participants": [
         Endpoint("GET", lambda w: "/staff/targets/participants/?year=2020", OFFICES | {"evaluator"}),
         Endpoint(
