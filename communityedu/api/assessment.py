@@ -323,7 +323,9 @@ class ScoreIn(Schema):
     town: TownSlug
     code: Text(30)
     year: Year
-    as_of: date
+    # The date the page was read as of, noted in the audit entry only: a manual score belongs to
+    # the year and reads the same on every date.
+    as_of: date | None = None
     points: Decimal
     comment: Text()
     activity_evidence_ids: list[Id] = []
@@ -347,7 +349,9 @@ class ScoreOut(Schema):
 
 @router.post("/assessment/self-assessment/scores", response={201: ScoreOut})
 def score_indicator(request, body: ScoreIn):
-    """Score a manual indicator of the current version, with a comment and linked activity evidence."""
+    """Score a manual indicator of the current version for ``year``, with a comment and linked
+    activity evidence. The score belongs to the year: the self-assessment shows it whatever date it
+    is read as of (``as_of`` is optional and only noted in the audit log)."""
     town_row = _managing_town(request, body.town)
     check_year(body.year)
     system = selectors.current_system(town_row)

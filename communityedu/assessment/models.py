@@ -12,9 +12,10 @@ per indicator, its code (1, 1.2, 1.2.3) giving its level and its parent. Each lo
 *version*; the latest is the town's current one, and older self-assessments keep theirs. A leaf is
 scored automatically from a figure in ``metrics`` or from the basic conditions, or by a person.
 
-**A self-assessment** (自评) is the town scored against one version for a year as of a date.
+**A self-assessment** (自评) is the town scored against one version for a year, read as of a date.
 Automatic leaves are computed when read (always equal to the dashboard's figures for that date);
-manual scores are a ledger: a new score for a leaf is a new entry, and the latest one counts.
+manual scores belong to the year, not to the date: they are a ledger — a new score for a leaf is a
+new entry, and the latest one of the year counts whatever date the year is read as of.
 
 **The annual unit assessment** gives every department, the school and every village committee a
 community-education score from weighted criteria (``criteria``), worth 5% of the unit's annual
@@ -171,27 +172,29 @@ class Indicator(TownScopedModel):
 
 
 class SelfAssessment(TownScopedModel):
-    """The town scored against one indicator version for a year, as of a date."""
+    """The town scored against one indicator version for a year. The date it is read as of moves
+    only the automatic leaves (they are the figures as of that date); its manual scores belong to
+    the year and read the same on any date."""
 
     system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="self_assessments")
     year = models.PositiveSmallIntegerField(_("year"))
-    as_of = models.DateField(_("as of"))
 
     class Meta:
-        ordering = ["-year", "-as_of"]
+        ordering = ["-year", "system"]
         verbose_name = _("self-assessment")
         verbose_name_plural = _("self-assessments")
         constraints = [
-            models.UniqueConstraint(fields=["town", "system", "year", "as_of"], name="self_assessment_once"),
+            models.UniqueConstraint(fields=["town", "system", "year"], name="self_assessment_once_a_year"),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="self_assessment_year"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} ({self.as_of})"
+        return f"{self.system} {self.year}"
 
 
 class ManualScore(TownScopedModel):
-    """A person's score of a manual leaf in a self-assessment: a ledger entry; the latest counts."""
+    """A person's score of a manual leaf for the self-assessment's year: a ledger entry; the
+    latest of the indicator and year counts, whatever date the self-assessment is read as of."""
 
     self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.PROTECT, related_name="manual_scores")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="manual_scores")

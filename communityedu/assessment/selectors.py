@@ -5,7 +5,8 @@ and the annual unit assessment.
 ``scored_tree`` is the one reading of the scores: automatic leaves take the figure of ``metrics``
 for the same year and ``as_of`` that the targets dashboard shows (never recomputed here), or the
 completeness of the basic conditions; manual leaves take the latest manual score of the
-self-assessment of that year and date.
+self-assessment of that year, whatever the date (manual scores belong to the year: ``as_of`` moves
+the automatic figures only).
 """
 
 from __future__ import annotations
@@ -279,7 +280,7 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
     if system is None:
         return None
     indicators = list(Indicator.objects.filter(system=system).order_by("position"))
-    assessment = SelfAssessment.objects.filter(town=town, system=system, year=year, as_of=as_of).first()
+    assessment = SelfAssessment.objects.filter(town=town, system=system, year=year).first()
     latest: dict[int, ManualScore] = {}
     if assessment is not None:
         scores = (
@@ -355,7 +356,7 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
 
 
 def manual_history(*, tree: ScoredTree) -> dict[int, list[ManualScore]]:
-    """Every manual score entered in the tree's self-assessment, newest first, by indicator."""
+    """Every manual score entered for the tree's year, newest first, by indicator."""
     if tree.self_assessment is None:
         return {}
     history: dict[int, list[ManualScore]] = defaultdict(list)

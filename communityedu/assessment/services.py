@@ -225,16 +225,17 @@ def load_indicator_system(
 # ---- self-assessment -----------------------------------------------------------------------------
 
 
-def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int, as_of: date) -> SelfAssessment:
+def self_assessment_for(*, town: Town, system: IndicatorSystem, year: int) -> SelfAssessment:
+    """The town's self-assessment of ``year`` against ``system``, made on first use."""
     check_year(int(year))
-    found = SelfAssessment.objects.filter(town=town, system=system, year=year, as_of=as_of).first()
+    found = SelfAssessment.objects.filter(town=town, system=system, year=year).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            return SelfAssessment.objects.create(town=town, system=system, year=year, as_of=as_of)
+            return SelfAssessment.objects.create(town=town, system=system, year=year)
     except IntegrityError:
-        return SelfAssessment.objects.get(town=town, system=system, year=year, as_of=as_of)
+        return SelfAssessment.objects.get(town=town, system=system, year=year)
 
 
 @transaction.atomic
@@ -243,14 +244,16 @@ def record_manual_score(
     actor: User,
     indicator: Indicator,
     year: int,
-    as_of: date,
     points: Decimal,
     comment: str,
+    as_of: date | None = None,
     uploads: Iterable[UploadedFile] = (),
     activity_evidence: list[Evidence] | tuple = (),
 ) -> ManualScore:
-    """Score a manual leaf for ``year`` as of ``as_of``, with a comment and evidence: a new entry;
-    the latest one counts, the earlier ones stay."""
+    """Score a manual leaf for ``year``, with a comment and evidence: a new entry; the latest one
+    of the year counts, the earlier ones stay. The score belongs to the year whatever date the
+    self-assessment is read as of; ``as_of``, the date the person was reading, is only noted in
+    the audit entry."""
     errors = {}
     if indicator.method != ScoringMethod.MANUAL:
         raise ValidationError(_("%(code)s is scored automatically.") % {"code": indicator.code})
@@ -268,7 +271,7 @@ def record_manual_score(
             errors["activity_evidence"] = _("Choose evidence of this town's activities.")
     if errors:
         raise ValidationError(errors)
-    assessment = self_assessment_for(town=indicator.town, system=indicator.system, year=year, as_of=as_of)
+    assessment = self_assessment_for(town=indicator.town, system=indicator.system, year=year)
     score = ManualScore.objects.create(
         town_id=indicator.town_id,
         self_assessment=assessment,
@@ -289,7 +292,7 @@ def record_manual_score(
         changes={
             "indicator": [None, indicator.code],
             "year": [None, year],
-            "as_of": [None, str(as_of)],
+            "as_of": [None, str(as_of) if as_of else None],
             "points": [None, str(points)],
             "comment": [None, comment[:200]],
             "files": [None, [item.pk for item in files]],

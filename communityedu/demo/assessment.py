@@ -87,7 +87,7 @@ def _load_conditions(town: Town) -> None:
 
 
 def _load_manual_scores(town: Town, system: IndicatorSystem) -> None:
-    assessment = SelfAssessment.objects.filter(town=town, system=system, year=YEAR, as_of=AS_OF).first()
+    assessment = SelfAssessment.objects.filter(town=town, system=system, year=YEAR).first()
     for code, points, comment in MANUAL_SCORES:
         indicator = Indicator.objects.filter(system=system, code=code, method="manual").first()
         if indicator is None:
