@@ -17,7 +17,7 @@ from communityedu.activities.models import Evidence
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
 from communityedu.api.types import Count, Id, Text, TownSlug, Year
-from communityedu.assessment import dossier, exports, permissions, selectors, services
+from communityedu.assessment import consistency, dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
 from communityedu.core.parsing import check_year
@@ -317,6 +317,37 @@ def get_self_assessment(
     if tree is None:
         raise HttpError(404, "No indicator system is loaded")
     return _tree_out(tree)
+
+
+class InconsistencyOut(Schema):
+    kind: str
+    message: str
+    url: str
+    record: str
+
+
+class ConsistencyOut(Schema):
+    town: str
+    year: int
+    as_of: date
+    count: int
+    inconsistencies: list[InconsistencyOut]
+
+
+@router.get("/assessment/consistency", response=ConsistencyOut)
+def get_consistency(request, town: str, year: Year | None = None, as_of: date | None = None):
+    """What the town's record for ``year`` as of ``as_of`` (default: today) says against itself, as
+    the self-assessment's 一致性检查 panel lists it: manual scores whose comment states a number the
+    register or a figure contradicts, or whose points exceed the indicator's maximum; tasks done
+    without evidence, meetings without minutes, notices without an effective date. Each with the
+    page (``url``) that puts it right and the record (``app.model:pk``). Same readers as the
+    self-assessment."""
+    town_row = _reading_town(request, town)
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    check_year(year)
+    found = consistency.inconsistencies(town=town_row, year=year, as_of=as_of)
+    return {"town": town_row.slug, "year": year, "as_of": as_of, "count": len(found), "inconsistencies": found}
 
 
 class ScoreIn(Schema):

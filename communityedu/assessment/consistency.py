@@ -57,6 +57,7 @@ from communityedu.core.consistency import Inconsistency
 from communityedu.incentives.models import TeamCategory, TeamMember
 from communityedu.metrics.base import effective_as_of
 from communityedu.metrics.figures import figures_for
+from communityedu.planning.consistency import planning_inconsistencies
 from communityedu.planning.constants import MeetingKind
 from communityedu.planning.models import Meeting
 
@@ -287,9 +288,6 @@ def manual_score_inconsistencies(*, town: Town, year: int, as_of: date) -> list[
 def inconsistencies(*, town: Town, year: int, as_of: date) -> list[Inconsistency]:
     """Every inconsistency of ``town``'s record for ``year`` as of ``as_of``: the manual scores'
     first, then the plan's records'."""
-    found = manual_score_inconsistencies(town=town, year=year, as_of=as_of)
-    try:
-        from communityedu.planning.consistency import planning_inconsistencies
-    except ImportError:  # the plan's checks are being written at the same time
-        return found
-    return found + planning_inconsistencies(town=town, year=year, as_of=as_of)
+    return manual_score_inconsistencies(town=town, year=year, as_of=as_of) + planning_inconsistencies(
+        town=town, year=year, as_of=as_of
+    )

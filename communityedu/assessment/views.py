@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from communityedu.assessment import dossier, exports, permissions, selectors, services
+from communityedu.assessment import consistency, dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.forms import ConditionsForm, IndicatorSheetForm, ManualScoreForm, WeightsForm
 from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS, IndicatorSheetError
@@ -277,6 +277,7 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
             "as_of": as_of,
             "version": version if parse_id(version) else "",
             "can_manage": _manages(request),
+            "inconsistencies": consistency.inconsistencies(town=request.town, year=year, as_of=as_of),
         },
         status=status,
     )

@@ -1641,6 +1641,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
         lambda w: "/api/v1/assessment/self-assessment?town=xinmiao&year=2020&as_of=2020-12-31",
         frozenset({"office", "evaluator"}),
     ),
+    "get_consistency": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/consistency?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "evaluator"}),
+    ),
     "score_indicator": Endpoint(
         "POST",
         lambda w: "/api/v1/assessment/self-assessment/scores",

@@ -126,3 +126,47 @@ def test_points_above_the_indicators_maximum_are_an_inconsistency(world):
     assert [(item.kind, item.message) for item in found] == [
         ("manual_score_above_maximum", "1.2 联席会议：评分 6.50 分，超过该指标的 5.00 分。"),
     ]
+
+
+def test_the_consistency_api_answers_the_contradiction_with_where_to_fix_it(world, sign_in):
+    system = _system(world)
+    _one_part_time_teacher(world)
+    score = _score(world, system, "1.1", "4.5", "兼职讲师26名")
+
+    response = sign_in("office").get("/api/v1/assessment/consistency?town=xinmiao&year=2020&as_of=2020-12-31")
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "town": "xinmiao",
+        "year": 2020,
+        "as_of": "2020-12-31",
+        "count": 1,
+        "inconsistencies": [
+            {
+                "kind": "manual_score_contradicts_figure",
+                "message": "1.1 管理队伍与师资队伍：评分说明写有“兼职讲师26名”，而队伍名册中的兼职讲师为 1。",
+                "url": f"{URL}#indicator-1.1",
+                "record": f"assessment.manualscore:{score.pk}",
+            }
+        ],
+    }
+
+
+def test_the_self_assessment_page_shows_the_consistency_panel_until_the_comment_is_fixed(world, sign_in):
+    system = _system(world)
+    _one_part_time_teacher(world)
+    _score(world, system, "1.1", "4.5", "兼职讲师26名")
+    client = sign_in("office")
+
+    before = client.get("/assessment/self-assessment/?year=2020&as_of=2020-12-31").content.decode()
+    _score(world, system, "1.1", "4.5", "兼职讲师1名")
+    after = client.get("/assessment/self-assessment/?year=2020&as_of=2020-12-31").content.decode()
+
+    assert "一致性检查" in before
+    assert '<span class="flag-badge" id="consistency-count">1</span>' in before
+    assert (
+        "1.1 管理队伍与师资队伍：评分说明写有“兼职讲师26名”，而队伍名册中的兼职讲师为 1。"
+        f' <a href="{URL.replace("&", "&amp;")}#indicator-1.1">去整改</a>'
+    ) in before
+    assert '<span class="met" id="consistency-count">0</span>' in after
+    assert "未发现相互矛盾的记录。" in after
