@@ -25,6 +25,7 @@ from communityedu.api.activities import router as activities_router
 from communityedu.api.assessment import router as assessment_router
 from communityedu.api.cards import router as cards_router
 from communityedu.api.common import CommunityEduAPI, town_for
+from communityedu.api.drilldowns import router as drilldowns_router
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
 from communityedu.api.exchange import router as exchange_router
 from communityedu.api.firstpage import router as firstpage_router
@@ -484,6 +485,7 @@ ROUTERS = (
     lifecycle_router,
     surveys_router,
     metrics_router,
+    drilldowns_router,
     assessment_router,
     planning_router,
     joining_router,

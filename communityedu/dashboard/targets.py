@@ -24,7 +24,12 @@ from communityedu.metrics import selectors as metrics_selectors
 from communityedu.metrics.drilldown_records import UnknownPartError, records_for
 from communityedu.metrics.exports import targets_xlsx
 from communityedu.metrics.figures import FIGURES, figures_for
-from communityedu.metrics.permissions import can_edit_targets, can_open_targets_dashboard, can_read_figures
+from communityedu.metrics.permissions import (
+    can_edit_targets,
+    can_open_targets_dashboard,
+    can_read_figures,
+    participant_villages_for,
+)
 from communityedu.organization import services as organization_services
 from communityedu.organization import targets as village_targets
 from communityedu.organization.constants import FigureKey
@@ -129,7 +134,9 @@ def targets_export(request):
 @allowed_if(_can_open)
 def participants(request):
     """The residents counted in the participation rate (of one village, or the whole town), each
-    with the day and the activity of their first attendance; people masked as in the register."""
+    with the day and the activity of their first attendance; people masked as in the register.
+    Named only where the reader may name them (``participant_villages_for``); the others are
+    counted."""
     year, as_of = _period(request)
     town = _town(request)
     village = None
@@ -139,13 +146,27 @@ def participants(request):
         except ValueError as error:
             raise Http404 from error
         village = get_object_or_404(villages_visible_to(request.user).filter(town=town), pk=village_id)
-    rows = metrics_selectors.participants(town=town, year=year, as_of=as_of, village_id=village.pk if village else None)
+    village_id = village.pk if village else None
+    named_villages = participant_villages_for(request.user, town)
+    counted = metrics_selectors.participants(town=town, year=year, as_of=as_of, village_id=village_id)
+    rows = metrics_selectors.participants(
+        town=town, year=year, as_of=as_of, village_id=village_id, village_ids=named_villages
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     extra = f"town={town.slug}&year={year}&as_of={as_of.isoformat()}" + (f"&village={village.pk}" if village else "")
     return render(
         request,
         "dashboard/participants.html",
-        {"page": page, "town": town, "village": village, "year": year, "as_of": as_of, "extra_query": extra},
+        {
+            "page": page,
+            "town": town,
+            "village": village,
+            "year": year,
+            "as_of": as_of,
+            "extra_query": extra,
+            "counted": counted.count(),
+            "not_named": None if named_villages is None else counted.count() - page.paginator.count,
+        },
     )
 
 

@@ -2,8 +2,11 @@
 
 The figures are aggregates, no person in them. Every staff role reads its own town's; a district
 evaluator reads the towns of the district; a system administrator reads every town. Residents
-and auditors do not read them. The targets dashboard, which leads down to the residents behind a
-number, is the town office's page and the district evaluators'.
+and auditors do not read them. The targets dashboard and ``GET /api/v1/metrics`` answer the same
+readers, and so do the records behind a number (activities, ledger lines, answers: no names).
+The residents behind the participation rate are named people: the town office and the district
+evaluators read every village's, a learning centre's director those of the villages the centre
+serves, nobody else any (``participant_villages_for``).
 """
 
 from __future__ import annotations
@@ -27,10 +30,23 @@ def can_read_figures(user: User, town: Town) -> bool:
 
 
 def can_open_targets_dashboard(user: User, town: Town | None) -> bool:
-    if town is None:
-        return False
+    """The targets page answers those who read the figures over the API."""
+    return town is not None and can_read_figures(user, town)
+
+
+EVERY_VILLAGE = None
+
+
+def participant_villages_for(user: User, town: Town) -> frozenset[int] | None:
+    """The villages of ``town`` whose residents behind the participation rate ``user`` may read by
+    name: ``EVERY_VILLAGE`` (None) for the town office and the district's evaluators, the villages
+    of the centres a director directs, else none (an empty set)."""
     scope = scope_for(user)
-    return town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids
+    if town.pk in scope.towns_with(Role.TOWN_OFFICE) or town.pk in scope.district_town_ids:
+        return EVERY_VILLAGE
+    if not can_read_figures(user, town):
+        return frozenset()
+    return frozenset(scope.director_village_ids)
 
 
 def can_edit_targets(user: User, town: Town | None) -> bool:

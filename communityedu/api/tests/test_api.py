@@ -60,6 +60,8 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/me/first-page",
         "/api/v1/me/record",
         "/api/v1/metrics",
+        "/api/v1/metrics/participants",
+        "/api/v1/metrics/records",
         "/api/v1/metrics/targets",
         "/api/v1/news",
         "/api/v1/news/{item_id}",
