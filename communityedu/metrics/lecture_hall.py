@@ -2,8 +2,11 @@
 
 The figure runs from the programme's start month (a town setting; May 2020 for the demo town)
 to the month of ``as_of``. A lecture counts in the month it started once it has been held
-(ended before ``as_of`` and not cancelled). Each month below two is flagged. Lectures without
-evidence still count, and are counted apart so that the gap shows.
+(ended before ``as_of`` and not cancelled). Only finished months are judged: the month of
+``as_of``, unless ``as_of`` is its last day, is *in progress* (进行中) — shown with the lectures
+held so far, never flagged below two and never counted in the figure's verdict. Each finished
+month below two is flagged. Lectures without evidence still count, and are counted apart so that
+the gap shows.
 """
 
 from __future__ import annotations
@@ -30,10 +33,21 @@ class LectureHallMonth:
     held: int
     without_evidence: int
     threshold: int = LECTURES_PER_MONTH
+    is_in_progress: bool = False
 
     @property
     def is_flagged(self) -> bool:
-        return self.held < self.threshold
+        return not self.is_in_progress and self.held < self.threshold
+
+
+def is_finished(month_end: date, as_of: date) -> bool:
+    """Whether the month ending on ``month_end`` is over by the end of ``as_of``."""
+    return as_of >= month_end
+
+
+def month_end(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -83,6 +97,7 @@ def lecture_hall_months(*, town: Town, as_of: date | None = None) -> list[Lectur
             month=month,
             held=by_month.get((town.pk, month), empty)["held"],
             without_evidence=by_month.get((town.pk, month), empty)["without_evidence"],
+            is_in_progress=not is_finished(month_end(month), as_of),
         )
         for month in _months(start, as_of)
     ]

@@ -174,9 +174,12 @@ LECTURE_HALL_THRESHOLD = Decimal("1")
 def lecture_hall(
     *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
 ) -> dict[int, Figure]:
-    """Months of the year (from the programme's start) with at least two lecture-hall lectures
-    held ÷ the months so far; the target is every month. One query for any number of towns."""
-    from communityedu.metrics.lecture_hall import LECTURES_PER_MONTH, held_per_month
+    """Finished months of the year (from the programme's start) with at least two lecture-hall
+    lectures held ÷ the finished months so far; the target is every month. The month of the
+    cut-off, while it is not over, is in progress: its lectures count among those held
+    (``beside``) but the month is neither in the trend nor in the verdict, nor flagged below two
+    (``beside["month_in_progress"]`` names it). One query for any number of towns."""
+    from communityedu.metrics.lecture_hall import LECTURES_PER_MONTH, held_per_month, is_finished, month_end
 
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     held = held_per_month(town_ids=[town.pk for town in towns], since=date(year, 1, 1), as_of=as_of)
@@ -184,6 +187,9 @@ def lecture_hall(
     for town in towns:
         start = max(town.programme_start or date(year, 1, 1), date(year, 1, 1))
         months = [end for end in _month_ends(year, as_of) if end >= start.replace(day=1)]
+        in_progress = None
+        if months and not is_finished(month_end(months[-1]), as_of):
+            in_progress = months.pop()
         trend = []
         for end in months:
             lectures = held.get((town.pk, end.replace(day=1)), {}).get("held", 0)
@@ -207,7 +213,9 @@ def lecture_hall(
             denominator=len(trend),
             threshold=LECTURE_HALL_THRESHOLD,
             deadline=deadline_for(town, year),
-            beside={"lectures_held": sum(line.numerator for line in trend)},
+            beside=_lecture_hall_beside(trend, in_progress, held.get((town.pk, in_progress.replace(day=1)), {}))
+            if in_progress
+            else {"lectures_held": sum(line.numerator for line in trend)},
             flags={
                 "months_below_two": sum(1 for line in trend if line.numerator < LECTURES_PER_MONTH),
                 "lectures_without_evidence": sum(
@@ -218,3 +226,14 @@ def lecture_hall(
             trend_label=str(_("lectures held in each month (two a month)")),
         )
     return result
+
+
+def _lecture_hall_beside(trend: list[Line], in_progress: date, counts: dict) -> dict:
+    """The lectures held (the month in progress's included) and the month in progress with its
+    lectures so far."""
+    so_far = counts.get("held", 0)
+    return {
+        "lectures_held": sum(line.numerator for line in trend) + so_far,
+        "month_in_progress": f"{in_progress:%Y-%m}",
+        "lectures_in_progress": so_far,
+    }
