@@ -19,7 +19,7 @@ run: setup migrate demo
 	@nice -n 10 $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@nice -n 10 $(PY) manage.py run_periodic_jobs >var/periodic.log 2>&1 & echo $$! > var/periodic.pid
 	@trap 'kill $$(cat var/worker.pid) $$(cat var/periodic.pid) 2>/dev/null' EXIT INT TERM; \
-	  $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - \
+	  $(VENV)/bin/gunicorn config.wsgi:application -c config/gunicorn.py --bind $(HOST):$(PORT) --access-logfile - \
 	    --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 test: setup

@@ -71,6 +71,9 @@ CORES = os.cpu_count() or 2
 CONNECTIONS = 50
 WRK_THREADS = 2
 SECONDS = 15
+ROUNDS = 5
+ROUND_SECONDS = 10
+ROTATION = 500  # residents of the activity the check-ins rotate over
 CONCURRENT = 200
 COMPARE_ROUNDS = 8  # --compare: short alternating runs per layout
 COMPARE_SECONDS = 5
@@ -78,7 +81,10 @@ COMPARE_WAIT = 45  # before each round, wait at most this long for the other pro
 QUIET_CORES = 0.25
 RESERVED = 20  # person ids kept out of the load, for the concurrent check-ins
 
-# (label, gunicorn arguments); the first is what `make run` serves with
+# How `make run` starts gunicorn (its layout is in config/gunicorn.py); `--layout ARGS...` adds to it.
+MAKE_RUN = ["-c", "config/gunicorn.py"]
+
+# (label, gunicorn arguments) for --profile and --compare
 LAYOUTS = [
     ("2 workers x 4 threads (gthread, make run)", ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]),
     ("4 sync workers", ["--workers", "4", "--worker-class", "sync"]),
@@ -204,7 +210,6 @@ def _django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["COMMUNITYEDU_VAR_DIR"] = os.environ[VAR_ENV]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    os.environ.pop("DATABASE_URL", None)  # the figures are for SQLite
     import django
 
     django.setup()
@@ -387,11 +392,20 @@ def run_child(step: str, argument: int) -> None:
 # parent: no Django here; manage.py, gunicorn and wrk are child processes
 
 
-def child_env(var_dir: str) -> dict:
+def child_env(var_dir: str, database_url: str = "") -> dict:
+    """The environment of manage.py, the children and gunicorn: SQLite in ``var_dir``, or the
+    PostgreSQL database of ``database_url`` (emptied first: each run starts from a fresh one)."""
     env = {**os.environ, VAR_ENV: var_dir, "COMMUNITYEDU_VAR_DIR": var_dir}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        import psycopg
+
+        with psycopg.connect(database_url, autocommit=True) as db:
+            db.execute("DROP SCHEMA public CASCADE")
+            db.execute("CREATE SCHEMA public")
     return env
 
 
@@ -548,6 +562,32 @@ def database(var_dir: str) -> sqlite3.Connection:
     return sqlite3.connect(Path(var_dir) / "communityedu.sqlite3", timeout=30)
 
 
+def rows_of(side: dict, activity: int, person: int | None = None) -> list[tuple[int, int]]:
+    """(id, person id) of the activity's attendance rows (of one person), on the side's database."""
+    sql = "SELECT id, person_id FROM activities_attendanceentry WHERE activity_id = %s" + (
+        " AND person_id = %s" if person is not None else ""
+    )
+    parameters = (activity,) if person is None else (activity, person)
+    if side["url"]:
+        import psycopg
+
+        with psycopg.connect(side["url"]) as db:
+            return [tuple(row) for row in db.execute(sql, parameters).fetchall()]
+    with database(side["folder"]) as db:
+        return [tuple(row) for row in db.execute(sql.replace("%s", "?"), parameters).fetchall()]
+
+
+def settled_rows(side: dict, activity: int) -> list[int]:
+    """The persons of the activity's attendance once the server has answered everything sent."""
+    last, steady = None, 0
+    while steady < 4:
+        time.sleep(0.25)
+        people = [person for _id, person in rows_of(side, activity)]
+        steady = steady + 1 if len(people) == last else 0
+        last = len(people)
+    return people
+
+
 def attendance(var_dir: str, activity: int) -> list[int]:
     with database(var_dir) as db:
         rows = db.execute("SELECT person_id FROM activities_attendanceentry WHERE activity_id = ?", (activity,))
@@ -589,7 +629,7 @@ def describe(name: str, run: dict) -> str:
     )
 
 
-def concurrent_check_ins(server: Server, var_dir: str, token: str, activity: int, person: int) -> dict:
+def concurrent_check_ins(server: Server, side: dict, token: str, activity: int, person: int) -> dict:
     """``CONCURRENT`` threads check the same person in at once."""
     barrier = threading.Barrier(CONCURRENT)
     answers: list = [None] * CONCURRENT
@@ -621,10 +661,7 @@ def concurrent_check_ins(server: Server, var_dir: str, token: str, activity: int
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - start
-    with database(var_dir) as db:
-        rows = db.execute(
-            "SELECT id FROM activities_attendanceentry WHERE activity_id = ? AND person_id = ?", (activity, person)
-        ).fetchall()
+    rows = rows_of(side, activity, person)
     statuses: dict = {}
     for status, _record in answers:
         statuses[status] = statuses.get(status, 0) + 1
@@ -672,110 +709,153 @@ def main() -> None:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def check_mixed(run: dict, ids: list[int], present: list[int]) -> bool:
+    """A round of the mix: each resident of the rotation checked in at most once (no duplicate row,
+    none outside the rotation), every one wrk saw answered 201 has its row (a run shorter than the
+    rotation leaves some out; requests in flight when wrk stops may add rows), no other answer, no
+    socket error."""
+    s201 = sum(thread["s201"] for thread in run["threads"])
+    other = sum(thread["other"] for thread in run["threads"])
+    return (
+        len(set(present)) == len(present)
+        and set(present) <= set(ids)
+        and s201 <= len(present)
+        and (len(present) == len(ids) or run["requests"] < len(ids) + CONNECTIONS)
+        and other == 0
+        and not run["non_2xx"]
+        and not run["socket_errors"]
+        and not any(run["errors"].values())
+    )
+
+
 def run(var_dir: str) -> None:
+    """The issue's method: per database, the server as `make run` starts it; rounds of 10 s of the
+    check-in mix (50 connections, ``{"person": id}`` in rotation over 500 residents of one open
+    activity: the first pass checks them in, then repeats) alternating with 10 s of ``/healthz``
+    on the same server; a fresh activity each round; medians; then 200 duplicates at once."""
     began = time.perf_counter()
-    env = child_env(var_dir)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    prepared = spawn(env, "prepare", len(LAYOUTS) + 1)
-    token = manage(env, "create_api_token", ACCOUNT, "--name", "bench check-in").strip()
-    people = prepared["people"][:-RESERVED]
-    reserved = prepared["people"][-RESERVED:]
-    ids = Path(var_dir) / "people.txt"
-    ids.write_text("\n".join(str(person) for person in people) + "\n")
-    warm_ids = Path(var_dir) / "warm.txt"
-    warm_ids.write_text("\n".join(str(person) for person in people[:2000]) + "\n")
-    script = Path(var_dir) / "check_in.lua"
-    script.write_text(LUA)
-    activities, warm_activity = prepared["activities"][:-1], prepared["activities"][-1]
+    url = os.environ.get("DATABASE_URL", "")
+    databases = [("SQLite", "")]
+    if url.startswith("postgres"):
+        databases.append(("PostgreSQL", url))
+    arguments = [*MAKE_RUN, *sys.argv[2:]] if sys.argv[1:2] == ["--layout"] else MAKE_RUN
+    sides = []
+    for number, (name, database_url) in enumerate(databases):
+        folder = Path(var_dir) / f"db-{number}"
+        folder.mkdir()
+        env = child_env(str(folder), database_url)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        prepared = spawn(env, "prepare", ROUNDS + 2)
+        token = manage(env, "create_api_token", ACCOUNT, "--name", "bench check-in").strip()
+        people = prepared["people"]
+        rotation, reserved = people[:ROTATION], people[-RESERVED:]
+        ids = folder / "rotation.txt"
+        ids.write_text("\n".join(str(person) for person in rotation) + "\n")
+        script = folder / "check_in.lua"
+        script.write_text(LUA)
+        side = {
+            "name": name,
+            "url": database_url,
+            "folder": str(folder),
+            "env": env,
+            "token": token,
+            "ids": ids,
+            "rotation": rotation,
+            "reserved": reserved,
+            "script": script,
+            "activities": prepared["activities"],
+            "runs": {"healthz": [], "check-in": []},
+        }
+        sides.append(side)
     print(
-        f"setup (migrate, load_demo, collectstatic, {len(activities) + 1} activities, token):"
-        f" {time.perf_counter() - began:.1f} s; {len(prepared['people'])} people in {TOWN}"
+        f"setup ({', '.join(name for name, _url in databases)}: migrate, load_demo, collectstatic, activities,"
+        f" token): {time.perf_counter() - began:.0f} s"
     )
     print(
-        f"wrk: {WRK_THREADS} threads, {CONNECTIONS} connections, {SECONDS} s a run, on the same {CORES} cores as the"
-        " server; the layouts are served side by side and measured in turn, phase by phase"
+        f"gunicorn as `make run` starts it ({' '.join(arguments)}); wrk {WRK_THREADS} threads, {CONNECTIONS}"
+        f" connections, {ROUND_SECONDS} s a run, on the same {CORES} cores; {ROUNDS} rounds, check-in and /healthz"
+        f" alternating (order swapped each round); check-ins in rotation over {ROTATION} residents of a fresh"
+        " activity each round"
     )
-    servers: list[Server] = []
     try:
-        for number, (label, arguments) in enumerate(LAYOUTS):
-            servers.append(Server(env, var_dir, arguments, number))
-            print(f"layout {number + 1}: gunicorn {label} ({' '.join(arguments)}), port {servers[-1].port}")
-        for server in servers:  # warm every worker (URLconf, the API, first connections), untimed
-            wrk(server, script, 2, "get", "/healthz")
-            wrk(server, script, 2, "post", f"/api/v1/activities/{warm_activity}/attendance", token, warm_ids)
-        results = [{"label": label} for label, _arguments in LAYOUTS]
-        for number, server in enumerate(servers):
-            results[number]["healthz"] = health = wrk(server, script, SECONDS, "get", "/healthz")
-            print(describe(f"layout {number + 1} GET /healthz (baseline)", health))
-        for number, server in enumerate(servers):
-            path = f"/api/v1/activities/{activities[number]}/attendance"
-            results[number]["create"] = created = wrk(server, script, SECONDS, "post", path, token, ids)
-            print(describe(f"layout {number + 1} POST {path}, new check-ins", created))
-            present = settled_attendance(var_dir, activities[number])
-            exact, sent = check_rows(created, people, present)
-            results[number].update(exact=exact, present=present)
-            print(
-                f"    attendance rows {len(present)}, distinct persons sent {sent}:"
-                f" {'the same people' if exact else 'DIFFERENT'}"
+        for number, side in enumerate(sides):
+            side["server"] = server = Server(side["env"], side["folder"], arguments, number)
+            wrk(server, side["script"], 2, "get", "/healthz")  # warm every worker, untimed
+            warm = f"/api/v1/activities/{side['activities'][-1]}/attendance"
+            wrk(server, side["script"], 2, "post", warm, side["token"], side["ids"])
+        for round_number in range(ROUNDS):
+            for side in sides if round_number % 2 == 0 else reversed(sides):
+                server = side["server"]
+                order = ["check-in", "healthz"] if round_number % 2 == 0 else ["healthz", "check-in"]
+                for job in order:
+                    load = load_average()
+                    if job == "healthz":
+                        result = wrk(server, side["script"], ROUND_SECONDS, "get", "/healthz")
+                        result["ok"] = not result["non_2xx"] and not result["socket_errors"]
+                    else:
+                        activity = side["activities"][round_number]
+                        path = f"/api/v1/activities/{activity}/attendance"
+                        result = wrk(server, side["script"], ROUND_SECONDS, "post", path, side["token"], side["ids"])
+                        present = settled_rows(side, activity)
+                        result["ok"] = check_mixed(result, side["rotation"], present)
+                        result["rows"] = len(present)
+                    result["load"] = load
+                    side["runs"][job].append(result)
+                    s201 = sum(thread["s201"] for thread in result["threads"])
+                    print(
+                        f"  round {round_number + 1} {side['name']:10} {job:8}: {result['rps']:6.0f} req/s,"
+                        f" p99 {result['p99_us'] / 1000:5.0f} ms, server CPU"
+                        f" {result['server_cpu'] / result['requests'] * 1000:.2f} ms a request;"
+                        f" load {load:.2f}, other processes {result['others_cores']:.2f} cores"
+                        + (
+                            f"; {s201} new + {result['requests'] - s201} repeats, rows {result['rows']}"
+                            if job == "check-in"
+                            else ""
+                        )
+                        + ("" if result["ok"] else " NOT CLEAN")
+                    )
+        for side in sides:
+            person = side["reserved"][0]
+            side["together"] = together = concurrent_check_ins(
+                side["server"], side, side["token"], side["activities"][ROUNDS], person
             )
-        for number, server in enumerate(servers):
-            path = f"/api/v1/activities/{activities[number]}/attendance"
-            present = results[number]["present"]
-            repeat_ids = Path(var_dir) / f"repeat-{number}.txt"
-            repeat_ids.write_text("\n".join(str(person) for person in present) + "\n")
-            results[number]["repeat"] = repeated = wrk(server, script, SECONDS, "post", path, token, repeat_ids)
-            print(describe(f"layout {number + 1} POST {path}, repeats", repeated))
-            after = settled_attendance(var_dir, activities[number])
-            results[number]["rows_unchanged"] = len(after) == len(present)
-            print(f"    attendance rows after the repeats {len(after)} (before {len(present)})")
-        for number, server in enumerate(servers):
-            person = reserved[number]
-            results[number]["together"] = together = concurrent_check_ins(
-                server, var_dir, token, activities[number], person
-            )
             print(
-                f"  layout {number + 1}: {CONCURRENT} concurrent check-ins of person {person}:"
-                f" {together['seconds']:.2f} s; rows {together['rows']}; answers {together['statuses']};"
-                f" ids {sorted(together['ids'], key=str)} {together['failures'] or ''}: {verdict(together['ok'])}"
+                f"  {side['name']}: {CONCURRENT} concurrent check-ins of person {person}:"
+                f" {together['seconds']:.2f} s; rows {together['rows']}; answers {together['statuses']}:"
+                f" {verdict(together['ok'])} {together['failures'] or ''}"
             )
     finally:
-        for server in servers:
-            server.stop()
+        for side in sides:
+            if "server" in side:
+                side["server"].stop()
 
-    print("targets:")
-    for number, result in enumerate(results):
-        health = result["healthz"]
-        for name, answer in (("create", 201), ("repeat", 200)):
-            run = result[name]
-            run["ratio"] = run["rps"] / health["rps"]
-            run["clean"] = clean(run, answer)
-            print(
-                f"  layout {number + 1}, {'new check-ins' if name == 'create' else 'repeats'}:"
-                f" {run['rps']:.0f} req/s >= {RPS:.0f}: {verdict(run['rps'] >= RPS)};"
-                f" p99 {run['p99_us'] / 1000:.0f} ms <= {P99_MS:.0f}: {verdict(run['p99_us'] / 1000 <= P99_MS)};"
-                f" no errors: {verdict(run['clean'])};"
-                f" check-in / healthz = {run['ratio']:.2f} >= {RATIO}: {verdict(run['ratio'] >= RATIO)}"
-            )
-    print(
-        "summary (req/s, p99, CPU-bound capacity = what the 2 cores could serve with nothing else running;"
-        " new check-ins | repeats | healthz):"
-    )
-    for number, result in enumerate(results):
-        create, repeat, health = result["create"], result["repeat"], result["healthz"]
-        print(
-            f"  layout {number + 1} {result['label']}:"
-            + " | ".join(
-                f" {run['rps']:.0f} req/s, p99 {run['p99_us'] / 1000:.0f} ms, capacity {run['capacity']:.0f}"
-                for run in (create, repeat, health)
-            )
-            + f"; ratios {create['ratio']:.2f} / {repeat['ratio']:.2f};"
-            f" rows exact {result['exact']}, repeats add none {result['rows_unchanged']},"
-            f" {CONCURRENT} at once {verdict(result['together']['ok'])}"
+    print(f"medians of {ROUNDS} rounds (targets: ratio >= {RATIO}, p99 <= {P99_MS:.0f} ms, CPU <= 2x healthz):")
+    for side in sides:
+        health, check = side["runs"]["healthz"], side["runs"]["check-in"]
+        h_rps, c_rps = (statistics.median(r["rps"] for r in runs) for runs in (health, check))
+        h_p99, c_p99 = (statistics.median(r["p99_us"] for r in runs) / 1000 for runs in (health, check))
+        h_cpu, c_cpu = (
+            statistics.median(r["server_cpu"] / r["requests"] for r in runs) * 1000 for runs in (health, check)
         )
-    best = max(results, key=lambda result: result["create"]["rps"])
-    print(f"most new check-ins a second in this run: {best['label']}")
+        ratios = [c["rps"] / h["rps"] for c, h in zip(check, health, strict=True)]
+        load = statistics.median(r["load"] for r in health + check)
+        others = statistics.median(r["others_cores"] for r in health + check)
+        print(
+            f"  {side['name']}: check-in {c_rps:.0f} req/s, p99 {c_p99:.0f} ms, server CPU {c_cpu:.2f} ms a request |"
+            f" /healthz {h_rps:.0f} req/s, p99 {h_p99:.0f} ms, {h_cpu:.2f} ms |"
+            f" ratio {c_rps / h_rps:.2f} (median of the rounds' ratios {statistics.median(ratios):.2f}) >= {RATIO}:"
+            f" {verdict(c_rps / h_rps >= RATIO)}; p99 {verdict(c_p99 <= P99_MS)};"
+            f" CPU {c_cpu / h_cpu:.2f}x <= 2: {verdict(c_cpu / h_cpu <= 2)};"
+            f" load average {load:.2f}, other processes {others:.2f} cores;"
+            f" every round exact: {all(r['ok'] for r in check)};"
+            f" {CONCURRENT} at once: {verdict(side['together']['ok'])}"
+        )
     print(f"whole bench: {time.perf_counter() - began:.0f} s")
 
 

@@ -1,11 +1,9 @@
 import copy
-import time
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from communityedu.accounts import policy, services, tokens
+from communityedu.accounts import services, tokens
 from communityedu.organization.scope import scope_for
 
 API_PREFIX = "/api/"
@@ -17,10 +15,12 @@ class BearerTokenMiddleware:
 
     Token requests carry no session cookie, so CSRF does not apply to them.
 
-    A check-in device calls several times a second, so each server process remembers a token's
-    account, with its scope (the roles it holds), for ``API_TOKEN_CACHE_SECONDS``: a deactivated
-    token, account or role stops working within that time (docs/settings.md), and at once in the
-    process where the account signed out everywhere. 0 turns this off.
+    A check-in device calls several times a second. Each request reads the token, its account and
+    the account's roles in one statement (``services.token_stamp``); the account object with its
+    scope, built from them the first time, is reused while that read is unchanged
+    (``tokens.RememberedTokens``). A revoked token or a disabled account is refused at its next
+    request in every process, and the account policy is checked on every request
+    (``AccountPolicyMiddleware``).
     """
 
     def __init__(self, get_response):
@@ -46,19 +46,20 @@ class BearerTokenMiddleware:
         return None
 
     def _account_for(self, raw: str):
-        seconds = settings.API_TOKEN_CACHE_SECONDS
-        if seconds <= 0:
-            return services.user_for_token(raw)
-        now = time.monotonic()
-        remembered = tokens.remembered_tokens.recall(raw, now)
+        key = services.token_hash(raw)
+        found = services.token_stamp(key)
+        if found is None:
+            tokens.remembered_tokens.forget(key)
+            return None
+        token_id, last_used_at, stamp = found
+        services.note_token_use(token_id, last_used_at)
+        remembered = tokens.remembered_tokens.recall(key, stamp)
         if remembered is not None:
             # Each request gets its own copy: what a request attaches to its user stays with it.
             return copy.copy(remembered)
-        user = services.user_for_token(raw)
+        user = services.user_for_token(raw, touch=False)
         if user is None:
-            tokens.remembered_tokens.forget(raw)
             return None
         scope_for(user)  # computed once here; the copies share it
-        if policy.required_step(user) is None:
-            tokens.remembered_tokens.remember(raw, user, now + seconds)
+        tokens.remembered_tokens.remember(key, stamp, user)
         return copy.copy(user)

@@ -74,6 +74,6 @@ def revoke_api_tokens(*, account: User, actor: User) -> int:
 
 
 def forget_remembered_tokens(*, account: User) -> None:
-    """This process forgets the account's tokens at once (its roles changed); other processes
-    within ``API_TOKEN_CACHE_SECONDS``."""
+    """This process forgets the account's tokens at once (its roles changed); every process also
+    sees the change at the token's next request (``tokens.RememberedTokens``)."""
     tokens.remembered_tokens.forget_account(account.pk)

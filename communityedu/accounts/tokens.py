@@ -39,37 +39,37 @@ def may_unmask(request) -> bool:
 
 
 class RememberedTokens:
-    """Each server process remembers a token's account (with its roles and scope) for
-    ``API_TOKEN_CACHE_SECONDS``: a check-in device calls several times a second. Only accounts the
-    policy lets through are remembered, so one that has just enrolled its second factor or changed
-    its password is let in at its next call; what the account itself changes (signing out
-    everywhere, a new password) forgets its tokens in this process at once, and other processes
-    within those seconds."""
+    """Each server process keeps, per token (by its hash), the account it acts as with its roles
+    (scope) built once, and the stamp they were built from: the token's row, the account's row and
+    its role rows. ``BearerTokenMiddleware`` reads that stamp again on every request, in one
+    statement (``services.token_stamp``), and uses the kept account only while the stamp is the
+    same: a revoked token, a disabled account, a new password, a second factor, a role given or
+    taken is seen at the next request, in every process. Nothing here expires by time."""
 
     def __init__(self) -> None:
-        self._accounts: dict[str, tuple[float, object]] = {}
+        self._accounts: dict[str, tuple[tuple, object]] = {}
         self._lock = threading.Lock()
 
-    def recall(self, raw: str, now: float):
-        remembered = self._accounts.get(raw)
-        if remembered is not None and remembered[0] > now:
+    def recall(self, key: str, stamp: tuple):
+        remembered = self._accounts.get(key)
+        if remembered is not None and remembered[0] == stamp:
             return remembered[1]
         return None
 
-    def remember(self, raw: str, user, until: float) -> None:
+    def remember(self, key: str, stamp: tuple, user) -> None:
         with self._lock:
             if len(self._accounts) > 1000:  # tokens are few; this only bounds a flood of distinct ones
                 self._accounts.clear()
-            self._accounts[raw] = (until, user)
+            self._accounts[key] = (stamp, user)
 
-    def forget(self, raw: str) -> None:
+    def forget(self, key: str) -> None:
         with self._lock:
-            self._accounts.pop(raw, None)
+            self._accounts.pop(key, None)
 
     def forget_account(self, user_id: int) -> None:
         with self._lock:
-            for raw in [raw for raw, (_, user) in self._accounts.items() if user.pk == user_id]:
-                del self._accounts[raw]
+            for key in [key for key, (_, user) in self._accounts.items() if user.pk == user_id]:
+                del self._accounts[key]
 
 
 remembered_tokens = RememberedTokens()

@@ -6,9 +6,11 @@ carries its own actor and time, so its entries are not copied into the audit log
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -311,6 +313,12 @@ def check_in(
         raise CheckInError(_("This activity has not started yet."))
     if role not in AttendanceRole.values:
         raise CheckInError(_("Unknown role."))
+    # A repeat (the usual case at the door: a queue scanned twice, a resident tapping again) is
+    # answered by a read, before any write lock.
+    current = _current_check_in(activity.pk, person.pk)
+    if current is not None:
+        current.activity, current.person = activity, person
+        return CheckIn(entry=current, created=False)
     recorded_at = timezone.now()
     values = {
         "created_at": recorded_at,
@@ -327,22 +335,19 @@ def check_in(
         # In UTC, as the database gives it back: the first answer and every repeat read the same.
         "scanned_at": scanned_at.astimezone(UTC) if scanned_at is not None else None,
     }
-    # The ledger row and the participation rollup commit together (one commit, too).
-    with transaction.atomic(savepoint=False):
-        inserted = _insert_unless_checked_in(values)
-        if inserted is not None:
-            rollups.note_check_in(
-                town_id=activity.town_id, person_id=person.pk, activity_id=activity.pk, starts_at=activity.starts_at
-            )
+    # One statement: the ledger row, and (by the trigger of migration 0009) the participation rollup.
+    inserted = _insert_unless_checked_in(values)
     if inserted is not None:
         entry_id, generation = inserted
         entry = AttendanceEntry(pk=entry_id, generation=generation, **_attributes(values))
         created = True
     else:
-        # The check-in of the current generation exists: the latest one, since a reversal opens the next
-        # (or, a moment ago, another upload of the same client id).
+        # Another scan of the same person won the race a moment ago (or, with a client id, another
+        # upload of it): answer with the check-in it made.
         entry = (
-            AttendanceEntry.objects.filter(activity=activity, client_id=client_id, entry_kind=EntryKind.CHECK_IN).first()
+            AttendanceEntry.objects.filter(
+                activity=activity, client_id=client_id, entry_kind=EntryKind.CHECK_IN
+            ).first()
             if client_id is not None
             else None
         ) or AttendanceEntry.objects.filter(activity=activity, person=person, entry_kind=EntryKind.CHECK_IN).latest(
@@ -375,14 +380,62 @@ def _attributes(values: dict) -> dict:
     }
 
 
+# Writers of one server process queue here rather than in SQLite's busy handler, which sleeps in
+# steps of up to 100 ms; the lock is held only around the one INSERT (run in C, the interpreter
+# lock released). Other processes still meet at SQLite's lock, for as short a time.
+_sqlite_writers = threading.Lock()
+
+
+@functools.cache
+def _current_check_in_statement(vendor: str) -> tuple[str, list]:
+    """The read of ``_current_check_in`` and each column's converters, built once."""
+    meta = AttendanceEntry._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(f"e.{quote(cast(str, field.column))}" for field in meta.concrete_fields)
+    sql = (
+        f"SELECT {columns} FROM {table} e WHERE e.activity_id = %s AND e.person_id = %s AND e.entry_kind = %s"  # noqa: S608
+        f" AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.activity_id = e.activity_id AND r.person_id = e.person_id"
+        " AND r.generation = e.generation AND r.entry_kind = %s) ORDER BY e.generation DESC LIMIT 1"
+    )
+    converters = []
+    for field in meta.concrete_fields:
+        column = field.get_col(meta.db_table)
+        converters.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+    return sql, converters
+
+
+def _current_check_in(activity_id: int, person_id: int) -> AttendanceEntry | None:
+    """The person's check-in of the current generation (one no reversal cancels), by one read.
+
+    Written as SQL: it runs on every scan, and building the same query with the ORM cost more
+    than running it."""
+    sql, converters = _current_check_in_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [activity_id, person_id, EntryKind.CHECK_IN, EntryKind.REVERSAL])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, (column, functions) in enumerate(converters):
+        for function in functions:
+            values[index] = function(values[index], column, connection)
+    return AttendanceEntry.from_db(connection.alias, _LEDGER_NAMES, values)
+
+
+_LEDGER_NAMES = [field.attname for field in AttendanceEntry._meta.concrete_fields]
+
+
 def _insert_unless_checked_in(values: dict) -> tuple[int, int] | None:
     """Insert a check-in of the current generation (the count of earlier reversals) in one
     statement, or nothing when that check-in exists; the new row's id and generation, else None.
 
     Written as SQL (``INSERT … ON CONFLICT DO NOTHING RETURNING``, SQLite ≥ 3.35 and PostgreSQL)
     because Django's ``bulk_create(ignore_conflicts=True)`` does not return the id, and this is a
-    check-in device's hot path: one statement instead of a count, a transaction and an insert, with
-    the unique rule on (town, activity, person, generation, entry) deciding between concurrent scans.
+    check-in device's hot path: one statement, in autocommit, the unique rule on (town, activity,
+    person, generation, entry) deciding between concurrent scans, and the trigger of migration 0009
+    writing the participation rollup inside it. Within a transaction (an offline batch) it is part
+    of that transaction.
     """
     meta = AttendanceEntry._meta
     quote = connection.ops.quote_name
@@ -399,9 +452,17 @@ def _insert_unless_checked_in(values: dict) -> tuple[int, int] | None:
         f"(SELECT COUNT(*) FROM {table} WHERE {quote('activity_id')} = %s AND {quote('person_id')} = %s"
         f" AND {quote('entry_kind')} = %s)) ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('generation')}"
     )
+    parameters += [values["activity"], values["person"], EntryKind.REVERSAL]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*parameters, values["activity"], values["person"], EntryKind.REVERSAL])
-        row = cursor.fetchone()
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            # Never inside a transaction: its holder may already have SQLite's lock, which the
+            # thread holding this one waits for.
+            with _sqlite_writers:
+                cursor.execute(sql, parameters)
+                row = cursor.fetchone()
+        else:
+            cursor.execute(sql, parameters)
+            row = cursor.fetchone()
     return (row[0], row[1]) if row else None
 
 

@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 
@@ -52,3 +53,19 @@ class RefuseNulMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "errors": []}, status=400)
         raise SuspiciousOperation(message)
+
+
+class PageCSPMiddleware(CSPMiddleware):
+    """django-csp's Content-Security-Policy, for what a browser renders. A device's bearer-token
+    call to the API (``BearerTokenMiddleware`` marks it) gets JSON no browser renders as a page,
+    so it skips building the policy and its nonce: a check-in device calls several times a second."""
+
+    def process_request(self, request):
+        if getattr(request, "is_token_request", False):
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request, response):
+        if getattr(request, "is_token_request", False):
+            return response
+        return super().process_response(request, response)

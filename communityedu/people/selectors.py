@@ -38,6 +38,17 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     return Person.objects.filter(condition)
 
 
+def can_read_person(user: User, town_id: int, village_id: int | None) -> bool:
+    """Whether ``user`` reads a person of that town and home village: the rule of
+    ``people_visible_to`` for one row already read (a check-in device's hot path)."""
+    scope = scope_for(user)
+    return (
+        town_id in scope.towns_with(*REGISTER_ROLES)
+        or town_id in scope.district_town_ids
+        or (village_id is not None and village_id in scope.director_village_ids)
+    )
+
+
 def can_read_register(user: User) -> bool:
     scope = scope_for(user)
     return bool(scope.towns_with(*REGISTER_ROLES) or scope.district_town_ids or scope.director_village_ids)

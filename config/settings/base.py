@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "communityedu.accounts.policy.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "communityedu.core.middleware.PageCSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,9 +175,6 @@ RATE_LIMITS = {
     # Asking for an account (/accounts/join/, POST /api/v1/join-requests): per address (or account).
     "join-request": (20, 3600),
 }
-# How long a server process remembers a device token's account and roles (0: look up every time).
-API_TOKEN_CACHE_SECONDS = 10
-
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -102,20 +102,20 @@ def test_activities_are_listed_by_month_with_their_counts(world, sign_in):
     )
 
 
-def test_a_device_check_in_takes_four_statements_once_its_token_is_known(
-    world, device, django_assert_num_queries, settings
-):
-    settings.API_TOKEN_CACHE_SECONDS = 10
-    device(world.lecture.pk, {"person": world.people["li"].pk})  # the token and its roles, looked up once
+def test_a_device_check_in_is_five_statements_and_a_repeat_four_with_no_write(world, device, django_assert_num_queries):
+    device(world.lecture.pk, {"person": world.people["li"].pk})  # the account and its roles, built once
 
-    # the activity, the person, the insert (which counts earlier reversals itself), the
-    # participation rollup's upsert
-    with django_assert_num_queries(4):
+    # the token with its account and roles (read on every request), the activity, the person, the
+    # person's current check-in (none), the insert (which counts earlier reversals itself; a
+    # trigger writes the participation rollup inside it)
+    with django_assert_num_queries(5) as created_queries:
         created = device(world.lecture.pk, {"person": world.people["wang"].pk})
-    # a repeat: the activity, the person, the insert that adds nothing, the existing check-in
-    with django_assert_num_queries(4):
+    # a repeat: the same reads, the check-in found; nothing written
+    with django_assert_num_queries(4) as repeat_queries:
         repeat = device(world.lecture.pk, {"person": world.people["wang"].pk})
 
+    assert [q["sql"].split()[0] for q in created_queries.captured_queries] == ["SELECT"] * 4 + ["INSERT"]
+    assert [q["sql"].split()[0] for q in repeat_queries.captured_queries] == ["SELECT"] * 4
     assert (created.status_code, repeat.status_code) == (201, 200)
     assert created.json() == repeat.json()
     assert created.json()["person"] == "王桂芬"
