@@ -49,6 +49,7 @@ from communityedu.api.types import Id, Text
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
 from communityedu.people import number_search
+from communityedu.api.units import router as units_router
 from communityedu.people import selectors as people_selectors
 from communityedu.people import services as people_services
 from communityedu.people.forms import MAX_ROSTER_BYTES
@@ -169,6 +170,7 @@ class UnitOut(Schema):
     aliases: list[str]
     duties: list[str]
 
+    category: str
     @staticmethod
     def resolve_aliases(obj):
         return [a.name for a in obj.aliases.all()]
@@ -473,6 +475,7 @@ ROUTERS = (
     towns_router,
     accounts_router,
     residents_router,
+    units_router,
     cards_router,
     activities_router,
     incentives_router,

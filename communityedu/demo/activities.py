@@ -341,7 +341,25 @@ def load_team(town: Town) -> None:
     dancers = AttendanceEntry.objects.filter(town=town, activity__title="弋阳村坝坝舞").values_list(
         "person_id", flat=True
     )
-    for person in Person.objects.filter(pk__in=list(dancers.distinct()[:6])).order_by("id"):
+def _join_teams(town: Town, units: dict, *, volunteer: Person, dancers: list[Person]) -> None:
+    """The seven volunteer teams get members: the demo volunteer and the dancers join the square-dance
+    team when the weekly evenings start; the volunteer and each dancer also join one other team."""
+    from communityedu.demo.data import TEAMS
+    from communityedu.incentives import services as incentive_services
+    from communityedu.incentives.models import TeamMember, TeamMembership
+
+    register = {member.person_id: member for member in TeamMember.objects.filter(town=town, category="volunteer")}
+    others = [units[name] for name in TEAMS[1:]]
+    joins = [(units[TEAMS[0]], person, date(2020, 9, 1)) for person in [volunteer, *dancers]]
+    joins += [(team, person, date(2020, 6, 1)) for team, person in zip(others, [volunteer, *dancers], strict=False)]
+    for team, person, joined_on in joins:
+        member = register.get(person.pk)
+        if member is not None and not TeamMembership.objects.filter(team=team, member=member).exists():
+            incentive_services.add_to_team(actor=None, team=team, member=member, joined_on=joined_on)
+
+
+    dancing_volunteers = list(Person.objects.filter(pk__in=list(dancers.distinct()[:6])).order_by("id"))
+    for person in dancing_volunteers:
         members.append((person, "volunteer", "坝坝舞", units["弋阳村村委会"]))
     for person in Person.objects.filter(
         town=town, village__name="群护社区", birth_date__year__range=(1975, 1990)
@@ -374,3 +392,4 @@ def load_team(town: Town) -> None:
                 incentive_services.issue_certificate(
                     actor=None, person=person, year=2020, statement=statement, issuing_unit=school
                 )
+    _join_teams(town, units, volunteer=volunteer, dancers=dancing_volunteers)

@@ -99,6 +99,10 @@ DEPARTMENTS = [
     ("新妙派出所", UnitType.EXTERNAL_UNIT, ["派出所"], False, ["培训指导社区教育调解组"]),
 ]
 
+# Member departments that are public institutions (事业单位), not party and government organs
+# (党政机关): the learning-organ rate does not count them.
+PUBLIC_INSTITUTIONS = ("综合文化服务中心", "教育管理中心")
+
 TEAMS = [
     "社区教育坝坝舞队",
     "社区教育洋号队",

@@ -29,7 +29,7 @@ from communityedu.demo.news import load_news
 from communityedu.demo.planning import load_planning
 from communityedu.demo.surveys import load_surveys
 from communityedu.organization import services as org_services
-from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.constants import Role, UnitCategory, UnitType
 from communityedu.organization.models import District, Town, Unit, Village
 from communityedu.people import services as people_services
 from communityedu.people.identity import age_on, id_check_digit
@@ -182,6 +182,9 @@ def _load_xinmiao_units(town: Town) -> None:
         )
         if is_member:
             org_services.ensure_position(unit=group, title="成员", held_by=f"{name}负责人", position=10 + index)
+    for name in data.PUBLIC_INSTITUTIONS:
+        if departments[name].category != UnitCategory.PUBLIC_INSTITUTION:
+            org_services.set_unit_category(unit=departments[name], category=UnitCategory.PUBLIC_INSTITUTION, actor=None)
     culture_centre = departments["综合文化服务中心"]
     office = _unit(
         town,

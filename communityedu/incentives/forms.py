@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.incentives.models import TeamCategory
+from communityedu.incentives.models import TeamCategory, TeamMember
 from communityedu.organization.models import Unit
 from communityedu.people.models import Person
 
@@ -38,3 +38,17 @@ class TrainingForm(forms.Form):
     provider = forms.CharField(label=_("Given by"), max_length=120, required=False)
     attended_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, required=False, min_value=0)
+
+
+class JoinTeamForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Volunteer"), queryset=TeamMember.objects.none())
+    joined_on = forms.DateField(label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = volunteers
+        self.fields["member"].label_from_instance = lambda member: member.person.name
+
+
+class LeaveTeamForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -140,3 +140,39 @@ class Certificate(TownScopedModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_on is not None
+
+
+class TeamMembership(TownScopedModel):
+    """A volunteer's membership of one of the town's volunteer teams (社区教育坝坝舞队, 调解组…: units
+    of the volunteer-team type), from the day they joined to the day they left (open while they
+    stay). A volunteer may belong to several teams; leaving keeps the row, so a year's figure reads
+    who belonged on its day."""
+
+    team = models.ForeignKey(
+        "organization.Unit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("team")
+    )
+    member = models.ForeignKey(
+        TeamMember, on_delete=models.PROTECT, related_name="team_memberships", verbose_name=_("volunteer")
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "joined_on", "id"]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "member"], condition=Q(left_on__isnull=True), name="team_membership_open_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="team_membership_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.member_id} {self.joined_on}–{self.left_on or ''}"
+
+    def is_member_on(self, day) -> bool:
+        return self.joined_on <= day and (self.left_on is None or self.left_on >= day)

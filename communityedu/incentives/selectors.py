@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from communityedu.incentives.models import EARNS_POINTS, Certificate, EmployerAssessment, TeamMember
+from django.db.models import F
+
+from communityedu.incentives.models import (
+    EARNS_POINTS,
+    Certificate,
+    EmployerAssessment,
+    TeamCategory,
+    TeamMember,
+    TeamMembership,
+)
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Unit
 
@@ -41,4 +50,31 @@ def certificate_candidates(*, town: Town, year: int) -> QuerySet[TeamMember]:
         .exclude(person_id__in=holders)
         .select_related("person", "person__town", "employer")
         .order_by("employer__name", "person__name", "pk")
+    )
+
+
+def get_team_for(*, town: Town, unit_id: int) -> Unit:
+    """The volunteer team ``unit_id`` of ``town`` (404 for another town's or a unit that is not a team)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Unit.objects.filter(town=town, unit_type=UnitType.TEAM), pk=unit_id)
+
+
+def memberships_of(team: Unit) -> QuerySet[TeamMembership]:
+    """The team's memberships, current ones first, each with the volunteer's person."""
+    return (
+        TeamMembership.objects.filter(team=team)
+        .select_related("member__person")
+        .order_by(F("left_on").desc(nulls_first=True), "member__person__name", "id")
+    )
+
+
+def volunteers_to_join(team: Unit) -> QuerySet[TeamMember]:
+    """The volunteers of the team's town who are not members of it now."""
+    current = TeamMembership.objects.filter(team=team, left_on__isnull=True).values("member_id")
+    return (
+        TeamMember.objects.filter(town_id=team.town_id, category=TeamCategory.VOLUNTEER)
+        .exclude(pk__in=current)
+        .select_related("person")
+        .order_by("person__name", "id")
     )

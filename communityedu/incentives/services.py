@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communityedu.core import audit
-from communityedu.incentives.models import Certificate, EmployerAssessment, TeamMember, TrainingRecord
+from communityedu.incentives.models import (
+    Certificate,
+    EmployerAssessment,
+    TeamCategory,
+    TeamMember,
+    TeamMembership,
+    TrainingRecord,
+)
 from communityedu.people.models import Person
 
 if TYPE_CHECKING:
@@ -153,3 +160,56 @@ def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) ->
         actor=actor, obj=certificate, created=False, changes={"revoked": [False, True], "reason": [None, reason]}
     )
     return certificate
+
+
+@transaction.atomic
+def add_to_team(*, actor: User, team, member: TeamMember, joined_on: date) -> TeamMembership:
+    """Make the volunteer ``member`` a member of the volunteer team ``team`` from ``joined_on``.
+    Refused for a unit that is not a volunteer team, someone who is not a volunteer of the register,
+    another town's, or a volunteer already in the team. Audited."""
+    from communityedu.organization.constants import UnitType
+
+    if team.unit_type != UnitType.TEAM:
+        raise ValidationError({"team": _("“%(name)s” is not a volunteer team.") % {"name": team.name}})
+    if member.town_id != team.town_id:
+        raise ValidationError({"member": _("Choose a volunteer of this town.")})
+    if member.category != TeamCategory.VOLUNTEER:
+        raise ValidationError(
+            {"member": _("%(name)s is not a volunteer in the team register.") % {"name": member.person.name}}
+        )
+    if not 2000 <= joined_on.year <= 2100:
+        raise ValidationError({"joined_on": _("Give a date between 2000 and 2100.")})
+    if TeamMembership.objects.select_for_update().filter(team=team, member=member, left_on__isnull=True).exists():
+        raise ValidationError(
+            {"member": _("%(name)s is already a member of %(team)s.") % {"name": member.person.name, "team": team.name}}
+        )
+    membership = TeamMembership(town_id=team.town_id, team=team, member=member, joined_on=joined_on)
+    membership.full_clean()
+    membership.save()
+    audit.record_change(
+        actor=actor,
+        obj=membership,
+        created=True,
+        changes={"team": [None, team.name], "member": [None, member.person_id], "joined_on": [None, str(joined_on)]},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_from_team(*, actor: User, membership: TeamMembership, left_on: date) -> TeamMembership:
+    """The volunteer leaves the team on ``left_on`` (their last day in it); the row stays, so the
+    figures of earlier days still count them. Audited."""
+    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise ValidationError({"left_on": _("This volunteer already left the team.")})
+    if left_on < membership.joined_on:
+        raise ValidationError(
+            {
+                "left_on": _("The day of leaving cannot be before the day of joining (%(day)s).")
+                % {"day": membership.joined_on.isoformat()}
+            }
+        )
+    membership.left_on = left_on
+    membership.save(update_fields=["left_on", "updated_at"])
+    audit.record_change(actor=actor, obj=membership, created=False, changes={"left_on": [None, str(left_on)]})
+    return membership

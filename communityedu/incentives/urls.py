@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:person_id>/", team.statement, name="statement"),
     path("people/<int:person_id>/trainings/", team.training_create, name="training-create"),
     path("me/", team.my_points, name="me"),
+    path("teams/<int:unit_id>/members/", team.team_members, name="team-members"),
     # certificates (views/certificates.py)
     path("people/<int:person_id>/certificates/", certificates.certificate_issue, name="certificate-issue"),
     path("certificates/<int:pk>.pdf", certificates.certificate_pdf_view, name="certificate-pdf"),

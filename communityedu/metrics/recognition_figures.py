@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communityedu.metrics.base import FIGURES, Figure, deadline_for, effective_as_of, figure, shared
-from communityedu.organization.constants import UnitType
+from communityedu.metrics.base import FIGURES, Figure, Line, Status, deadline_for, effective_as_of, figure, shared
+from communityedu.organization.constants import UnitCategory
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import DEMONSTRATION_TARGET, RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
@@ -43,11 +43,22 @@ class Ratio:
 
 
 @dataclass(frozen=True)
+class CountedOrgan:
+    """A unit counted in the learning-organ rate's denominator (classified 党政机关) and whether it is recognised."""
+
+    unit_id: int
+    name: str
+    is_recognised: bool
+
+
+@dataclass(frozen=True)
 class RecognitionFigures:
     as_of: date
     learning_communities: Ratio
     learning_organs: Ratio
     demonstration_villages: int
+    # The units the learning-organ rate counts, by name (the town's classification, Unit.category).
+    organs: tuple[CountedOrgan, ...] = ()
 
 
 def recognition_rates(*, town: Town, as_of: date | None = None) -> RecognitionFigures:
@@ -68,6 +79,10 @@ def rates_of(board: RecognitionBoard) -> RecognitionFigures:
             recognised=sum(row.learning_organ.is_recognised for row in board.organs), total=len(board.organs)
         ),
         demonstration_villages=sum(row.demonstration.is_recognised for row in board.villages),
+        organs=tuple(
+            CountedOrgan(unit_id=row.unit.pk, name=row.unit.name, is_recognised=row.learning_organ.is_recognised)
+            for row in board.organs
+        ),
     )
 
 
@@ -81,9 +96,13 @@ def recognition_rates_of_towns(*, town_ids: Iterable[int], as_of: date | None = 
     for town_id, village_id in Village.objects.filter(town_id__in=town_ids).values_list("town_id", "pk"):
         villages[town_id].add(village_id)
     organs: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
-    units = Unit.objects.filter(town_id__in=town_ids, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN)
-    for town_id, unit_id in units.values_list("town_id", "pk"):
+    organ_names: dict[int, list[tuple[str, int]]] = {town_id: [] for town_id in town_ids}
+    # The town's own classification (Unit.category), not the unit type: a 教育管理中心 working beside
+    # the organs is a public institution (事业单位) and is not counted.
+    units = Unit.objects.filter(town_id__in=town_ids, category=UnitCategory.PARTY_GOVERNMENT_ORGAN)
+    for town_id, unit_id, name in units.values_list("town_id", "pk", "name").order_by("name"):
         organs[town_id].add(unit_id)
+        organ_names[town_id].append((name, unit_id))
     latest: dict[tuple[int, str, int], str] = {}
     changes = (
         StatusChange.objects.filter(town_id__in=town_ids, effective_on__lte=as_of)
@@ -107,6 +126,14 @@ def recognition_rates_of_towns(*, town_ids: Iterable[int], as_of: date | None = 
                 recognised=recognised(town_id, Track.LEARNING_ORGAN, organs[town_id]), total=len(organs[town_id])
             ),
             demonstration_villages=recognised(town_id, Track.DEMONSTRATION, villages[town_id]),
+            organs=tuple(
+                CountedOrgan(
+                    unit_id=unit_id,
+                    name=name,
+                    is_recognised=latest.get((town_id, Track.LEARNING_ORGAN, unit_id)) == RecognitionStatus.RECOGNISED,
+                )
+                for name, unit_id in organ_names[town_id]
+            ),
         )
         for town_id in town_ids
     }
@@ -129,6 +156,7 @@ def _figure(
     denominator: int,
     threshold: Decimal,
     beside: dict | None = None,
+    lines: list[Line] | None = None,
 ) -> Figure:
     return Figure(
         key=key,
@@ -141,6 +169,7 @@ def _figure(
         threshold=threshold,
         deadline=deadline_for(town, year),
         beside=beside or {},
+        villages=lines or [],
     )
 
 
@@ -168,10 +197,26 @@ def learning_communities(
 def learning_organs(
     *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
 ) -> dict[int, Figure]:
-    """Party/government organs recognised as learning organs (学习型党政机关) ÷ all of them."""
+    """Party/government organs recognised as learning organs (学习型党政机关) ÷ all of them. Which
+    units are party and government organs is the town's own classification (``Unit.category``,
+    党政机关), not the unit type; the units counted are shown beside the figure (``counted_units``)
+    and as its lines (1 recognised, 0 not)."""
     rates = _rates(towns, year, as_of)
-    return {
-        town.pk: _figure(
+    result = {}
+    for town in towns:
+        organs = rates[town.pk].organs
+        lines = [
+            Line(
+                key=organ.unit_id,
+                label=organ.name,
+                numerator=int(organ.is_recognised),
+                denominator=1,
+                value=Decimal(int(organ.is_recognised)),
+                status=Status.MET if organ.is_recognised else "",
+            )
+            for organ in organs
+        ]
+        result[town.pk] = _figure(
             "learning_organs",
             town,
             year=year,
@@ -179,9 +224,13 @@ def learning_organs(
             numerator=rates[town.pk].learning_organs.recognised,
             denominator=rates[town.pk].learning_organs.total,
             threshold=LEARNING_ORGAN_THRESHOLD,
+            beside={
+                "counted_units": [organ.name for organ in organs],
+                "lines_label": str(_("Units classified as party and government organs (党政机关)")),
+            },
+            lines=lines,
         )
-        for town in towns
-    }
+    return result
 
 
 @figure("demonstration_villages", _("demonstration villages/communities recognised (of the two asked)"))

@@ -21,6 +21,31 @@ class UnitType(models.TextChoices):
     EXTERNAL_UNIT = "external_unit", _("external unit")
 
 
+class UnitCategory(models.TextChoices):
+    """What kind of body a unit is (机构类别), recorded per unit by the town office: the
+    learning-organ rate counts the units classified as party and government organs (党政机关),
+    not a unit type — a town's 教育管理中心 or 综合文化服务中心 is a public institution (事业单位)
+    even where it works beside the organs as a member department."""
+
+    PARTY_GOVERNMENT_ORGAN = "party_government_organ", _("party and government organ (党政机关)")
+    PUBLIC_INSTITUTION = "public_institution", _("public institution (事业单位)")
+    MASS_ORGANIZATION = "mass_organization", _("mass organisation (群团组织)")
+    OTHER = "other", _("other")
+
+
+# The category a unit gets from its type when none is given (and the data migration's rule for the
+# units recorded before the category existed).
+DEFAULT_UNIT_CATEGORY = {
+    UnitType.PARTY_GOVERNMENT_ORGAN: UnitCategory.PARTY_GOVERNMENT_ORGAN,
+    UnitType.MASS_ORGANIZATION: UnitCategory.MASS_ORGANIZATION,
+    UnitType.SCHOOL: UnitCategory.PUBLIC_INSTITUTION,
+}
+
+
+def default_unit_category(unit_type: str) -> str:
+    return str(DEFAULT_UNIT_CATEGORY.get(unit_type, UnitCategory.OTHER))
+
+
 class Role(models.TextChoices):
     TOWN_OFFICE = "town_office", _("town office")
     SCHOOL_STAFF = "school_staff", _("community school staff")

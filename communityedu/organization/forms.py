@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.core.parsing import VisibleNamesFormMixin
+from communityedu.organization.constants import UnitCategory
 from communityedu.organization.models import Unit, Village, VillagePopulation
 
 
@@ -24,16 +25,24 @@ class UnitForm(VisibleNamesFormMixin, forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["name", "unit_type", "parent", "village", "is_leadership_member", "description"]
+        fields = ["name", "unit_type", "parent", "village", "is_leadership_member", "category", "description"]
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Unit.objects.filter(town=town).exclude(pk=self.instance.pk)
         self.fields["village"].queryset = Village.objects.filter(town=town)
         self.fields["description"].widget.attrs["rows"] = 3
+        # Left blank: a new unit takes the category of its type, an existing one keeps its own.
+        self.fields["category"].required = False
+        self.fields["category"].choices = [("", _("(from the type)")), *UnitCategory.choices]
+        if not self.instance.pk:
+            self.initial["category"] = ""
         if self.instance.pk:
             self.initial["aliases"] = [a.name for a in self.instance.aliases.all()]
             self.initial["duties"] = [d.text for d in self.instance.duties.all()]
+
+    def clean_category(self):
+        return self.cleaned_data.get("category") or (self.instance.category if self.instance.pk else "")
 
     def _post_clean(self):
         # The service validates and saves; the form only parses.

@@ -8,8 +8,10 @@ resident population (常住人口) per year — the denominator of the participa
 **Units** are the bodies that do the work: the leadership group and its office, the community
 school, one learning centre per village, the member departments (party/government organs, mass
 organisations, the middle school), the village committees, the volunteer teams and the education
-bases. A unit has a type — the figures depend on it (the learning-organ rate counts
-party/government organs) — and aliases, because the plan names one body in several ways
+bases. A unit has a type, a **category** recorded by the town office (党政机关, 事业单位, 群团组织:
+the learning-organ rate counts the units classified as party and government organs, so a
+教育管理中心 working beside the organs is still a public institution) and aliases, because the
+plan names one body in several ways
 (教育中心 = 教管中心). A unit's **duties** are recorded as the plan states them. **Positions**
 name who holds which post in a unit (the town head leads the leadership group), by post, not name.
 
@@ -26,7 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communityedu.core.models import TimeStampedModel, TownScopedModel
-from communityedu.organization.constants import Role, UnitType, VillageKind
+from communityedu.organization.constants import Role, UnitCategory, UnitType, VillageKind
 
 
 class District(TimeStampedModel):
@@ -132,6 +134,13 @@ class Unit(TownScopedModel):
         help_text=_("For a learning centre or village committee: the village it serves."),
     )
     is_leadership_member = models.BooleanField(_("member of the leadership group"), default=False)
+    category = models.CharField(
+        _("category"),
+        max_length=30,
+        choices=UnitCategory.choices,
+        default=UnitCategory.OTHER,
+        help_text=_("The learning-organ rate counts the units classified as party and government organs."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

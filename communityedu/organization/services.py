@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from communityedu.core import audit
 from communityedu.core.models import AuditAction
-from communityedu.organization.constants import UNIT_SCOPED_ROLES, Role, UnitType, VillageKind
+from communityedu.organization import audience_groups
+from communityedu.organization.constants import (
+    UNIT_SCOPED_ROLES,
+    Role,
+    UnitCategory,
+    UnitType,
+    VillageKind,
+    default_unit_category,
+)
 from communityedu.organization.models import (
     District,
     Position,
@@ -32,7 +40,7 @@ if TYPE_CHECKING:
     from communityedu.organization.scope import Account
 
 VILLAGE_FIELDS = ["name", "code", "kind"]
-UNIT_FIELDS = ["name", "unit_type", "parent", "village", "is_leadership_member", "description"]
+UNIT_FIELDS = ["name", "unit_type", "parent", "village", "is_leadership_member", "category", "description"]
 
 
 def _save_with_audit(*, instance, fields: list[str], values: dict, actor: Account | None):
@@ -71,6 +79,7 @@ def create_town(
         town.full_clean()
         town.save()
         audit.record_change(actor=actor, obj=town, created=True, changes={"slug": [None, slug]})
+        audience_groups.create_default_groups(town=town, actor=actor)
     for entry in villages:
         village_name, village_code = (entry, "") if isinstance(entry, str) else entry
         ensure_village(town=town, name=village_name, code=village_code, actor=actor)
@@ -138,10 +147,13 @@ def save_unit(
     aliases: Iterable[str] | None = None,
     duties: Iterable[str] | None = None,
 ) -> Unit:
-    """Create or update a unit; ``aliases`` and ``duties``, when given, replace the current ones."""
+    """Create or update a unit; ``aliases`` and ``duties``, when given, replace the current ones.
+    A new unit given no category gets the one of its type (``default_unit_category``)."""
     for related in ("parent", "village"):
         if values.get(related) is not None and values[related].town_id != town.pk:
             raise ValidationError({related: _("Choose one from the same town.")})
+    if unit is None and not values.get("category"):
+        values = {**values, "category": default_unit_category(values.get("unit_type", ""))}
     instance = _save_with_audit(instance=unit or Unit(town=town), fields=UNIT_FIELDS, values=values, actor=actor)
     if aliases is not None:
         _replace_aliases(unit=instance, names=_clean_names(aliases), actor=actor)
@@ -179,6 +191,20 @@ def _replace_duties(*, unit: Unit, texts: list[str], actor: Account | None) -> N
         [UnitDuty(town_id=unit.town_id, unit=unit, text=t, position=i) for i, t in enumerate(texts)]
     )
     audit.record_change(actor=actor, obj=unit, created=False, changes={"duties": [current, texts]})
+
+
+@transaction.atomic
+def set_unit_category(*, unit: Unit, category: str, actor: Account | None) -> Unit:
+    """Classify ``unit`` (党政机关, 事业单位, 群团组织 or other): the learning-organ rate counts the
+    units classified as party and government organs. Audited."""
+    if category not in UnitCategory.values:
+        raise ValidationError(
+            {
+                "category": _("Unknown category “%(value)s”: choose one of %(choices)s.")
+                % {"value": category, "choices": ", ".join(UnitCategory.values)}
+            }
+        )
+    return _save_with_audit(instance=unit, fields=["category"], values={"category": category}, actor=actor)
 
 
 @transaction.atomic

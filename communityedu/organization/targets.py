@@ -134,6 +134,15 @@ def village_targets_of_towns(*, town_ids, year: int, figure_key: str) -> dict[in
     return dict(rows)
 
 
+def unit_targets_of_towns(*, town_ids, year: int, figure_key: str) -> dict[int, Decimal]:
+    """The targets set for ``figure_key`` in ``year`` for the units of many towns, in per cent, by
+    unit id; a unit missing here has the plan's threshold. One query whatever the number of towns."""
+    rows = Target.objects.filter(
+        town_id__in=list(town_ids), year=year, figure_key=figure_key, unit__isnull=False
+    ).values_list("unit_id", "value")
+    return dict(rows)
+
+
 def default_target(figure_key: str) -> Decimal:
     """The plan's threshold for ``figure_key``, in per cent: the target of a village or unit none is set for."""
     return Decimal(DEFAULT_TARGETS[figure_key])

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from communityedu.organization.constants import UnitType
+from communityedu.organization.constants import UnitCategory
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
@@ -78,7 +78,8 @@ def _latest_changes(town: Town, as_of: date) -> dict[tuple[str, int | None], Sta
 
 
 def organs_of(town: Town) -> QuerySet[Unit]:
-    return Unit.objects.filter(town=town, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN).order_by("name")
+    """The units the town classifies as party and government organs (``Unit.category``), whatever their type."""
+    return Unit.objects.filter(town=town, category=UnitCategory.PARTY_GOVERNMENT_ORGAN).order_by("name")
 
 
 def recognition_board(*, town: Town, as_of: date | None = None) -> RecognitionBoard:

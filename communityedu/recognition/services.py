@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from communityedu.core import audit
 from communityedu.core.files import StoredUpload, store_upload, stored_path
-from communityedu.organization.constants import UnitType
+from communityedu.organization.constants import UnitCategory
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.recognition.constants import VILLAGE_TRACKS, RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
@@ -36,7 +36,7 @@ def _check_subject(*, town: Town, track: str, village: Village | None, unit: Uni
             unit is None
             or village is not None
             or unit.town_id != town.pk
-            or unit.unit_type != UnitType.PARTY_GOVERNMENT_ORGAN
+            or unit.category != UnitCategory.PARTY_GOVERNMENT_ORGAN
         ):
             raise ValidationError(_("Choose a party/government organ of the town."))
     else:

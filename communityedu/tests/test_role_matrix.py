@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -740,6 +741,18 @@ PAGES: dict[str, list[Endpoint]] = {
         )
     ],
     "incentives:me": [Endpoint("GET", lambda w: "/incentives/me/", frozenset({"teacher", "resident", "anonymous"}))],
+    # A volunteer team's members: the office and the school keep them (a second join or leave is
+    # refused with the reason, 400); the page reads the town the account works in.
+    "incentives:team-members": [
+        Endpoint("GET", lambda w: f"/incentives/teams/{w.team.pk}/members/", LECTURE_MANAGERS),
+        Endpoint(
+            "POST",
+            lambda w: f"/incentives/teams/{w.team.pk}/members/",
+            LECTURE_MANAGERS,
+            lambda w: {"member": w.team_newcomer.pk, "joined_on": "2020-06-01"},
+            ok_statuses=(302, 400),
+        ),
+    ],
     # certificates: 张秀英 has no points in the world, so issuing is refused with a message (302 back);
     # the world holds no certificate, so every role is refused an unknown one (403, or 404 for those
     # who may read or revoke); test_certificates.py covers who may open and revoke a real one.
@@ -1538,6 +1551,32 @@ API_OPERATIONS: dict[str, Endpoint] = {
         },
         "application/json",
     ),
+    "put_unit_category": Endpoint(
+        "PUT",
+        lambda w: f"/api/v1/units/{w.civil_affairs.pk}/category?town=xinmiao",
+        frozenset({"office"}),
+        lambda w: {"category": "party_government_organ"},
+        "application/json",
+    ),
+    "list_team_members": Endpoint(
+        "GET", lambda w: f"/api/v1/teams/{w.team.pk}/members?town=xinmiao", frozenset({"office", "school", "evaluator"})
+    ),
+    "add_team_member": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/teams/{w.team.pk}/members?town=xinmiao",
+        LECTURE_MANAGERS,
+        lambda w: {"member_id": w.team_newcomer.pk, "joined_on": "2020-06-01"},
+        "application/json",
+        ok_statuses=(201, 400),
+    ),
+    "remove_team_member": Endpoint(
+        "POST",
+        lambda w: f"/api/v1/teams/{w.team.pk}/members/{w.team_membership.pk}/leave?town=xinmiao",
+        LECTURE_MANAGERS,
+        lambda w: {"left_on": "2020-12-31"},
+        "application/json",
+        ok_statuses=(200, 400),
+    ),
     "get_targets": Endpoint("GET", lambda w: "/api/v1/targets?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS),
     "put_targets": Endpoint(
         "PUT",
@@ -2111,6 +2150,28 @@ def _check(endpoint: Endpoint, world: World, is_api: bool):
             assert _database_state() == before, f"{where} changed the database"
 
 
+def _matrix_team(world: World) -> None:
+    """A volunteer team with one member (李德福) and a volunteer of the register not in it (王桂芬)."""
+    from communityedu.incentives import services as incentive_services
+    from communityedu.organization.services import save_unit
+
+    world.team = save_unit(
+        unit=None, town=world.xinmiao, values={"name": "社区教育坝坝舞队", "unit_type": "team"}, actor=None
+    )
+    member, world.team_newcomer = (
+        incentive_services.save_team_member(
+            actor=None,
+            town=world.xinmiao,
+            person=world.people[name],
+            values={"category": "volunteer", "employer": world.civil_affairs},
+        )
+        for name in ("li", "wang")
+    )
+    world.team_membership = incentive_services.add_to_team(
+        actor=None, team=world.team, member=member, joined_on=date(2020, 6, 1)
+    )
+
+
 @pytest.fixture
 def matrix_world(world):
     """The shared world with one photo attached to its lecture (the evidence rows) and a resident's
@@ -2138,6 +2199,7 @@ def matrix_world(world):
     _matrix_assessment(world)
     world.join_request = _matrix_join_request(world)
     world.card_job = _matrix_card_job(world)
+    _matrix_team(world)
     return world
 
 

@@ -14,7 +14,13 @@ from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
 from communityedu.incentives import permissions, selectors, services
 from communityedu.incentives.exports import ranking_xlsx
-from communityedu.incentives.forms import AssessmentTotalForm, TeamMemberForm, TrainingForm
+from communityedu.incentives.forms import (
+    AssessmentTotalForm,
+    JoinTeamForm,
+    LeaveTeamForm,
+    TeamMemberForm,
+    TrainingForm,
+)
 from communityedu.metrics.points import points_statement, ranking_by_employer, team_points
 from communityedu.people.models import Person
 from communityedu.people.selectors import people_visible_to, person_for_account
@@ -159,3 +165,54 @@ def my_points(request):
     if person is None:
         raise PermissionDenied
     return _person_page(request, person, can_manage=False)
+
+
+@allowed_if(_reads)
+def team_members(request, unit_id: int):
+    """A volunteer team's members, current and past; the office and the school add a volunteer of
+    the register (from a day) or record the day one left."""
+    team = selectors.get_team_for(town=request.town, unit_id=unit_id)
+    can_manage = _manages(request)
+    join_form = JoinTeamForm(
+        request.POST if request.method == "POST" and "member" in request.POST else None,
+        volunteers=selectors.volunteers_to_join(team),
+        initial={"joined_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        try:
+            if "membership" in request.POST:
+                membership = get_object_or_404(selectors.memberships_of(team), pk=request.POST["membership"])
+                leave_form = LeaveTeamForm(request.POST)
+                if not leave_form.is_valid():
+                    raise ValidationError(leave_form.errors["left_on"])
+                services.remove_from_team(
+                    actor=request.user, membership=membership, left_on=leave_form.cleaned_data["left_on"]
+                )
+                messages.success(request, _("%(name)s left the team.") % {"name": membership.member.person.name})
+                return redirect("incentives:team-members", unit_id=team.pk)
+            if join_form.is_valid():
+                member = join_form.cleaned_data["member"]
+                services.add_to_team(
+                    actor=request.user, team=team, member=member, joined_on=join_form.cleaned_data["joined_on"]
+                )
+                messages.success(request, _("%(name)s joined the team.") % {"name": member.person.name})
+                return redirect("incentives:team-members", unit_id=team.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        status = 400
+    return render(
+        request,
+        "incentives/team_members.html",
+        {
+            "team": team,
+            "memberships": selectors.memberships_of(team),
+            "join_form": join_form,
+            "today": timezone.localdate(),
+            "can_manage": can_manage,
+        },
+        status=status,
+    )
