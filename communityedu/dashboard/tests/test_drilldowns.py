@@ -28,7 +28,7 @@ def _number(text: str) -> Decimal:
 
 def _total_behind(client, url: str) -> Decimal:
     page = client.get(url).content.decode()
-    found = re.search(r'data-(?:total|count)="([^"]+)"', page)
+    found = re.search(r'id="(?:figure-records|participants-count)" data-(?:total|count)="([^"]+)"', page)
     return Decimal(found[1])
 
 
