@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -104,7 +105,15 @@ def record(
     return entry
 
 
-def record_change(*, actor, obj: models.Model, created: bool, changes: dict) -> AuditLogEntry:
+def record_change(
+    *, actor, obj: models.Model, created: bool, changes: dict, effective_on: date | None = None
+) -> AuditLogEntry:
+    """An entry for ``obj`` created or changed. ``effective_on`` is the date the record says it
+    happened (a notice's effective date, a meeting's day, a task's done date, a payment's date):
+    kept in the entry's data beside the entry's own time, so a record entered after the fact (补录)
+    shows both."""
+    if effective_on is not None:
+        changes = {**changes, "effective_on": effective_on.isoformat()}
     return record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,

@@ -49,6 +49,7 @@ def _created(entry: EntryT, actor: User, fields: list[str]) -> EntryT:
         obj=entry,
         created=True,
         changes={name: [None, audit.snapshot(entry, [name])[name]] for name in fields},
+        effective_on=entry.dated_on,
     )
     return entry
 
@@ -150,6 +151,7 @@ def _reverse(entry: EntryT, *, reason: str, actor: User, dated_on: date | None, 
         obj=reversal,
         created=True,
         changes={"reverses": [None, original.pk], "amount": [None, str(reversal.amount)], "reason": [None, reason]},
+        effective_on=reversal.dated_on,
     )
     return reversal
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/holders/", views.position_holder_create, name="position-holder-create"),
     path("villages/", views.village_list, name="village-list"),
     path("villages/<int:pk>/", views.village_detail, name="village-detail"),
     path("villages/population/", views.population_year, name="population"),

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,8 @@ from communityedu.organization.forms import (
     VillageForm,
 )
 from communityedu.organization.middleware import SESSION_KEY
+from communityedu.people import position_holders
+from communityedu.people.position_holder_forms import PositionHolderForm
 
 
 def _reads_structure(request) -> bool:
@@ -63,12 +66,53 @@ def structure(request):
 
 @allowed_if(_reads_structure)
 def unit_detail(request, pk: int):
-    unit = selectors.get_unit_for(request.user, pk)
+    return _unit_page(request, selectors.get_unit_for(request.user, pk))
+
+
+def _team_members(unit) -> list | None:
+    """A volunteer team's current members (the team register's side: ``incentives``); None for other units."""
+    if unit.unit_type != UnitType.TEAM:
+        return None
+    from communityedu.incentives.selectors import memberships_of
+
+    return [membership for membership in memberships_of(unit) if membership.left_on is None]
+
+
+def _unit_page(request, unit, *, holder_form=None, status: int = 200):
+    can_edit = permissions.can_edit_structure(request.user, unit.town)
+    positions = list(unit.positions.all())
+    prefetch_related_objects(positions, "holders")
     return render(
         request,
         "organization/unit_detail.html",
-        {"unit": unit, "can_edit": permissions.can_edit_structure(request.user, unit.town)},
+        {
+            "unit": unit,
+            "can_edit": can_edit,
+            "posts": [(position, list(position.holders.all())) for position in positions],
+            "holder_form": holder_form or (PositionHolderForm(unit=unit) if can_edit and positions else None),
+            "members": _team_members(unit),
+        },
+        status=status,
     )
+
+
+@require_POST
+@allowed_if(_reads_structure)
+def position_holder_create(request, pk: int):
+    """Record who held one of the unit's posts, from when (and until when)."""
+    unit = selectors.get_unit_for(request.user, pk)
+    if not permissions.can_edit_structure(request.user, unit.town):
+        raise PermissionDenied
+    form = PositionHolderForm(request.POST, unit=unit)
+    if form.is_valid():
+        try:
+            position_holders.appoint_holder(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The holder of the post was recorded."))
+            return redirect("organization:unit-detail", pk=unit.pk)
+    return _unit_page(request, unit, holder_form=form, status=400)
 
 
 def _unit_form_page(request, unit):

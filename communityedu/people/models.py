@@ -363,3 +363,49 @@ class CardPrintJob(TownScopedModel):
 
     def get_state_display(self) -> str:
         return _("interrupted") if self.is_interrupted else self.get_status_display()
+
+
+class PositionHolder(TownScopedModel):
+    """Who held a post (``organization.Position``, named by office: 组长 held by 镇长) from when to
+    when, so that a notice, a meeting or the dossier names the right person for its date. ``ends_on``
+    is empty while the person still holds the post; the holdings of one post never overlap.
+    ``person`` links the register's person when there is one; ``person_name`` is always kept, as
+    printed on the record."""
+
+    position = models.ForeignKey(
+        "organization.Position", on_delete=models.CASCADE, related_name="holders", verbose_name=_("post")
+    )
+    person_name = models.CharField(_("name"), max_length=50)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="post_holdings",
+        verbose_name=_("person in the register"),
+    )
+    starts_on = models.DateField(_("holds the post from"))
+    ends_on = models.DateField(_("holds the post until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "starts_on", "id"]
+        verbose_name = _("post holder")
+        verbose_name_plural = _("post holders")
+        constraints = [
+            models.UniqueConstraint(fields=["position", "starts_on"], name="post_holder_once_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="post_holder_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "starts_on"], name="post_holder_town_starts_on")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.person_name} ({self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d})"
+            if self.ends_on
+            else (f"{self.person_name} ({self.starts_on:%Y-%m-%d}–)")
+        )
+
+    def holds_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

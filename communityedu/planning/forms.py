@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -108,6 +109,15 @@ class NoticeForm(VisibleNamesFormMixin, TownForm):
     rectify_by = forms.DateField(
         label=_("Rectify by"), required=False, widget=DateInput(), help_text=_("Criticisms only.")
     )
+    effective_on = forms.DateField(
+        label=_("Effective on"),
+        widget=DateInput(),
+        help_text=_("The date printed on the notice; a notice issued earlier is entered with its own date (补录)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_on"].initial = timezone.localdate()
 
     def clean_people(self):
         """``(unit, name)`` pairs from lines such as ``弋阳村村委会 刘芳``."""
@@ -131,6 +141,18 @@ class EvaluationForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=2, min_value=0, max_value=100)
     is_accepted = forms.BooleanField(label=_("Accepted"), required=False)
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoticeDateForm(forms.Form):
+    effective_on = forms.DateField(label=_("Effective on"), widget=DateInput())
+
+
+class PlanSettingForm(forms.Form):
+    evidence_required_for_done = forms.BooleanField(
+        label=_("evidence required to mark a task done"),
+        required=False,
+        help_text=_("When on, a task is marked done only once an evidence file is attached to it."),
+    )
 
 
 class AsOfForm(forms.Form):

@@ -33,6 +33,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -57,6 +58,12 @@ def _user(related_name: str = "+", verbose_name=None):
         related_name=related_name,
         verbose_name=verbose_name,
     )
+
+
+def entered_after(record: models.Model, effective_on) -> bool:
+    """Whether ``record`` was typed (``created_at``, local day) after the day it says it happened."""
+    created_at = getattr(record, "created_at", None)
+    return bool(created_at and effective_on and timezone.localdate(created_at) > effective_on)
 
 
 class Phase(TownScopedModel):
@@ -161,6 +168,11 @@ class Meeting(TownScopedModel):
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
+    @property
+    def is_entered_after_the_fact(self) -> bool:
+        """补录: recorded on a later day than it was held."""
+        return entered_after(self, self.held_on)
+
 
 class MeetingInvitation(TownScopedModel):
     """A unit invited to a meeting, and whether it attended."""
@@ -247,6 +259,11 @@ class Notice(TownScopedModel):
     @property
     def is_published(self) -> bool:
         return self.status == NoticeStatus.PUBLISHED
+
+    @property
+    def is_entered_after_the_fact(self) -> bool:
+        """补录: typed on a later day than the date it takes effect."""
+        return entered_after(self, self.effective_on)
 
     def subject_lines(self) -> list[str]:
         """Who the notice names, each unit once with its individuals beside it

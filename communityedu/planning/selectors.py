@@ -35,6 +35,7 @@ from communityedu.planning.models import (
     NoticeSubject,
     Phase,
     PlanFile,
+    PlanSetting,
     RectificationItem,
     Task,
 )
@@ -83,6 +84,21 @@ def notices_visible_to(user: User, town: Town) -> QuerySet[Notice]:
         return notices
     units = permissions.acting_unit_ids(user, town)
     return notices.filter(pk__in=NoticeSubject.objects.filter(unit_id__in=units).values("notice_id"))
+
+
+def published_as_of(notices: QuerySet[Notice], as_of: date) -> QuerySet[Notice]:
+    """The published notices in effect on ``as_of`` (their effective date on or before it; an
+    undated one counts from its publishing), latest effective date first."""
+    return (
+        notices.filter(status=NoticeStatus.PUBLISHED)
+        .filter(Q(effective_on__lte=as_of) | Q(effective_on__isnull=True, published_at__date__lte=as_of))
+        .order_by(F("effective_on").desc(nulls_last=True), "-published_at", "-id")
+    )
+
+
+def plan_setting(town: Town) -> PlanSetting:
+    """The town's plan settings (the defaults, unsaved, until the office saves them)."""
+    return PlanSetting.objects.filter(town=town).first() or PlanSetting(town=town)
 
 
 def evaluations_visible_to(user: User, town: Town) -> QuerySet[Evaluation]:
@@ -316,9 +332,7 @@ def staff_home_plan(user: User, town: Town, *, as_of: date, limit: int = 5) -> S
     )
     tasks = tasks_visible_to(user, town).filter(due_on__lt=as_of).exclude(done_on__lte=as_of)
     return StaffHomePlan(
-        notices=list(
-            notices_visible_to(user, town).filter(status=NoticeStatus.PUBLISHED).order_by("-published_at")[:limit]
-        ),
+        notices=list(published_as_of(notices_visible_to(user, town), as_of)[:limit]),
         open_items=items["open"],
         overdue_items=items["overdue"],
         overdue_tasks=tasks.count(),

@@ -5,6 +5,7 @@ from communityedu.planning.views import evaluations, meetings, notices, rectific
 app_name = "planning"
 urlpatterns = [
     path("", work_plan.plan, name="plan"),
+    path("settings/", work_plan.plan_settings, name="settings"),
     path("phases/<int:pk>/", work_plan.phase_update, name="phase-update"),
     path("tasks/new/", work_plan.task_create, name="task-create"),
     path("tasks/<int:pk>/", work_plan.task_detail, name="task"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("notices/", notices.notices, name="notices"),
     path("notices/new/", notices.notice_create, name="notice-create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/date/", notices.notice_date, name="notice-date"),
     path("notices/<int:pk>/approve/", notices.notice_approve, name="notice-approve"),
     path("notices/<int:pk>/publish/", notices.notice_publish, name="notice-publish"),
     path("evaluations/", evaluations.evaluations, name="evaluations"),

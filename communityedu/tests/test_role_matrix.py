@@ -390,6 +390,14 @@ PAGES: dict[str, list[Endpoint]] = {
         Endpoint("GET", lambda w: f"/org/units/{w.civil_affairs.pk}/edit/", frozenset({"office"})),
         Endpoint("POST", lambda w: f"/org/units/{w.civil_affairs.pk}/edit/", frozenset({"office"}), _unit_form),
     ],
+    "organization:position-holder-create": [
+        Endpoint(
+            "POST",
+            lambda w: f"/org/units/{w.civil_affairs.pk}/holders/",
+            frozenset({"office"}),
+            lambda w: {"position": w.plan.position.pk, "person_name": "王建国", "starts_on": "2020-01-01"},
+        )
+    ],
     "organization:village-list": [Endpoint("GET", lambda w: "/org/villages/", STRUCTURE_READERS)],
     "organization:village-detail": [
         Endpoint("GET", lambda w: f"/org/villages/{w.yiyang.pk}/", XINMIAO_STRUCTURE_READERS),
@@ -1878,7 +1886,13 @@ PAGES.update(
                 "POST",
                 lambda w: "/planning/notices/new/",
                 OFFICES,
-                lambda w: {"kind": "commendation", "title": "表扬通报", "body": "特予表扬。", "units": [w.school.pk]},
+                lambda w: {
+                    "kind": "commendation",
+                    "title": "表扬通报",
+                    "body": "特予表扬。",
+                    "units": [w.school.pk],
+                    "effective_on": "2020-06-01",
+                },
                 ok_statuses=PLAN_WITH_REASON,
             )
         ],
@@ -1889,6 +1903,18 @@ PAGES.update(
         ],
         "planning:notice-publish": [
             Endpoint("POST", lambda w: f"/planning/notices/{w.plan.notice.pk}/publish/", frozenset({"office"}))
+        ],
+        "planning:notice-date": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/notices/{w.plan.notice.pk}/date/",
+                frozenset({"office"}),
+                lambda w: {"effective_on": "2020-09-01"},
+            )
+        ],
+        "planning:settings": [
+            Endpoint("GET", lambda w: "/planning/settings/", OFFICES),
+            Endpoint("POST", lambda w: "/planning/settings/", OFFICES, lambda w: {"evidence_required_for_done": "on"}),
         ],
         "planning:evaluations": [
             Endpoint("GET", lambda w: "/planning/evaluations/", frozenset({"office", "evaluator", "nantuo"}))
@@ -1982,6 +2008,25 @@ API_OPERATIONS.update(
             ok_statuses=PLAN_WITH_REASON,
         ),
         "list_plan_notices": Endpoint("GET", lambda w: "/api/v1/planning/notices?town=xinmiao", XINMIAO_PLAN_READERS),
+        "put_plan_notice_effective_on": Endpoint(
+            "PUT", lambda w: f"/api/v1/planning/notices/{w.plan.notice.pk}/effective-on", frozenset({"office"}),
+            lambda w: {"effective_on": "2020-09-01"}, "application/json",
+        ),
+        "get_plan_settings": Endpoint("GET", lambda w: "/api/v1/planning/settings?town=xinmiao", XINMIAO_PLAN_READERS),
+        "put_plan_settings": Endpoint(
+            "PUT", lambda w: "/api/v1/planning/settings?town=xinmiao", frozenset({"office"}),
+            lambda w: {"evidence_required_for_done": True}, "application/json",
+        ),
+        "list_position_holders": Endpoint(
+            "GET", lambda w: f"/api/v1/organization/positions/{w.plan.position.pk}/holders", XINMIAO_STRUCTURE_READERS
+        ),
+        "create_position_holder": Endpoint(
+            "POST", lambda w: f"/api/v1/organization/positions/{w.plan.position.pk}/holders", frozenset({"office"}),
+            lambda w: {"person_name": "王建国", "starts_on": "2020-01-01"}, "application/json",
+        ),
+        "list_leadership_on": Endpoint(
+            "GET", lambda w: "/api/v1/organization/leadership?town=xinmiao&on=2020-06-01", XINMIAO_STRUCTURE_READERS
+        ),
         "draft_plan_notice": Endpoint(
             "POST", lambda w: "/api/v1/planning/notices", frozenset({"office"}),
             lambda w: {

@@ -145,6 +145,7 @@ def mark_paid(*, payment: LecturePayment, voucher_number: str, paid_on: date, ac
             "voucher_number": [None, entry.voucher_number],
             "paid_on": [None, paid_on.isoformat()],
         },
+        effective_on=paid_on,
     )
     return entry
 

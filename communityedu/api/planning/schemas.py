@@ -76,6 +76,7 @@ class TaskOut(Schema):
     is_overdue: bool
     is_done_late: bool
     files: list[PlanFileOut]
+    created_at: datetime
 
     @staticmethod
     def resolve_phase_number(obj):
@@ -152,6 +153,7 @@ class MeetingOut(Schema):
     place: str
     minutes: str
     decisions: str
+    created_at: datetime
     invitations: list[InvitationOut]
     action_items: list[ItemOut]
 
@@ -220,6 +222,8 @@ class NoticeOut(Schema):
     body: str
     status: str
     rectify_by: date | None
+    effective_on: date | None
+    created_at: datetime
     approved_at: datetime | None
     published_at: datetime | None
     subjects: list[SubjectOut]
@@ -241,6 +245,19 @@ class NoticeIn(Schema):
     body: Text()
     subjects: list[SubjectIn]
     rectify_by: date | None = None
+    effective_on: date | None = None
+
+
+class NoticeDateIn(Schema):
+    effective_on: date
+
+
+class PlanSettingOut(Schema):
+    evidence_required_for_done: bool
+
+
+class PlanSettingIn(Schema):
+    evidence_required_for_done: bool
 
 
 class EvaluationOut(Schema):

@@ -24,6 +24,8 @@ from communityedu.api.planning.schemas import (
     PhaseOut,
     PlanFileOut,
     PlanProgressOut,
+    PlanSettingIn,
+    PlanSettingOut,
     TaskIn,
     TaskOut,
     TaskStatusIn,
@@ -109,7 +111,9 @@ def create_plan_task(request, body: TaskIn):
 
 @router.post("/planning/tasks/{task_id}/status", response=TaskOut)
 def set_plan_task_status(request, task_id: Id, body: TaskStatusIn):
-    """Not started, in progress, or done on a date (not in the future)."""
+    """Not started, in progress, or done on a date (not in the future; a past date enters it
+    after the fact). Where the town requires evidence, done without an evidence file is a 400
+    naming ``evidence``."""
     check_any_reader(request)
     task = selectors.get_task_for(request.user, task_id)
     check_updatable(request, task)
@@ -126,3 +130,17 @@ def upload_plan_task_evidence(request, task_id: Id, file: UploadedFile = File(..
     task = selectors.get_task_for(request.user, task_id)
     check_updatable(request, task)
     return Status(201, file_services.attach_task_file(actor=request.user, task=task, upload=file))
+
+
+@router.get("/planning/settings", response=PlanSettingOut)
+def get_plan_settings(request, town: str):
+    """The town's plan settings: whether a task needs an evidence file to be marked done."""
+    return selectors.plan_setting(plan_town(request, town))
+
+
+@router.put("/planning/settings", response=PlanSettingOut)
+def put_plan_settings(request, town: str, body: PlanSettingIn):
+    """Set whether a task needs an evidence file to be marked done (the office only); when on,
+    marking a task done without one is a 400 naming ``evidence``."""
+    town_row = managing_town(request, town)
+    return task_services.set_plan_setting(town=town_row, actor=request.user, **body.dict())

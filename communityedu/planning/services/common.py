@@ -39,8 +39,16 @@ def check_not_in_future(value: date | None, field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def save_audited(obj: models.Model, actor: User, *, fields: list[str], before: dict | None = None) -> None:
-    """Save ``obj`` and audit it: created rows with every field, changed rows with their diff."""
+def save_audited(
+    obj: models.Model,
+    actor: User,
+    *,
+    fields: list[str],
+    before: dict | None = None,
+    effective_on: date | None = None,
+) -> None:
+    """Save ``obj`` and audit it: created rows with every field, changed rows with their diff;
+    ``effective_on`` (the date the record says it happened) goes in the entry's data too."""
     obj.full_clean(exclude=["town", "created_by", "recorded_by", "raised_by", "closed_by", "drafted_by", "approved_by"])
     created = obj.pk is None
     if created:
@@ -51,7 +59,7 @@ def save_audited(obj: models.Model, actor: User, *, fields: list[str], before: d
         if not changes:
             return
         obj.save(update_fields=[*fields, "updated_at"])
-    audit.record_change(actor=actor, obj=obj, created=created, changes=changes)
+    audit.record_change(actor=actor, obj=obj, created=created, changes=changes, effective_on=effective_on)
 
 
 def check_units(units: Iterable[Unit], town: Town, field: str) -> list[Unit]:

@@ -90,10 +90,10 @@ def record_meeting(
         decisions=clean_text(decisions),
         recorded_by=actor_or_none(actor),
     )
-    save_audited(meeting, actor, fields=MEETING_FIELDS)
+    save_audited(meeting, actor, fields=MEETING_FIELDS, effective_on=held_on)
     changes = _write_attendance(meeting=meeting, invited=invited, attended=attended, actor=actor)
     if changes:
-        audit.record_change(actor=actor, obj=meeting, created=False, changes=changes)
+        audit.record_change(actor=actor, obj=meeting, created=False, changes=changes, effective_on=meeting.held_on)
     return meeting
 
 
@@ -109,5 +109,5 @@ def set_attendance(*, meeting: Meeting, invited: Iterable[Unit], attended: Itera
         actor=actor,
     )
     if changes:
-        audit.record_change(actor=actor, obj=meeting, created=False, changes=changes)
+        audit.record_change(actor=actor, obj=meeting, created=False, changes=changes, effective_on=meeting.held_on)
     return meeting

@@ -32,19 +32,6 @@ if TYPE_CHECKING:
 NOTICE_FIELDS = ["kind", "title", "body", "rectify_by", "effective_on", "status"]
 
 
-def _distinct_subjects(subjects: Iterable[tuple[Unit, str]]) -> list[tuple[Unit, str]]:
-    """The subjects as given, trimmed; a unit (or a unit's individual) named twice is refused
-    with its name, as a notice that names the same committee twice reads as a mistake."""
-    seen: list[tuple[Unit, str]] = []
-    for unit, name in subjects:
-        subject = (unit, clean_text(name, 50))
-        if subject in seen:
-            named = f"{unit} {subject[1]}".strip()
-            raise ValidationError({"units": _("%(subject)s is named twice in the notice.") % {"subject": named}})
-        seen.append(subject)
-    return seen
-
-
 @transaction.atomic
 def draft_notice(
     *,
@@ -62,7 +49,7 @@ def draft_notice(
     ``subjects`` are ``(unit, individual's name or "")``; a criticism names units only and says
     by when they must have put things right. ``effective_on`` is the date the notice takes effect
     (发文日期), today unless given: a notice issued earlier is entered after the fact (补录) with its
-    own date, never in the future. The same unit and individual named twice is refused."""
+    own date, never in the future."""
     if kind not in NoticeKind.values:
         raise ValidationError({"kind": _("Choose commendation or criticism.")})
     title, body = clean_text(title, 200), clean_text(body)
@@ -70,7 +57,8 @@ def draft_notice(
         raise ValidationError({"title": _("Give the notice a title.")})
     if not body:
         raise ValidationError({"body": _("Write the notice.")})
-    subjects = _distinct_subjects(subjects)
+    # The same unit or individual given twice is kept once (a unique constraint holds it too).
+    subjects = list(dict.fromkeys((unit, clean_text(name, 50)) for unit, name in subjects))
     if not subjects:
         raise ValidationError({"units": _("Name at least one unit.")})
     for unit, _name in subjects:
@@ -95,7 +83,7 @@ def draft_notice(
         effective_on=effective_on,
         drafted_by=actor_or_none(actor),
     )
-    save_audited(notice, actor, fields=NOTICE_FIELDS)
+    save_audited(notice, actor, fields=NOTICE_FIELDS, effective_on=effective_on)
     for unit, name in subjects:
         NoticeSubject.objects.create(town=town, notice=notice, unit=unit, person_name=name)
     audit.record_change(
@@ -103,6 +91,7 @@ def draft_notice(
         obj=notice,
         created=False,
         changes={"subjects": [None, [f"{unit} {name}".strip() for unit, name in subjects]]},
+        effective_on=effective_on,
     )
     return notice
 
@@ -119,7 +108,11 @@ def approve_notice(*, notice: Notice, actor: User) -> Notice:
     notice.status, notice.approved_by, notice.approved_at = NoticeStatus.APPROVED, actor, timezone.now()
     notice.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit.record_change(
-        actor=actor, obj=notice, created=False, changes=audit.diff(before, audit.snapshot(notice, before))
+        actor=actor,
+        obj=notice,
+        created=False,
+        changes=audit.diff(before, audit.snapshot(notice, before)),
+        effective_on=notice.effective_on,
     )
     return notice
 
@@ -134,7 +127,11 @@ def publish_notice(*, notice: Notice, actor: User) -> Notice:
     notice.status, notice.published_at = NoticeStatus.PUBLISHED, timezone.now()
     notice.save(update_fields=["status", "published_at", "updated_at"])
     audit.record_change(
-        actor=actor, obj=notice, created=False, changes={"status": [NoticeStatus.APPROVED, NoticeStatus.PUBLISHED]}
+        actor=actor,
+        obj=notice,
+        created=False,
+        changes={"status": [NoticeStatus.APPROVED, NoticeStatus.PUBLISHED]},
+        effective_on=notice.effective_on,
     )
     if notice.kind == NoticeKind.CRITICISM:
         for subject in notice.subjects.select_related("unit"):
@@ -164,5 +161,5 @@ def set_notice_effective_on(*, notice: Notice, effective_on: date, actor: User) 
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     before = audit.snapshot(notice, NOTICE_FIELDS)
     notice.effective_on = effective_on
-    save_audited(notice, actor, fields=NOTICE_FIELDS, before=before)
+    save_audited(notice, actor, fields=NOTICE_FIELDS, before=before, effective_on=effective_on)
     return notice

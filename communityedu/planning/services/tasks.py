@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communityedu.core import audit
 from communityedu.organization.models import Town, Unit
 from communityedu.planning.constants import TaskStatus
-from communityedu.planning.models import Phase, Task
+from communityedu.planning.models import Phase, PlanSetting, Task
 from communityedu.planning.services.common import (
     actor_or_none,
     check_not_in_future,
@@ -55,6 +55,35 @@ def save_phase(
     return phase
 
 
+def evidence_required_for_done(town_id: int) -> bool:
+    """The town's setting: whether a task is marked done only with an evidence file."""
+    return PlanSetting.objects.filter(town_id=town_id, evidence_required_for_done=True).exists()
+
+
+def check_evidence_for_done(task: Task) -> None:
+    if evidence_required_for_done(task.town_id) and not task.files.exists():
+        raise ValidationError(
+            {
+                "evidence": _(
+                    "Attach an evidence file (photo or PDF) before marking the task done: the town requires "
+                    "evidence for every task done."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def set_plan_setting(*, town: Town, evidence_required_for_done: bool, actor: User) -> PlanSetting:
+    """The town office's settings of the plan (one row per town, created on first save)."""
+    setting = PlanSetting.objects.select_for_update().filter(town=town).first()
+    before = audit.snapshot(setting, SETTING_FIELDS) if setting else None
+    setting = setting or PlanSetting(town=town)
+    setting.evidence_required_for_done = bool(evidence_required_for_done)
+    save_audited(setting, actor, fields=SETTING_FIELDS, before=before)
+    return setting
+
+
+SETTING_FIELDS = ["evidence_required_for_done"]
 TASK_FIELDS = ["phase", "unit", "title", "target", "owner", "due_on", "status", "done_on", "note"]
 
 
@@ -109,8 +138,10 @@ def set_task_status(
         done_on = None
     task = Task.objects.select_for_update().get(pk=task.pk)
     before = audit.snapshot(task, TASK_FIELDS)
+    if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+        check_evidence_for_done(task)
     task.status, task.done_on = status, done_on
     if note is not None:
         task.note = clean_text(note)
-    save_audited(task, actor, fields=TASK_FIELDS, before=before)
+    save_audited(task, actor, fields=TASK_FIELDS, before=before, effective_on=done_on)
     return task

@@ -116,6 +116,7 @@ def matrix_plan(world) -> Plan:
     every page and API operation of the plan has a real object to reach."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from communityedu.organization import services as org_services
     from conftest import png_bytes
 
     plan = plan_world(world)
@@ -123,6 +124,7 @@ def matrix_plan(world) -> Plan:
     plan.file = file_services.attach_task_file(
         actor=office, task=plan.task, upload=SimpleUploadedFile("签到表.png", png_bytes(), content_type="image/png")
     )
+    plan.position = org_services.ensure_position(unit=world.civil_affairs, title="负责人", held_by="民政办主任")
     plan.evaluation = evaluation_services.record_evaluation(
         town=world.xinmiao,
         held_on=date(2020, 10, 20),

@@ -139,7 +139,7 @@ def test_done_needs_a_date_not_in_the_future_and_other_statuses_clear_it(world, 
         )
     ]
     assert changes[1:] == [
-        {"status": ["not_started", "done"], "done_on": [None, "2020-07-20"]},
+        {"status": ["not_started", "done"], "done_on": [None, "2020-07-20"], "effective_on": "2020-07-20"},
         {"status": ["done", "in_progress"], "done_on": ["2020-07-20", None]},
     ]
 
@@ -277,6 +277,7 @@ def test_an_attending_unit_counts_as_invited_and_attendance_can_be_replaced(worl
     assert entry.changes == {
         "invited": [["弋阳村村委会", "民政办"], ["弋阳村村委会", "民政办"]],
         "attended": [["民政办"], ["弋阳村村委会"]],
+        "effective_on": "2020-07-08",
     }
 
 
@@ -430,6 +431,8 @@ def test_a_commendation_names_units_and_individuals_and_raises_nothing(world, pl
         ("弋阳村村委会", ""),
         ("弋阳村村委会", "刘芳"),
     ]
+    # The committee commended and one of its people: the committee is named once.
+    assert notice.subject_lines() == ["弋阳村村委会（刘芳）"]
     assert not RectificationItem.objects.filter(notice=notice).exists()
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communityedu.core.views import allowed_if
+from communityedu.people.position_holders import leaders_on
 from communityedu.planning import forms, permissions, selectors
 from communityedu.planning.services import meetings as meeting_services
 from communityedu.planning.services import rectification as rectification_services
@@ -67,6 +68,7 @@ def _meeting_page(request, meeting, *, item_form=None, status: int = 200):
     items = selectors.rectification_lists(meeting.action_items.all(), as_of)
     context = {
         "meeting": meeting,
+        "leaders": leaders_on(meeting.town, meeting.held_on),
         "invitations": invitations,
         "items": [*items["overdue"], *items["open"], *items["closed"]],
         "is_manager": is_manager,

@@ -38,7 +38,7 @@ def _plan_page(request, *, task_form=None, status: int = 200):
         "progress": progress,
         "is_manager": is_manager,
         "reads_whole": permissions.reads_whole_plan(request.user, town),
-        "notices": list(selectors.notices_visible_to(request.user, town).filter(status="published")[:5]),
+        "notices": list(selectors.published_as_of(selectors.notices_visible_to(request.user, town), as_of)[:5]),
         "open_items": selectors.open_items(selectors.items_visible_to(request.user, town)).count(),
         "joint_years": selectors.joint_meeting_years(town=town, as_of=as_of),
         "task_form": task_form or (forms.TaskForm(town=town, prefix="task") if is_manager else None),
@@ -106,8 +106,33 @@ def _task_page(request, task, *, status_form=None, status: int = 200):
         "status_form": status_form
         or forms.TaskStatusForm(initial={"status": task.status, "done_on": task.done_on, "note": task.note}),
         "file_form": forms.FileForm(),
+        "evidence_required": task_services.evidence_required_for_done(task.town_id),
     }
     return render(request, "planning/task.html", context, status=status)
+
+
+def _settings_page(request, *, form=None, status: int = 200):
+    setting = selectors.plan_setting(request.town)
+    context = {
+        "is_manager": True,
+        "reads_whole": True,
+        "form": form
+        or forms.PlanSettingForm(initial={"evidence_required_for_done": setting.evidence_required_for_done}),
+    }
+    return render(request, "planning/settings.html", context, status=status)
+
+
+@allowed_if(manages)
+def plan_settings(request):
+    """The office's settings of the plan: whether a task needs an evidence file to be marked done."""
+    if request.method != "POST":
+        return _settings_page(request)
+    form = forms.PlanSettingForm(request.POST)
+    if form.is_valid():
+        task_services.set_plan_setting(town=request.town, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The plan's settings were saved."))
+        return redirect("planning:settings")
+    return _settings_page(request, form=form, status=400)
 
 
 @allowed_if(reads_any)
