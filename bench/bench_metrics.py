@@ -113,18 +113,26 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
     now = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
     days = (as_of - date(year, 1, 1)).days
     timings = {}
+    sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-2000000")  # 2 GB of page cache: the indexes stay in memory
-        cursor.execute("PRAGMA temp_store=MEMORY")
-        index_sql = [
-            sql
-            for (sql,) in cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='activities_attendanceentry'"
-                " AND sql IS NOT NULL"
+        if sqlite:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-2000000")  # 2 GB of page cache: the indexes stay in memory
+            cursor.execute("PRAGMA temp_store=MEMORY")
+            index_sql = [
+                sql
+                for (sql,) in cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='activities_attendanceentry'"
+                    " AND sql IS NOT NULL"
+                ).fetchall()
+            ]
+            index_names = [sql.split('"')[1] for sql in index_sql]
+        else:  # PostgreSQL: the indexes that are not a constraint's
+            rows = cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'activities_attendanceentry'"
+                " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
             ).fetchall()
-        ]
-        index_names = [sql.split('"')[1] for sql in index_sql]
+            index_names, index_sql = [name for name, _sql in rows], [sql for _name, sql in rows]
         with transaction.atomic():
             start = time.perf_counter()
             for town in made:
@@ -139,23 +147,53 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
                 )
                 organiser = Unit.objects.filter(town=town).order_by("id").values_list("id", flat=True).first()
                 cursor.execute(
-                    "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
-                    " INSERT INTO people_person (created_at, updated_at, town_id, name, sex, birth_date, village_id,"
-                    " village_group, is_resident, id_number_encrypted, id_number_masked, phone_encrypted, phone_masked,"
-                    " guardian_name, guardian_phone_encrypted, left_reason)"
-                    " SELECT %s, %s, %s, '居民' || i, CASE i % 2 WHEN 0 THEN 'F' ELSE 'M' END,"
-                    " date('1940-01-01', '+' || (i % 25000) || ' days'), %s + (i % %s), (i % 9 + 1) || '组', 1,"
-                    " '', '500102********' || printf('%%04d', i % 10000), '', '', '', '', '' FROM seq",
-                    [per_town - 1, now, now, town.pk, villages[0], len(villages)],
+                    (
+                        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
+                        " INSERT INTO people_person (created_at, updated_at, town_id, name, sex, birth_date, village_id,"
+                        " village_group, is_resident, id_number_encrypted, id_number_masked, phone_encrypted,"
+                        " phone_masked, guardian_name, guardian_phone_encrypted, left_reason)"
+                        " SELECT %s, %s, %s, '居民' || i, CASE i % 2 WHEN 0 THEN 'F' ELSE 'M' END,"
+                        " date('1940-01-01', '+' || (i % 25000) || ' days'), %s + (i % %s), (i % 9 + 1) || '组', 1,"
+                        " '', '500102********' || printf('%%04d', i % 10000), '', '', '', '', '' FROM seq"
+                    )
+                    if sqlite
+                    else (
+                        "INSERT INTO people_person (created_at, updated_at, town_id, name, sex, birth_date, village_id,"
+                        " village_group, is_resident, id_number_encrypted, id_number_masked, phone_encrypted,"
+                        " phone_masked, guardian_name, guardian_phone_encrypted, left_reason)"
+                        " SELECT %s::timestamptz, %s::timestamptz, %s, '居民' || i, CASE i %% 2 WHEN 0 THEN 'F' ELSE 'M' END,"
+                        " DATE '1940-01-01' + (i %% 25000), %s + (i %% %s), (i %% 9 + 1) || '组', true,"
+                        " '', '500102********' || lpad((i %% 10000)::text, 4, '0'), '', '', '', '', ''"
+                        " FROM generate_series(0, %s) AS i"
+                    ),
+                    [per_town - 1, now, now, town.pk, villages[0], len(villages)]
+                    if sqlite
+                    else [now, now, town.pk, villages[0], len(villages), per_town - 1],
                 )
                 cursor.execute(
-                    "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
-                    " INSERT INTO activities_activity (created_at, updated_at, town_id, title, kind, organiser_id,"
-                    " venue_place, starts_at, ends_at, audience, summary, is_cancelled, cancel_reason, check_in_token)"
-                    " SELECT %s, %s, %s, '活动' || i, CASE WHEN i % 40 = 0 THEN 'lecture_hall' ELSE 'team_activity' END,"
-                    " %s, '文化广场', datetime(%s, '+' || ((i * %s) / %s) || ' days', '+1 hours'),"
-                    " datetime(%s, '+' || ((i * %s) / %s) || ' days', '+3 hours'), '', '', 0, '', 'bench-' || %s || '-' || i"
-                    " FROM seq",
+                    (
+                        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
+                        " INSERT INTO activities_activity (created_at, updated_at, town_id, title, kind, organiser_id,"
+                        " venue_place, starts_at, ends_at, audience, summary, is_cancelled, cancel_reason,"
+                        " check_in_token)"
+                        " SELECT %s, %s, %s, '活动' || i,"
+                        " CASE WHEN i % 40 = 0 THEN 'lecture_hall' ELSE 'team_activity' END,"
+                        " %s, '文化广场', datetime(%s, '+' || ((i * %s) / %s) || ' days', '+1 hours'),"
+                        " datetime(%s, '+' || ((i * %s) / %s) || ' days', '+3 hours'), '', '', 0, '',"
+                        " 'bench-' || %s || '-' || i FROM seq"
+                    )
+                    if sqlite
+                    else (
+                        "WITH seq(i) AS (SELECT generate_series(0, %s))"
+                        " INSERT INTO activities_activity (created_at, updated_at, town_id, title, kind, organiser_id,"
+                        " venue_place, starts_at, ends_at, audience, summary, is_cancelled, cancel_reason,"
+                        " check_in_token)"
+                        " SELECT %s::timestamptz, %s::timestamptz, %s, '活动' || i,"
+                        " CASE WHEN i %% 40 = 0 THEN 'lecture_hall' ELSE 'team_activity' END,"
+                        " %s, '文化广场', %s::timestamptz + make_interval(days => (i * %s) / %s, hours => 1),"
+                        " %s::timestamptz + make_interval(days => (i * %s) / %s, hours => 3), '', '', false, '',"
+                        " 'bench-' || %s::text || '-' || i FROM seq"
+                    ),
                     [
                         ACTIVITIES_PER_TOWN - 1,
                         now,
@@ -176,21 +214,26 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
             for name in index_names:
                 cursor.execute(f'DROP INDEX "{name}"')
             # The check-in trigger writes the rollup row by row; the bulk load rebuilds it once after.
-            cursor.execute(f"DROP TRIGGER {check_in_trigger.NAME}")
+            cursor.execute(
+                f"DROP TRIGGER {check_in_trigger.NAME}"
+                if sqlite
+                else f"ALTER TABLE activities_attendanceentry DISABLE TRIGGER {check_in_trigger.NAME}"
+            )
             for town in made:
                 first_person, first_activity = cursor.execute(
                     "SELECT (SELECT MIN(id) FROM people_person WHERE town_id = %s),"
                     " (SELECT MIN(id) FROM activities_activity WHERE town_id = %s)",
                     [town.pk, town.pk],
                 ).fetchone()
+                stamp = "%s" if sqlite else "%s::timestamptz"
                 # Row i: attendee p = i mod attending, visit j = i div attending; the activities
                 # of one attendee are j * step apart, so (activity, person) never repeats.
                 cursor.execute(
                     "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < %s)"
                     " INSERT INTO activities_attendanceentry (created_at, updated_at, town_id, activity_id, person_id,"
                     " entry_kind, generation, role, source, reason)"
-                    " SELECT %s, %s, %s, %s + ((i %% %s) * 37 + (i / %s) * %s) %% %s, %s + (i %% %s), 'check_in', 0,"
-                    " 'participant', 'roster', '' FROM seq",
+                    f" SELECT {stamp}, {stamp}, %s, %s + ((i %% %s) * 37 + (i / %s) * %s) %% %s, %s + (i %% %s),"
+                    " 'check_in', 0, 'participant', 'roster', '' FROM seq",
                     [
                         rows_per_town - 1,
                         now,
@@ -213,16 +256,22 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
             )
             timings["attendance rows"] = time.perf_counter() - start
             start = time.perf_counter()
+            if not sqlite:  # the deferred foreign-key checks first: no index is built over pending ones
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for sql in index_sql:
                 cursor.execute(sql)
-            for sql in check_in_trigger.sqlite_statements():
-                cursor.execute(sql)
+            if sqlite:
+                for sql in check_in_trigger.sqlite_statements():
+                    cursor.execute(sql)
+            else:
+                cursor.execute(f"ALTER TABLE activities_attendanceentry ENABLE TRIGGER {check_in_trigger.NAME}")
             timings["attendance indexes"] = time.perf_counter() - start
             start = time.perf_counter()
             rebuild_rollup_sql(cursor)
             timings["rollup rebuild (SQL)"] = time.perf_counter() - start
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if sqlite:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cursor.execute("ANALYZE")
         counts = cursor.execute(
             "SELECT (SELECT COUNT(*) FROM people_person), (SELECT COUNT(*) FROM activities_activity),"
@@ -234,11 +283,32 @@ def generate(people: int, rows: int, towns: int, year: int, as_of: date) -> dict
     return {"towns": made, "timings": timings, "counts": counts}
 
 
+REBUILD_POSTGRESQL = (
+    "INSERT INTO activities_yearlyparticipant (created_at, updated_at, town_id, year, person_id, village_id,"
+    " first_attended_on, first_activity_id)"
+    " SELECT now(), now(), town_id, EXTRACT(YEAR FROM first_day)::integer, person_id, village_id, first_day,"
+    " first_activity FROM ("
+    "  SELECT DISTINCT ON (e.town_id, e.person_id, EXTRACT(YEAR FROM a.starts_at AT TIME ZONE 'Asia/Shanghai'))"
+    "   e.town_id, e.person_id, p.village_id, (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS first_day,"
+    "   a.id AS first_activity"
+    "  FROM activities_attendanceentry e JOIN activities_activity a ON a.id = e.activity_id"
+    "  JOIN people_person p ON p.id = e.person_id"
+    "  WHERE e.entry_kind = 'check_in' AND NOT a.is_cancelled AND NOT EXISTS ("
+    "   SELECT 1 FROM activities_attendanceentry r WHERE r.town_id = e.town_id AND r.activity_id = e.activity_id"
+    "   AND r.person_id = e.person_id AND r.generation = e.generation AND r.entry_kind = 'reversal')"
+    "  ORDER BY e.town_id, e.person_id, EXTRACT(YEAR FROM a.starts_at AT TIME ZONE 'Asia/Shanghai'),"
+    "   (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date, a.id) firsts"
+)
+
+
 def rebuild_rollup_sql(cursor) -> None:
     """What `rebuild_participation` computes, as one statement: for each (town, year, person) the
     earliest local day (Asia/Shanghai, UTC+8) of an effective check-in, and on that day the lowest
     activity id."""
     cursor.execute("DELETE FROM activities_yearlyparticipant")
+    if connection.vendor != "sqlite":
+        cursor.execute(REBUILD_POSTGRESQL)
+        return
     cursor.execute(
         "INSERT INTO activities_yearlyparticipant (created_at, updated_at, town_id, year, person_id, village_id,"
         " first_attended_on, first_activity_id)"
@@ -258,7 +328,7 @@ def rebuild_rollup_sql(cursor) -> None:
 NAIVE_SQL = (
     "SELECT p.village_id, COUNT(DISTINCT e.person_id) FROM activities_attendanceentry e"
     " JOIN activities_activity a ON a.id = e.activity_id JOIN people_person p ON p.id = e.person_id"
-    " WHERE e.town_id IN ({towns}) AND e.entry_kind = 'check_in' AND a.is_cancelled = 0"
+    " WHERE e.town_id IN ({towns}) AND e.entry_kind = 'check_in' AND NOT a.is_cancelled"
     " AND a.starts_at >= %s AND a.starts_at <= %s AND p.is_resident AND p.village_id IS NOT NULL"
     " AND NOT EXISTS (SELECT 1 FROM activities_attendanceentry r WHERE r.town_id = e.town_id"
     "  AND r.activity_id = e.activity_id AND r.person_id = e.person_id AND r.generation = e.generation"
