@@ -23,6 +23,7 @@ from communityedu.api import towns
 from communityedu.api.accounts import router as accounts_router
 from communityedu.api.activities import router as activities_router
 from communityedu.api.assessment import router as assessment_router
+from communityedu.api.audiences import router as audiences_router
 from communityedu.api.cards import router as cards_router
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.drilldowns import router as drilldowns_router
@@ -490,6 +491,7 @@ ROUTERS = (
     lifecycle_router,
     surveys_router,
     metrics_router,
+    audiences_router,
     drilldowns_router,
     assessment_router,
     planning_router,

@@ -144,3 +144,27 @@ def government_funding_share(figure: Figure, *, town: Town, year: int, as_of: da
         )
         links[f"line:{line.key}:denominator"] = links["denominator"]
     return links
+
+
+@drilldown("audience_participation")
+def audience_participation(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """The audience groups' page for the totals; a group's people who took part for its line, the
+    group's people in the register for the line's denominator."""
+    groups = f"{reverse('dashboard:audience-groups')}?{period_query(town=town, year=year, as_of=as_of)}"
+    links = {"numerator": groups, "denominator": groups, "groups_below_target": groups}
+    for line in figure.villages:
+        people = reverse("dashboard:audience-group-people", kwargs={"pk": line.key})
+        links[f"line:{line.key}"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, took_part=1)}"
+        links[f"line:{line.key}:denominator"] = f"{people}?{period_query(town=town, year=year, as_of=as_of)}"
+    return links
+
+
+@drilldown("recurring_activities")
+def recurring_activities(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """The occurrences of the year with their status and the activity that satisfies each."""
+    page = f"{reverse('dashboard:recurring-activities')}?{period_query(town=town, year=year, as_of=as_of)}"
+    links = dict.fromkeys(("numerator", "denominator", *figure.flags, "not_yet_due"), page)
+    for line in figure.villages:
+        recurring_id = str(line.key).split("-", 1)[0]
+        links[f"line:{line.key}"] = links[f"line:{line.key}:denominator"] = f"{page}#occurrence-{recurring_id}"
+    return links

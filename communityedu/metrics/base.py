@@ -186,6 +186,8 @@ ORDER = (
     "learning_communities",
     "learning_organs",
     "demonstration_villages",
+    "audience_participation",
+    "recurring_activities",
     "awareness",
     "recognition",
     "satisfaction",

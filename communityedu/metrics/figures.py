@@ -20,12 +20,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from communityedu.metrics import funding_figure, participation_figures, recognition_figures, survey_figures
+from communityedu.metrics import (
+    audience_figures,
+    funding_figure,
+    participation_figures,
+    recognition_figures,
+    survey_figures,
+)
 from communityedu.metrics.base import FIGURES, Figure, shared_reads
 
 # The modules whose figures are registered, imported for their ``@figure`` functions: with them
 # ``FIGURES`` is complete (in the order ``base.ORDER`` gives, whatever the order of import).
-FIGURE_MODULES = (participation_figures, funding_figure, recognition_figures, survey_figures)
+FIGURE_MODULES = (participation_figures, funding_figure, recognition_figures, survey_figures, audience_figures)
 
 
 def figures_for(

@@ -261,3 +261,5 @@ class RoleAssignment(TimeStampedModel):
 
 
 from communityedu.organization.targets import Target  # noqa: E402,F401
+from communityedu.organization.audience_groups import AudienceGroup  # noqa: E402,F401
+from communityedu.organization.recurring_activities import RecurringActivity  # noqa: E402,F401

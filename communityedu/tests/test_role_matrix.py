@@ -2065,6 +2065,150 @@ API_OPERATIONS.update(
 )  # fmt: skip
 
 
+# The plan's audience groups and required recurring activities: read by those who read the figures,
+# kept by the town office (xinmiao's groups are made with the town; one recurring activity is made
+# on first use). The first permitted caller removes an entry; the next finds it gone.
+def _audience_group_id(world: World) -> int:
+    from communityedu.organization.audience_groups import AudienceGroup
+
+    if not hasattr(world, "audience_group_id"):
+        world.audience_group_id = AudienceGroup.objects.get(town=world.xinmiao, name="农民工").pk
+    return world.audience_group_id
+
+
+def _matrix_team(world: World) -> None:
+    """A volunteer team with one member (李德福) and a volunteer of the register not in it (王桂芬)."""
+    from communityedu.incentives import services as incentive_services
+    from communityedu.organization.services import save_unit
+
+    world.team = save_unit(
+        unit=None, town=world.xinmiao, values={"name": "社区教育坝坝舞队", "unit_type": "team"}, actor=None
+    )
+    member, world.team_newcomer = (
+        incentive_services.save_team_member(
+            actor=None,
+            town=world.xinmiao,
+            person=world.people[name],
+            values={"category": "volunteer", "employer": world.civil_affairs},
+        )
+        for name in ("li", "wang")
+    )
+    world.team_membership = incentive_services.add_to_team(
+        actor=None, team=world.team, member=member, joined_on=date(2020, 6, 1)
+    )
+
+
+def _recurring_activity_id(world: World) -> int:
+    from communityedu.organization.recurring_activities import save_recurring_activity
+
+    if not hasattr(world, "recurring_activity_id"):
+        world.recurring_activity_id = save_recurring_activity(
+            town=world.xinmiao,
+            recurring=None,
+            values={"title": "六一儿童节活动", "unit": world.school, "month": 6, "day": 1, "keyword": "六一",
+                    "active_from_year": 2020},
+            actor=None,
+        ).pk  # fmt: skip
+    return world.recurring_activity_id
+
+
+def _recurring_body(world: World) -> dict:
+    return {"title": "五四青年节活动", "unit_id": world.school.pk, "month": 5, "day": 4, "keyword": "五四",
+            "active_from_year": 2020}  # fmt: skip
+
+
+PAGES.update(
+    {
+        "dashboard:audience-groups": [
+            Endpoint("GET", lambda w: "/staff/targets/audience-groups/?year=2020", STRUCTURE_READERS),
+            Endpoint(
+                "POST",
+                lambda w: "/staff/targets/audience-groups/?year=2020",
+                OFFICES,
+                lambda w: {"name": "残疾人", "tag_name": "残疾人", "match": "all"},
+            ),
+        ],
+        "dashboard:audience-group-people": [
+            Endpoint(
+                "GET",
+                lambda w: f"/staff/targets/audience-groups/{_audience_group_id(w)}/?town=xinmiao&year=2020",
+                XINMIAO_STRUCTURE_READERS,
+            )
+        ],
+        "dashboard:audience-group-delete": [
+            Endpoint("POST", lambda w: f"/staff/targets/audience-groups/{_audience_group_id(w)}/delete/", {"office"})
+        ],
+        "dashboard:recurring-activities": [
+            Endpoint("GET", lambda w: "/staff/targets/recurring-activities/?year=2020", STRUCTURE_READERS),
+            Endpoint(
+                "POST",
+                lambda w: "/staff/targets/recurring-activities/?year=2020",
+                OFFICES,
+                lambda w: _recurring_body(w) | {"unit": w.school.pk, "activity_kind": ""},
+                ok_statuses=(302, 400),  # nantuo's office cannot name xinmiao's school
+            ),
+        ],
+        "dashboard:recurring-activity-delete": [
+            Endpoint(
+                "POST",
+                lambda w: f"/staff/targets/recurring-activities/{_recurring_activity_id(w)}/delete/",
+                frozenset({"office"}),
+            )
+        ],
+    }
+)
+API_OPERATIONS.update(
+    {
+        "list_audience_groups": Endpoint(
+            "GET", lambda w: "/api/v1/organization/audience-groups?town=xinmiao", XINMIAO_STRUCTURE_READERS
+        ),
+        "create_audience_group": Endpoint(
+            "POST",
+            lambda w: "/api/v1/organization/audience-groups?town=xinmiao",
+            frozenset({"office"}),
+            lambda w: {"name": "残疾人", "tag_name": "残疾人"},
+            "application/json",
+        ),
+        "update_audience_group": Endpoint(
+            "PUT",
+            lambda w: f"/api/v1/organization/audience-groups/{_audience_group_id(w)}?town=xinmiao",
+            frozenset({"office"}),
+            lambda w: {"name": "农民工", "tag_name": "外出务工"},
+            "application/json",
+        ),
+        "delete_audience_group": Endpoint(
+            "DELETE",
+            lambda w: f"/api/v1/organization/audience-groups/{_audience_group_id(w)}?town=xinmiao",
+            frozenset({"office"}),
+            ok_statuses=(204, 404),
+        ),
+        "list_recurring_activities": Endpoint(
+            "GET", lambda w: "/api/v1/organization/recurring-activities?town=xinmiao", XINMIAO_STRUCTURE_READERS
+        ),
+        "create_recurring_activity": Endpoint(
+            "POST",
+            lambda w: "/api/v1/organization/recurring-activities?town=xinmiao",
+            frozenset({"office"}),
+            _recurring_body,
+            "application/json",
+        ),
+        "update_recurring_activity": Endpoint(
+            "PUT",
+            lambda w: f"/api/v1/organization/recurring-activities/{_recurring_activity_id(w)}?town=xinmiao",
+            frozenset({"office"}),
+            _recurring_body,
+            "application/json",
+        ),
+        "delete_recurring_activity": Endpoint(
+            "DELETE",
+            lambda w: f"/api/v1/organization/recurring-activities/{_recurring_activity_id(w)}?town=xinmiao",
+            frozenset({"office"}),
+            ok_statuses=(204, 404),
+        ),
+    }
+)
+
+
 def _named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in resolver.url_patterns:
@@ -2165,6 +2309,8 @@ def _client_for(role: str, client_factory):
 
 def _request(client, endpoint: Endpoint, world: World):
     path = endpoint.path(world)
+    if endpoint.method == "DELETE":
+        return client.delete(path)
     if endpoint.method in ("POST", "PUT"):
         data = endpoint.data(world) if endpoint.data else {}
         send = getattr(client, endpoint.method.lower())
@@ -2244,6 +2390,7 @@ def matrix_world(world):
     _matrix_assessment(world)
     world.join_request = _matrix_join_request(world)
     world.card_job = _matrix_card_job(world)
+    _recurring_activity_id(world)
     _matrix_team(world)
     return world
 

@@ -182,6 +182,8 @@ def test_the_registry_holds_participation_and_the_lecture_hall(town_2021):
             "learning_communities",
             "learning_organs",
             "demonstration_villages",
+            "audience_participation",
+            "recurring_activities",
             "awareness",
             "recognition",
             "satisfaction",

@@ -1,0 +1,282 @@
+"""Two figures of the plan's parts that were stored but not counted: participation by audience group
+(老年人, 青少年/留守儿童, 妇女, 农民工…) and the recurring activities a unit must hold every year
+(涪十中's 六一, 五四, 元旦, 国庆)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communityedu.activities.models import Activity, Evidence, YearlyParticipant
+from communityedu.metrics.base import FIGURES, Figure, Line, deadline_for, effective_as_of, figure, ratio, status_of
+from communityedu.metrics.participation_figures import PARTICIPATION_THRESHOLD
+from communityedu.organization.audience_groups import AudienceGroup, AudienceMatch, groups_of_towns
+from communityedu.organization.models import Town
+from communityedu.organization.recurring_activities import WINDOW_DAYS, RecurringActivity, recurring_of_towns
+from communityedu.people.models import Person, PersonTag, Tag
+
+# ---- participation by audience group -------------------------------------------------------------
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def group_condition(group: AudienceGroup, *, on: date) -> tuple[str, list]:
+    """The group's rule as SQL over the register's alias ``p``, with its parameters: the age range
+    as a range of birth dates (so the database compares stored dates, computing no age per row)."""
+    parts: list[tuple[str, list]] = []
+    born_after, born_by = group.birth_bounds(on)
+    if born_after is not None or born_by is not None:
+        bounds = []
+        params: list = []
+        if born_after is not None:
+            bounds.append("p.birth_date > %s")
+            params.append(born_after)
+        if born_by is not None:
+            bounds.append("p.birth_date <= %s")
+            params.append(born_by)
+        parts.append(("(" + " AND ".join(bounds) + ")", params))
+    if group.sex:
+        parts.append(("p.sex = %s", [group.sex]))
+    if group.tag_name:
+        parts.append(
+            (
+                f"EXISTS (SELECT 1 FROM {_table(PersonTag)} pt JOIN {_table(Tag)} t ON t.id = pt.tag_id"  # noqa: S608
+                " WHERE pt.town_id = p.town_id AND pt.person_id = p.id AND t.name = %s)",
+                [group.tag_name],
+            )
+        )
+    joiner = " OR " if group.match == AudienceMatch.ANY else " AND "
+    return "(" + joiner.join(sql for sql, _params in parts) + ")", [param for _sql, params in parts for param in params]
+
+
+def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> dict:
+    """{("group", group id) | ("town", town id): (people of the register, of whom took part)} in one
+    query. The register: residents with a home village who had not left it by ``as_of``; took part:
+    counted in the town's participation figure by ``as_of`` (a yearly participation row with a
+    village, first attended on or before ``as_of``). ("town", id): people in any of its groups."""
+    if not groups:
+        return {}
+    person, participant = _table(Person), _table(YearlyParticipant)
+    base = (
+        f"FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"
+        " AND y.person_id = p.id AND y.village_id IS NOT NULL AND y.first_attended_on <= %s"
+        " WHERE p.town_id = %s AND p.is_resident AND p.village_id IS NOT NULL"
+        " AND (p.left_register_on IS NULL OR p.left_register_on > %s) AND "
+    )
+    selects, params = [], []
+    by_town: dict[int, list[tuple[str, list]]] = defaultdict(list)
+    for group in groups:
+        condition, condition_params = group_condition(group, on=as_of)
+        by_town[group.town_id].append((condition, condition_params))
+        selects.append(f"SELECT 'group', {int(group.pk)}, COUNT(*), COUNT(y.id) {base}{condition}")
+        params += [year, as_of, group.town_id, as_of, *condition_params]
+    for town_id, conditions in by_town.items():
+        condition = "(" + " OR ".join(sql for sql, _params in conditions) + ")"
+        selects.append(f"SELECT 'town', {int(town_id)}, COUNT(*), COUNT(y.id) {base}{condition}")
+        params += [year, as_of, town_id, as_of, *(param for _sql, group_params in conditions for param in group_params)]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return {(kind, key): (members, took_part) for kind, key, members, took_part in cursor.fetchall()}
+
+
+def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: bool | None = None):
+    """The people of ``group`` in the register as the figure counts them (``took_part``: only those
+    who took part, or only those who did not), by village and name: the records behind a line."""
+    as_of = effective_as_of(year, as_of)
+    condition, params = group_condition(group, on=as_of)
+    person, participant = _table(Person), _table(YearlyParticipant)
+    took_part_sql = {None: "", True: " AND y.id IS NOT NULL", False: " AND y.id IS NULL"}[took_part]
+    ids = RawSQL(  # noqa: S611 (table names from the models, values as parameters)
+        f"SELECT p.id FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"  # noqa: S608
+        " AND y.person_id = p.id AND y.village_id IS NOT NULL AND y.first_attended_on <= %s"
+        " WHERE p.town_id = %s AND p.is_resident AND p.village_id IS NOT NULL"
+        f" AND (p.left_register_on IS NULL OR p.left_register_on > %s) AND {condition}{took_part_sql}",
+        [year, as_of, group.town_id, as_of, *params],
+    )
+    return (
+        Person.objects.filter(town_id=group.town_id, pk__in=ids)
+        .select_related("village")
+        .order_by("village__name", "name", "id")
+    )
+
+
+@figure("audience_participation", _("participation by audience group"))
+def audience_participation(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
+    """For each of the town's audience groups (``organization.audience_groups``: age in full years on
+    the figure's effective as-of date, sex, tag), the group's people in the register who took part —
+    the participation figure's definition: a named attendance at an organised activity held from 1
+    January to the as-of date — over the group's people in the register. The figure: people in any
+    group who took part ÷ people in any group; the plan's 70%. Two queries for any number of towns."""
+    evaluated_on, as_of = as_of, effective_as_of(year, as_of)
+    groups = groups_of_towns([town.pk for town in towns])
+    counts = audience_counts(groups=groups, year=year, as_of=as_of)
+    groups_of_town = defaultdict(list)
+    for group in groups:
+        groups_of_town[group.town_id].append(group)
+    result = {}
+    for town in towns:
+        deadline = deadline_for(town, year)
+        lines = []
+        for group in groups_of_town.get(town.pk, []):
+            members, took_part = counts.get(("group", group.pk), (0, 0))
+            value = ratio(took_part, members)
+            lines.append(
+                Line(
+                    key=group.pk,
+                    label=group.name,
+                    numerator=took_part,
+                    denominator=members,
+                    value=value,
+                    status=status_of(value, PARTICIPATION_THRESHOLD, as_of=evaluated_on, deadline=deadline),
+                    note=group.rule_display,
+                    target=PARTICIPATION_THRESHOLD,
+                )
+            )
+        members, took_part = counts.get(("town", town.pk), (0, 0))
+        result[town.pk] = Figure(
+            key="audience_participation",
+            label=str(FIGURES["audience_participation"][0]),
+            town_id=town.pk,
+            year=year,
+            as_of=evaluated_on,
+            numerator=took_part,
+            denominator=members,
+            threshold=PARTICIPATION_THRESHOLD,
+            deadline=deadline,
+            beside={"lines_label": str(_("audience groups")), "groups": len(lines)},
+            flags={"groups_below_target": sum(line.status in ("at_risk", "not_met") for line in lines)},
+            villages=lines,
+        )
+    return result
+
+
+# ---- recurring activities ------------------------------------------------------------------------
+
+RECURRING_THRESHOLD = Decimal("1")
+HELD, MISSING_EVIDENCE, NOT_HELD, NOT_DUE = "held", "missing_evidence", "not_held", "not_due"
+OCCURRENCE_LABELS = {
+    HELD: _("held"),
+    MISSING_EVIDENCE: _("held, evidence missing"),
+    NOT_HELD: _("not held"),
+    NOT_DUE: _("not yet due"),
+}
+
+
+def occurrence_status(recurring: RecurringActivity, activities: list[dict], *, year: int, as_of: date) -> tuple:
+    """(status, the activity that satisfies it or None) of ``recurring``'s occurrence in ``year``:
+    the activities given are the unit's, not cancelled, each with ``day`` (local), ``ended`` (by
+    the end of ``as_of``) and ``has_evidence``."""
+    day = recurring.occurs_on(year)
+    if day > as_of:
+        return NOT_DUE, None
+    window = timedelta(days=WINDOW_DAYS)
+    held = [
+        activity
+        for activity in activities
+        if activity["ended"]
+        and day - window <= activity["day"] <= day + window
+        and (not recurring.activity_kind or activity["kind"] == recurring.activity_kind)
+        and (not recurring.keyword or recurring.keyword in activity["title"])
+    ]
+    with_evidence = [activity for activity in held if activity["has_evidence"]]
+    if with_evidence:
+        return HELD, with_evidence[0]
+    if held:
+        return MISSING_EVIDENCE, held[0]
+    return NOT_HELD, None
+
+
+def recurring_occurrences(*, towns: list[Town], year: int, as_of: date) -> dict[int, list[tuple]]:
+    """{town id: [(recurring activity, day, status, activity dict or None), …]} of ``year`` cut at
+    ``as_of`` (already the effective date): two queries for any number of towns."""
+    required = [r for r in recurring_of_towns([town.pk for town in towns]) if r.active_from_year <= year]
+    result: dict[int, list[tuple]] = {town.pk: [] for town in towns}
+    if not required:
+        return result
+    tz = timezone.get_current_timezone()
+    window = timedelta(days=WINDOW_DAYS)
+    start = datetime.combine(date(year, 1, 1) - window, time.min, tz)
+    end = datetime.combine(date(year, 12, 31) + window, time.max, tz)
+    cut = datetime.combine(as_of, time.max, tz)
+    live_evidence = Evidence.objects.filter(activity=OuterRef("pk"), is_removed=False)
+    rows = (
+        Activity.objects.filter(
+            town_id__in=list(result),
+            organiser_id__in={r.unit_id for r in required},
+            is_cancelled=False,
+            starts_at__gte=start,
+            starts_at__lte=end,
+        )
+        .annotate(has_evidence=Exists(live_evidence))
+        .values("pk", "organiser_id", "title", "kind", "starts_at", "ends_at", "has_evidence")
+        .order_by("starts_at", "pk")
+    )
+    by_unit = defaultdict(list)
+    for row in rows:
+        row["day"] = timezone.localtime(row["starts_at"]).date()
+        row["ended"] = row["ends_at"] <= cut
+        by_unit[row["organiser_id"]].append(row)
+    for recurring in required:
+        status, activity = occurrence_status(recurring, by_unit[recurring.unit_id], year=year, as_of=as_of)
+        result[recurring.town_id].append((recurring, recurring.occurs_on(year), status, activity))
+    for occurrences in result.values():
+        occurrences.sort(key=lambda item: (item[1], item[0].unit.name, item[0].pk))
+    return result
+
+
+@figure("recurring_activities", _("required recurring activities held"))
+def recurring_activities(
+    *, towns: list[Town], year: int, as_of: date, detail_town_ids: set[int] | None = None
+) -> dict[int, Figure]:
+    """The occurrences of the town's required recurring activities (``organization.
+    recurring_activities``) whose day has passed by the effective as-of date and for which the
+    unit responsible held an activity — not cancelled, ended, of the kind and/or with the keyword
+    required — within 15 days either side of the day, with live evidence ÷ the occurrences whose
+    day has passed. Each occurrence is a line: 已举办 (held with evidence), 缺少佐证 (held without),
+    未举办 (not held: flagged), 未到期 (its day is still to come: not counted)."""
+    evaluated_on, as_of = as_of, effective_as_of(year, as_of)
+    occurrences = recurring_occurrences(towns=towns, year=year, as_of=as_of)
+    result = {}
+    for town in towns:
+        lines = []
+        for recurring, day, status, _activity in occurrences[town.pk]:
+            lines.append(
+                Line(
+                    key=f"{recurring.pk}-{day.isoformat()}",
+                    label=f"{day:%m-%d} {recurring.unit.name} {recurring.title}",
+                    numerator=int(status == HELD),
+                    denominator=int(status != NOT_DUE),
+                    value=None if status == NOT_DUE else Decimal(int(status == HELD)),
+                    status=status,
+                    note=str(OCCURRENCE_LABELS[status]),
+                )
+            )
+        result[town.pk] = Figure(
+            key="recurring_activities",
+            label=str(FIGURES["recurring_activities"][0]),
+            town_id=town.pk,
+            year=year,
+            as_of=evaluated_on,
+            numerator=sum(line.numerator for line in lines),
+            denominator=sum(line.denominator for line in lines),
+            threshold=RECURRING_THRESHOLD,
+            deadline=deadline_for(town, year),
+            beside={"lines_label": str(_("occurrences")), "not_yet_due": sum(line.status == NOT_DUE for line in lines)},
+            flags={
+                "occurrences_not_held": sum(line.status == NOT_HELD for line in lines),
+                "occurrences_without_evidence": sum(line.status == MISSING_EVIDENCE for line in lines),
+            },
+            villages=lines,
+        )
+    return result
