@@ -1,6 +1,7 @@
 """The demo town's plan: the five phases of Xinmiao's 2020 plan (§3), its tasks per unit, the
 mobilisation meeting and the first joint meeting with their action items, a commendation and a
-criticism (approved by the office director, a second town-office account).
+criticism with their 2020 dates (approved by the office director, a second town-office account),
+and who held the leadership group's posts from when.
 
 Idempotent: phases are found by number, tasks by phase, unit and title, meetings by date and
 title, notices by title; a second run adds nothing.
@@ -14,8 +15,9 @@ from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.demo.data import DEMO_PASSWORD
 from communityedu.organization import services as org_services
-from communityedu.organization.constants import Role
-from communityedu.organization.models import Town, Unit
+from communityedu.organization.constants import Role, UnitType
+from communityedu.organization.models import Position, Town, Unit
+from communityedu.people import position_holders
 from communityedu.planning.constants import MeetingKind, NoticeKind, NoticeStatus, TaskStatus
 from communityedu.planning.models import Meeting, Notice, Phase, Task
 from communityedu.planning.services import meetings as meeting_services
@@ -119,18 +121,43 @@ MEETINGS = [
     ),
 ]
 
+# Each notice with the date it was issued in 2020 (发文日期): loaded today, it still reads its 2020
+# date. The commendation names 弋阳村村委会 as a collective and 刘芳 as one of its people: two
+# subjects of one unit, shown once as 弋阳村村委会（刘芳）.
 COMMENDATION = (
     "关于表扬2020年社区教育工作先进集体和个人的通报",
     "综合文化服务中心、弋阳村村委会在创建工作中措施有力、成效明显，弋阳村志愿者刘芳同志积极参与社区教育活动，"
     "特予通报表扬。",
     [("综合文化服务中心", ""), ("弋阳村村委会", ""), ("弋阳村村委会", "刘芳")],
+    date(2020, 12, 18),
+    None,
 )
 CRITICISM = (
     "关于十字村社区学习中心建设进度滞后的通报",
     "十字村社区学习中心未能按联席会议要求于7月底前建成，影响全镇创建进度，特予通报批评，请于9月15日前整改到位。",
     [("十字村村委会", "")],
+    date(2020, 8, 10),
     date(2020, 9, 15),
 )
+
+# Who held the leadership group's posts (invented names): the town head changed in mid-2021, so a
+# 2020 notice names 陈志刚 and a notice of today 李明华.
+LEADERSHIP_HOLDERS = {
+    ("组长", "镇长"): [("陈志刚", date(2018, 1, 1)), ("李明华", date(2021, 7, 1))],
+    ("副组长", "宣传组织委员"): [("周丽", date(2019, 3, 1))],
+}
+MEMBER_HOLDER_NAMES = [
+    "王建国",
+    "刘德明",
+    "张秀英",
+    "杨志强",
+    "黄海燕",
+    "赵永红",
+    "吴小平",
+    "孙立新",
+    "马文斌",
+    "胡晓梅",
+]
 
 
 def _director(town: Town) -> User:
@@ -148,8 +175,24 @@ def _director(town: Town) -> User:
     return user
 
 
+def _load_leadership_holders(town: Town, office: User) -> None:
+    """Names and dates for the leadership group's posts, once (a post with holders is left alone)."""
+    positions = Position.objects.filter(town=town, unit__unit_type=UnitType.LEADERSHIP_GROUP).order_by("position", "id")
+    members = iter(MEMBER_HOLDER_NAMES)
+    for position in positions:
+        if position.holders.exists():
+            continue
+        holders = LEADERSHIP_HOLDERS.get((position.title, position.held_by))
+        if holders is None:
+            name = next(members, None)
+            holders = [(name, date(2020, 4, 1))] if name else []
+        for name, starts_on in holders:
+            position_holders.appoint_holder(position=position, person_name=name, starts_on=starts_on, actor=office)
+
+
 def load_planning(town: Town) -> None:
     office = User.objects.get(username="office")
+    _load_leadership_holders(town, office)
     director = _director(town)
     units = {unit.name: unit for unit in Unit.objects.filter(town=town)}
     phases = {}
@@ -202,18 +245,22 @@ def load_planning(town: Town) -> None:
                 rectification_services.close_rectification_item(
                     item=item, closing_note=note, closed_on=closed_on, actor=office
                 )
-    for kind, (title, body, subjects, *rest) in (
+    for kind, (title, body, subjects, effective_on, rectify_by) in (
         (NoticeKind.COMMENDATION, COMMENDATION),
         (NoticeKind.CRITICISM, CRITICISM),
     ):
-        if Notice.objects.filter(town=town, title=title).exists():
+        existing = Notice.objects.filter(town=town, title=title).first()
+        if existing is not None:
+            if existing.effective_on != effective_on:  # a demo loaded before notices carried their date
+                notice_services.set_notice_effective_on(notice=existing, effective_on=effective_on, actor=office)
             continue
         notice = notice_services.draft_notice(
             town=town,
             kind=kind,
             title=title,
             body=body,
-            rectify_by=rest[0] if rest else None,
+            rectify_by=rectify_by,
+            effective_on=effective_on,
             subjects=[(units[name], person) for name, person in subjects],
             actor=office,
         )

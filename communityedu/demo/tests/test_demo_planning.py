@@ -9,7 +9,8 @@ from communityedu.core.models import AuditLogEntry
 from communityedu.demo import data
 from communityedu.demo.loader import _load_accounts, _load_small_town_units, _load_town, _load_xinmiao_units
 from communityedu.demo.planning import load_planning
-from communityedu.organization.models import Unit
+from communityedu.organization.models import Position, Unit
+from communityedu.people.position_holders import holder_on, leaders_on
 from communityedu.planning.constants import NoticeStatus, RectificationSource
 from communityedu.planning.models import Meeting, Notice, Phase, RectificationItem, Task
 from communityedu.planning.selectors import joint_meeting_years, unit_meeting_attendance, unit_task_record
@@ -40,10 +41,20 @@ def test_the_demo_plan_loads_once_with_the_plans_phases(db):
         ("mobilisation", date(2020, 5, 15)),
         ("joint", date(2020, 7, 8)),
     ]
-    assert sorted(Notice.objects.filter(town=xinmiao).values_list("kind", "status")) == [
-        ("commendation", NoticeStatus.PUBLISHED),
-        ("criticism", NoticeStatus.PUBLISHED),
+    assert sorted(Notice.objects.filter(town=xinmiao).values_list("kind", "status", "effective_on")) == [
+        ("commendation", NoticeStatus.PUBLISHED, date(2020, 12, 18)),
+        ("criticism", NoticeStatus.PUBLISHED, date(2020, 8, 10)),
     ]
+    commendation = Notice.objects.get(town=xinmiao, kind="commendation")
+    assert commendation.subject_lines() == ["综合文化服务中心", "弋阳村村委会（刘芳）"]
+    head = Position.objects.get(town=xinmiao, title="组长")
+    assert holder_on(head, commendation.effective_on).person_name == "陈志刚"
+    assert holder_on(head, date(2021, 7, 1)).person_name == "李明华"
+    assert [(leader.post, leader.office, leader.name) for leader in leaders_on(xinmiao, date(2020, 12, 18))][:2] == [
+        ("组长", "镇长", "陈志刚"),
+        ("副组长", "宣传组织委员", "周丽"),
+    ]
+    assert all(leader.name for leader in leaders_on(xinmiao, date(2020, 12, 18)))
     shizi = Unit.objects.get(town=xinmiao, name="十字村村委会")
     assert sorted(
         RectificationItem.objects.filter(town=xinmiao, unit=shizi).values_list("source", "status", "due_on")
