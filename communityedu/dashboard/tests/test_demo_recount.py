@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from communityedu.accounts.models import User
+from communityedu.dashboard.tests.test_drilldowns import figure_sections
 from communityedu.organization.models import Town
 
 AS_OF_DATES = [date(2020, 6, 30), date(2020, 12, 31)]
@@ -292,7 +293,11 @@ def _number(text: str) -> Decimal:
 def test_every_number_of_the_demo_targets_page_equals_the_records_behind_its_link(demo, demo_client, as_of):
     client = demo_client("office")
     page = client.get(f"/staff/targets/?town=xinmiao&year={YEAR}&as_of={as_of}").content.decode()
-    links = [(html.unescape(match["url"]), match["text"]) for match in LINK.finditer(page)]
+    links = [
+        (html.unescape(match["url"]), match["text"])
+        for section in figure_sections(page)
+        for match in LINK.finditer(section)
+    ]
 
     behind = {}
     for url, text in links:
@@ -314,8 +319,9 @@ def test_every_number_of_the_demo_targets_page_equals_the_records_behind_its_lin
 def test_every_demo_figure_link_opens_for_the_centre_director(demo, demo_client):
     client = demo_client("center")
     page = client.get(f"/staff/targets/?town=xinmiao&year={YEAR}&as_of=2020-12-31").content.decode()
-    sections = page.split('<section class="card figure"')[1:]
-    urls = {html.unescape(url) for section in sections for url in re.findall(r'<a href="([^"#]+)"', section)}
+    urls = {
+        html.unescape(url) for section in figure_sections(page) for url in re.findall(r'<a href="([^"#]+)"', section)
+    }
 
     statuses = {url: client.get(url).status_code for url in urls}
 
