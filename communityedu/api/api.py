@@ -33,12 +33,12 @@ from communityedu.api.firstpage import router as firstpage_router
 from communityedu.api.funding import router as funding_router
 from communityedu.api.incentives import router as incentives_router
 from communityedu.api.joining import router as joining_router
+from communityedu.api.leadership import router as leadership_router
 from communityedu.api.learning import router as learning_router
 from communityedu.api.lifecycle import router as lifecycle_router
 from communityedu.api.metrics import router as metrics_router
 from communityedu.api.news import router as news_router
 from communityedu.api.planning import router as planning_router
-from communityedu.api.position_holders import router as position_holders_router
 from communityedu.api.portal import router as portal_router
 from communityedu.api.recognition import router as recognition_router
 from communityedu.api.recovery import router as recovery_router
@@ -475,7 +475,7 @@ def export_people(
 ROUTERS = (
     firstpage_router,
     towns_router,
-    position_holders_router,
+    leadership_router,
     accounts_router,
     residents_router,
     units_router,
