@@ -74,6 +74,11 @@ class MeetingForm(VisibleNamesFormMixin, TownForm):
     decisions = forms.CharField(label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    decisions = forms.CharField(label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class AttendanceForm(TownForm):
     # Grouped by unit type, each type with a box for all its units (19 learning centres in one tap).
     invited = UnitsByTypeField(label=_("Units invited"), required=False)

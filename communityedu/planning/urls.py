@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/attendance/", meetings.meeting_attendance, name="meeting-attendance"),
+    path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting-minutes"),
     path("meetings/<int:pk>/actions/", meetings.meeting_action, name="meeting-action"),
     path("rectification/", rectification.rectifications, name="rectifications"),
     path("rectification/<int:pk>/", rectification.rectification_detail, name="rectification"),

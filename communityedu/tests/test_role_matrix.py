@@ -1904,6 +1904,14 @@ PAGES.update(
         "planning:notice-publish": [
             Endpoint("POST", lambda w: f"/planning/notices/{w.plan.notice.pk}/publish/", frozenset({"office"}))
         ],
+        "planning:meeting-minutes": [
+            Endpoint(
+                "POST",
+                lambda w: f"/planning/meetings/{w.plan.meeting.pk}/minutes/",
+                frozenset({"office"}),
+                lambda w: {"minutes": "会议听取了各单位工作汇报。"},
+            )
+        ],
         "planning:notice-date": [
             Endpoint(
                 "POST",
@@ -2008,6 +2016,10 @@ API_OPERATIONS.update(
             ok_statuses=PLAN_WITH_REASON,
         ),
         "list_plan_notices": Endpoint("GET", lambda w: "/api/v1/planning/notices?town=xinmiao", XINMIAO_PLAN_READERS),
+        "put_plan_meeting_minutes": Endpoint(
+            "PUT", lambda w: f"/api/v1/planning/meetings/{w.plan.meeting.pk}/minutes", frozenset({"office"}),
+            lambda w: {"minutes": "会议听取了各单位工作汇报。"}, "application/json",
+        ),
         "put_plan_notice_effective_on": Endpoint(
             "PUT", lambda w: f"/api/v1/planning/notices/{w.plan.notice.pk}/effective-on", frozenset({"office"}),
             lambda w: {"effective_on": "2020-09-01"}, "application/json",

@@ -15,7 +15,15 @@ from communityedu.api.planning.common import (
     plan_town,
     unit_of,
 )
-from communityedu.api.planning.schemas import ItemIn, ItemOut, JointYearOut, MeetingAttendanceIn, MeetingIn, MeetingOut
+from communityedu.api.planning.schemas import (
+    ItemIn,
+    ItemOut,
+    JointYearOut,
+    MeetingAttendanceIn,
+    MeetingIn,
+    MeetingMinutesIn,
+    MeetingOut,
+)
 from communityedu.api.types import Id, Year
 from communityedu.planning import selectors
 from communityedu.planning.services import meetings as meeting_services
@@ -81,6 +89,16 @@ def put_plan_meeting_attendance(request, meeting_id: Id, body: MeetingAttendance
         attended=[unit_of(meeting.town, pk) for pk in body.attended_unit_ids],
         actor=request.user,
     )
+    return Status(200, _meeting_rows(type(meeting).objects.filter(pk=meeting.pk)).get())
+
+
+@router.put("/planning/meetings/{meeting_id}/minutes", response=MeetingOut)
+def put_plan_meeting_minutes(request, meeting_id: Id, body: MeetingMinutesIn):
+    """Write or correct the minutes and decisions (after the fact too); empty minutes are a 400."""
+    check_any_reader(request)
+    meeting = selectors.get_meeting_for(request.user, meeting_id)
+    check_managed(request, meeting)
+    meeting_services.set_minutes(meeting=meeting, minutes=body.minutes, decisions=body.decisions, actor=request.user)
     return Status(200, _meeting_rows(type(meeting).objects.filter(pk=meeting.pk)).get())
 
 

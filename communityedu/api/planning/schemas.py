@@ -178,6 +178,11 @@ class MeetingIn(Schema):
     attended_unit_ids: list[Id] = []
 
 
+class MeetingMinutesIn(Schema):
+    minutes: Text()
+    decisions: Text() = ""
+
+
 class MeetingAttendanceIn(Schema):
     invited_unit_ids: list[Id]
     attended_unit_ids: list[Id]

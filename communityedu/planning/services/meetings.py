@@ -111,3 +111,17 @@ def set_attendance(*, meeting: Meeting, invited: Iterable[Unit], attended: Itera
     if changes:
         audit.record_change(actor=actor, obj=meeting, created=False, changes=changes, effective_on=meeting.held_on)
     return meeting
+
+
+@transaction.atomic
+def set_minutes(*, meeting: Meeting, minutes: str, decisions: str, actor: User) -> Meeting:
+    """Write (or correct) a meeting's minutes and decisions, after the fact if need be; the audit
+    entry carries the day the meeting was held."""
+    minutes = clean_text(minutes)
+    if not minutes:
+        raise ValidationError({"minutes": _("Write the minutes of the meeting.")})
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    before = audit.snapshot(meeting, MEETING_FIELDS)
+    meeting.minutes, meeting.decisions = minutes, clean_text(decisions)
+    save_audited(meeting, actor, fields=MEETING_FIELDS, before=before, effective_on=meeting.held_on)
+    return meeting

@@ -178,3 +178,26 @@ def test_the_office_sets_the_evidence_requirement_on_the_settings_page(world, pl
     assert office.get("/api/v1/planning/settings?town=xinmiao").json() == {"evidence_required_for_done": True}
     task_page = office.get(f"/planning/tasks/{plan.task.pk}/").content.decode()
     assert 'id="evidence-required">本镇要求任务先上传佐证材料才能标记完成。<' in task_page
+
+
+def test_the_office_writes_the_minutes_of_a_meeting_after_the_fact_and_the_check_clears(world, plan, sign_in):
+    from communityedu.planning.consistency import planning_inconsistencies
+
+    office = sign_in("office")
+    empty = office.put(f"/api/v1/planning/meetings/{plan.meeting.pk}/minutes", {"minutes": " "}, content_type=JSON)
+    page = office.post(
+        f"/planning/meetings/{plan.meeting.pk}/minutes/",
+        {"minutes": "会议听取了各单位工作汇报。", "decisions": "7月底前建成十字村学习中心。"},
+        follow=True,
+    ).content.decode()
+
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == [{"field": "minutes", "message": "请填写会议纪要。"}]
+    assert "会议听取了各单位工作汇报。" in page
+    assert planning_inconsistencies(town=world.xinmiao, year=2020, as_of=date(2020, 12, 31)) == []
+    entry = AuditLogEntry.objects.filter(object_type="planning.Meeting", object_id=str(plan.meeting.pk)).order_by("id")
+    assert entry.last().changes == {
+        "minutes": ["", "会议听取了各单位工作汇报。"],
+        "decisions": ["", "7月底前建成十字村学习中心。"],
+        "effective_on": "2020-07-08",
+    }

@@ -61,7 +61,7 @@ def meeting_create(request):
     return _meetings_page(request, form=form, status=400)
 
 
-def _meeting_page(request, meeting, *, item_form=None, status: int = 200):
+def _meeting_page(request, meeting, *, item_form=None, minutes_form=None, status: int = 200):
     is_manager = permissions.can_manage_plan(request.user, meeting.town)
     invitations = list(meeting.invitations.select_related("unit"))
     as_of = timezone.localdate()
@@ -82,6 +82,12 @@ def _meeting_page(request, meeting, *, item_form=None, status: int = 200):
         if is_manager
         else None,
         "item_form": item_form or (forms.ItemForm(town=meeting.town, prefix="item") if is_manager else None),
+        "minutes_form": minutes_form
+        or (
+            forms.MinutesForm(initial={"minutes": meeting.minutes, "decisions": meeting.decisions})
+            if is_manager
+            else None
+        ),
     }
     return render(request, "planning/meeting.html", context, status=status)
 
@@ -123,3 +129,21 @@ def meeting_action(request, pk: int):
             messages.success(request, _("The action item was added."))
             return redirect("planning:meeting", pk=meeting.pk)
     return _meeting_page(request, meeting, item_form=form, status=400)
+
+
+@require_POST
+@allowed_if(manages_any)
+def meeting_minutes(request, pk: int):
+    """Write or correct the minutes and decisions (the consistency checks link here)."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    check_managed(request, meeting)
+    form = forms.MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_services.set_minutes(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            return redirect("planning:meeting", pk=meeting.pk)
+    return _meeting_page(request, meeting, minutes_form=form, status=400)
