@@ -21,6 +21,7 @@ from communityedu.assessment import consistency, dossier, exports, permissions, 
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
 from communityedu.core.parsing import check_year
+from communityedu.metrics.selectors import default_year
 
 router = ListRouter(tags=["assessment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -243,6 +244,8 @@ class SelfAssessmentOut(Schema):
     town: str
     year: int
     as_of: date
+    # Why this year, when none was asked for: the town's setting or the latest year with data.
+    year_reason: str = ""
     version: int
     total: Decimal
     total_points: Decimal
@@ -306,9 +309,15 @@ def get_self_assessment(
     request, town: str, year: Year | None = None, as_of: date | None = None, version: Id | None = None
 ):
     """The indicator tree (the current version, or the one asked for) scored for ``year`` as of
-    ``as_of`` (default: today): automatic leaves from the same figures as ``/metrics``, manual
-    leaves from their latest score; totals per level and the gap list."""
+    ``as_of`` (default: today; with neither, the year the page opens on — the town's setting, else
+    the latest year with data, its reason in ``year_reason`` — as of today or its year-end):
+    automatic leaves from the same figures as ``/metrics``, manual leaves from the latest score of
+    the year whatever the date; totals per level and the gap list."""
     town_row = _reading_town(request, town)
+    reason = ""
+    if year is None and as_of is None:
+        year, reason = default_year(town_row)
+        as_of = min(timezone.localdate(), date(year, 12, 31))
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
     check_year(year)
@@ -316,7 +325,7 @@ def get_self_assessment(
     tree = selectors.scored_tree(town=town_row, year=year, as_of=as_of, system=system)
     if tree is None:
         raise HttpError(404, "No indicator system is loaded")
-    return _tree_out(tree)
+    return {**_tree_out(tree), "year_reason": reason}
 
 
 class InconsistencyOut(Schema):
@@ -336,13 +345,17 @@ class ConsistencyOut(Schema):
 
 @router.get("/assessment/consistency", response=ConsistencyOut)
 def get_consistency(request, town: str, year: Year | None = None, as_of: date | None = None):
-    """What the town's record for ``year`` as of ``as_of`` (default: today) says against itself, as
+    """What the town's record for ``year`` as of ``as_of`` (default: today; with neither, the year
+    the self-assessment opens on) says against itself, as
     the self-assessment's 一致性检查 panel lists it: manual scores whose comment states a number the
     register or a figure contradicts, or whose points exceed the indicator's maximum; tasks done
     without evidence, meetings without minutes, notices without an effective date. Each with the
     page (``url``) that puts it right and the record (``app.model:pk``). Same readers as the
     self-assessment."""
     town_row = _reading_town(request, town)
+    if year is None and as_of is None:
+        year = default_year(town_row)[0]
+        as_of = min(timezone.localdate(), date(year, 12, 31))
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
     check_year(year)

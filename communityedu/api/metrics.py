@@ -18,6 +18,7 @@ from communityedu.api.types import Id, Year
 from communityedu.core.parsing import check_year
 from communityedu.metrics.figures import figures_for
 from communityedu.metrics.permissions import can_edit_targets, can_read_figures
+from communityedu.metrics.selectors import default_year
 from communityedu.organization import services as organization_services
 from communityedu.organization import targets as village_targets
 from communityedu.organization.models import Village
@@ -55,6 +56,8 @@ class MetricsOut(Schema):
     town: str
     year: int
     as_of: date
+    # Why this year, when none was asked for: the town's setting or the latest year with data.
+    year_reason: str = ""
     figures: list[FigureOut]
 
 
@@ -72,12 +75,18 @@ def _line(line) -> dict:
 
 @router.get("/metrics", response=MetricsOut)
 def get_metrics(request, town: str, year: Year | None = None, as_of: date | None = None):
-    """Every figure of the town for ``year`` (default: this year) as of ``as_of`` (default: today);
+    """Every figure of the town for ``year`` as of ``as_of`` (default: today); with neither, the
+    year the targets page opens on (the town's setting, else the latest year with data: its reason
+    in ``year_reason``) as of today or that year's end;
     rates as decimal strings (0.7123) — with unit "yuan", yuan per resident (2.50) from a numerator
     in fen —, statuses met / at_risk / not_met / no_data."""
     town_row = town_for(request, town)
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
+    reason = ""
+    if year is None and as_of is None:
+        year, reason = default_year(town_row)
+        as_of = min(timezone.localdate(), date(year, 12, 31))
     as_of = as_of or timezone.localdate()
     year = year or check_year(as_of.year, field="as_of")
     figures = figures_for(towns=[town_row], year=year, as_of=as_of)[town_row.pk]
@@ -85,6 +94,7 @@ def get_metrics(request, town: str, year: Year | None = None, as_of: date | None
         "town": town_row.slug,
         "year": year,
         "as_of": as_of,
+        "year_reason": reason,
         "figures": [
             {
                 "key": figure.key,
@@ -122,6 +132,10 @@ class TargetSettingsOut(Schema):
     town: str
     year: int
     targets_due_on: date | None
+    # The year pages open on, as set (null: the latest year with data), and as it comes out.
+    default_year: int | None
+    opens_on_year: int
+    opens_on_reason: str
     villages: list[VillageTargetsOut]
 
 
@@ -135,16 +149,21 @@ class VillageTargetsIn(Schema):
 
 class TargetSettingsIn(Schema):
     targets_due_on: date | None = None
+    default_year: Year | None = None
     villages: list[VillageTargetsIn] = []
 
 
 def _settings(town_row, year: int) -> dict:
     current = village_targets.targets_for(town=town_row, year=year)
     villages = Village.objects.filter(town=town_row).order_by("code", "name")
+    opens_on_year, opens_on_reason = default_year(town_row)
     return {
         "town": town_row.slug,
         "year": year,
         "targets_due_on": town_row.targets_due_on,
+        "default_year": town_row.default_year,
+        "opens_on_year": opens_on_year,
+        "opens_on_reason": opens_on_reason,
         "villages": [
             {
                 "village_id": village.pk,
@@ -170,19 +189,21 @@ def get_target_settings(request, town: str, year: Year | None = None):
     return _settings(town_row, _year(year))
 
 
-def _gives_deadline(request) -> bool:
-    """Whether the body names ``targets_due_on`` at all (null clears it; left out keeps it)."""
+def _gives_deadline(request, name: str = "targets_due_on") -> bool:
+    """Whether the body names ``name`` at all (null clears it; left out keeps it)."""
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
         return False
-    return isinstance(body, dict) and "targets_due_on" in body
+    return isinstance(body, dict) and name in body
 
 
 @router.put("/metrics/targets", response=TargetSettingsOut)
 def put_target_settings(request, town: str, payload: TargetSettingsIn, year: Year | None = None):
-    """Set the deadline (null: 31 December of each year; left out: unchanged) and the targets given,
-    village by village (a figure left out keeps its target); all or nothing. Town office only."""
+    """Set the deadline (null: 31 December of each year; left out: unchanged), the year pages open
+    on (``default_year``; null: the latest year with data; left out: unchanged) and the targets
+    given, village by village (a figure left out keeps its target); all or nothing. Town office
+    only."""
     town_row = town_for(request, town)
     if not can_edit_targets(request.user, town_row):
         raise HttpError(403, "Not allowed")
@@ -200,6 +221,8 @@ def put_target_settings(request, town: str, payload: TargetSettingsIn, year: Yea
     with transaction.atomic():
         if _gives_deadline(request):
             organization_services.set_targets_due_on(town=town_row, due_on=payload.targets_due_on, actor=request.user)
+        if _gives_deadline(request, "default_year"):
+            organization_services.set_default_year(town=town_row, year=payload.default_year, actor=request.user)
         village_targets.set_targets(town=town_row, year=year, values=values, actor=request.user)
     town_row.refresh_from_db()
     return _settings(town_row, year)

@@ -27,6 +27,7 @@ from communityedu.assessment.indicator_sheet import DEFAULT_INDICATORS, Indicato
 from communityedu.core.files import stored_path
 from communityedu.core.parsing import parse_id, parse_year
 from communityedu.core.views import allowed_if
+from communityedu.metrics.selectors import default_year, year_sentence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,12 +53,25 @@ def _year(value) -> int:
 
 
 def _period(data) -> tuple[int, date]:
-    """``year`` and ``as_of`` from a query or a form; today and its year by default."""
+    """``year`` and ``as_of`` from a query or a form; today and its year by default. A date before
+    the year asked for (the year changed, the date left) reads the year as of today or its end."""
     try:
         as_of = parse_date(data.get("as_of") or "") or timezone.localdate()
     except ValueError:
         as_of = timezone.localdate()
-    return _year(data.get("year") or as_of.year), as_of
+    year = _year(data.get("year") or as_of.year)
+    if as_of < date(year, 1, 1):
+        as_of = min(timezone.localdate(), date(year, 12, 31))
+    return year, as_of
+
+
+def _opening_period(request) -> tuple[int, date, str]:
+    """The period asked for; when neither year nor date is, the town's default year
+    (``metrics.selectors.default_year``) as of today or its year-end, with the sentence saying why."""
+    if request.GET.get("year") or request.GET.get("as_of"):
+        return (*_period(request.GET), "")
+    year, reason = default_year(request.town)
+    return year, min(timezone.localdate(), date(year, 12, 31)), year_sentence(year, reason)
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -246,7 +260,7 @@ def _self_assessment_url(year: int, as_of: date, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=None, status=200):
+def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=None, status=200, year_note=""):
     version = request.GET.get("version", "")
     # An earlier version is read with the scores it was given; only the current one is scored here.
     version_number = parse_id(version)
@@ -275,6 +289,7 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
             "rows": rows,
             "year": year,
             "as_of": as_of,
+            "year_note": year_note,
             "version": version if parse_id(version) else "",
             "can_manage": _manages(request),
             "inconsistencies": consistency.inconsistencies(town=request.town, year=year, as_of=as_of),
@@ -286,8 +301,8 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
 @require_safe
 @allowed_if(_reads)
 def self_assessment(request):
-    year, as_of = _period(request.GET)
-    return _self_assessment_page(request, year=year, as_of=as_of)
+    year, as_of, year_note = _opening_period(request)
+    return _self_assessment_page(request, year=year, as_of=as_of, year_note=year_note)
 
 
 @require_POST

@@ -14,6 +14,13 @@ class TargetSettingsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The plan's deadline: below its threshold before it a figure is at risk, after it not met."),
     )
+    default_year = forms.IntegerField(
+        label=_("Year shown by default"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year the targets and the self-assessment open on; empty: the latest year with data."),
+    )
 
     def __init__(self, *args, villages, current: dict, **kwargs):
         super().__init__(*args, **kwargs)

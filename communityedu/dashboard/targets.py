@@ -72,11 +72,21 @@ def _can_open(request) -> bool:
     return can_open_targets_dashboard(request.user, _town(request))
 
 
+def _opening_period(request, towns) -> tuple[int, date, str]:
+    """The period asked for; when neither year nor date is asked for, the default year of the town
+    (of the district's towns for an evaluator: ``metrics.selectors.district_default_year``) as of
+    today or its year-end, with the sentence saying why."""
+    if request.GET.get("year") or request.GET.get("as_of"):
+        return (*_period(request), "")
+    year, reason = metrics_selectors.district_default_year(towns)
+    return year, min(timezone.localdate(), date(year, 12, 31)), metrics_selectors.year_sentence(year, reason)
+
+
 @allowed_if(_can_open)
 def targets(request):
-    year, as_of = _period(request)
     town = _town(request)
     towns = _towns(request, town)
+    year, as_of, year_note = _opening_period(request, towns)
     # The other towns of a district are shown by their totals; only this one month by month.
     figures = figures_for(towns=towns, year=year, as_of=as_of, detail_town_ids=[town.pk])
     town_figures = figures[town.pk]
@@ -107,6 +117,7 @@ def targets(request):
             "town": town,
             "year": year,
             "as_of": as_of,
+            "year_note": year_note,
             "period": period,
             "figures": town_figures,
             "figure_links": {
@@ -225,7 +236,7 @@ def target_settings(request):
         request.POST if request.method == "POST" else None,
         villages=villages,
         current=village_targets.targets_for(town=town, year=year),
-        initial={"targets_due_on": town.targets_due_on},
+        initial={"targets_due_on": town.targets_due_on, "default_year": town.default_year},
     )
     status = 200
     if request.method == "POST":
@@ -234,6 +245,9 @@ def target_settings(request):
                 with transaction.atomic():
                     organization_services.set_targets_due_on(
                         town=town, due_on=form.cleaned_data["targets_due_on"], actor=request.user
+                    )
+                    organization_services.set_default_year(
+                        town=town, year=form.cleaned_data["default_year"], actor=request.user
                     )
                     changed = village_targets.set_targets(
                         town=town, year=year, values=form.village_targets(), actor=request.user

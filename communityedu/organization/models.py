@@ -66,11 +66,26 @@ class Town(TimeStampedModel):
             "The plan's deadline for its targets (evaluation); a figure below its threshold after it is not met."
         ),
     )
+    default_year = models.PositiveSmallIntegerField(
+        _("year shown by default"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The year the targets dashboard and the self-assessment open on; empty: the latest year with data."
+        ),
+    )
 
     class Meta:
         ordering = ["district__code", "code", "slug"]
         verbose_name = _("town")
         verbose_name_plural = _("towns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_year__isnull=True)
+                | (models.Q(default_year__gte=2000) & models.Q(default_year__lte=2100)),
+                name="town_default_year_sensible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

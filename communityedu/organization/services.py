@@ -277,6 +277,15 @@ def set_targets_due_on(*, town: Town, due_on: date | None, actor: Account | None
     return _save_with_audit(instance=town, fields=["targets_due_on"], values={"targets_due_on": due_on}, actor=actor)
 
 
+@transaction.atomic
+def set_default_year(*, town: Town, year: int | None, actor: Account | None) -> Town:
+    """The year the targets dashboard and the self-assessment open on (``Town.default_year``);
+    None: the latest year with data (``metrics.selectors.default_year``). Audited."""
+    if year is not None and not 2000 <= year <= 2100:
+        raise ValidationError({"default_year": _("Give a year between 2000 and 2100.")})
+    return _save_with_audit(instance=town, fields=["default_year"], values={"default_year": year}, actor=actor)
+
+
 DISTRICT_CODE_PATTERN = re.compile(r"^\d{6}$")
 TOWN_CODE_PATTERN = re.compile(r"^(\d{9})?$")
 VILLAGE_CODE_PATTERN = re.compile(r"^(\d{12})?$")

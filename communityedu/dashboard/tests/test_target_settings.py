@@ -9,6 +9,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from communityedu.core.models import AuditLogEntry
@@ -151,6 +152,9 @@ def test_the_api_reads_and_sets_the_deadline_and_the_targets(plan_2020, sign_in)
         "town": "xinmiao",
         "year": 2020,
         "targets_due_on": None,
+        "default_year": None,
+        "opens_on_year": timezone.localdate().year,  # no resident took part in any year yet
+        "opens_on_reason": "尚无数据，显示本年",
         "villages": [
             {
                 "village_id": world.shizi.pk,
