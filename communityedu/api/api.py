@@ -28,6 +28,7 @@ from communityedu.api.cards import router as cards_router
 from communityedu.api.common import CommunityEduAPI, town_for
 from communityedu.api.drilldowns import router as drilldowns_router
 from communityedu.api.errors import ApiError, BodyRefusedError, ErrorOut
+from communityedu.api.evidence import router as evidence_router
 from communityedu.api.exchange import router as exchange_router
 from communityedu.api.firstpage import router as firstpage_router
 from communityedu.api.funding import router as funding_router
@@ -494,6 +495,7 @@ ROUTERS = (
     audiences_router,
     drilldowns_router,
     assessment_router,
+    evidence_router,
     planning_router,
     joining_router,
     portal_router,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.assessment import views
+from communityedu.assessment import evidence_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("units/export.xlsx", views.units_export, name="units-export"),
     path("units/weights/", views.weights, name="weights"),
+    path("evidence/", evidence_views.evidence_page, name="evidence"),
     path("dossier/", views.dossier_list, name="dossier"),
     path("dossier/start/", views.dossier_start, name="dossier-start"),
     path("dossier/<int:pk>/", views.dossier_export, name="dossier-export"),

@@ -1119,6 +1119,14 @@ PAGES: dict[str, list[Endpoint]] = {
     "assessment:self-assessment": [
         Endpoint("GET", lambda w: "/assessment/self-assessment/?year=2020&as_of=2020-12-31", ASSESSMENT_READERS)
     ],
+    "assessment:evidence": [
+        Endpoint("GET", lambda w: "/assessment/evidence/?year=2020&as_of=2020-12-31", ASSESSMENT_READERS),
+        Endpoint(
+            "GET",
+            lambda w: "/assessment/evidence/?year=2020&as_of=2020-12-31&key=figure:participation",
+            ASSESSMENT_READERS,
+        ),
+    ],
     "assessment:score": [
         Endpoint(
             "POST",
@@ -1705,6 +1713,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
     "get_consistency": Endpoint(
         "GET",
         lambda w: "/api/v1/assessment/consistency?town=xinmiao&year=2020&as_of=2020-12-31",
+        frozenset({"office", "evaluator"}),
+    ),
+    "get_evidence": Endpoint(
+        "GET",
+        lambda w: "/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31",
         frozenset({"office", "evaluator"}),
     ),
     "score_indicator": Endpoint(

@@ -22,6 +22,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/assessment/dossiers",
         "/api/v1/assessment/dossiers/{export_id}",
         "/api/v1/assessment/dossiers/{export_id}/{kind}",
+        "/api/v1/assessment/evidence",
         "/api/v1/assessment/indicators",
         "/api/v1/assessment/self-assessment",
         "/api/v1/assessment/self-assessment/scores",

@@ -1,0 +1,120 @@
+"""The evidence graph: the records and files behind every figure, indicator and record of a year
+as of a cut-off, the check of what has no evidence at all, and the page and API that show them."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from communityedu.accounts.models import User
+from communityedu.assessment import evidence
+from communityedu.metrics.figures import figures_for
+from communityedu.organization.models import Town
+
+AS_OF = date(2020, 12, 31)
+# What has no evidence in the demo's 2020: seven activities counted without a photo, the four manual
+# indicators without a file, and 23 of the tasks done without one.
+DONE_TASKS_WITHOUT_FILES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 10, 12, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24, 26]
+GAP_NODES = (
+    ["figure:participation"] * 7
+    + ["indicator:1.1", "indicator:1.3", "indicator:2.1", "indicator:2.2"]
+    + [f"task:{number}" for number in DONE_TASKS_WITHOUT_FILES]
+)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+    return Town.objects.get(slug="xinmiao")
+
+
+def _files(graph) -> set[str]:
+    return {stored.key for stored in graph.files()}
+
+
+def test_the_records_behind_the_demo_years_figures_are_the_ones_they_count(demo, client):
+    graph = evidence.records_behind(town=demo, year=2020, as_of=AS_OF)
+    dashboard = {figure.key: figure for figure in figures_for(towns=[demo], year=2020, as_of=AS_OF)[demo.pk]}
+
+    assert list(graph.figures) == list(dashboard)  # every registered figure, in the dashboard's order
+    participation = graph.figures["participation"]
+    villages = [record for record in participation.records if record.record.startswith("organization.Village:")]
+    assert sum(int(record.detail.split()[1]) for record in villages) == dashboard["participation"].numerator == 22252
+    lectures = graph.figures["lecture_hall"].records
+    assert len(lectures) == dashboard["lecture_hall"].beside["lectures_held"] == 15
+    assert sum(not record.has_evidence for record in lectures) == 3
+    funding = graph.figures["funding_per_capita"]
+    assert funding.value == "¥2.26（¥70,000.00 / 30975）"
+    assert [(record.on.year, record.detail) for record in funding.records if record.on.year == 2020] == [
+        (2020, "¥50,000.00 · 凭证号 CZ-2020-007"),
+        (2020, "¥20,000.00 · 凭证号 CZ-2020-052"),
+    ]
+    organs = graph.figures["learning_organs"]
+    recognised = [record for record in organs.records if record.needs_evidence]
+    assert (len(recognised), sum(len(record.files) for record in recognised)) == (5, 5)
+    assert graph.indicators["5.2"].records == organs.records  # the indicator reads the figure's records
+    assert len(graph.indicators["1.2"].files) == 73
+
+    gaps = evidence.gaps_of(graph)
+    assert [gap.node for gap in gaps] == GAP_NODES
+    assert gaps[0].message == "大讲堂：新时代文明实践（2020-06-09）：已计入但无佐证"
+    assert gaps[0].url == "/activities/4/"
+
+    # A closed year reads the same at any later cut-off; an earlier one holds fewer records.
+    later = evidence.records_behind(town=demo, year=2020, as_of=date(2021, 6, 30))
+    assert (later.cut, _files(later)) == (AS_OF, _files(graph))
+    mid_year = evidence.records_behind(town=demo, year=2020, as_of=date(2020, 6, 30))
+    assert (len(graph.files()), len(mid_year.files())) == (150, 79)
+
+    client.force_login(User.objects.get(username="office"))
+    page = client.get("/assessment/evidence/?year=2020&as_of=2020-12-31&key=figure:funding_per_capita")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "镇财政人均社区教育经费（元）" in text
+    assert "¥2.26（¥70,000.00 / 30975）" in text
+    assert "凭证号" in text
+    overview = client.get("/assessment/evidence/?year=2020&as_of=2020-12-31").content.decode()
+    assert "无任何佐证的事项" in overview
+    assert "大讲堂：新时代文明实践（2020-06-09）：已计入但无佐证" in overview
+    assert client.get("/assessment/evidence/?year=2020&as_of=2020-12-31&key=task:99999").status_code == 404
+
+    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31&key=indicator:5.3")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["cut_off"], body["node"]["ref"], body["node"]["figure_keys"]) == (
+        "2020-12-31",
+        "indicator:5.3",
+        ["demonstration_villages"],
+    )
+    assert [(record["label"], record["detail"], len(record["files"])) for record in body["node"]["records"]] == [
+        ("弋阳村 · 示范社区（村）", "已认定 · 区社区教育示范村", 1),
+        ("十字村 · 示范社区（村）", "已认定 · 区社区教育示范村", 1),
+    ]
+    whole = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31").json()
+    assert [gap["node"] for gap in whole["gaps"]] == GAP_NODES
+    assert whole["files"] == len(graph.files())
+
+
+def test_the_evidence_api_refuses_a_cut_off_before_the_year_and_an_unknown_key(world, sign_in):
+    client = sign_in("office")
+    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2019-12-31")
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == [
+        {"field": "as_of", "message": "The cut-off date 2019-12-31 lies before the year 2020."}
+    ]
+    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31&key=figure:nothing")
+    assert answer.status_code == 404
+    assert answer.json()["errors"] == [
+        {"field": "key", "message": "No record named figure:nothing in 2020 up to 2020-12-31."}
+    ]
+    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31")
+    assert answer.status_code == 200
+    assert answer.json()["nodes"][0] == {
+        "ref": "figure:participation",
+        "kind": "figure",
+        "label": "居民有组织参与率",
+        "records": 0,
+        "files": 0,
+        "has_evidence": False,
+    }
