@@ -34,6 +34,8 @@ class LineOut(Schema):
     value: str | None
     status: str
     target: str | None = None
+    # Counts beside the line, not folded into it (a volunteer team's members and activities).
+    counts: dict[str, int] = {}
 
 
 class FigureOut(Schema):
@@ -46,7 +48,9 @@ class FigureOut(Schema):
     unit: str
     status: str
     deadline: date
-    beside: dict[str, int]
+    # Numbers beside the figure, the label of its lines (lines_label) and names (counted_units:
+    # the units the learning-organ rate counts, by the town's classification).
+    beside: dict[str, int | str | list[str]]
     flags: dict[str, int]
     villages: list[LineOut]
     trend: list[LineOut]
@@ -70,6 +74,7 @@ def _line(line) -> dict:
         "value": None if line.value is None else str(line.value),
         "status": line.status,
         "target": None if line.target is None else str(line.target),
+        "counts": line.counts,
     }
 
 

@@ -168,3 +168,29 @@ def recurring_activities(figure: Figure, *, town: Town, year: int, as_of: date) 
         recurring_id = str(line.key).split("-", 1)[0]
         links[f"line:{line.key}"] = links[f"line:{line.key}:denominator"] = f"{page}#occurrence-{recurring_id}"
     return links
+
+
+@drilldown("unit_staff_participation")
+def unit_staff_participation(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """The units' own people, those who took part for the numerators; one unit's for its line."""
+    people = reverse("dashboard:unit-people")
+    links = {
+        "numerator": f"{people}?{period_query(town=town, year=year, as_of=as_of, took_part=1)}",
+        "denominator": f"{people}?{period_query(town=town, year=year, as_of=as_of)}",
+    }
+    links |= dict.fromkeys(("units_below_target", "units_without_people"), f"{links['denominator']}")
+    for line in figure.villages:
+        links[f"line:{line.key}"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key, took_part=1)}"
+        links[f"line:{line.key}:denominator"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key)}"
+    return links
+
+
+@drilldown("team_membership")
+def team_membership(figure: Figure, *, town: Town, year: int, as_of: date) -> dict[str, str]:
+    """The volunteer teams with their members on the day and the activities counted; one team's for its line."""
+    teams = f"{reverse('dashboard:team-records')}?{period_query(town=town, year=year, as_of=as_of)}"
+    links = dict.fromkeys(("numerator", "denominator", "members", "team_activities", "teams_without_members"), teams)
+    for line in figure.villages:
+        one = f"{reverse('dashboard:team-records')}?{period_query(town=town, year=year, as_of=as_of, team=line.key)}"
+        links[f"line:{line.key}"] = links[f"line:{line.key}:denominator"] = one
+    return links

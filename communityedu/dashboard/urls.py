@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communityedu.dashboard import plan_lists, targets, views
+from communityedu.dashboard import plan_lists, targets, unit_lists, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("targets/participants/", targets.participants, name="participants"),
     path("targets/records/<str:key>/<str:part>/", targets.figure_records, name="figure-records"),
     path("targets/settings/", targets.target_settings, name="target-settings"),
+    path("targets/unit-people/", unit_lists.unit_people, name="unit-people"),
+    path("targets/teams/", unit_lists.team_records, name="team-records"),
     path("targets/audience-groups/", plan_lists.audience_group_list, name="audience-groups"),
     path("targets/audience-groups/<int:pk>/", plan_lists.audience_group_people, name="audience-group-people"),
     path("targets/audience-groups/<int:pk>/delete/", plan_lists.audience_group_delete, name="audience-group-delete"),

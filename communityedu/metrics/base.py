@@ -102,6 +102,8 @@ class Line:
     note: str = ""
     # The line's own target as a fraction (a village's participation target), when it has one.
     target: Decimal | None = None
+    # Counts shown beside the line, never folded into it (a volunteer team's members and activities).
+    counts: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def percent(self) -> str:
@@ -186,6 +188,8 @@ ORDER = (
     "learning_communities",
     "learning_organs",
     "demonstration_villages",
+    "unit_staff_participation",
+    "team_membership",
     "audience_participation",
     "recurring_activities",
     "awareness",

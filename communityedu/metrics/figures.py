@@ -26,12 +26,20 @@ from communityedu.metrics import (
     participation_figures,
     recognition_figures,
     survey_figures,
+    unit_figures,
 )
 from communityedu.metrics.base import FIGURES, Figure, shared_reads
 
 # The modules whose figures are registered, imported for their ``@figure`` functions: with them
 # ``FIGURES`` is complete (in the order ``base.ORDER`` gives, whatever the order of import).
-FIGURE_MODULES = (participation_figures, funding_figure, recognition_figures, survey_figures, audience_figures)
+FIGURE_MODULES = (
+    participation_figures,
+    funding_figure,
+    recognition_figures,
+    survey_figures,
+    unit_figures,
+    audience_figures,
+)
 
 
 def figures_for(
