@@ -181,7 +181,7 @@ def test_lecture_fees_cannot_be_typed_as_an_expense(world):
 
 def test_recording_and_reversing_are_audited(world):
     entry = _expense(world, "350.00")
-    services.reverse_expense(expense=entry, reason="重复录入", actor=world.accounts["office"])
+    reversal = services.reverse_expense(expense=entry, reason="重复录入", actor=world.accounts["office"])
 
     entries = AuditLogEntry.objects.filter(object_type="funding.Expense").order_by("id")
     assert [(e.action, e.actor_label, e.town_id) for e in entries] == [
@@ -192,6 +192,7 @@ def test_recording_and_reversing_are_audited(world):
         "reverses": [None, entry.pk],
         "amount": [None, "-350.00"],
         "reason": [None, "重复录入"],
+        "effective_on": reversal.dated_on.isoformat(),  # the day the ledger counts it on
     }
 
 
