@@ -1068,6 +1068,14 @@ PAGES: dict[str, list[Endpoint]] = {
         ),
     ],
     # The records behind a figure's number: the same readers as the figures (GET /api/v1/metrics).
+    # The units' own people and the volunteer teams' members behind their figures, by name: the town
+    # office and the district's evaluators (of the town each works in), as for the participants.
+    "dashboard:unit-people": [
+        Endpoint("GET", lambda w: "/staff/targets/unit-people/?year=2020", frozenset({"office", "evaluator", "nantuo"}))
+    ],
+    "dashboard:team-records": [
+        Endpoint("GET", lambda w: "/staff/targets/teams/?year=2020", frozenset({"office", "evaluator", "nantuo"}))
+    ],
     "dashboard:figure-records": [
         Endpoint("GET", lambda w: "/staff/targets/records/participation/denominator/?year=2020", STRUCTURE_READERS)
     ],
