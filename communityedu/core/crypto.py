@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from django.conf import settings
 
 
+@lru_cache(maxsize=4)
+def _fernet_for(key: str) -> Fernet:
+    return Fernet(key.encode())
+
+
 def _fernet() -> Fernet:
-    return Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+    """One Fernet object per key (a test may change the key): building one derives its keys."""
+    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
 
 
 def encrypt(plaintext: str) -> str:

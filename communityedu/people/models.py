@@ -104,16 +104,30 @@ class Person(TownScopedModel):
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
 
+    @staticmethod
+    def id_number_columns(value: str) -> dict[str, str]:
+        """What a checked ID number is kept as: encrypted, its look-up hash, and its masked form."""
+        return {
+            "id_number_encrypted": crypto.encrypt(value),
+            "id_number_lookup": crypto.lookup_hash(value),
+            "id_number_masked": mask_id_number(value),
+        }
+
+    @staticmethod
+    def phone_columns(value: str) -> dict[str, str]:
+        return {
+            "phone_encrypted": crypto.encrypt(value),
+            "phone_lookup": crypto.lookup_hash(value),
+            "phone_masked": crypto.mask_phone(value),
+        }
+
     def set_id_number(self, value: str) -> None:
-        """Keep a checked ID number: encrypted, its look-up hash, and its masked form."""
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_lookup = crypto.lookup_hash(value)
-        self.id_number_masked = mask_id_number(value)
+        for name, kept in self.id_number_columns(value).items():
+            setattr(self, name, kept)
 
     def set_phone(self, value: str) -> None:
-        self.phone_encrypted = crypto.encrypt(value)
-        self.phone_lookup = crypto.lookup_hash(value)
-        self.phone_masked = crypto.mask_phone(value)
+        for name, kept in self.phone_columns(value).items():
+            setattr(self, name, kept)
 
     def set_guardian_phone(self, value: str) -> None:
         self.guardian_phone_encrypted = crypto.encrypt(value)

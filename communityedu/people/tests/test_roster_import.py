@@ -79,7 +79,7 @@ def test_a_roster_with_titles_merged_cells_blanks_footers_and_full_width_digits_
     assert [row.tags for row in plan.creates] == [["党员", "老年人"], None, ["留守儿童"], ["老年人"]]
 
 
-def test_importing_stores_numbers_encrypted_and_audits_each_new_person(world):
+def test_importing_stores_numbers_encrypted_and_audits_the_batch_naming_each_new_person(world):
     _roster, plan = _check(world, xlsx(flawed_village_rows(), footer=FOOTER))
 
     summary = imports.apply_plan(plan, actor=world.accounts["office"])
@@ -94,10 +94,24 @@ def test_importing_stores_numbers_encrypted_and_audits_each_new_person(world):
     assert sorted(t.name for t in zhao.tags.all()) == ["党员", "老年人"]
     child = Person.objects.get(name="钱小宝")
     assert (child.guardian_name, child.guardian_consent_on is not None) == ("钱德福", True)
-    entries = AuditLogEntry.objects.filter(action=AuditAction.CREATE, object_type="people.Person", actor_label="office")
-    assert entries.count() == 4
-    assert entries.get(object_id=str(zhao.pk)).changes["id_number"] == [None, zhao.masked_id_number]
-    assert ZHAO_ID not in json.dumps(list(entries.values_list("changes", flat=True)))
+    entry = AuditLogEntry.objects.get(action=AuditAction.CREATE, object_type="people.Person", actor_label="office")
+    assert entry.object_label == "花名册导入：4人"
+    assert entry.changes["columns"] == ["id", "name", "village", "id_number", "phone"]
+    assert sorted(entry.changes["people"]) == sorted(
+        [
+            [zhao.pk, "赵德明", "弋阳村", zhao.masked_id_number, "138****8001"],
+            [
+                Person.objects.get(name="孙秀英").pk,
+                "孙秀英",
+                "弋阳村",
+                SUN_ID[:6] + "********" + SUN_ID[-4:],
+                "139****8002",
+            ],
+            [child.pk, "钱小宝", "弋阳村", CHILD_ID[:6] + "********" + CHILD_ID[-4:], ""],
+            [Person.objects.get(name="周桂兰").pk, "周桂兰", "十字村", "", "023****5678"],
+        ]
+    )
+    assert ZHAO_ID not in json.dumps(entry.changes)
 
 
 def test_every_problem_names_its_sheet_row_and_column(world):
@@ -180,8 +194,10 @@ def test_re_importing_the_same_sheet_changes_nothing_and_an_updated_sheet_only_w
     imports.apply_plan(plan, actor=world.accounts["office"])
     sun = Person.objects.get(name="孙秀英")
     assert (sun.village_group, sun.masked_phone) == ("5组", "139****9999")
-    entry = AuditLogEntry.objects.get(action=AuditAction.UPDATE, object_type="people.Person", object_id=str(sun.pk))
-    assert entry.changes == {"village_group": ["2组", "5组"], "phone": ["***", "139****9999"]}
+    entry = AuditLogEntry.objects.get(action=AuditAction.UPDATE, object_label="花名册导入：1人")
+    assert entry.changes == {
+        "people": [[sun.pk, "孙秀英", {"village_group": ["2组", "5组"], "phone": ["***", "139****9999"]}]]
+    }
     assert Person.objects.count() == people_before
 
 

@@ -14,6 +14,10 @@ class Command(BaseCommand):
         " invalid row writes nothing; --skip-invalid imports the valid rows. Re-importing creates no duplicates."
     )
 
+    # The command only reads a file and writes the register: the checks of the whole project
+    # (a second of start-up) are for the server and `manage.py check`.
+    requires_system_checks: list = []
+
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--town", required=True, help="The town's slug, e.g. xinmiao")
