@@ -149,6 +149,7 @@ def load_activities(town: Town, *, lecturers: list[Person]) -> list[Activity]:
         activities.append(
             _schedule(town, title, ActivityKind.SCHOOL_FESTIVAL, school_unit, _at(day, 9), 3, venue_unit=school_unit)
         )
+    _require_school_festivals(town, school_unit)
     for day, village in ((date(2020, 7, 10), "十字村"), (date(2020, 10, 16), "白鹤村")):
         activities.append(
             _schedule(
@@ -178,6 +179,24 @@ def load_activities(town: Town, *, lecturers: list[Person]) -> list[Activity]:
     _attendance_2020(town, [a for a in activities if a.starts_at.year == 2020])
     _headcounts(town, [a for a in activities if a.kind == ActivityKind.TEAM_ACTIVITY])
     return activities
+
+
+def _require_school_festivals(town: Town, school_unit) -> None:
+    """The plan's duty of 涪十中, 搞好“六一、五四、元旦、国庆”活动, as required recurring activities. The
+    school holds its 元旦 party on the last day of the year, so 元旦 is kept on 31 December. The demo
+    holds no 五四 activity in 2020: the recurring-activities figure flags it."""
+    from communityedu.organization.recurring_activities import RecurringActivity, save_recurring_activity
+
+    for title, month, day, keyword in (
+        ("五四青年节活动", 5, 4, "五四"),
+        ("六一儿童节活动", 6, 1, "六一"),
+        ("国庆主题活动", 10, 1, "国庆"),
+        ("元旦联欢活动", 12, 31, "元旦"),
+    ):
+        if not RecurringActivity.objects.filter(town=town, unit=school_unit, title=title).exists():
+            values = {"title": title, "unit": school_unit, "month": month, "day": day, "keyword": keyword}
+            values |= {"activity_kind": ActivityKind.SCHOOL_FESTIVAL, "active_from_year": 2020}
+            save_recurring_activity(town=town, recurring=None, values=values, actor=None)
 
 
 def _around_today(town, school, culture_centre, units, lecturers) -> list[Activity]:

@@ -34,7 +34,7 @@ from communityedu.organization.models import District, Town, Unit, Village
 from communityedu.people import services as people_services
 from communityedu.people.identity import age_on, id_check_digit
 from communityedu.people.imports import CONSENT_AGE, ensure_standard_tags
-from communityedu.people.models import Person, PersonTag, Sex
+from communityedu.people.models import Person, PersonTag, Sex, Tag
 
 PLAN_YEAR = 2020
 DEMO_TOWN_SLUGS = (data.XINMIAO["slug"], data.NANTUO["slug"])
@@ -321,6 +321,9 @@ def _load_residents(town: Town) -> int:
             is_child = age < CONSENT_AGE
             if is_child and is_left_behind:
                 tags.append("留守儿童")
+            # One working-age resident in ten works away as a 农民工 (from the sequence, no new draw).
+            if 18 <= age < 60 and number % 10 == 0:
+                tags.append("农民工")
             if tags:
                 tags_by_ref[ref] = tags
             person = Person(
@@ -355,6 +358,7 @@ def _id_number(town: Town, born: date, sex: str, sequences: dict[date, int]) -> 
 
 def _tag_generated(town: Town, tags_by_ref: dict[str, list[str]]) -> None:
     tags = ensure_standard_tags(town)
+    tags["农民工"] = Tag.objects.get_or_create(town=town, name="农民工")[0]
     person_ids = dict(
         Person.objects.filter(town=town, external_ref__startswith="demo-").values_list("external_ref", "id")
     )

@@ -58,34 +58,112 @@ def group_condition(group: AudienceGroup, *, on: date) -> tuple[str, list]:
     return "(" + joiner.join(sql for sql, _params in parts) + ")", [param for _sql, params in parts for param in params]
 
 
+def _age_bands(groups: list[AudienceGroup], on: date) -> list[date]:
+    """The birth-date boundaries of every group's age range on ``on``, latest first: between two
+    of them every person is in or out of each age range alike."""
+    bounds = {bound for group in groups for bound in group.birth_bounds(on) if bound is not None}
+    return sorted(bounds, reverse=True)
+
+
+def _band_sql(boundaries: list[date]) -> tuple[str, list]:
+    """SQL numbering the band of ``p.birth_date`` (0: after the latest boundary; -1: no birth date)."""
+    if not boundaries:
+        return "CASE WHEN p.birth_date IS NULL THEN -1 ELSE 0 END", []
+    whens = " ".join(f"WHEN p.birth_date > %s THEN {index}" for index in range(len(boundaries)))
+    return f"CASE WHEN p.birth_date IS NULL THEN -1 {whens} ELSE {len(boundaries)} END", list(boundaries)
+
+
+def _in_group(group: AudienceGroup, *, band: int, sex: str, tags: frozenset, boundaries: list[date], on: date) -> bool:
+    """Whether people of ``band`` (see ``_band_sql``), ``sex`` and ``tags`` meet the group's rule."""
+    checks = []
+    born_after, born_by = group.birth_bounds(on)
+    if born_after is not None or born_by is not None:
+        # Band i holds the birth dates in (boundaries[i], boundaries[i - 1]]: open ends at 0 and n.
+        low = boundaries[band] if 0 <= band < len(boundaries) else None
+        high = boundaries[band - 1] if band >= 1 else None
+        checks.append(
+            band >= 0
+            and (born_after is None or (low is not None and low >= born_after))
+            and (born_by is None or (high is not None and high <= born_by))
+        )
+    if group.sex:
+        checks.append(sex == group.sex)
+    if group.tag_name:
+        checks.append(group.tag_name in tags)
+    return any(checks) if group.match == AudienceMatch.ANY else all(checks)
+
+
 def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> dict:
-    """{("group", group id) | ("town", town id): (people of the register, of whom took part)} in one
-    query. The register: residents with a home village who had not left it by ``as_of``; took part:
-    counted in the town's participation figure by ``as_of`` (a yearly participation row with a
-    village, first attended on or before ``as_of``). ("town", id): people in any of its groups."""
+    """{("group", group id) | ("town", town id): (people of the register, of whom took part)}. The
+    register: residents with a home village who had not left it by ``as_of``; took part: counted in
+    the town's participation figure by ``as_of`` (a yearly participation row with a village, first
+    attended on or before ``as_of``). ("town", id): people in any of its groups.
+
+    Two queries whatever the number of towns and groups: the register counted by (town, age band,
+    sex, took part) — the bands cut at the groups' birth-date boundaries, so no age is computed per
+    row — and the few people carrying a tag some group names, one by one; each group's rule is then
+    applied to the counts."""
     if not groups:
         return {}
+    town_ids = sorted({group.town_id for group in groups})
+    boundaries = _age_bands(groups, as_of)
+    band_sql, band_params = _band_sql(boundaries)
     person, participant = _table(Person), _table(YearlyParticipant)
-    base = (
-        f"FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"
+    placeholders = ", ".join(["%s"] * len(town_ids))
+    joined = (
+        f" FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"
         " AND y.person_id = p.id AND y.village_id IS NOT NULL AND y.first_attended_on <= %s"
-        " WHERE p.town_id = %s AND p.is_resident AND p.village_id IS NOT NULL"
-        " AND (p.left_register_on IS NULL OR p.left_register_on > %s) AND "
     )
-    selects, params = [], []
-    by_town: dict[int, list[tuple[str, list]]] = defaultdict(list)
-    for group in groups:
-        condition, condition_params = group_condition(group, on=as_of)
-        by_town[group.town_id].append((condition, condition_params))
-        selects.append(f"SELECT 'group', {int(group.pk)}, COUNT(*), COUNT(y.id) {base}{condition}")
-        params += [year, as_of, group.town_id, as_of, *condition_params]
-    for town_id, conditions in by_town.items():
-        condition = "(" + " OR ".join(sql for sql, _params in conditions) + ")"
-        selects.append(f"SELECT 'town', {int(town_id)}, COUNT(*), COUNT(y.id) {base}{condition}")
-        params += [year, as_of, town_id, as_of, *(param for _sql, group_params in conditions for param in group_params)]
+    where = (
+        f" WHERE p.town_id IN ({placeholders}) AND p.is_resident AND p.village_id IS NOT NULL"
+        " AND (p.left_register_on IS NULL OR p.left_register_on > %s)"
+    )
+    where_params = [*town_ids, as_of]
+    tag_names = sorted({group.tag_name for group in groups if group.tag_name})
+    buckets: dict[tuple, int] = defaultdict(int)
+    tagged: dict[int, list] = {}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        return {(kind, key): (members, took_part) for kind, key, members, took_part in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT p.town_id, {band_sql}, p.sex, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END, COUNT(*)"
+            f"{joined}{where} GROUP BY 1, 2, 3, 4",
+            [*band_params, year, as_of, *where_params],
+        )
+        for town_id, band, sex, took_part, people in cursor.fetchall():
+            buckets[(town_id, band, sex, took_part, frozenset())] += people
+        if tag_names:
+            names = ", ".join(["%s"] * len(tag_names))
+            tags_join = (
+                f" JOIN {_table(PersonTag)} pt ON pt.town_id = p.town_id AND pt.person_id = p.id"
+                f" JOIN {_table(Tag)} t ON t.id = pt.tag_id AND t.name IN ({names})"
+            )
+            cursor.execute(
+                f"SELECT p.id, p.town_id, {band_sql}, p.sex, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END, t.name"
+                f"{joined}{tags_join}{where}",
+                [*band_params, year, as_of, *tag_names, *where_params],
+            )
+            for person_id, town_id, band, sex, took_part, tag in cursor.fetchall():
+                tagged.setdefault(person_id, [town_id, band, sex, took_part, set()])[4].add(tag)
+    # A tagged person leaves the untagged count of their band and is counted with their tags.
+    for town_id, band, sex, took_part, tags in tagged.values():
+        buckets[(town_id, band, sex, took_part, frozenset())] -= 1
+        buckets[(town_id, band, sex, took_part, frozenset(tags))] += 1
+    groups_of_town = defaultdict(list)
+    for group in groups:
+        groups_of_town[group.town_id].append(group)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (town_id, band, sex, took_part, tags), people in buckets.items():
+        if not people:
+            continue
+        in_any = False
+        for group in groups_of_town[town_id]:
+            if _in_group(group, band=band, sex=sex, tags=tags, boundaries=boundaries, on=as_of):
+                in_any = True
+                counts[("group", group.pk)][0] += people
+                counts[("group", group.pk)][1] += people * took_part
+        if in_any:
+            counts[("town", town_id)][0] += people
+            counts[("town", town_id)][1] += people * took_part
+    return {key: (members, took_part) for key, (members, took_part) in counts.items()}
 
 
 def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: bool | None = None):
@@ -117,9 +195,13 @@ def audience_participation(
     the figure's effective as-of date, sex, tag), the group's people in the register who took part —
     the participation figure's definition: a named attendance at an organised activity held from 1
     January to the as-of date — over the group's people in the register. The figure: people in any
-    group who took part ÷ people in any group; the plan's 70%. Two queries for any number of towns."""
+    group who took part ÷ people in any group; the plan's 70%. Three queries for any number of towns."""
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
-    groups = groups_of_towns([town.pk for town in towns])
+    # Counting groups reads every resident of the towns (birth date, sex, participation): in a
+    # side-by-side of several towns (the district's table) only the towns shown in detail are
+    # counted; the others say so (``not_counted_here``) and are counted on their own page and API.
+    counted = [town for town in towns if len(towns) == 1 or detail_town_ids is None or town.pk in detail_town_ids]
+    groups = groups_of_towns([town.pk for town in counted])
     counts = audience_counts(groups=groups, year=year, as_of=as_of)
     groups_of_town = defaultdict(list)
     for group in groups:
@@ -154,7 +236,8 @@ def audience_participation(
             denominator=members,
             threshold=PARTICIPATION_THRESHOLD,
             deadline=deadline,
-            beside={"lines_label": str(_("audience groups")), "groups": len(lines)},
+            beside={"lines_label": str(_("audience groups")), "groups": len(lines)}
+            | ({} if town in counted else {"not_counted_here": 1}),
             flags={"groups_below_target": sum(line.status in ("at_risk", "not_met") for line in lines)},
             villages=lines,
         )

@@ -19,7 +19,9 @@ from communityedu.metrics.figures import figures_for
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
 from communityedu.organization.services import save_unit
-from communityedu.people.models import Person
+from communityedu.organization.audience_groups import AudienceGroup
+from communityedu.organization.recurring_activities import RecurringActivity
+from communityedu.people.models import Person, PersonTag
 from communityedu.recognition.constants import RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
 from communityedu.surveys.constants import POSITIVE_SCALE_POINTS, YES, QuestionKind, StandardKey, SurveyStatus
@@ -95,6 +97,8 @@ def _naive_figures(town, population: int) -> dict:
     def ratio(numerator, denominator):
         return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
+    in_groups, _members = _naive_audience_groups(town)
+    recurring_held, recurring_due = _naive_recurring_activities(town)
     counted = {
         "participation": (len(participants), population),
         "lecture_hall": (sum(lectures[month] >= 2 for month in months), len(months)),
@@ -102,6 +106,8 @@ def _naive_figures(town, population: int) -> dict:
         "learning_communities": (recognised(Track.LEARNING_COMMUNITY, villages), len(villages)),
         "learning_organs": (recognised(Track.LEARNING_ORGAN, organs), len(organs)),
         "demonstration_villages": (recognised(Track.DEMONSTRATION, villages), 2),
+        "audience_participation": (len(in_groups & participants), len(in_groups)),
+        "recurring_activities": (recurring_held, recurring_due),
         "awareness": answers(StandardKey.AWARENESS),
         "recognition": answers(StandardKey.RECOGNITION),
         "satisfaction": answers(StandardKey.SATISFACTION),
@@ -134,6 +140,58 @@ def _counts():
             AttendanceEntry,
         )
     }
+
+
+def _naive_audience_groups(town) -> tuple[set[int], dict[str, set[int]]]:
+    """The people of the register in any audience group at AS_OF, and each group's, person by person."""
+    tags = {}
+    for person_id, name in PersonTag.objects.filter(town=town).values_list("person_id", "tag__name"):
+        tags.setdefault(person_id, set()).add(name)
+    members: dict[str, set[int]] = {}
+    register = list(Person.objects.filter(town=town, is_resident=True, village__isnull=False))
+    for group in AudienceGroup.objects.filter(town=town):
+        members[group.name] = set()
+        for person in register:
+            if person.left_register_on is not None and person.left_register_on <= AS_OF:
+                continue
+            age = person.age_on(AS_OF)
+            checks = []
+            if group.min_age is not None or group.max_age is not None:
+                checks.append(
+                    age is not None
+                    and (group.min_age is None or age >= group.min_age)
+                    and (group.max_age is None or age <= group.max_age)
+                )
+            if group.sex:
+                checks.append(person.sex == group.sex)
+            if group.tag_name:
+                checks.append(group.tag_name in tags.get(person.pk, set()))
+            if any(checks) if group.match == "any" else all(checks):
+                members[group.name].add(person.pk)
+    return set().union(*members.values()), members
+
+
+def _naive_recurring_activities(town) -> tuple[int, int]:
+    """(occurrences held with evidence, occurrences due) of 2020 at AS_OF, activity by activity."""
+    tz = timezone.get_current_timezone()
+    held, due = 0, 0
+    for recurring in RecurringActivity.objects.filter(town=town, active_from_year__lte=2020):
+        day = date(2020, recurring.month, recurring.day)
+        if day > AS_OF:
+            continue
+        due += 1
+        for activity in Activity.objects.filter(town=town, organiser=recurring.unit, is_cancelled=False):
+            starts = timezone.localtime(activity.starts_at, tz).date()
+            if (
+                abs((starts - day).days) <= 15
+                and timezone.localtime(activity.ends_at, tz).date() <= AS_OF
+                and (not recurring.activity_kind or activity.kind == recurring.activity_kind)
+                and recurring.keyword in activity.title
+                and activity.evidence.filter(is_removed=False).exists()
+            ):
+                held += 1
+                break
+    return held, due
 
 
 def test_the_demo_town_loads_once_a_second_load_changes_nothing_and_its_accounts_sign_in(db, client):
@@ -186,6 +244,19 @@ def test_the_demo_town_loads_once_a_second_load_changes_nothing_and_its_accounts
     # before the evaluation date, a figure below its threshold is at risk, never failed
     assert [f.status for f in figures] == ["met" if f.value >= f.threshold else "at_risk" for f in figures]
     assert figures[0].flags["villages_below_target"] == 2
+    # 涪十中's four festivals: 五四 has no activity in 2020 and is flagged; the three others were held.
+    recurring = next(f for f in figures if f.key == "recurring_activities")
+    assert [(line.label, line.status) for line in recurring.villages] == [
+        ("05-04 涪陵第十中学 五四青年节活动", "not_held"),
+        ("06-01 涪陵第十中学 六一儿童节活动", "held"),
+        ("10-01 涪陵第十中学 国庆主题活动", "held"),
+        ("12-31 涪陵第十中学 元旦联欢活动", "held"),
+    ]
+    audience = next(f for f in figures if f.key == "audience_participation")
+    assert [line.label for line in audience.villages] == ["老年人", "青少年/留守儿童", "妇女", "农民工"]
+    assert [line.denominator for line in audience.villages] == [
+        len(members) for members in _naive_audience_groups(xinmiao)[1].values()
+    ]
     # Every demo account signs in with the password and PIN the README gives (one load serves both
     # checks: loading the demo is the slowest thing the suite does).
     for username in [

@@ -104,12 +104,23 @@ def test_a_later_as_of_gives_the_year_end_audience_figure(groups_2020, sign_in):
 
 def test_audience_participation_reads_any_number_of_towns_in_the_same_queries(groups_2020, django_assert_num_queries):
     towns = [groups_2020.xinmiao, groups_2020.nantuo]
-    with django_assert_num_queries(2):
+    # The groups, the register counted by age band, sex and participation, the tagged people.
+    with django_assert_num_queries(3):
         audience_participation(towns=towns[:1], year=2020, as_of=date(2020, 12, 31))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         both = audience_participation(towns=towns, year=2020, as_of=date(2020, 12, 31))
     # 陈志强 (a man of 45) is in none of 南沱镇's groups.
     assert (both[groups_2020.nantuo.pk].numerator, both[groups_2020.nantuo.pk].denominator) == (0, 0)
+    # Side by side (the district's table), only the town shown in detail is counted; the other says so.
+    side_by_side = audience_participation(
+        towns=towns, year=2020, as_of=date(2020, 12, 31), detail_town_ids={groups_2020.xinmiao.pk}
+    )
+    assert (side_by_side[groups_2020.xinmiao.pk].numerator, side_by_side[groups_2020.xinmiao.pk].denominator) == (3, 5)
+    assert side_by_side[groups_2020.nantuo.pk].beside == {
+        "lines_label": "服务对象群体",
+        "groups": 0,
+        "not_counted_here": 1,
+    }
     save_recurring_activity(
         town=groups_2020.xinmiao,
         recurring=None,
