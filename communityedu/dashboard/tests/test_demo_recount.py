@@ -180,7 +180,8 @@ def _recognised_villages(town_id: int, track: str, cut: date) -> int:
 
 
 def _organs(town_id: int) -> str:
-    return "organization_unit.town_id = %s AND organization_unit.unit_type = 'party_government_organ'"
+    """The units the town classifies as party and government organs (their category, not their type)."""
+    return "organization_unit.town_id = %s AND organization_unit.category = 'party_government_organ'"
 
 
 def _recognition(town_id: int, cut: date) -> dict:
@@ -251,12 +252,22 @@ def _value(key: str, numerator: int, denominator: int) -> str | None:
     return str((Decimal(numerator) / denominator).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
+def _fen(amount: int | str) -> int:
+    """An amount of the API in fen: the API answers money as yuan with two places ("70000.00")."""
+    return amount if isinstance(amount, int) else int(Decimal(amount) * 100)
+
+
 def _answered(figure: dict, recounted: dict) -> dict:
-    """The API's figure, reduced to the parts the recount has."""
+    """The API's figure, reduced to the parts the recount has (amounts in fen, as recounted)."""
     answered = {}
     for part in recounted:
         where, _dot, name = part.partition(".")
-        answered[part] = figure[where][name] if name else figure[part]
+        if not name:
+            answered[part] = _fen(figure[part])
+        elif name.endswith("_fen") and name not in figure[where]:
+            answered[part] = _fen(figure[where][name.removesuffix("_fen") + "_yuan"])
+        else:
+            answered[part] = figure[where][name]
     return answered
 
 
@@ -274,12 +285,15 @@ def test_every_demo_figure_equals_its_plain_sql_recount(demo, demo_client, as_of
 
 def test_the_demo_recount_reads_the_years_known_totals(demo, db):
     """The recount itself, pinned where the plan's own numbers are known (issue 19: participation
-    22,252 of 30,975 residents, ¥70,000 of town finance at the year's end)."""
+    22,252 of 30,975 residents, ¥70,000 of town finance, 7 activities counted without evidence and
+    3 of 7 learning organs at the year's end)."""
     recounted = _recount(demo.pk, date(2020, 12, 31))
 
     assert (recounted["participation"]["numerator"], recounted["participation"]["denominator"]) == (22252, 30975)
     assert recounted["funding_per_capita"]["numerator"] == 7_000_000
     assert recounted["participation"]["flags.activities_without_evidence"] == 7
+    # 党政机关 by the town's classification: not the 教育管理中心 nor the 综合文化服务中心.
+    assert (recounted["learning_organs"]["numerator"], recounted["learning_organs"]["denominator"]) == (3, 7)
 
 
 LINK = re.compile(r'<a href="(?P<url>/staff/targets/(?:records|participants)/[^"#]*)">(?P<text>[^<]+)</a>')
