@@ -37,7 +37,12 @@ def test_the_office_enters_a_2020_notice_with_its_date_on_a_phone(
     form.locator("[name=kind]").select_option("commendation")
     form.locator("[name=title]").fill("关于表扬弋阳村村委会的通报")
     form.locator("[name=body]").fill("弋阳村村委会在创建工作中成效明显，志愿者刘芳同志积极参与，特予通报表扬。")
-    form.locator(f"input[name=units][value='{committee.pk}']").check()
+    committee_box = form.locator(f"input[name=units][value='{committee.pk}']")
+    # The village committees fold under 逐个选择 (choose one by one).
+    form.locator("fieldset[data-unit-group]", has=page.locator(f"input[value='{committee.pk}']")).locator(
+        "summary"
+    ).click()
+    committee_box.check()
     form.locator("[name=people]").fill("弋阳村村委会 刘芳")
     form.locator("[name=effective_on]").fill("2020-12-18")
     with page.expect_navigation():
