@@ -52,7 +52,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communityedu.assessment.constants import ScoringMethod
-from communityedu.assessment.selectors import scored_tree
+from communityedu.assessment.selectors import ScoredTree, scored_tree
 from communityedu.core.consistency import Inconsistency
 from communityedu.incentives.models import TeamCategory, TeamMember
 from communityedu.metrics.base import effective_as_of
@@ -224,10 +224,14 @@ def _score_url(*, year: int, as_of: date, code: str) -> str:
     return f"{reverse('assessment:self-assessment')}?year={year}&as_of={as_of.isoformat()}#indicator-{code}"
 
 
-def manual_score_inconsistencies(*, town: Town, year: int, as_of: date) -> list[Inconsistency]:
+def manual_score_inconsistencies(
+    *, town: Town, year: int, as_of: date, tree: ScoredTree | None = None
+) -> list[Inconsistency]:
     """The manual scores that count for ``year`` whose points exceed their indicator's maximum
-    or whose comment states a number the records contradict (see the module's table)."""
-    tree = scored_tree(town=town, year=year, as_of=as_of)
+    or whose comment states a number the records contradict (see the module's table). ``tree``:
+    the current version's tree for the same period, when the caller has read it already."""
+    if tree is None:
+        tree = scored_tree(town=town, year=year, as_of=as_of)
     if tree is None:
         return []
     actuals = _Actuals(town=town, year=year, as_of=as_of, figures=dict(tree.figures))
@@ -285,9 +289,9 @@ def manual_score_inconsistencies(*, town: Town, year: int, as_of: date) -> list[
     return found
 
 
-def inconsistencies(*, town: Town, year: int, as_of: date) -> list[Inconsistency]:
+def inconsistencies(*, town: Town, year: int, as_of: date, tree: ScoredTree | None = None) -> list[Inconsistency]:
     """Every inconsistency of ``town``'s record for ``year`` as of ``as_of``: the manual scores'
-    first, then the plan's records'."""
-    return manual_score_inconsistencies(town=town, year=year, as_of=as_of) + planning_inconsistencies(
+    first, then the plan's records'. ``tree`` as for ``manual_score_inconsistencies``."""
+    return manual_score_inconsistencies(town=town, year=year, as_of=as_of, tree=tree) + planning_inconsistencies(
         town=town, year=year, as_of=as_of
     )

@@ -292,7 +292,10 @@ def _self_assessment_page(request, *, year, as_of, failed_form=None, failed_pk=N
             "year_note": year_note,
             "version": version if parse_id(version) else "",
             "can_manage": _manages(request),
-            "inconsistencies": consistency.inconsistencies(town=request.town, year=year, as_of=as_of),
+            # The page's tree is read once; an earlier version's is not the one the checks read.
+            "inconsistencies": consistency.inconsistencies(
+                town=request.town, year=year, as_of=as_of, tree=tree if is_current else None
+            ),
         },
         status=status,
     )
