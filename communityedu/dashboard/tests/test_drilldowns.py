@@ -180,3 +180,17 @@ def test_every_figure_drilldown_link_opens_for_a_centre_director(town_2021, sign
 
     assert len(statuses) >= 20
     assert set(statuses.values()) == {200}, {url: status for url, status in statuses.items() if status != 200}
+
+
+def test_the_evaluators_district_table_leads_each_figure_to_its_towns_linked_section(town_2021, sign_in):  # noqa: F811
+    client = sign_in("evaluator")
+    page = client.get(f"/staff/targets/?town=xinmiao&{PERIOD}").content.decode()
+    district = page.split('id="district-towns"', 1)[1].split("</table>", 1)[0]
+
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="status', district)
+    xinmiao = html.unescape(next(url for url, text in links if "town=xinmiao" in url and text == "66.67%"))
+    section = client.get(xinmiao).content.decode()
+
+    assert xinmiao == "/staff/targets/?town=xinmiao&year=2021&as_of=2021-06-30#figure-participation"
+    assert any("town=nantuo&year=2021&as_of=2021-06-30#figure-" in html.unescape(url) for url, _text in links)
+    assert 'href="/staff/targets/participants/?town=xinmiao&amp;year=2021&amp;as_of=2021-06-30">4</a>' in section
