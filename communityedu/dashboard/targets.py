@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from communityedu.core.views import allowed_if
-from communityedu.dashboard.drilldowns import links_for
+from communityedu.dashboard.drilldowns import figure_url, links_for
 from communityedu.dashboard.forms import TargetSettingsForm
 from communityedu.metrics import selectors as metrics_selectors
 from communityedu.metrics.drilldown_records import UnknownPartError, records_for
@@ -107,7 +107,15 @@ def targets(request):
     district = None
     if len(towns) > 1:
         district = [
-            (other, [(figure, links_for(figure, town=other, year=year, as_of=as_of)) for figure in figures[other.pk]])
+            # The side-by-side table links each figure to its town's section (where every part is
+            # linked): one URL per cell, not every part of every town's figures.
+            (
+                other,
+                [
+                    (figure, {"value": figure_url(figure, town=other, year=year, as_of=as_of)})
+                    for figure in figures[other.pk]
+                ],
+            )
             for other in towns
         ]
     return render(
