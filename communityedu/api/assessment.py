@@ -16,10 +16,11 @@ from ninja.errors import HttpError
 from communityedu.activities.models import Evidence
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Count, Id, Text, TownSlug, Year
+from communityedu.api.types import Count, Id, Text, TownSlug, Year, Yuan
 from communityedu.assessment import consistency, dossier, exports, permissions, selectors, services
 from communityedu.assessment.constants import ConditionItem
 from communityedu.assessment.indicator_sheet import MAX_BYTES, IndicatorSheetError
+from communityedu.core.money import api_yuan, fen_to_yuan
 from communityedu.core.parsing import check_year
 from communityedu.metrics.selectors import default_year
 
@@ -62,7 +63,7 @@ class ConditionsOut(Schema):
     venue_area: Decimal | None
     staff: str
     staff_count: int | None
-    yearly_funds: Decimal | None
+    yearly_funds: Yuan | None
     equipment: str
     states: dict[str, str]
     missing: list[str]
@@ -218,8 +219,9 @@ class NodeOut(Schema):
     source: str
     value: Decimal | None
     threshold: Decimal | None
-    numerator: int | None
-    denominator: int | None
+    # A count, or money (the funding figures' amounts): yuan as a decimal string ("70000.00").
+    numerator: int | str | None
+    denominator: int | str | None
     comment: str
     scored_by: str
     evidence_file_ids: list[int]
@@ -260,6 +262,14 @@ def _fix_path(node) -> str:
     return reverse(node.fix_page) if node.fix_page else ""
 
 
+def _node_part(node, part: str) -> int | str | None:
+    """A node's numerator or denominator; an amount a figure keeps in fen as a yuan string."""
+    value = getattr(node, part)
+    if value is not None and node.figure is not None and part in node.figure.money_parts:
+        return api_yuan(fen_to_yuan(value))
+    return value
+
+
 def _tree_out(tree) -> dict:
     return {
         "town": tree.town.slug,
@@ -280,8 +290,8 @@ def _tree_out(tree) -> dict:
                 "source": node.indicator.source,
                 "value": node.value,
                 "threshold": node.threshold,
-                "numerator": node.numerator,
-                "denominator": node.denominator,
+                "numerator": _node_part(node, "numerator"),
+                "denominator": _node_part(node, "denominator"),
                 "comment": node.manual.comment if node.manual else "",
                 "scored_by": str(node.manual.scored_by or "") if node.manual else "",
                 "evidence_file_ids": [stored.pk for stored in node.manual.files.all()] if node.manual else [],

@@ -7,15 +7,16 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Count, Id, Text, TownSlug, Year
+from communityedu.api.types import Count, Id, Text, TownSlug, Year, Yuan
 from communityedu.funding import permissions, selectors, services
-from communityedu.funding.constants import ExpenseCategory, FundingSource
+from communityedu.funding.constants import GOVERNMENT_SOURCES, ExpenseCategory, FundingSource
 from communityedu.metrics import funding_figure
+from communityedu.metrics.base import effective_as_of
 from communityedu.organization import populations as population_sheets
 from communityedu.organization.models import Unit, Village
 from communityedu.organization.permissions import can_edit_structure, can_view_structure
@@ -26,7 +27,7 @@ router = ListRouter(tags=["funding"])
 class EntryOut(Schema):
     id: int
     year: int
-    amount: Decimal
+    amount: Yuan
     voucher_number: str
     dated_on: date
     description: str
@@ -75,12 +76,12 @@ class ReverseIn(Schema):
 
 class FundingFigureOut(Schema):
     year: int
-    town_finance_total: Decimal
+    town_finance_total: Yuan
     population: int
-    per_capita: Decimal | None
-    previous_year_total: Decimal
+    per_capita: Yuan | None
+    previous_year_total: Yuan
     is_rising: bool
-    threshold: Decimal
+    threshold: Yuan
     is_met: bool
 
 
@@ -189,16 +190,16 @@ def reverse_expense(request, expense_id: Id, body: ReverseIn):
 class TotalOut(Schema):
     key: str
     label: str
-    amount: Decimal
+    amount: Yuan
 
 
 class FundingSummaryOut(Schema):
     year: int
     by_source: list[TotalOut]
     by_category: list[TotalOut]
-    allocated: Decimal
-    spent: Decimal
-    lecture_fees_paid: Decimal
+    allocated: Yuan
+    spent: Yuan
+    lecture_fees_paid: Yuan
 
 
 @router.get("/funding/summary", response=FundingSummaryOut)
@@ -217,9 +218,9 @@ def get_funding_per_capita(request, town: str, year: Year, as_of: date | None = 
 class UnitFundsOut(Schema):
     unit_id: int
     unit: str
-    allocated: Decimal
-    spent: Decimal
-    balance: Decimal
+    allocated: Yuan
+    spent: Yuan
+    balance: Yuan
     allocations: list[AllocationOut]
     expenses: list[ExpenseOut]
 
@@ -246,6 +247,74 @@ def get_unit_funds(request, town: str, year: Year, unit: Id | None = None):
             raise HttpError(404, "Not found")  # another unit's funds: as if it did not exist
         unit_ids = [_unit(place, unit).pk]
     return selectors.unit_funds(town=place, year=year, unit_ids=unit_ids)
+
+
+class SourceShareOut(Schema):
+    source: str
+    label: str
+    is_government: bool
+    amount: Yuan
+
+
+class GovernmentShareOut(Schema):
+    year: int
+    as_of: date | None
+    government_total: Yuan
+    total: Yuan
+    share: str | None
+    threshold: str
+    is_town_threshold: bool
+    is_met: bool
+    by_source: list[SourceShareOut]
+
+
+class GovernmentShareThresholdIn(Schema):
+    # Per cent, two places; null: the plan's, more than 50%.
+    threshold_percent: Decimal | None = Field(..., ge=0, lt=100, max_digits=4, decimal_places=2)
+
+
+def _government_share(town_row, year: int, as_of: date | None) -> dict:
+    if as_of is not None:
+        as_of = effective_as_of(year, as_of)
+    share = funding_figure.government_share(town=town_row, year=year, as_of=as_of)
+    return {
+        "year": year,
+        "as_of": as_of,
+        "government_total": share.government_total,
+        "total": share.total,
+        "share": None if share.share is None else str(share.share),
+        "threshold": str(share.threshold),
+        "is_town_threshold": funding_figure.own_government_share_threshold(town_row) is not None,
+        "is_met": share.is_met,
+        "by_source": [
+            {
+                "source": source,
+                "label": str(FundingSource(source).label),
+                "is_government": source in GOVERNMENT_SOURCES,
+                "amount": amount,
+            }
+            for source, amount in share.by_source.items()
+        ],
+    }
+
+
+@router.get("/funding/government-share", response=GovernmentShareOut)
+def get_government_share(request, town: str, year: Year, as_of: date | None = None):
+    """The government share of the year's funding (政府投放为主): town finance and higher government
+    allocations ÷ all allocations of ``year``, net of reversals, dated up to ``as_of`` (a later
+    date of a closed year reads its end; default: every entry); amounts in yuan strings, the share
+    and the threshold as fractions ("0.5"); met only above the threshold."""
+    return _government_share(_reading_town(request, town), year, as_of)
+
+
+@router.put("/funding/government-share/threshold", response=GovernmentShareOut)
+def put_government_share_threshold(request, town: str, year: Year, body: GovernmentShareThresholdIn):
+    """Set the town's own threshold in per cent (the share must be more than it); null: the plan's
+    50%. Town office only; audited. Answers the year's share against it."""
+    town_row = _managing_town(request, town)
+    threshold = None if body.threshold_percent is None else body.threshold_percent / 100
+    services.set_government_share_threshold(town=town_row, threshold=threshold, actor=request.user)
+    return _government_share(town_row, year, None)
 
 
 @router.get("/populations", response=list[PopulationRow], tags=["organization"])

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
 from communityedu.api.types import Id, Year
+from communityedu.core.money import api_yuan, fen_to_yuan
 from communityedu.core.parsing import check_year
 from communityedu.metrics.figures import figures_for
 from communityedu.metrics.permissions import can_edit_targets, can_read_figures
@@ -29,8 +30,9 @@ router = ListRouter(tags=["metrics"])
 class LineOut(Schema):
     key: str
     label: str
-    numerator: int
-    denominator: int
+    # A count, or money: yuan as a decimal string ("70000.00") when the line is an amount.
+    numerator: int | str
+    denominator: int | str
     value: str | None
     status: str
     target: str | None = None
@@ -41,8 +43,11 @@ class LineOut(Schema):
 class FigureOut(Schema):
     key: str
     label: str
-    numerator: int
-    denominator: int
+    # A count, or money: yuan as a decimal string with two places ("70000.00") for the parts named
+    # in ``money_parts`` (an amount beside the figure is named ``*_yuan``).
+    numerator: int | str
+    denominator: int | str
+    money_parts: list[str]
     value: str | None
     threshold: str
     unit: str
@@ -65,12 +70,37 @@ class MetricsOut(Schema):
     figures: list[FigureOut]
 
 
+def _money(fen: int) -> str:
+    return api_yuan(fen_to_yuan(fen))
+
+
+def _yuan_key(key: str) -> str:
+    return key.removesuffix("_fen") + "_yuan" if key.endswith("_fen") else key
+
+
+def _beside(figure) -> dict:
+    """``beside`` as the API answers it: an amount kept in fen (``*_fen``) as yuan under ``*_yuan``."""
+    answer = {}
+    for key, value in figure.beside.items():
+        if key.endswith("_fen"):
+            answer[_yuan_key(key)] = _money(value)
+        else:
+            answer[key] = value if isinstance(value, int | list) else str(value)
+    return answer
+
+
+def _part(figure, part: str) -> int | str:
+    value = getattr(figure, part)
+    return _money(value) if part in figure.money_parts else value
+
+
 def _line(line) -> dict:
+    is_money = getattr(line, "is_money", False)
     return {
         "key": str(line.key),
         "label": line.label,
-        "numerator": line.numerator,
-        "denominator": line.denominator,
+        "numerator": _money(line.numerator) if is_money else line.numerator,
+        "denominator": _money(line.denominator) if is_money else line.denominator,
         "value": None if line.value is None else str(line.value),
         "status": line.status,
         "target": None if line.target is None else str(line.target),
@@ -83,8 +113,9 @@ def get_metrics(request, town: str, year: Year | None = None, as_of: date | None
     """Every figure of the town for ``year`` as of ``as_of`` (default: today); with neither, the
     year the targets page opens on (the town's setting, else the latest year with data: its reason
     in ``year_reason``) as of today or that year's end;
-    rates as decimal strings (0.7123) — with unit "yuan", yuan per resident (2.50) from a numerator
-    in fen —, statuses met / at_risk / not_met / no_data."""
+    rates as decimal strings (0.7123) — with unit "yuan", yuan per resident (2.50) —, money parts
+    (named in ``money_parts``) as yuan strings with two places ("70000.00"), statuses met /
+    at_risk / not_met / no_data."""
     town_row = town_for(request, town)
     if not can_read_figures(request.user, town_row):
         raise HttpError(403, "Not allowed")
@@ -104,14 +135,15 @@ def get_metrics(request, town: str, year: Year | None = None, as_of: date | None
             {
                 "key": figure.key,
                 "label": figure.label,
-                "numerator": figure.numerator,
-                "denominator": figure.denominator,
+                "numerator": _part(figure, "numerator"),
+                "denominator": _part(figure, "denominator"),
+                "money_parts": [_yuan_key(part) for part in figure.money_parts],
                 "value": None if figure.value is None else str(figure.value),
                 "threshold": str(figure.threshold),
                 "unit": figure.unit,
                 "status": figure.status,
                 "deadline": figure.deadline,
-                "beside": figure.beside,
+                "beside": _beside(figure),
                 "flags": figure.flags,
                 "villages": [_line(line) for line in figure.villages],
                 "trend": [_line(line) for line in figure.trend],

@@ -6,10 +6,12 @@ each bound (``minimum``, ``maximum``, ``maxLength``), and a bad value is a 400 n
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, PlainSerializer
 
+from communityedu.core.money import api_yuan
 from communityedu.core.parsing import MAX_INTEGER, MAX_YEAR, MIN_YEAR, text_problem
 
 # Text columns without a length (TextField) still get one over the API: a page of text, not a book.
@@ -19,6 +21,12 @@ Id = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, description="A year from 2000 to 2100")]
 Count = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 TownSlug = Annotated[str, Field(max_length=50)]
+# Money in an answer: yuan as a decimal string with two places ("70000.00"), never fen.
+Yuan = Annotated[
+    Decimal,
+    PlainSerializer(api_yuan, return_type=str),
+    Field(description='Yuan as a decimal string with two places, e.g. "70000.00"'),
+]
 
 
 def _visible(value: str) -> str:

@@ -32,6 +32,7 @@ from communityedu.assessment.models import (
     UnitConditions,
 )
 from communityedu.assessment.permissions import can_read, manager_town_ids, own_condition_unit_ids, reader_town_ids
+from communityedu.core.money import format_yuan
 from communityedu.incentives.models import DEFAULT_ASSESSMENT_TOTAL, EmployerAssessment
 from communityedu.metrics.assessment_share import assessment_share
 from communityedu.metrics.base import Figure
@@ -220,6 +221,15 @@ class ScoredNode:
     def is_leaf(self) -> bool:
         return not self.children
 
+    @property
+    def numerator_display(self) -> str:
+        """The numerator as read: yuan for a figure's amount kept in fen (``metrics.base.Figure``)."""
+        return self.figure.numerator_display if self.figure is not None else str(self.numerator)
+
+    @property
+    def denominator_display(self) -> str:
+        return self.figure.denominator_display if self.figure is not None else str(self.denominator)
+
 
 @dataclass
 class ScoredTree:
@@ -314,7 +324,9 @@ def scored_tree(*, town: Town, year: int, as_of: date, system: IndicatorSystem |
                 node.threshold = indicator.threshold if indicator.threshold is not None else figure.threshold
                 node.value, node.numerator, node.denominator = figure.value, figure.numerator, figure.denominator
                 node.value_display = figure.percent
-                node.threshold_display = f"¥{node.threshold:.2f}" if figure.unit == "yuan" else _percent(node.threshold)
+                node.threshold_display = (
+                    format_yuan(node.threshold) if figure.unit == "yuan" else _percent(node.threshold)
+                )
                 node.score = _auto_points(indicator.points, figure.value, node.threshold, indicator.rule)
             else:
                 node.is_scored = False

@@ -25,8 +25,16 @@ class ExpenseCategory(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# The government's money (政府投放): town finance and higher government. Society, units and
+# individuals are not. The government share of the year's funding is their allocations ÷ all.
+GOVERNMENT_SOURCES = (FundingSource.TOWN_FINANCE, FundingSource.HIGHER_GOVERNMENT)
+
 # Categories typed by hand; lecture fees flow in from the fee ledger.
 RECORDED_CATEGORIES = [choice for choice in ExpenseCategory.choices if choice[0] != ExpenseCategory.LECTURE_FEES]
 
 # The plan's threshold: town finance allocates at least 2 yuan per resident every year.
 PER_CAPITA_THRESHOLD = "2.00"
+
+# The plan's 政府投放为主: government allocations are more than half of the year's (a town may set
+# its own threshold, ``GovernmentShareSetting``); exactly half is not met.
+GOVERNMENT_SHARE_THRESHOLD = "0.5"

@@ -36,3 +36,23 @@ class ExpenseForm(_EntryForm):
     category = forms.ChoiceField(label=_("Category"), choices=RECORDED_CATEGORIES)
     paying_unit = UnitChoiceField(label=_("Paying unit"), required=False)
     field_order = ["year", "category", "paying_unit", "amount", "voucher_number", "dated_on", "description"]
+
+
+class GovernmentShareThresholdForm(forms.Form):
+    """The town's own threshold for the government share of its funding, in per cent (blank: the
+    plan's, more than 50%)."""
+
+    threshold_percent = forms.DecimalField(
+        label=_("Government share must be more than (%)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("99.99"),
+        max_digits=4,
+        decimal_places=2,
+        help_text=_("Blank: the plan's 政府投放为主, more than 50%. Exactly the threshold is not met."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "99.99"}),
+    )
+
+    def threshold(self) -> Decimal | None:
+        percent = self.cleaned_data["threshold_percent"]
+        return None if percent is None else percent / 100

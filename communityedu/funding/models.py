@@ -128,3 +128,33 @@ class Expense(LedgerEntry):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_category_display()} {self.amount}"
+
+
+class GovernmentShareSetting(TownScopedModel):
+    """The town's own threshold for the government share of its funding (政府投放为主): the share
+    of the year's allocations from government sources (``GOVERNMENT_SOURCES``) must be more than
+    ``threshold``. A town without a row has the plan's: more than half (``GOVERNMENT_SHARE_THRESHOLD``)."""
+
+    threshold = models.DecimalField(_("government share threshold"), max_digits=5, decimal_places=4)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+
+    class Meta:
+        verbose_name = _("government share setting")
+        verbose_name_plural = _("government share settings")
+        constraints = [
+            models.UniqueConstraint(fields=["town"], name="government_share_setting_one_per_town"),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=Decimal("0")) & Q(threshold__lt=Decimal("1")),
+                name="government_share_threshold_a_fraction_below_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} > {self.threshold}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,16 +34,28 @@ def _with_reversal_flag(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(has_reversal=Exists(model.objects.filter(reverses=OuterRef("pk"))))
 
 
-def allocations(*, town: Town, year: int) -> QuerySet[Allocation]:
-    return _with_reversal_flag(
-        Allocation.objects.filter(town=town, year=year).select_related("receiving_unit", "recorded_by", "reverses")
-    ).order_by("dated_on", "id")
+def allocations(
+    *, town: Town, year: int, as_of: date | None = None, sources: Iterable[str] | None = None
+) -> QuerySet[Allocation]:
+    """The allocations of ``year``; only those dated up to ``as_of`` and from ``sources`` when given
+    (the records behind the government share: ``metrics.funding_figure``)."""
+    queryset = Allocation.objects.filter(town=town, year=year)
+    if as_of is not None:
+        queryset = queryset.filter(dated_on__lte=as_of)
+    if sources is not None:
+        queryset = queryset.filter(source__in=list(sources))
+    return _with_reversal_flag(queryset.select_related("receiving_unit", "recorded_by", "reverses")).order_by(
+        "dated_on", "id"
+    )
 
 
-def expenses(*, town: Town, year: int) -> QuerySet[Expense]:
-    return _with_reversal_flag(
-        Expense.objects.filter(town=town, year=year).select_related("paying_unit", "recorded_by", "reverses")
-    ).order_by("dated_on", "id")
+def expenses(*, town: Town, year: int, as_of: date | None = None) -> QuerySet[Expense]:
+    queryset = Expense.objects.filter(town=town, year=year)
+    if as_of is not None:
+        queryset = queryset.filter(dated_on__lte=as_of)
+    return _with_reversal_flag(queryset.select_related("paying_unit", "recorded_by", "reverses")).order_by(
+        "dated_on", "id"
+    )
 
 
 def lecture_fees_paid(*, town: Town, year: int) -> Decimal:
@@ -81,11 +94,14 @@ class FundingYear:
         return self.allocated - self.spent
 
 
-def funding_year(*, town: Town, year: int, figure=None) -> FundingYear:
+def funding_year(
+    *, town: Town, year: int, figure=None, as_of: date | None = None, sources: Iterable[str] | None = None
+) -> FundingYear:
     """The year's allocations and expenses with totals by source and by category (lecture fees
-    from the fee ledger), with ``figure`` (the per-capita figure from metrics) beside them."""
-    allocation_rows = list(allocations(town=town, year=year))
-    expense_rows = list(expenses(town=town, year=year))
+    from the fee ledger), with ``figure`` (the per-capita figure from metrics) beside them; only
+    the entries dated up to ``as_of`` and the allocations from ``sources`` when given."""
+    allocation_rows = list(allocations(town=town, year=year, as_of=as_of, sources=sources))
+    expense_rows = list(expenses(town=town, year=year, as_of=as_of))
     fees_paid = lecture_fees_paid(town=town, year=year)
     by_source = dict.fromkeys(FundingSource.values, ZERO)
     for row in allocation_rows:

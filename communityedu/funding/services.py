@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communityedu.core import audit
 from communityedu.core.parsing import check_year
 from communityedu.funding.constants import ExpenseCategory, FundingSource
-from communityedu.funding.models import Allocation, Expense
+from communityedu.funding.models import Allocation, Expense, GovernmentShareSetting
 from communityedu.organization.models import Town, Unit
 
 if TYPE_CHECKING:
@@ -166,3 +166,32 @@ def reverse_allocation(*, allocation: Allocation, reason: str, actor: User, date
 def reverse_expense(*, expense: Expense, reason: str, actor: User, dated_on: date | None = None) -> Expense:
     """Cancel ``expense`` by a reversing entry with a reason; the original stays."""
     return _reverse(expense, reason=reason, actor=actor, dated_on=dated_on, copy=["category", "paying_unit_id"])
+
+
+@transaction.atomic
+def set_government_share_threshold(*, town: Town, threshold: Decimal | None, actor: User | None) -> Decimal | None:
+    """The town's own threshold for the government share of its funding, a fraction from 0 to
+    below 1 (the share must be more than it); None: the plan's, more than half. Audited."""
+    if threshold is not None and not Decimal("0") <= threshold < Decimal("1"):
+        raise ValidationError({"threshold": _("Give a share from 0% to below 100%.")})
+    current = GovernmentShareSetting.objects.select_for_update().filter(town=town).first()
+    before = None if current is None else current.threshold
+    if threshold is not None:
+        threshold = threshold.quantize(Decimal("0.0001"))
+    if before == threshold:
+        return threshold
+    if threshold is None:
+        audit.record_deletion(actor=actor, obj=current)
+        current.delete()
+        return None
+    if current is None:
+        current = GovernmentShareSetting(town=town, threshold=threshold, set_by=actor)
+        current.save()
+        audit.record_change(actor=actor, obj=current, created=True, changes={"threshold": [None, str(threshold)]})
+    else:
+        current.threshold, current.set_by = threshold, actor
+        current.save(update_fields=["threshold", "set_by", "updated_at"])
+        audit.record_change(
+            actor=actor, obj=current, created=False, changes={"threshold": [str(before), str(threshold)]}
+        )
+    return threshold

@@ -4,6 +4,8 @@ that comes back to the year's page."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,8 +18,10 @@ from django.views.decorators.http import require_POST
 from communityedu.core.parsing import parse_id, parse_year
 from communityedu.core.views import allowed_if
 from communityedu.funding import exports, permissions, selectors, services
-from communityedu.funding.forms import AllocationForm, ExpenseForm
+from communityedu.funding.constants import GOVERNMENT_SOURCES, FundingSource
+from communityedu.funding.forms import AllocationForm, ExpenseForm, GovernmentShareThresholdForm
 from communityedu.metrics import funding_figure
+from communityedu.metrics.base import effective_as_of
 from communityedu.organization.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,25 +55,85 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _page(request, *, year: int, allocation_form=None, expense_form=None, status: int = 200):
+def _as_of(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _sources(value: str | None) -> tuple[str, ...] | None:
+    """``?source=government`` (town finance and higher government) or one source; else every one."""
+    if value == "government":
+        return tuple(GOVERNMENT_SOURCES)
+    return (value,) if value in FundingSource.values else None
+
+
+def _page(
+    request,
+    *,
+    year: int,
+    allocation_form=None,
+    expense_form=None,
+    share_form=None,
+    as_of: date | None = None,
+    sources: tuple[str, ...] | None = None,
+    status: int = 200,
+):
     initial = {"year": year, "dated_on": timezone.localdate()}
+    share = funding_figure.government_share(town=request.town, year=year, as_of=as_of)
+    own_threshold = funding_figure.own_government_share_threshold(request.town)
     context = {
         "year": year,
         "previous": year - 1,
         "following": year + 1,
+        "as_of": as_of,
+        "source_filter": request.GET.get("source", "") if sources is not None else "",
+        "sources_shown": [str(FundingSource(source).label) for source in sources or ()],
         "funding": selectors.funding_year(
-            town=request.town, year=year, figure=funding_figure.town_finance_per_capita(town=request.town, year=year)
+            town=request.town,
+            year=year,
+            figure=funding_figure.town_finance_per_capita(town=request.town, year=year, as_of=as_of),
+            as_of=as_of,
+            sources=sources,
         ),
+        "share": share,
         "can_manage": _manages(request),
         "allocation_form": allocation_form or AllocationForm(town=request.town, initial=initial, prefix="allocation"),
         "expense_form": expense_form or ExpenseForm(town=request.town, initial=initial, prefix="expense"),
+        "share_form": share_form
+        or GovernmentShareThresholdForm(
+            initial={"threshold_percent": None if own_threshold is None else own_threshold * 100}
+        ),
     }
     return render(request, "funding/year.html", context, status=status)
 
 
 @allowed_if(_reads)
 def funding_year(request):
-    return _page(request, year=_year(request.GET.get("year")))
+    """The year's ledgers; ``?as_of=`` keeps the entries dated up to that day and ``?source=``
+    (``government`` or one source) the allocations from it: the records behind a figure."""
+    year, as_of = _year(request.GET.get("year")), _as_of(request.GET.get("as_of"))
+    # A figure's cut-off: a later ``as_of`` of a closed year reads the year's end.
+    as_of = None if as_of is None else effective_as_of(year, as_of)
+    return _page(request, year=year, as_of=as_of, sources=_sources(request.GET.get("source")))
+
+
+@require_POST
+@allowed_if(_manages)
+def government_share_threshold(request):
+    """The town office sets (or clears) the town's own threshold for the government share."""
+    form = GovernmentShareThresholdForm(request.POST)
+    year = _year(request.POST.get("year"))
+    if form.is_valid():
+        try:
+            services.set_government_share_threshold(town=request.town, threshold=form.threshold(), actor=request.user)
+        except ValidationError as error:
+            form.add_error("threshold_percent", error.messages)
+        else:
+            messages.success(request, _("The government share threshold was saved."))
+            return redirect(f"{_year_url(year)}#government-share")
+    return _page(request, year=year, share_form=form, status=400)
 
 
 @allowed_if(_reads)

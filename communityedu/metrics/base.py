@@ -21,6 +21,7 @@ from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from communityedu.core.money import fen_to_yuan, format_yuan
 from communityedu.organization.models import Village, VillagePopulation
 
 if TYPE_CHECKING:
@@ -65,13 +66,16 @@ def per_capita_yuan(fen: int | Decimal, population: int | None) -> Decimal | Non
 
 
 def as_yuan(value: Decimal | None) -> str:
-    return "—" if value is None else f"¥{value:.2f}"
+    return format_yuan(value)
 
 
-def status_of(value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date) -> str:
+def status_of(
+    value: Decimal | None, threshold: Decimal, *, as_of: date, deadline: date, is_strictly_above: bool = False
+) -> str:
+    """Met at or above ``threshold`` (only above it when ``is_strictly_above``: "more than half")."""
     if value is None:
         return Status.NO_DATA
-    if value >= threshold:
+    if value > threshold or (value == threshold and not is_strictly_above):
         return Status.MET
     return Status.AT_RISK if as_of <= deadline else Status.NOT_MET
 
@@ -104,6 +108,16 @@ class Line:
     target: Decimal | None = None
     # Counts shown beside the line, never folded into it (a volunteer team's members and activities).
     counts: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # True: numerator and denominator are amounts in fen (a source's share of the funding).
+    is_money: bool = False
+
+    @property
+    def numerator_display(self) -> str:
+        return format_yuan(fen_to_yuan(self.numerator)) if self.is_money else str(self.numerator)
+
+    @property
+    def denominator_display(self) -> str:
+        return format_yuan(fen_to_yuan(self.denominator)) if self.is_money else str(self.denominator)
 
     @property
     def percent(self) -> str:
@@ -141,13 +155,27 @@ class Figure:
     # RATIO: the value is numerator ÷ denominator. YUAN: the numerator is an amount in fen and the
     # value is yuan per person, rounded half up to the fen (the funding figure).
     unit: str = "ratio"
+    # The parts that are amounts kept in integer fen (exact sums): "numerator", "denominator", a key
+    # of ``beside`` (named ``*_fen``). Pages show them in yuan (``numerator_display``), the API as
+    # yuan strings. A YUAN figure's numerator always is one.
+    money_parts: tuple[str, ...] = ()
+    # True: met only above the threshold, not at it (政府投放为主: more than half).
+    is_strictly_above: bool = False
 
     def __post_init__(self) -> None:
         if self.unit == YUAN:
             self.value = per_capita_yuan(self.numerator, self.denominator)
+            if "numerator" not in self.money_parts:
+                self.money_parts = ("numerator", *self.money_parts)
         else:
             self.value = ratio(self.numerator, self.denominator)
-        self.status = status_of(self.value, self.threshold, as_of=self.as_of, deadline=self.deadline)
+        self.status = status_of(
+            self.value,
+            self.threshold,
+            as_of=self.as_of,
+            deadline=self.deadline,
+            is_strictly_above=self.is_strictly_above,
+        )
 
     @property
     def status_label(self) -> str:
@@ -159,12 +187,13 @@ class Figure:
 
     @property
     def threshold_percent(self) -> str:
-        return as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
+        shown = as_yuan(self.threshold) if self.unit == YUAN else as_percent(self.threshold)
+        return f"> {shown}" if self.is_strictly_above else shown
 
     @property
     def previous_year_display(self) -> str:
         fen = self.beside.get("previous_year_town_finance_fen")
-        return "" if fen is None else as_yuan(Decimal(fen) / 100)
+        return "" if fen is None else format_yuan(fen_to_yuan(fen))
 
     @property
     def respondents_share(self) -> str:
@@ -173,8 +202,15 @@ class Figure:
 
     @property
     def numerator_display(self) -> str:
-        """The numerator as read: yuan for an amount kept in fen."""
-        return as_yuan(Decimal(self.numerator) / 100) if self.unit == YUAN else str(self.numerator)
+        """The numerator as read: yuan (``¥70,000.00``) for an amount kept in fen."""
+        return format_yuan(fen_to_yuan(self.numerator)) if "numerator" in self.money_parts else str(self.numerator)
+
+    @property
+    def denominator_display(self) -> str:
+        """The denominator as read: yuan for an amount kept in fen."""
+        if "denominator" in self.money_parts:
+            return format_yuan(fen_to_yuan(self.denominator))
+        return str(self.denominator)
 
 
 Compute = Callable[..., dict[int, Figure]]
@@ -185,6 +221,7 @@ ORDER = (
     "participation",
     "lecture_hall",
     "funding_per_capita",
+    "government_funding_share",
     "learning_communities",
     "learning_organs",
     "demonstration_villages",

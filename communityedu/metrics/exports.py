@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from communityedu.core.money import fen_to_yuan
 from communityedu.core.spreadsheets import new_workbook
 
 if TYPE_CHECKING:
@@ -30,12 +31,16 @@ def targets_xlsx(*, towns: Iterable[Town], figures: dict[int, list[Figure]], yea
     row = 3
     for town in towns:
         for figure in figures[town.pk]:
-            # The funding figure is yuan per resident: its numerator (kept in fen) is written in yuan.
+            # The funding figure is yuan per resident: its value and threshold are written in yuan.
             in_yuan = figure.unit == "yuan"
-            numerator = figure.numerator / 100 if in_yuan else figure.numerator
-            summary.write_row(row, 0, [town.name, figure.label, numerator, figure.denominator])
-            if in_yuan:
-                summary.write_number(row, 2, numerator, yuan)
+            summary.write_row(row, 0, [town.name, figure.label])
+            # An amount kept in fen (``money_parts``) is written in yuan.
+            for column, part in ((2, "numerator"), (3, "denominator")):
+                amount = getattr(figure, part)
+                if part in figure.money_parts:
+                    summary.write_number(row, column, float(fen_to_yuan(amount)), yuan)
+                else:
+                    summary.write_number(row, column, amount)
             if figure.value is not None:
                 summary.write_number(row, 4, float(figure.value), yuan if in_yuan else percent)
             summary.write_number(row, 5, float(figure.threshold), yuan if in_yuan else percent)
@@ -51,8 +56,12 @@ def targets_xlsx(*, towns: Iterable[Town], figures: dict[int, list[Figure]], yea
     for town in towns:
         for figure in figures[town.pk]:
             for line in figure.villages:
-                villages.write_row(village_row, 0, [town.name, figure.label, line.label, line.numerator,
-                                                    line.denominator])  # fmt: skip
+                villages.write_row(village_row, 0, [town.name, figure.label, line.label])
+                for column, amount in ((3, line.numerator), (4, line.denominator)):
+                    if line.is_money:
+                        villages.write_number(village_row, column, float(fen_to_yuan(amount)), yuan)
+                    else:
+                        villages.write_number(village_row, column, amount)
                 if line.value is not None:
                     villages.write_number(village_row, 5, float(line.value), percent)
                 if line.target is not None:

@@ -966,6 +966,14 @@ PAGES: dict[str, list[Endpoint]] = {
     "funding:year": [Endpoint("GET", lambda w: "/funding/?year=2020", FUNDING_READERS)],
     "funding:export": [Endpoint("GET", lambda w: "/funding/export.xlsx?year=2020", FUNDING_READERS)],
     "funding:units": [Endpoint("GET", lambda w: "/funding/units/?year=2020", UNIT_FUNDING_READERS)],
+    "funding:government-share-threshold": [
+        Endpoint(
+            "POST",
+            lambda w: "/funding/government-share/",
+            FUNDING_MANAGERS,
+            lambda w: {"year": "2020", "threshold_percent": "60"},
+        )
+    ],
     "funding:allocation-create": [
         Endpoint(
             "POST",
@@ -1548,6 +1556,16 @@ API_OPERATIONS: dict[str, Endpoint] = {
     ),
     "get_unit_funds": Endpoint(
         "GET", lambda w: "/api/v1/funding/units?town=xinmiao&year=2020", UNIT_FUNDING_READERS - {"nantuo"}
+    ),
+    "get_government_share": Endpoint(
+        "GET", lambda w: "/api/v1/funding/government-share?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
+    ),
+    "put_government_share_threshold": Endpoint(
+        "PUT",
+        lambda w: "/api/v1/funding/government-share/threshold?town=xinmiao&year=2020",
+        frozenset({"office"}),
+        lambda w: {"threshold_percent": "60.00"},
+        "application/json",
     ),
     "get_populations": Endpoint(
         "GET", lambda w: "/api/v1/populations?town=xinmiao&year=2020", XINMIAO_STRUCTURE_READERS

@@ -40,6 +40,8 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/funding/allocations/{allocation_id}/reverse",
         "/api/v1/funding/expenses",
         "/api/v1/funding/expenses/{expense_id}/reverse",
+        "/api/v1/funding/government-share",
+        "/api/v1/funding/government-share/threshold",
         "/api/v1/funding/per-capita",
         "/api/v1/funding/summary",
         "/api/v1/funding/units",

@@ -258,8 +258,8 @@ def test_the_office_records_an_allocation_and_sees_the_per_capita_figure(world, 
     assert response.status_code == 302
     assert response["Location"] == "/funding/?year=2020"
     page = client.get("/funding/?year=2020").content.decode()
-    assert 'id="per-capita-figure" class="met">2.00</dd>' in page
-    assert 'id="town-finance-total">7120.00</dd>' in page
+    assert 'id="per-capita-figure" class="met">¥2.00</dd>' in page
+    assert 'id="town-finance-total">¥7,120.00</dd>' in page
 
 
 def test_a_wrong_allocation_form_comes_back_with_its_errors_and_writes_nothing(world, sign_in):
@@ -287,8 +287,8 @@ def test_nantuo_sees_nothing_of_xinmiaos_funding(world, sign_in):
     client = sign_in("nantuo")
 
     page = client.get("/funding/?year=2020").content.decode()
-    assert "7000.00" not in page
-    assert 'id="town-finance-total">900.00</dd>' in page
+    assert "7,000.00" not in page
+    assert 'id="town-finance-total">¥900.00</dd>' in page
     assert client.post(f"/funding/allocations/{entry.pk}/reverse/", {"reason": "x"}).status_code == 404
     assert client.get("/api/v1/funding/allocations?town=xinmiao&year=2020").status_code == 404
     assert Allocation.objects.filter(reverses=entry).count() == 0

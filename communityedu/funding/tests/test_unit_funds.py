@@ -74,7 +74,7 @@ def test_a_centre_director_reads_the_centre_s_funds_only(ledgers, sign_in):
     page = client.get("/funding/units/?year=2020").content.decode()
     assert "<h1>2020 年本单位经费</h1>" in page
     assert "弋阳村社区学习中心" in page
-    assert '<dd class="balance">1799.50</dd>' in page
+    assert '<dd class="balance">¥1,799.50</dd>' in page
     assert "重复登记" in page  # the reversal is shown with its reason
     assert "民政办" not in page
     assert "新妙镇社区学校" not in page

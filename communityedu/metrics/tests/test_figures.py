@@ -179,6 +179,7 @@ def test_the_registry_holds_participation_and_the_lecture_hall(town_2021):
             "participation",
             "lecture_hall",
             "funding_per_capita",
+            "government_funding_share",
             "learning_communities",
             "learning_organs",
             "demonstration_villages",

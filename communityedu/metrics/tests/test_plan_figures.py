@@ -223,6 +223,6 @@ def test_the_dashboard_and_its_export_show_the_new_figures(plan_2020, sign_in):
     for key in ("awareness", "recognition", "satisfaction"):
         assert f'id="figure-{key}"' in page
     assert "¥2.25" in page  # per resident
-    assert "¥8000.00" in page  # the year's town finance
-    assert "¥6000.00" in page  # the year before's
+    assert "¥8,000.00" in page  # the year's town finance
+    assert "¥6,000.00" in page  # the year before's
     assert client.get("/staff/targets/export.xlsx?year=2020&as_of=2020-12-31").status_code == 200
