@@ -15,7 +15,7 @@ from decimal import Decimal
 from communityedu.funding import services as funding_services
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
-from communityedu.organization.constants import FigureKey, UnitType
+from communityedu.organization.constants import FigureKey, UnitCategory
 from communityedu.organization.models import Town, Unit, Village
 from communityedu.organization.targets import set_targets
 from communityedu.recognition import services as recognition_services
@@ -62,7 +62,9 @@ LEARNING_COMMUNITIES = [
     "群护社区",
 ]
 APPLYING_COMMUNITIES = ["德新村", "行政村", "互助村"]
-LEARNING_ORGANS = ["综合文化服务中心", "教育管理中心", "党群办", "党政办", "民政办"]
+# The party and government organs recognised (综合文化服务中心 and 教育管理中心 are public institutions,
+# 事业单位, classified so by the town: no learning-organ status of their own): 3 of the 7 organs.
+LEARNING_ORGANS = ["党群办", "党政办", "民政办"]
 APPLYING_ORGANS = ["人力社保所", "司法所"]
 DEMONSTRATION_VILLAGES = ["弋阳村", "十字村"]
 PARTICIPATION_TARGETS = {"弋阳村": "75", "十字村": "75"}  # the demonstration villages aim higher
@@ -139,7 +141,7 @@ def load_recognition(town: Town) -> None:
     if StatusChange.objects.filter(town=town).exists():
         return
     villages = {village.name: village for village in Village.objects.filter(town=town)}
-    organs = {unit.name: unit for unit in Unit.objects.filter(town=town, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN)}
+    organs = {unit.name: unit for unit in Unit.objects.filter(town=town, category=UnitCategory.PARTY_GOVERNMENT_ORGAN)}
     for name in LEARNING_COMMUNITIES + APPLYING_COMMUNITIES:
         _record(town, Track.LEARNING_COMMUNITY, RecognitionStatus.APPLYING, date(2020, 6, 15), village=villages[name])
     for name in LEARNING_COMMUNITIES:

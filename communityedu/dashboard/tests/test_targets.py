@@ -98,5 +98,5 @@ def test_the_district_dashboard_takes_a_fixed_number_of_queries(town_2021, sign_
         client.get(url)
 
 
-QUERIES = 39
-DISTRICT_QUERIES = 41
+QUERIES = 38
+DISTRICT_QUERIES = 40

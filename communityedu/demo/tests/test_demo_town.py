@@ -15,12 +15,13 @@ from communityedu.demo import data
 from communityedu.demo.loader import DEMO_LECTURERS
 from communityedu.funding.constants import FundingSource
 from communityedu.funding.models import Allocation
+from communityedu.incentives.models import TeamMember, TeamMembership
 from communityedu.metrics.figures import figures_for
+from communityedu.organization.audience_groups import AudienceGroup
 from communityedu.organization.constants import UnitType
 from communityedu.organization.models import Town, Unit, UnitAlias, Village, VillagePopulation
-from communityedu.organization.services import save_unit
-from communityedu.organization.audience_groups import AudienceGroup
 from communityedu.organization.recurring_activities import RecurringActivity
+from communityedu.organization.services import save_unit
 from communityedu.people.models import Person, PersonTag
 from communityedu.recognition.constants import RecognitionStatus, Track
 from communityedu.recognition.models import StatusChange
@@ -74,9 +75,16 @@ def _naive_figures(town, population: int) -> dict:
     for change in StatusChange.objects.filter(town=town, effective_on__lte=AS_OF).order_by("effective_on", "id"):
         latest[(change.track, change.village_id or change.unit_id)] = change.status
     villages = list(Village.objects.filter(town=town).values_list("pk", flat=True))
-    organs = list(
-        Unit.objects.filter(town=town, unit_type=UnitType.PARTY_GOVERNMENT_ORGAN).values_list("pk", flat=True)
-    )
+    # The town's classification of its units (Unit.category), not their type: 教育管理中心 and
+    # 综合文化服务中心 are public institutions (事业单位).
+    organs = list(Unit.objects.filter(town=town, category="party_government_organ").values_list("pk", flat=True))
+    unit_staff = _naive_unit_staff(town)
+    teams = list(Unit.objects.filter(town=town, unit_type=UnitType.TEAM).values_list("pk", flat=True))
+    teams_with_members = {
+        membership.team_id
+        for membership in TeamMembership.objects.filter(town=town, team_id__in=teams)
+        if membership.joined_on <= AS_OF and (membership.left_on is None or membership.left_on >= AS_OF)
+    }
 
     def recognised(track, ids):
         return sum(latest.get((track, pk)) == RecognitionStatus.RECOGNISED for pk in ids)
@@ -106,6 +114,8 @@ def _naive_figures(town, population: int) -> dict:
         "learning_communities": (recognised(Track.LEARNING_COMMUNITY, villages), len(villages)),
         "learning_organs": (recognised(Track.LEARNING_ORGAN, organs), len(organs)),
         "demonstration_villages": (recognised(Track.DEMONSTRATION, villages), 2),
+        "unit_staff_participation": unit_staff,
+        "team_membership": (len(teams_with_members), len(teams)),
         "audience_participation": (len(in_groups & participants), len(in_groups)),
         "recurring_activities": (recurring_held, recurring_due),
         "awareness": answers(StandardKey.AWARENESS),
@@ -140,6 +150,41 @@ def _counts():
             AttendanceEntry,
         )
     }
+
+
+def _naive_unit_staff(town) -> tuple[int, int]:
+    """The units' own people (posts, staff accounts' persons, employed team members) of the units that
+    take targets, and those of them with an effective check-in at a held activity of 2020 by AS_OF."""
+    from communityedu.organization.constants import TARGET_UNIT_TYPES
+    from communityedu.organization.models import Position, RoleAssignment
+
+    tz = timezone.get_current_timezone()
+    units = set(Unit.objects.filter(town=town, unit_type__in=TARGET_UNIT_TYPES).values_list("pk", flat=True))
+    people = {
+        person
+        for unit, person in Position.objects.filter(unit_id__in=units).values_list("unit_id", "person_id")
+        if person
+    }
+    accounts = set(RoleAssignment.objects.filter(unit_id__in=units).values_list("user_id", flat=True))
+    people |= set(Person.objects.filter(town=town, account_id__in=accounts).values_list("pk", flat=True))
+    people |= set(
+        TeamMember.objects.filter(town=town, employer_id__in=units, is_active=True).values_list("person_id", flat=True)
+    )
+    reversed_ = set(
+        AttendanceEntry.objects.filter(town=town, entry_kind=EntryKind.REVERSAL).values_list(
+            "activity_id", "person_id", "generation"
+        )
+    )
+    took_part = {
+        entry.person_id
+        for entry in AttendanceEntry.objects.filter(
+            town=town, entry_kind=EntryKind.CHECK_IN, person_id__in=people
+        ).select_related("activity")
+        if (entry.activity_id, entry.person_id, entry.generation) not in reversed_
+        and not entry.activity.is_cancelled
+        and date(2020, 1, 1) <= timezone.localtime(entry.activity.starts_at, tz).date() <= AS_OF
+    }
+    return len(took_part), len(people)
 
 
 def _naive_audience_groups(town) -> tuple[set[int], dict[str, set[int]]]:

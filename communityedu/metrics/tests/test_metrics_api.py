@@ -9,7 +9,7 @@ from communityedu.activities.constants import AttendanceSource
 from communityedu.activities.tests.factories import activity, at
 from communityedu.metrics.tests.test_figures import town_2021  # noqa: F401 (the fixture)
 
-QUERIES = 39
+QUERIES = 38
 
 
 def test_the_api_gives_every_figure_with_its_parts(town_2021, sign_in):  # noqa: F811
