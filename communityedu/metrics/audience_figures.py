@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communityedu.activities.models import Activity, Evidence, YearlyParticipant
 from communityedu.metrics.base import FIGURES, Figure, Line, deadline_for, effective_as_of, figure, ratio, status_of
@@ -248,11 +249,12 @@ def audience_participation(
 
 RECURRING_THRESHOLD = Decimal("1")
 HELD, MISSING_EVIDENCE, NOT_HELD, NOT_DUE = "held", "missing_evidence", "not_held", "not_due"
+# In their own context: "held" and "not held" mean other things elsewhere (a meeting's).
 OCCURRENCE_LABELS = {
-    HELD: _("held"),
-    MISSING_EVIDENCE: _("held, evidence missing"),
-    NOT_HELD: _("not held"),
-    NOT_DUE: _("not yet due"),
+    HELD: pgettext_lazy("occurrence", "held"),
+    MISSING_EVIDENCE: pgettext_lazy("occurrence", "held, evidence missing"),
+    NOT_HELD: pgettext_lazy("occurrence", "not held"),
+    NOT_DUE: pgettext_lazy("occurrence", "not yet due"),
 }
 
 
