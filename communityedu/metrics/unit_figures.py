@@ -2,7 +2,8 @@
 
 ``unit_staff_participation``: the participation of each unit's own people against its
 本单位人员参与率 target (``organization.targets``, figure ``unit_participation``). A unit's own
-people are the persons holding its posts (``organization.Position.person``), the persons linked to
+people are the persons holding its posts (``organization.Position.person``, and
+``people.PositionHolder``: whoever held the post in the year up to the cut-off), the persons linked to
 the accounts holding a role on it (``RoleAssignment.unit`` → ``people.Person.account``) and the
 team members, teachers and volunteers it employs (``incentives.TeamMember.employer``, active).
 One of them took part when they have a participation row for the year (``activities.rollups.
@@ -50,7 +51,7 @@ from communityedu.metrics.base import (
 from communityedu.organization.constants import TARGET_UNIT_TYPES, FigureKey, UnitType
 from communityedu.organization.models import Position, Town, Unit
 from communityedu.organization.targets import default_target, unit_targets_of_towns
-from communityedu.people.models import Person
+from communityedu.people.models import Person, PositionHolder
 
 # The plan's 70 % (DEFAULT_TARGETS["unit_participation"]): the threshold of the town-wide figure.
 UNIT_STAFF_PARTICIPATION_THRESHOLD = (default_target(FigureKey.UNIT_PARTICIPATION) / 100).quantize(Decimal("0.01"))
@@ -62,11 +63,20 @@ BY_ACCOUNT = "account"
 EMPLOYED = "employed"
 
 
-def _own_people(*, town_ids: list[int], unit_ids: set[int]) -> dict[int, dict[int, set[str]]]:
-    """{unit id: {person id: how they belong}} of the units' own people: by post (``BY_POST``), by
-    staff account (``BY_ACCOUNT``), employed (``EMPLOYED``). Three queries."""
+def _own_people(*, town_ids: list[int], unit_ids: set[int], year: int, cut: date) -> dict[int, dict[int, set[str]]]:
+    """{unit id: {person id: how they belong}} of the units' own people: by post (``BY_POST``: the
+    person named on the post, and whoever held it in ``year`` up to ``cut``), by staff account
+    (``BY_ACCOUNT``), employed (``EMPLOYED``). Three queries."""
     people: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    by_post = Position.objects.filter(town_id__in=town_ids, person__isnull=False).values_list("unit_id", "person_id")
+    held = PositionHolder.objects.filter(town_id__in=town_ids, person__isnull=False, starts_on__lte=cut).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=date(year, 1, 1))
+    )
+    by_post = (
+        Position.objects.filter(town_id__in=town_ids, person__isnull=False)
+        .values_list("unit_id", "person_id")
+        .order_by()
+        .union(held.values_list("position__unit_id", "person_id").order_by())
+    )
     # A staff account's person is the one of the unit's own town linked to the account.
     by_account = Person.objects.filter(
         town_id__in=town_ids,
@@ -110,7 +120,7 @@ def unit_staff_participation(
     town_ids = [town.pk for town in towns]
     evaluated_on, cut = as_of, effective_as_of(year, as_of)
     units = _target_units(town_ids)
-    people = _own_people(town_ids=town_ids, unit_ids={unit["pk"] for unit in units})
+    people = _own_people(town_ids=town_ids, unit_ids={unit["pk"] for unit in units}, year=year, cut=cut)
     everyone = {person_id for own in people.values() for person_id in own}
     took_part = set(_first_attended(town_ids=town_ids, year=year, cut=cut, person_ids=everyone))
     stored_targets = unit_targets_of_towns(town_ids=town_ids, year=year, figure_key=FigureKey.UNIT_PARTICIPATION)
@@ -321,7 +331,7 @@ def unit_people(*, town: Town, year: int, as_of: date, unit_id: int | None = Non
     numerator's. Five queries."""
     cut = effective_as_of(year, as_of)
     units = [unit for unit in _target_units([town.pk]) if unit_id is None or unit["pk"] == unit_id]
-    people = _own_people(town_ids=[town.pk], unit_ids={unit["pk"] for unit in units})
+    people = _own_people(town_ids=[town.pk], unit_ids={unit["pk"] for unit in units}, year=year, cut=cut)
     everyone = {person_id for own in people.values() for person_id in own}
     first = _first_attended(town_ids=[town.pk], year=year, cut=cut, person_ids=everyone)
     names = dict(Person.objects.filter(pk__in=sorted(everyone)).values_list("pk", "name")) if everyone else {}

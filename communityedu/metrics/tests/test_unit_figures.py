@@ -18,6 +18,7 @@ from communityedu.organization import services as org_services
 from communityedu.organization.models import Position, Unit
 from communityedu.organization.targets import set_targets
 from communityedu.people import services as people_services
+from communityedu.people.models import PositionHolder
 
 
 def _check_in(world, held, person, role=AttendanceRole.PARTICIPANT):
@@ -244,3 +245,23 @@ def test_the_team_figure_leads_to_each_team_s_members_and_activities(world, team
     assert page.count('<th scope="row"><a href="/activities/') == 2
     assert "社区教育茶社" not in page
     assert f"/staff/targets/teams/?town=xinmiao&amp;year=2021&amp;as_of=2021-12-31&amp;team={tea.pk}" in targets
+
+
+def test_whoever_held_a_unit_s_post_in_the_year_is_one_of_its_own_people(unit_people, sign_in):
+    post = Position.objects.get(unit=unit_people.civil_affairs, title="主任")
+    PositionHolder.objects.create(
+        town=unit_people.xinmiao,
+        position=post,
+        person_name="王志明",
+        person=unit_people.people["teacher"],
+        starts_on=date(2019, 1, 1),
+        ends_on=date(2020, 12, 31),
+    )
+    client = sign_in("office")
+
+    in_2020 = _figure(client, "unit_staff_participation", year=2020, as_of="2020-12-31")
+    in_2021 = _figure(client, "unit_staff_participation", year=2021, as_of="2021-12-31")
+
+    assert (in_2020["numerator"], in_2020["denominator"]) == (0, 4)
+    assert (in_2021["numerator"], in_2021["denominator"]) == (2, 3)
+    assert "王志明" in client.get("/staff/targets/unit-people/?year=2020&as_of=2020-12-31").content.decode()
