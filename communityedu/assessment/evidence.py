@@ -46,6 +46,7 @@ from communityedu.funding.models import Allocation, Expense
 from communityedu.incentives.models import Certificate
 from communityedu.metrics import figures as _registry  # noqa: F401 - imports every figure module: FIGURES is complete
 from communityedu.metrics.base import FIGURES, YUAN, Figure, effective_as_of, shared_reads
+from communityedu.organization.constants import UnitCategory
 from communityedu.organization.models import Town
 from communityedu.planning.constants import NoticeStatus, TaskStatus
 from communityedu.planning.models import Meeting, Notice, PlanFile, RectificationItem, Task
@@ -385,7 +386,12 @@ def _funding(graph: EvidenceGraph, node: EvidenceNode, *, every_source: bool = F
 
 
 def _recognition_records(graph: EvidenceGraph, changes: list[StatusChange], track: str) -> list[RecordRef]:
-    return [_change_record(change) for change in changes if change.track == track]
+    """The changes of the track, of the villages or organs the figure counts: the learning-organ rate
+    counts the units the town classifies as party and government organs (``Unit.category``)."""
+    changes = [change for change in changes if change.track == track]
+    if track == Track.LEARNING_ORGAN:
+        changes = [change for change in changes if change.unit.category == UnitCategory.PARTY_GOVERNMENT_ORGAN]
+    return [_change_record(change) for change in changes]
 
 
 def _change_record(change: StatusChange) -> RecordRef:
