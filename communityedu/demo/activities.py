@@ -341,6 +341,23 @@ def load_evidence_and_fees(town: Town) -> None:
                 )
 
 
+def _join_teams(town: Town, units: dict, *, volunteer: Person, dancers: list[Person]) -> None:
+    """The seven volunteer teams get members: the demo volunteer and the dancers join the square-dance
+    team when the weekly evenings start; the volunteer and each dancer also join one other team."""
+    from communityedu.demo.data import TEAMS
+    from communityedu.incentives import services as incentive_services
+    from communityedu.incentives.models import TeamMember, TeamMembership
+
+    register = {member.person_id: member for member in TeamMember.objects.filter(town=town, category="volunteer")}
+    others = [units[name] for name in TEAMS[1:]]
+    joins = [(units[TEAMS[0]], person, date(2020, 9, 1)) for person in [volunteer, *dancers]]
+    joins += [(team, person, date(2020, 6, 1)) for team, person in zip(others, [volunteer, *dancers], strict=False)]
+    for team, person, joined_on in joins:
+        member = register.get(person.pk)
+        if member is not None and not TeamMembership.objects.filter(team=team, member=member).exists():
+            incentive_services.add_to_team(actor=None, team=team, member=member, joined_on=joined_on)
+
+
 def load_team(town: Town) -> None:
     """The team register: the demo teacher and volunteer, a few more volunteers of the dance team,
     full-time staff; employers' totals for 2020; a training record; 2020's certificates."""
@@ -360,23 +377,6 @@ def load_team(town: Town) -> None:
     dancers = AttendanceEntry.objects.filter(town=town, activity__title="弋阳村坝坝舞").values_list(
         "person_id", flat=True
     )
-def _join_teams(town: Town, units: dict, *, volunteer: Person, dancers: list[Person]) -> None:
-    """The seven volunteer teams get members: the demo volunteer and the dancers join the square-dance
-    team when the weekly evenings start; the volunteer and each dancer also join one other team."""
-    from communityedu.demo.data import TEAMS
-    from communityedu.incentives import services as incentive_services
-    from communityedu.incentives.models import TeamMember, TeamMembership
-
-    register = {member.person_id: member for member in TeamMember.objects.filter(town=town, category="volunteer")}
-    others = [units[name] for name in TEAMS[1:]]
-    joins = [(units[TEAMS[0]], person, date(2020, 9, 1)) for person in [volunteer, *dancers]]
-    joins += [(team, person, date(2020, 6, 1)) for team, person in zip(others, [volunteer, *dancers], strict=False)]
-    for team, person, joined_on in joins:
-        member = register.get(person.pk)
-        if member is not None and not TeamMembership.objects.filter(team=team, member=member).exists():
-            incentive_services.add_to_team(actor=None, team=team, member=member, joined_on=joined_on)
-
-
     dancing_volunteers = list(Person.objects.filter(pk__in=list(dancers.distinct()[:6])).order_by("id"))
     for person in dancing_volunteers:
         members.append((person, "volunteer", "坝坝舞", units["弋阳村村委会"]))
@@ -392,6 +392,7 @@ def _join_teams(town: Town, units: dict, *, volunteer: Person, dancers: list[Per
                 person=person,
                 values={"category": category, "specialities": specialities, "employer": employer},
             )
+    _join_teams(town, units, volunteer=volunteer, dancers=dancing_volunteers)
     incentive_services.set_assessment_total(actor=None, employer=units["涪陵第十中学"], year=2020, total=Decimal("100"))
     incentive_services.set_assessment_total(actor=None, employer=units["弋阳村村委会"], year=2020, total=Decimal("60"))
     if not teacher.training_records.exists():
@@ -411,4 +412,3 @@ def _join_teams(town: Town, units: dict, *, volunteer: Person, dancers: list[Per
                 incentive_services.issue_certificate(
                     actor=None, person=person, year=2020, statement=statement, issuing_unit=school
                 )
-    _join_teams(town, units, volunteer=volunteer, dancers=dancing_volunteers)

@@ -275,6 +275,6 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} {self.get_role_display()} {scope}"
 
 
-from communityedu.organization.targets import Target  # noqa: E402,F401
 from communityedu.organization.audience_groups import AudienceGroup  # noqa: E402,F401
 from communityedu.organization.recurring_activities import RecurringActivity  # noqa: E402,F401
+from communityedu.organization.targets import Target  # noqa: E402,F401
