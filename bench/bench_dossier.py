@@ -19,7 +19,14 @@ Each measurement runs in a child process of its own (``--child``), so that its p
 2. the baseline: the same evidence files (the list the dossier archived) merely copied into a zip
    with the same compression choices, by a plain loop of ``ZipFile.write``.
 
-Targets: ≤ 60 s and ≤ 500 MB on the 2-core machine. Figures are also given as the ratio of the
+3. the evidence check (``assessment.evidence.evidence_check``: the evidence graph of the year read
+   whole, then what has no evidence), five rounds in one child; the first, in a fresh process (the
+   figure modules imported, the database's pages cold), is shown apart and the target is read on
+   the median of the others, as a page or the API meets it in a running server.
+
+The dossier now holds the whole evidence graph (the recognition documents, the ledger with its
+vouchers, the masked participant list, the survey results, the minutes, the notices, the
+certificates issued). Targets: ≤ 60 s and ≤ 500 MB on the 2-core machine; the evidence check ≤ 2 s. Figures are also given as the ratio of the
 dossier's time to the baseline's, measured in the same run (the machine is shared and noisy).
 """
 
@@ -61,6 +68,7 @@ FILES_PER_TASK = 4
 TASKS = 10
 TARGET_SECONDS = 60
 TARGET_MB = 500
+TARGET_CHECK_SECONDS = 2
 
 
 def jpeg(seed: int, name: str) -> SimpleUploadedFile:
@@ -144,11 +152,24 @@ def child(kind: str, export_id: int, out: str) -> dict:
             "sizes": sizes,
             "state": export.state,
         }
+    if kind == "check":
+        from communityedu.assessment import evidence
+
+        rounds = []
+        for _round in range(5):
+            start = time.perf_counter()
+            gaps = evidence.evidence_check(town=export.town, year=export.year, as_of=export.as_of)
+            rounds.append(time.perf_counter() - start)
+        return {"rounds": rounds, "gaps": len(gaps), "peak_mb": peak_mb()}
     if kind == "parts":
         parts = {}
         start = time.perf_counter()
         content = dossier.dossier_content(town=export.town, year=export.year, as_of=export.as_of)
         parts["read"] = time.perf_counter() - start
+        start = time.perf_counter()
+        content.records = dossier.write_records(folder / "records", content)
+        content.entries += content.records
+        parts["records"] = time.perf_counter() - start
         for name, write in (("xlsx", dossier.write_xlsx), ("pdf", dossier.write_pdf)):
             start = time.perf_counter()
             write(folder / f"parts.{name}", content)
@@ -192,7 +213,8 @@ def main() -> None:
     baseline = run_child("copy", export_id)
     built = run_child("dossier", export_id)
     parts = run_child("parts", export_id)
-    print(f"cores: {os.cpu_count()}")
+    check = run_child("check", export_id)
+    print(f"cores: {os.cpu_count()}; load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"evidence files in the dossier: {built['files']} ({baseline['bytes'] / 1e6:.1f} MB)")
     print(f"state: {built['state']}; sizes: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in built["sizes"].items()))
     print(
@@ -204,7 +226,17 @@ def main() -> None:
     print(
         "parts: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts["parts"].items()) + f"; peak {parts['peak_mb']:.0f} MB"
     )
-    ok = built["seconds"] <= TARGET_SECONDS and built["peak_mb"] <= TARGET_MB and built["state"] == "done"
+    rounds = sorted(check["rounds"][1:])
+    print(
+        f"evidence check: first {check['rounds'][0]:.2f} s, then median {rounds[len(rounds) // 2]:.2f} s "
+        f"(min {rounds[0]:.2f}, max {rounds[-1]:.2f}); {check['gaps']} gaps; target ≤ {TARGET_CHECK_SECONDS} s"
+    )
+    ok = (
+        built["seconds"] <= TARGET_SECONDS
+        and built["peak_mb"] <= TARGET_MB
+        and built["state"] == "done"
+        and rounds[len(rounds) // 2] <= TARGET_CHECK_SECONDS
+    )
     print("targets met" if ok else "TARGETS MISSED")
 
 

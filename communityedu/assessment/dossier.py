@@ -25,7 +25,7 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -38,18 +38,30 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from communityedu.activities.models import Evidence
+from communityedu.activities.rollups import YearlyParticipant
 from communityedu.assessment.constants import ConditionItem, ScoringMethod
-from communityedu.assessment.models import DossierExport, EvidenceFile
+from communityedu.assessment.evidence import SURVEY_FIGURES as SURVEY_FIGURE_KEYS
+from communityedu.assessment.evidence import (
+    EvidenceGraph,
+    FileRef,
+    Gap,
+    RecordRef,
+    figure_numbers,
+    gaps_of,
+    records_behind,
+)
+from communityedu.assessment.models import DossierExport
 from communityedu.assessment.selectors import ScoredNode, ScoredTree, scored_tree
 from communityedu.core import audit
 from communityedu.core.files import stored_path
 from communityedu.core.models import AuditAction
+from communityedu.core.money import fen_to_yuan, format_yuan
 from communityedu.core.parsing import check_year
 from communityedu.core.spreadsheets import new_workbook
+from communityedu.funding.models import Allocation, Expense
 from communityedu.incentives.pdf import DEFAULT_FONT, chinese_date
 from communityedu.organization.models import Town
-from communityedu.planning.models import PlanFile
+from communityedu.planning.models import Meeting
 from communityedu.planning.selectors import PlanOverview, plan_overview
 
 DOSSIER_FOLDER = "dossiers"
@@ -84,6 +96,7 @@ class EvidenceEntry:
     content_type: str
     thumbnail: Path | None = None
     indicator_id: int | None = None
+    key: str = ""  # the graph's file key (``app.Model:pk``); empty for a document made here
 
     @property
     def arcname(self) -> str:
@@ -97,7 +110,12 @@ class DossierContent:
     as_of: date
     tree: ScoredTree | None
     plan: PlanOverview
+    graph: EvidenceGraph | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    inconsistencies: list = field(default_factory=list)
+    built_at: datetime | None = None
     entries: list[EvidenceEntry] = field(default_factory=list)
+    records: list[EvidenceEntry] = field(default_factory=list)  # the documents made from the records
 
     def entries_of(self, node: ScoredNode) -> list[EvidenceEntry]:
         return [entry for entry in self.entries if entry.indicator_id == node.indicator.pk]
@@ -131,81 +149,248 @@ def _indicator_folder(node: ScoredNode) -> str:
     return _safe(f"{node.code} {node.indicator.name}")
 
 
-def collect_evidence(*, town: Town, year: int, as_of: date, tree: ScoredTree | None) -> list[EvidenceEntry]:
-    """Every evidence file of the dossier, in the order of the archive; files missing on disk are left out."""
-    folders, entries = _Folders(), []
+TRACK_FOLDER = "学习型组织认定"
 
-    def add(folder: str, stored, indicator_id: int | None = None) -> None:
-        path = stored_path(stored.file)
+
+def _conditions_folder(top: str, record: RecordRef) -> str:
+    unit = record.label.rpartition(" · ")[0]
+    return f"{top}/{_safe(unit)}/{ITEM_LABELS.get(record.part, record.part)}"
+
+
+RECORDS_FOLDER = "台账与名单"
+RECORDS_WORK_FOLDER = "records"  # the documents made for the archive, removed once it is written
+
+
+def collect_evidence(
+    *, town: Town, year: int, as_of: date, tree: ScoredTree | None, graph: EvidenceGraph | None = None
+) -> list[EvidenceEntry]:
+    """Every evidence file of the evidence graph (``evidence.records_behind``), in the order of the
+    archive: the manual scores' files and the basic conditions' under their indicator, the
+    recognition documents by track, the activities' evidence by activity, the work plan's by phase and
+    task, the rectifications'. A file is archived once, in the first folder that claims it; files
+    missing on disk are left out."""
+    graph = graph or records_behind(town=town, year=year, as_of=as_of, tree=tree)
+    folders, entries, placed = _Folders(), [], set()
+
+    def add(folder: str, stored: FileRef, indicator_id: int | None = None) -> None:
+        if stored.key in placed:
+            return
+        if stored.source == "recognition.StatusChange":
+            path = stored_path(stored.stored, folder="")  # kept beside the evidence, as recognition serves it
+        else:
+            path = stored_path(stored.stored)
         if path is None:
             return
-        thumbnail = stored_path(getattr(stored, "thumbnail", "") or "")
+        placed.add(stored.key)
         entries.append(
             EvidenceEntry(
                 folder=folder,
-                name=folders.name(folder, stored.original_name),
+                name=folders.name(folder, stored.name),
                 path=path,
                 size=stored.size,
-                content_type=stored.content_type,
-                thumbnail=thumbnail,
+                content_type=stored.content_type or "application/octet-stream",
+                thumbnail=stored_path(stored.thumbnail) if stored.thumbnail else None,
                 indicator_id=indicator_id,
+                key=stored.key,
             )
         )
 
-    conditions_nodes: dict[str, ScoredNode] = {}
-    if tree is not None:
-        for node in tree.nodes:
-            if node.indicator.method == ScoringMethod.CONDITIONS:
-                conditions_nodes.setdefault(node.indicator.source or "", node)
-            if node.manual is None:
-                continue
-            folder = _indicator_folder(node)
-            for stored in node.manual.files.all():
-                add(folder, stored, node.indicator.pk)
-            for stored in node.manual.activity_evidence.all():
-                if not stored.is_removed:
-                    add(folder, stored, node.indicator.pk)
-    condition_files = (
-        EvidenceFile.objects.filter(town=town, conditions__year=year, is_removed=False)
-        .select_related("conditions__unit")
-        .order_by("conditions__unit__unit_type", "conditions__unit__name", "item", "created_at", "pk")
-    )
-    for stored in condition_files:
-        node = conditions_nodes.get(stored.item) or conditions_nodes.get("")
-        top = _indicator_folder(node) if node else TOPLEVEL_OTHER["conditions"]
-        folder = f"{top}/{_safe(stored.conditions.unit.name)}/{ITEM_LABELS.get(stored.item, stored.item)}"
-        add(folder, stored, node.indicator.pk if node else None)
-    activity_files = (
-        Evidence.objects.filter(town=town, is_removed=False, activity__starts_at__year=year)
-        .filter(activity__starts_at__date__lte=as_of)
-        .select_related("activity")
-        .order_by("activity__starts_at", "activity_id", "created_at", "pk")
-    )
-    for stored in activity_files:
-        when = timezone.localtime(stored.activity.starts_at).date().isoformat()
-        add(f"{TOPLEVEL_OTHER['activities']}/{_safe(f'{when} {stored.activity.title}')}", stored)
-    plan_files = (
-        PlanFile.objects.filter(town=town)
-        .select_related("task__phase", "task__unit", "item")
-        .order_by("task__phase__number", "task__due_on", "task_id", "item_id", "created_at", "pk")
-    )
-    for stored in plan_files:
-        if stored.task_id:
-            phase = _safe(f"{stored.task.phase.number} {stored.task.phase.name}")
-            task_name = _safe(f"{stored.task.title}（{stored.task.unit.name}）")
-            add(f"{TOPLEVEL_OTHER['plan']}/{phase}/{task_name}", stored)
+    leaves = {node.code: node for node in tree.nodes if node.is_leaf} if tree is not None else {}
+    conditions_folder = TOPLEVEL_OTHER["conditions"]
+    for code, node in graph.indicators.items():
+        scored = leaves.get(code)
+        if scored is None or scored.indicator.method == ScoringMethod.FIGURE:
+            continue
+        top = _indicator_folder(scored)
+        if scored.indicator.method == ScoringMethod.CONDITIONS:
+            conditions_folder = top
+            for record in node.records:
+                for stored in record.files:
+                    add(_conditions_folder(top, record), stored, scored.indicator.pk)
         else:
-            add(f"{TOPLEVEL_OTHER['rectification']}/{_safe(f'{stored.item_id} {stored.item.description}', 40)}", stored)
+            for stored in node.files:
+                add(top, stored, scored.indicator.pk)
+    for record in graph.conditions_records:  # items no conditions indicator reads
+        for stored in record.files:
+            add(_conditions_folder(conditions_folder, record), stored)
+    for node in graph.recognitions:
+        for record in node.records:
+            track = record.label.rpartition(" · ")[2]
+            subject = record.label.rpartition(" · ")[0]
+            for stored in record.files:
+                add(f"{TRACK_FOLDER}/{_safe(track)}/{_safe(subject)}", stored)
+    for record in graph.activity_records:
+        if record.files:
+            folder = f"{TOPLEVEL_OTHER['activities']}/{_safe(f'{record.on.isoformat()} {record.label}')}"
+            for stored in record.files:
+                add(folder, stored)
+    for node in graph.tasks:
+        record = node.records[0]
+        for stored in record.files:
+            add(f"{TOPLEVEL_OTHER['plan']}/{_safe(node.group)}/{_safe(node.label)}", stored)
+    for node in graph.rectifications:
+        for stored in node.files:
+            add(f"{TOPLEVEL_OTHER['rectification']}/{_safe(f'{node.key} {node.records[0].label}', 40)}", stored)
     return entries
 
 
 def dossier_content(*, town: Town, year: int, as_of: date, with_evidence: bool = True) -> DossierContent:
-    """What the dossier shows, read once for the three files."""
+    """What the dossier shows, read once for the three files: the scored tree, the plan, the
+    evidence graph with its check and the consistency checks."""
     tree = scored_tree(town=town, year=year, as_of=as_of)
-    content = DossierContent(town=town, year=year, as_of=as_of, tree=tree, plan=plan_overview(town, as_of))
+    graph = records_behind(town=town, year=year, as_of=as_of, tree=tree)
+    content = DossierContent(
+        town=town,
+        year=year,
+        as_of=as_of,
+        tree=tree,
+        plan=plan_overview(town, as_of),
+        graph=graph,
+        gaps=gaps_of(graph),
+        inconsistencies=_inconsistencies(town=town, year=year, as_of=as_of),
+        built_at=timezone.localtime(),
+    )
     if with_evidence:
-        content.entries = collect_evidence(town=town, year=year, as_of=as_of, tree=tree)
+        content.entries = collect_evidence(town=town, year=year, as_of=as_of, tree=tree, graph=graph)
     return content
+
+
+def _inconsistencies(*, town: Town, year: int, as_of: date) -> list:
+    from communityedu.assessment.consistency import inconsistencies
+
+    return inconsistencies(town=town, year=year, as_of=as_of)
+
+
+# ---- the records as documents of the archive ----------------------------------------------------
+
+
+def _sheet(path: Path, title: str, header: list[str], rows, widths: list[int]) -> None:
+    """One sheet of rows written straight to disk (XlsxWriter's constant memory: any length)."""
+    workbook = new_workbook(str(path), in_memory=False, constant_memory=True)
+    try:
+        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+        sheet = workbook.add_worksheet(title[:31])
+        sheet.write_row(0, 0, header, bold)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sheet.write_number(number, column, value)
+                else:
+                    sheet.write_string(number, column, "" if value is None else str(value))
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, width)
+    finally:
+        workbook.close()
+
+
+def _participant_rows(content: DossierContent):
+    """The residents counted in the participation figure, phone and ID number masked."""
+    rows = (
+        YearlyParticipant.objects.filter(
+            town=content.town, year=content.year, first_attended_on__lte=content.graph.cut, village__isnull=False
+        )
+        .order_by("village__code", "village__name", "first_attended_on", "person__name", "pk")
+        .values_list(
+            "village__name",
+            "person__name",
+            "person__sex",
+            "person__village_group",
+            "person__phone_masked",
+            "person__id_number_masked",
+            "first_attended_on",
+            "first_activity__title",
+        )
+    )
+    sexes = {"M": "男", "F": "女"}
+    for village, name, sex, group, phone, id_number, day, title in rows.iterator(chunk_size=2000):
+        yield village, name, sexes.get(sex, sex), group, phone, id_number, day.isoformat(), title
+
+
+def _ledger_rows(content: DossierContent):
+    town, year, cut = content.town, content.year, content.graph.cut
+    for entry in Allocation.objects.filter(town=town, year=year, dated_on__lte=cut).select_related("receiving_unit"):
+        yield ("经费投入", entry.dated_on.isoformat(), entry.voucher_number, entry.get_source_display(),
+               entry.receiving_unit.name if entry.receiving_unit else "", entry.description, float(entry.amount),
+               format_yuan(entry.amount), entry.reason)  # fmt: skip
+    for entry in Expense.objects.filter(town=town, year=year, dated_on__lte=cut).select_related("paying_unit"):
+        yield ("经费支出", entry.dated_on.isoformat(), entry.voucher_number, entry.get_category_display(),
+               entry.paying_unit.name if entry.paying_unit else "", entry.description, float(entry.amount),
+               format_yuan(entry.amount), entry.reason)  # fmt: skip
+    for node in content.graph.payments:
+        record = node.records[0]
+        if not record.record.startswith("activities.LecturePayment:"):
+            continue
+        yield ("讲课费", record.on.isoformat() if record.on else "", record.written, record.label, "", node.label,
+               "", node.value, "")  # fmt: skip
+
+
+def _survey_rows(content: DossierContent):
+    for key in SURVEY_FIGURE_KEYS:
+        figure = content.graph.figure_rows.get(key)
+        if figure is None:
+            continue
+        for record in content.graph.figures[key].records:
+            yield str(figure.label), "调查", record.label, record.detail, "", "", ""
+        yield str(figure.label), "合计", "", "", figure.numerator, figure.denominator, figure.percent
+        for line in figure.villages:
+            yield (
+                str(figure.label),
+                "村（社区）",
+                str(line.label),
+                line.note,
+                line.numerator,
+                line.denominator,
+                line.percent,
+            )
+
+
+def _certificate_rows(content: DossierContent):
+    for node in content.graph.certificates:
+        record = node.records[0]
+        yield record.label, node.label.partition(" ")[2], record.on.isoformat(), record.detail, node.value
+
+
+def _text_file(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_records(folder: Path, content: DossierContent) -> list[EvidenceEntry]:
+    """The records behind the figures as documents of the archive (under ``台账与名单/``, the
+    minutes and notices in their own folders): the named participant list (masked), the funding
+    ledger with its vouchers and the lecture fees, the survey results, the certificates issued,
+    one text file per meeting's minutes and per notice. Written to ``folder``; returned as entries."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folders, entries = _Folders(), []
+
+    def add(archive_folder: str, name: str, writer) -> None:
+        archive_name = folders.name(archive_folder, name)
+        path = folder / f"{len(entries) + 1}-{_safe(archive_name)}"
+        writer(path)
+        content_type = XLSX if name.endswith(".xlsx") else "text/plain"
+        entries.append(EvidenceEntry(archive_folder, archive_name, path, path.stat().st_size, content_type))
+
+    add(RECORDS_FOLDER, "居民参与名单（已脱敏）.xlsx", lambda path: _sheet(
+        path, "参与名单", ["村（社区）", "姓名", "性别", "村民小组", "手机（脱敏）", "身份证号（脱敏）", "首次参加日期", "首次参加活动"],
+        _participant_rows(content), [14, 10, 6, 10, 16, 22, 14, 40]))  # fmt: skip
+    add(RECORDS_FOLDER, "经费台账.xlsx", lambda path: _sheet(
+        path, "经费台账", ["类别", "日期", "凭证号", "来源/类别", "单位", "摘要", "金额（元）", "金额", "冲销原因"],
+        _ledger_rows(content), [10, 12, 14, 14, 20, 40, 14, 16, 20]))  # fmt: skip
+    add(RECORDS_FOLDER, "调查结果.xlsx", lambda path: _sheet(
+        path, "调查结果", ["指标", "层级", "名称", "说明", "肯定回答", "有效回答", "比率"],
+        _survey_rows(content), [16, 10, 24, 40, 10, 10, 10]))  # fmt: skip
+    add(RECORDS_FOLDER, "证书发放登记.xlsx", lambda path: _sheet(
+        path, "证书发放", ["编号", "姓名", "发放日期", "内容", "积分"],
+        _certificate_rows(content), [20, 10, 12, 50, 12]))  # fmt: skip
+    for node in content.graph.meetings:
+        record = node.records[0]
+        meeting_lines = [node.label, record.detail, "", "会议纪要：", record.written or "（无）"]
+        add("会议纪要", f"{node.label}.txt", lambda path, lines=meeting_lines: _text_file(path, lines))
+    for node in content.graph.notices:
+        record = node.records[0]
+        day = record.on.isoformat() if record.on else "日期未填"
+        notice_lines = [node.label, f"{node.value}　{day}", "", record.written]
+        add("通报", f"{day} {node.label}.txt", lambda path, lines=notice_lines: _text_file(path, lines))
+    return entries
 
 
 # ---- the three files -----------------------------------------------------------------------------
@@ -213,6 +398,12 @@ def dossier_content(*, town: Town, year: int, as_of: date, with_evidence: bool =
 
 def _number(value) -> float | None:
     return None if value is None else float(value)
+
+
+def _money_parts(figure) -> tuple[str, ...]:
+    """The parts of ``figure`` kept in fen (``Figure.money_parts``; a figure in yuan per resident
+    keeps at least its numerator so)."""
+    return getattr(figure, "money_parts", ("numerator",) if figure.unit == "yuan" else ())
 
 
 def write_xlsx(path: Path, content: DossierContent) -> None:
@@ -257,14 +448,17 @@ def write_xlsx(path: Path, content: DossierContent) -> None:
                 else:
                     sheet.write(row, 8, "", plain)
                     sheet.write(row, 9, "", plain)
-                for column, value in ((10, node.numerator), (11, node.denominator)):
+                for column, part, value in ((10, "numerator", node.numerator), (11, "denominator", node.denominator)):
                     if value is None:
                         sheet.write(row, column, "", plain)
+                    elif node.figure is not None and part in _money_parts(node.figure):
+                        sheet.write_number(row, column, float(fen_to_yuan(value)), number)  # yuan, never fen
                     else:
                         sheet.write_number(row, column, value, plain)
                 comment = node.manual.comment if node.manual else ("未评分" if not node.is_scored else "")
                 sheet.write(row, 12, comment, plain)
-                sheet.write_number(row, 13, counts.get(indicator.pk, 0), plain)
+                behind = content.graph.indicators.get(indicator.code) if content.graph else None
+                sheet.write_number(row, 13, max(counts.get(indicator.pk, 0), len(behind.files) if behind else 0), plain)
                 row += 1
             sheet.write(row, 2, "合计", strong)
             sheet.write_number(row, 3, float(tree.total_points), strong)
@@ -345,11 +539,53 @@ def _stylesheet():
     return CSS(string=DOSSIER_CSS % {"font": font})
 
 
+# The figures' definitions as the dossier states them (docs/design.md, "The figures"); a figure
+# registered without one here is defined by its label and its breakdown.
+FIGURE_DEFINITIONS = {
+    "participation": "本年1月1日至截止日期，至少一次以实名签到参加本镇组织的社区教育活动（任何角色）的常住居民人数"
+    "（按户籍所在村（社区）计）÷ 各村（社区）本年常住人口之和。",
+    "lecture_hall": "自项目启动月起至截止日期，每月举办（已结束、未取消）的社区教育大讲堂不少于2次的月份数 ÷ 已过月份数。",
+    "funding_per_capita": "本年镇财政安排的社区教育经费（经费投入台账中来源为镇财政的各笔，含冲销，截至凭证日期）"
+    "÷ 本年常住人口，单位元，四舍五入到分；并与上年比较是否增长。",
+    "learning_communities": "截止日期当天状态为“已认定”的学习型社区（村）数 ÷ 全部村（社区）数。",
+    "learning_organs": "截止日期当天状态为“已认定”的学习型党政机关数 ÷ 全部党政机关数。",
+    "demonstration_villages": "截止日期当天状态为“已认定”的示范社区（村）数 ÷ 规划要求的2个。",
+    "awareness": "本年截止日期前结束的最近一次标准调查中，知晓题有效回答里选择前两档（或“是”）的比例。",
+    "recognition": "本年截止日期前结束的最近一次标准调查中，认同题有效回答里选择前两档（或“是”）的比例。",
+    "satisfaction": "本年截止日期前结束的最近一次标准调查中，满意题有效回答里选择前两档（或“是”）的比例。",
+}
+
+
+def _record_rows(records: list[RecordRef], placed: dict[str, EvidenceEntry]) -> list[dict]:
+    rows = []
+    for record in records:
+        entries = [placed[stored.key] for stored in record.files if stored.key in placed]
+        rows.append(
+            {
+                "record": record,
+                "files": entries,
+                "folder": entries[0].folder if entries else "",
+                "flag": record.needs_evidence and not record.has_evidence,
+            }
+        )
+    return rows
+
+
 def pdf_context(content: DossierContent) -> dict:
+    graph = content.graph
+    placed = {entry.key: entry for entry in content.entries if entry.key}
     sections = []
     if content.tree is not None:
         for node in content.tree.nodes:
             files = content.entries_of(node)
+            evidence_node = graph.indicators.get(node.code) if graph else None
+            records = evidence_node.records if evidence_node else []
+            figure = node.figure
+            lines_label = ""
+            if figure is not None:
+                lines_label = str(figure.beside.get("lines_label", "") or ("村（社区）" if figure.villages else ""))
+            # Files of the records that live in other folders (activities' evidence) are counted, not listed again.
+            record_files = {stored.key for record in records for stored in record.files if stored.key in placed}
             sections.append(
                 {
                     "node": node,
@@ -357,17 +593,47 @@ def pdf_context(content: DossierContent) -> dict:
                     "method": METHOD_LABELS.get(node.indicator.method, ""),
                     "files": files,
                     "thumbs": [entry for entry in files if entry.thumbnail is not None][:24],
+                    "numbers": figure_numbers(figure) if figure is not None else "",
+                    "definition": FIGURE_DEFINITIONS.get(figure.key, "") if figure is not None else "",
+                    "lines": figure.villages if figure is not None else [],
+                    "lines_label": lines_label,
+                    # The lines of counts (a village's participants) are the table above; the records
+                    # that owe evidence (activities, ledger lines, recognitions, scores) are listed.
+                    "records": _record_rows([record for record in records if record.needs_evidence], placed),
+                    "record_files": len(record_files),
+                    "has_evidence": bool(files or record_files or any(record.has_evidence for record in records)),
                 }
             )
     other = [entry for entry in content.entries if entry.indicator_id is None]
+    minutes = {
+        (held_on, title): text
+        for held_on, title, text in Meeting.objects.filter(town=content.town, held_on__lte=content.as_of).values_list(
+            "held_on", "title", "minutes"
+        )
+    }
+    built_at = content.built_at or timezone.localtime()
     return {
         "town": content.town,
         "year": content.year,
         "as_of": chinese_date(content.as_of),
-        "made_on": chinese_date(timezone.localdate()),
+        "cut": chinese_date(graph.cut) if graph else chinese_date(content.as_of),
+        "made_on": chinese_date(built_at.date()),
+        "built_at": f"{chinese_date(built_at.date())} {built_at:%H:%M}",
         "tree": content.tree,
         "sections": sections,
         "plan": content.plan,
+        "graph": graph,
+        "gaps": content.gaps,
+        "inconsistencies": content.inconsistencies,
+        "plan_meetings": [
+            (meeting, minutes.get((meeting.held_on, meeting.title), "")) for meeting in content.plan.meetings
+        ],
+        "meetings": _record_rows([node.records[0] for node in graph.meetings], placed) if graph else [],
+        "notices": _record_rows([node.records[0] for node in graph.notices], placed) if graph else [],
+        "recognitions": _record_rows([node.records[0] for node in graph.recognitions], placed) if graph else [],
+        "payments": graph.payments if graph else [],
+        "certificates": graph.certificates if graph else [],
+        "record_documents": content.records,
         "other_files": other,
         "file_count": len(content.entries),
     }
@@ -436,6 +702,8 @@ def run_export(export: DossierExport) -> DossierExport:
     try:
         with translation.override("zh-hans"):
             content = dossier_content(town=export.town, year=export.year, as_of=export.as_of)
+            content.records = write_records(folder / RECORDS_WORK_FOLDER, content)
+            content.entries += content.records
             total = len(content.entries) + 3
             _save_progress(export, total=total, done=1, step="评分表", evidence_files=len(content.entries))
             write_xlsx(folder / KINDS["xlsx"][2], content)
@@ -447,6 +715,7 @@ def run_export(export: DossierExport) -> DossierExport:
 
             write_zip(folder / KINDS["zip"][2], content.entries, on_file)
             _save_progress(export, done=2 + len(content.entries), step="PDF报告")
+            shutil.rmtree(folder / RECORDS_WORK_FOLDER, ignore_errors=True)
             write_pdf(folder / KINDS["pdf"][2], content)
     except Exception as error:
         shutil.rmtree(folder, ignore_errors=True)
