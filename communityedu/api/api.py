@@ -49,10 +49,10 @@ from communityedu.api.surveys import router as surveys_router
 from communityedu.api.targets import router as targets_router
 from communityedu.api.towns import router as towns_router
 from communityedu.api.types import Id, Text
+from communityedu.api.units import router as units_router
 from communityedu.organization import permissions
 from communityedu.organization.selectors import towns_visible_to, units_visible_to, villages_visible_to
 from communityedu.people import number_search
-from communityedu.api.units import router as units_router
 from communityedu.people import selectors as people_selectors
 from communityedu.people import services as people_services
 from communityedu.people.forms import MAX_ROSTER_BYTES
@@ -174,6 +174,7 @@ class UnitOut(Schema):
     duties: list[str]
 
     category: str
+
     @staticmethod
     def resolve_aliases(obj):
         return [a.name for a in obj.aliases.all()]

@@ -180,8 +180,12 @@ def unit_staff_participation(figure: Figure, *, town: Town, year: int, as_of: da
     }
     links |= dict.fromkeys(("units_below_target", "units_without_people"), f"{links['denominator']}")
     for line in figure.villages:
-        links[f"line:{line.key}"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key, took_part=1)}"
-        links[f"line:{line.key}:denominator"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key)}"
+        links[f"line:{line.key}"] = (
+            f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key, took_part=1)}"
+        )
+        links[f"line:{line.key}:denominator"] = (
+            f"{people}?{period_query(town=town, year=year, as_of=as_of, unit=line.key)}"
+        )
     return links
 
 

@@ -42,7 +42,9 @@ def test_holder_on_names_the_person_who_held_the_post_that_day(world, head):
     # The new holder ended the previous one the day before, and the audit keeps that date.
     first = PositionHolder.objects.get(person_name="陈志刚")
     assert first.ends_on == date(2021, 2, 28)
-    entry = AuditLogEntry.objects.filter(object_type="people.PositionHolder", object_id=str(first.pk)).order_by("id").last()
+    entry = (
+        AuditLogEntry.objects.filter(object_type="people.PositionHolder", object_id=str(first.pk)).order_by("id").last()
+    )
     assert entry.changes == {"ends_on": [None, "2021-02-28"], "effective_on": "2021-02-28"}
 
 
