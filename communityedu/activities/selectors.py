@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
@@ -54,7 +54,7 @@ CHECK_IN_FIELDS = ("id", "town", "organiser", "starts_at", "ends_at", "is_cancel
 def get_activity_for_check_in(user: User, pk: int) -> Activity:
     """The activity alone, only the columns taking attendance reads: a check-in device's hot path,
     read by its key with hand-written SQL (``core.rows``), then the rule of ``activities_visible_to``."""
-    activity = row_by_pk(Activity, CHECK_IN_FIELDS, pk)
+    activity = cast("Activity | None", row_by_pk(Activity, CHECK_IN_FIELDS, pk))
     if activity is None or not can_read_activities_of(user, activity.town_id):
         raise Http404("No Activity matches the given query.")
     return activity

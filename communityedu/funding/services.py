@@ -181,8 +181,10 @@ def set_government_share_threshold(*, town: Town, threshold: Decimal | None, act
     if before == threshold:
         return threshold
     if threshold is None:
-        audit.record_deletion(actor=actor, obj=current)
-        current.delete()
+        # Always a row here: without one, before would be None too and returned above.
+        if current is not None:
+            audit.record_deletion(actor=actor, obj=current)
+            current.delete()
         return None
     if current is None:
         current = GovernmentShareSetting(town=town, threshold=threshold, set_by=actor)

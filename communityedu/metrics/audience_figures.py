@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict, cast
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from communityedu.people.models import Person, PersonTag, Tag
 # ---- participation by audience group -------------------------------------------------------------
 
 
-def _table(model) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -119,7 +120,7 @@ def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> d
         f" WHERE p.town_id IN ({placeholders}) AND p.is_resident AND p.village_id IS NOT NULL"
         " AND (p.left_register_on IS NULL OR p.left_register_on > %s)"
     )
-    where_params = [*town_ids, as_of]
+    where_params: list[int | date] = [*town_ids, as_of]
     tag_names = sorted({group.tag_name for group in groups if group.tag_name})
     buckets: dict[tuple, int] = defaultdict(int)
     tagged: dict[int, list] = {}
@@ -167,7 +168,7 @@ def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> d
     return {key: (members, took_part) for key, (members, took_part) in counts.items()}
 
 
-def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: bool | None = None):
+def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: bool | None = None) -> QuerySet[Person]:
     """The people of ``group`` in the register as the figure counts them (``took_part``: only those
     who took part, or only those who did not), by village and name: the records behind a line."""
     as_of = effective_as_of(year, as_of)
@@ -258,7 +259,24 @@ OCCURRENCE_LABELS = {
 }
 
 
-def occurrence_status(recurring: RecurringActivity, activities: list[dict], *, year: int, as_of: date) -> tuple:
+class OccurrenceActivity(TypedDict):
+    """An activity of the unit responsible as ``recurring_occurrences`` reads it: the columns of
+    ``.values(…)`` with ``has_evidence``, then its local ``day`` and whether it had ``ended``."""
+
+    pk: int
+    organiser_id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    has_evidence: bool
+    day: date
+    ended: bool
+
+
+def occurrence_status(
+    recurring: RecurringActivity, activities: list[OccurrenceActivity], *, year: int, as_of: date
+) -> tuple:
     """(status, the activity that satisfies it or None) of ``recurring``'s occurrence in ``year``:
     the activities given are the unit's, not cancelled, each with ``day`` (local), ``ended`` (by
     the end of ``as_of``) and ``has_evidence``."""
@@ -307,11 +325,13 @@ def recurring_occurrences(*, towns: list[Town], year: int, as_of: date) -> dict[
         .values("pk", "organiser_id", "title", "kind", "starts_at", "ends_at", "has_evidence")
         .order_by("starts_at", "pk")
     )
-    by_unit = defaultdict(list)
+    by_unit: dict[int, list[OccurrenceActivity]] = defaultdict(list)
     for row in rows:
-        row["day"] = timezone.localtime(row["starts_at"]).date()
-        row["ended"] = row["ends_at"] <= cut
-        by_unit[row["organiser_id"]].append(row)
+        # The row dict itself, completed with the two keys below.
+        completed = cast("OccurrenceActivity", row)
+        completed["day"] = timezone.localtime(row["starts_at"]).date()
+        completed["ended"] = row["ends_at"] <= cut
+        by_unit[row["organiser_id"]].append(completed)
     for recurring in required:
         status, activity = occurrence_status(recurring, by_unit[recurring.unit_id], year=year, as_of=as_of)
         result[recurring.town_id].append((recurring, recurring.occurs_on(year), status, activity))

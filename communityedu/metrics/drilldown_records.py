@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import cast
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from communityedu.activities.constants import ActivityKind
 from communityedu.activities.models import Activity, Evidence, Headcount
 from communityedu.funding.constants import FundingSource
 from communityedu.funding.models import Allocation
-from communityedu.metrics.base import Status, effective_as_of
+from communityedu.metrics.base import Figure, Status, effective_as_of
 from communityedu.metrics.figures import figures_for
 from communityedu.metrics.survey_figures import standard_survey
 from communityedu.organization.models import Town, VillagePopulation
@@ -91,14 +92,14 @@ def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _activity_rows(activities) -> list[RecordRow]:
+def _activity_rows(activities: QuerySet[Activity]) -> list[RecordRow]:
     return [
         RecordRow(
             kind=ACTIVITY,
             id=activity.pk,
             label=activity.title,
             on=_local_day(activity.starts_at),
-            village=activity.village.name if activity.village_id else "",
+            village=activity.village.name if activity.village is not None else "",
             value=activity.get_kind_display(),
         )
         for activity in activities.select_related("village").order_by("starts_at", "id")
@@ -113,7 +114,7 @@ def _population_rows(town: Town, year: int) -> list[RecordRow]:
     ]
 
 
-def _figure(key: str, *, town: Town, year: int, as_of: date):
+def _figure(key: str, *, town: Town, year: int, as_of: date) -> Figure:
     figures = figures_for(towns=[town], year=year, as_of=as_of)[town.pk]
     return next(figure for figure in figures if figure.key == key)
 
@@ -145,7 +146,7 @@ def _participation(part: str, *, town: Town, year: int, as_of: date) -> Records:
                 id=headcount.activity_id,
                 label=headcount.activity.title,
                 on=_local_day(headcount.activity.starts_at),
-                village=headcount.activity.village.name if headcount.activity.village_id else "",
+                village=headcount.activity.village.name if headcount.activity.village is not None else "",
                 value=str(headcount.count),
             )
             for headcount in headcounts.order_by("activity__starts_at", "id")
@@ -166,7 +167,7 @@ def _participation(part: str, *, town: Town, year: int, as_of: date) -> Records:
 # ---- lecture hall --------------------------------------------------------------------------------
 
 
-def _lectures_held(town: Town, year: int, cut: date):
+def _lectures_held(town: Town, year: int, cut: date) -> QuerySet[Activity]:
     start, end = _window(year, cut)
     return Activity.objects.filter(
         town=town, kind=ActivityKind.LECTURE_HALL, is_cancelled=False, starts_at__gte=start, ends_at__lte=end
@@ -189,7 +190,11 @@ def _lecture_hall(part: str, *, town: Town, year: int, as_of: date) -> Records:
         }
         rows = [
             RecordRow(
-                kind=MONTH, id=line.label, label=line.label, on=date.fromisoformat(line.key), value=str(line.numerator)
+                kind=MONTH,
+                id=line.label,
+                label=line.label,
+                on=date.fromisoformat(cast("str", line.key)),
+                value=str(line.numerator),
             )
             for line in figure.trend
             if wanted(line)
@@ -197,7 +202,11 @@ def _lecture_hall(part: str, *, town: Town, year: int, as_of: date) -> Records:
         return _records("lecture_hall", part, titles[part], rows)
     if part == "lectures_held":
         start_month = max(town.programme_start or date(year, 1, 1), date(year, 1, 1)).replace(day=1)
-        rows = [row for row in _activity_rows(_lectures_held(town, year, cut)) if row.on >= start_month]
+        rows = [
+            row
+            for row in _activity_rows(_lectures_held(town, year, cut))
+            if row.on is not None and row.on >= start_month
+        ]
         return _records("lecture_hall", part, _("Lecture-hall lectures held"), rows)
     if part == "lectures_without_evidence":
         live_evidence = Evidence.objects.filter(activity=OuterRef("pk"), is_removed=False)
@@ -220,7 +229,7 @@ def _allocation_rows(town: Town, year: int, cut: date) -> list[RecordRow]:
             label=" ".join(part for part in (allocation.voucher_number, allocation.description) if part)
             or str(allocation.pk),
             on=allocation.dated_on,
-            village=allocation.receiving_unit.name if allocation.receiving_unit_id else "",
+            village=allocation.receiving_unit.name if allocation.receiving_unit is not None else "",
             value=f"{allocation.amount:.2f}",
         )
         for allocation in allocations.order_by("dated_on", "id")
@@ -310,7 +319,7 @@ def _survey(key: str) -> Callable[..., Records]:
                     id=response.pk,
                     label=response.sheet_number or str(response.pk),
                     on=_local_day(response.submitted_at),
-                    village=response.village.name if response.village_id else "",
+                    village=response.village.name if response.village is not None else "",
                     value=response.get_channel_display(),
                 )
                 for response in responses
@@ -340,7 +349,7 @@ def _survey(key: str) -> Callable[..., Records]:
                 id=answer.response_id,
                 label=answer.response.sheet_number or str(answer.response_id),
                 on=_local_day(answer.response.submitted_at),
-                village=answer.response.village.name if answer.response.village_id else "",
+                village=answer.response.village.name if answer.response.village is not None else "",
                 value=str(answer.value),
             )
             for answer in answers.select_related("response", "response__village").order_by(

@@ -26,9 +26,11 @@ any unit has own people) and two (three when there are teams, five when any team
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -91,7 +93,15 @@ def _own_people(*, town_ids: list[int], unit_ids: set[int], year: int, cut: date
     return people
 
 
-def _target_units(town_ids: list[int]) -> list[dict]:
+class UnitRow(TypedDict):
+    """A unit as ``_target_units`` and ``_team_facts`` read it (``.values("pk", "town_id", "name")``)."""
+
+    pk: int
+    town_id: int
+    name: str
+
+
+def _target_units(town_ids: list[int]) -> list[UnitRow]:
     return list(
         Unit.objects.filter(town_id__in=town_ids, unit_type__in=TARGET_UNIT_TYPES)
         .order_by("town_id", "unit_type", "name")
@@ -99,7 +109,7 @@ def _target_units(town_ids: list[int]) -> list[dict]:
     )
 
 
-def _first_attended(*, town_ids: list[int], year: int, cut: date, person_ids) -> dict[int, date]:
+def _first_attended(*, town_ids: list[int], year: int, cut: date, person_ids: Collection[int]) -> dict[int, date]:
     """{person id: first day of attendance in ``year``} of those of ``person_ids`` who took part by ``cut``."""
     if not person_ids:
         return {}
@@ -173,7 +183,9 @@ def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _team_facts(*, town_ids: list[int], year: int, cut: date) -> tuple[list[dict], dict, dict]:
+def _team_facts(
+    *, town_ids: list[int], year: int, cut: date
+) -> tuple[list[UnitRow], dict[int, set[int]], dict[int, set[int]]]:
     """The towns' volunteer teams, {team id: person ids of its members on ``cut``} and {team id:
     ids of its activities of ``year`` up to ``cut``}. Two queries, three when there are teams, five when any
     team has members."""
