@@ -11,7 +11,7 @@ from ninja import Schema
 
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Id, PlanDate, Year
+from communityedu.api.types import Id, PlanDate, Text, Year
 from communityedu.core.money import api_yuan
 from communityedu.metrics import selectors as metrics_selectors
 from communityedu.metrics.drilldown_records import YUAN, UnknownPartError, records_for
@@ -50,7 +50,7 @@ def _period(year: int | None, as_of: date | None) -> tuple[int, date]:
 
 @router.get("/metrics/records", response=RecordsOut)
 def get_figure_records(
-    request, town: str, figure: str, part: str, year: Year | None = None, as_of: PlanDate | None = None
+    request, town: str, figure: Text(50), part: Text(100), year: Year | None = None, as_of: PlanDate | None = None
 ):
     """The records behind one number of a figure for ``year`` (default: the year of ``as_of``) as of
     ``as_of`` (default: today): ``part`` is ``numerator``, ``denominator``, a key of the figure's

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError
-from communityedu.api.types import Year
+from communityedu.api.types import Text, Year
 from communityedu.assessment import evidence, permissions
 from communityedu.core.parsing import check_year
 
@@ -39,7 +39,7 @@ class RecordOut(Schema):
     files: list[FileOut]
 
 
-class NodeOut(Schema):
+class EvidenceNodeOut(Schema):
     ref: str = Field(..., description="kind:key, e.g. figure:participation, indicator:4.2, task:12")
     kind: str
     label: str
@@ -60,7 +60,7 @@ class NodeSummaryOut(Schema):
     has_evidence: bool
 
 
-class GapOut(Schema):
+class EvidenceGapOut(Schema):
     node: str
     record: str
     message: str
@@ -72,9 +72,9 @@ class EvidenceOut(Schema):
     year: int
     as_of: date
     cut_off: date = Field(..., description="The last day whose records count: as_of, or 31 December of a past year")
-    node: NodeOut | None = Field(None, description="The node asked for with key")
+    node: EvidenceNodeOut | None = Field(None, description="The node asked for with key")
     nodes: list[NodeSummaryOut] = Field(..., description="Every node (empty when a key is asked for)")
-    gaps: list[GapOut] = Field(..., description="What has no evidence at all (empty when a key is asked for)")
+    gaps: list[EvidenceGapOut] = Field(..., description="What has no evidence at all (empty when a key is asked for)")
     files: int = Field(..., description="Distinct evidence files in the whole graph")
 
 
@@ -115,7 +115,7 @@ def _node_out(node: evidence.EvidenceNode) -> dict:
 
 
 @router.get("/assessment/evidence", response=EvidenceOut)
-def get_evidence(request, town: str, year: Year | None = None, as_of: date | None = None, key: str = ""):
+def get_evidence(request, town: str, year: Year | None = None, as_of: date | None = None, key: Text(100) = ""):
     """The evidence graph of ``year`` as of ``as_of`` (default: today): with ``key`` (``figure:participation``,
     ``indicator:4.2``, ``task:12``, ``meeting:3``, ``notice:5``, ``recognition:7``, ``payment:fee-9``,
     ``certificate:2``) the records and files behind that node; without it, every node counted and the

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from communityedu.api.common import ListRouter, town_for
 from communityedu.api.errors import ApiError, ErrorOut, django_errors
-from communityedu.api.types import Id
+from communityedu.api.types import Id, Text
 from communityedu.incentives import permissions as incentive_permissions
 from communityedu.incentives import selectors as incentive_selectors
 from communityedu.incentives import services as incentive_services
@@ -30,7 +30,7 @@ def _refused(error: ValidationError) -> ApiError:
 
 
 class CategoryIn(Schema):
-    category: str
+    category: Text(20)
 
 
 class UnitCategoryOut(Schema):

@@ -329,5 +329,5 @@ def test_every_whole_number_and_text_of_the_input_is_bounded():
 
 DECIMAL_FIELDS = (
     ".amount", ".value", ".participation", ".awareness", ".recognition", ".satisfaction", ".venue_area",
-    ".yearly_funds", ".points", ".score", ".answers", "file",
+    ".yearly_funds", ".points", ".score", ".answers", ".threshold_percent", "file",
 )  # fmt: skip
