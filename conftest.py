@@ -197,6 +197,37 @@ def world(db) -> World:
     return build_world()
 
 
+@dataclass
+class DemoTown:
+    town: Town
+    media_root: object
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo towns, loaded once for a test module (the demo takes tens of seconds to load) and
+    rolled back after it; each test's own changes roll back at its end as usual. The demo's files
+    live in their own folder: a test using it reads them through ``demo_town``."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield DemoTown(town=Town.objects.get(slug="xinmiao"), media_root=media_root)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_town(demo_module, db, settings) -> Town:
+    """Xinmiao of the demo, loaded once for the module, its files where the demo put them."""
+    settings.MEDIA_ROOT = demo_module.media_root
+    return demo_module.town
+
+
 @pytest.fixture
 def sign_in(client):
     """Sign the test client in as one of the world's accounts and return it."""

@@ -52,15 +52,16 @@ def _year(value) -> int:
     return parse_year(str(value or ""), default=timezone.localdate().year)
 
 
-def _period(data) -> tuple[int, date]:
+def _period(data, *, as_given: bool = False) -> tuple[int, date]:
     """``year`` and ``as_of`` from a query or a form; today and its year by default. A date before
-    the year asked for (the year changed, the date left) reads the year as of today or its end."""
+    the year asked for (the year changed, the date left) reads the year as of today or its end;
+    ``as_given`` keeps the date a form asked for, for the service to refuse with its reason."""
     try:
         as_of = parse_date(data.get("as_of") or "") or timezone.localdate()
     except ValueError:
         as_of = timezone.localdate()
     year = _year(data.get("year") or as_of.year)
-    if as_of < date(year, 1, 1):
+    if as_of < date(year, 1, 1) and not as_given:
         as_of = min(timezone.localdate(), date(year, 12, 31))
     return year, as_of
 
@@ -431,7 +432,7 @@ def dossier_list(request):
 @require_POST
 @allowed_if(_manages)
 def dossier_start(request):
-    year, as_of = _period(request.POST)
+    year, as_of = _period(request.POST, as_given=True)
     try:
         export = dossier.start_export(actor=request.user, town=request.town, year=year, as_of=as_of)
     except ValidationError as error:

@@ -6,11 +6,9 @@ import io
 import os
 import subprocess
 from datetime import date
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -18,19 +16,17 @@ from python_calamine import CalamineWorkbook
 from communityedu.accounts.models import User
 from communityedu.assessment import dossier
 from communityedu.metrics.figures import figures_for
-from communityedu.organization.models import Town
 
 AS_OF = date(2020, 12, 31)
 PERIOD = "year=2020&as_of=2020-12-31"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_town):
     User.objects.filter(username__in=["office", "evaluator"]).update(
         must_change_password=False, password_changed_at=timezone.now()
     )
-    return Town.objects.get(slug="xinmiao")
+    return demo_town
 
 
 def _client(username: str) -> Client:

@@ -2,10 +2,8 @@
 as of a cut-off, the check of what has no evidence at all, and the page and API that show them."""
 
 from datetime import date, datetime, time
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from communityedu.accounts.models import User
@@ -13,7 +11,6 @@ from communityedu.activities.models import Evidence
 from communityedu.assessment import evidence
 from communityedu.assessment.models import EvidenceFile
 from communityedu.metrics.figures import figures_for
-from communityedu.organization.models import Town
 from communityedu.planning.models import PlanFile
 from communityedu.recognition.models import StatusChange
 
@@ -29,9 +26,8 @@ GAP_NODES = (
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
-    return Town.objects.get(slug="xinmiao")
+def demo(demo_town):
+    return demo_town
 
 
 def _files(graph) -> set[str]:
@@ -121,27 +117,3 @@ def test_the_records_behind_the_demo_years_figures_are_the_ones_they_count(demo,
     whole = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31").json()
     assert [gap["node"] for gap in whole["gaps"]] == GAP_NODES
     assert whole["files"] == len(graph.files())
-
-
-def test_the_evidence_api_refuses_a_cut_off_before_the_year_and_an_unknown_key(world, sign_in):
-    client = sign_in("office")
-    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2019-12-31")
-    assert answer.status_code == 400
-    assert answer.json()["errors"] == [
-        {"field": "as_of", "message": "The cut-off date 2019-12-31 lies before the year 2020."}
-    ]
-    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31&key=figure:nothing")
-    assert answer.status_code == 404
-    assert answer.json()["errors"] == [
-        {"field": "key", "message": "No record named figure:nothing in 2020 up to 2020-12-31."}
-    ]
-    answer = client.get("/api/v1/assessment/evidence?town=xinmiao&year=2020&as_of=2020-12-31")
-    assert answer.status_code == 200
-    assert answer.json()["nodes"][0] == {
-        "ref": "figure:participation",
-        "kind": "figure",
-        "label": "居民有组织参与率",
-        "records": 0,
-        "files": 0,
-        "has_evidence": False,
-    }
