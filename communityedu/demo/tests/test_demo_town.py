@@ -13,7 +13,7 @@ from communityedu.activities.models import Activity, AttendanceEntry
 from communityedu.core.models import AuditLogEntry
 from communityedu.demo import data
 from communityedu.demo.loader import DEMO_LECTURERS
-from communityedu.funding.constants import FundingSource
+from communityedu.funding.constants import GOVERNMENT_SOURCES, FundingSource
 from communityedu.funding.models import Allocation
 from communityedu.incentives.models import TeamMember, TeamMembership
 from communityedu.metrics.figures import figures_for
@@ -66,6 +66,8 @@ def _naive_figures(town, population: int) -> dict:
         if starts >= town.programme_start.replace(day=1) and starts.year == 2020 and ends <= AS_OF:
             lectures[starts.month] += 1
     months = range(town.programme_start.month, 13)
+    allocations = [a for a in Allocation.objects.filter(town=town, year=2020) if a.dated_on <= AS_OF]
+    government = sum(a.amount for a in allocations if a.source in GOVERNMENT_SOURCES)
     town_finance = sum(
         allocation.amount
         for allocation in Allocation.objects.filter(town=town, year=2020, source=FundingSource.TOWN_FINANCE)
@@ -111,6 +113,7 @@ def _naive_figures(town, population: int) -> dict:
         "participation": (len(participants), population),
         "lecture_hall": (sum(lectures[month] >= 2 for month in months), len(months)),
         "funding_per_capita": (int(town_finance * 100), population),
+        "government_funding_share": (int(government * 100), int(sum(a.amount for a in allocations) * 100)),
         "learning_communities": (recognised(Track.LEARNING_COMMUNITY, villages), len(villages)),
         "learning_organs": (recognised(Track.LEARNING_ORGAN, organs), len(organs)),
         "demonstration_villages": (recognised(Track.DEMONSTRATION, villages), 2),
