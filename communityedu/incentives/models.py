@@ -163,7 +163,7 @@ class TeamMembership(TownScopedModel):
         verbose_name_plural = _("team memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "member"], condition=Q(left_on__isnull=True), name="team_membership_open_once"
+                fields=["town", "team", "member"], condition=Q(left_on__isnull=True), name="team_membership_open_once"
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),

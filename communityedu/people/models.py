@@ -406,7 +406,7 @@ class PositionHolder(TownScopedModel):
         verbose_name = _("post holder")
         verbose_name_plural = _("post holders")
         constraints = [
-            models.UniqueConstraint(fields=["position", "starts_on"], name="post_holder_once_per_start"),
+            models.UniqueConstraint(fields=["town", "position", "starts_on"], name="post_holder_once_per_start"),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="post_holder_ends_after_start",

@@ -17,6 +17,7 @@ from communityedu.activities.models import Activity
 from communityedu.assessment.models import EvidenceFile as AssessmentFile
 from communityedu.assessment.models import Indicator
 from communityedu.exchange.models import Post
+from communityedu.incentives.models import TeamMember, TeamMembership
 from communityedu.learning.models import Resource
 from communityedu.messaging.backends import read_file_outbox
 from communityedu.news.models import NewsItem
@@ -62,6 +63,14 @@ class DemoWorld:
         self.manual_indicator = Indicator.objects.filter(town=self.xinmiao, children__isnull=True).first()
         self.assessment_file = AssessmentFile.objects.filter(town=self.xinmiao).first() or NOTHING
         self.dossier_export = NOTHING  # the demo builds no dossier; the dossier's own tests scan its files
+        # A volunteer team with a member, and a volunteer of the register not in that team.
+        self.team_membership = TeamMembership.objects.filter(town=self.xinmiao).order_by("id").first()
+        self.team = self.team_membership.team
+        in_team = TeamMembership.objects.filter(team=self.team).values_list("member_id", flat=True)
+        self.team_newcomer = (
+            TeamMember.objects.filter(town=self.xinmiao, category="volunteer").exclude(pk__in=in_team).first()
+            or NOTHING
+        )
         # A request to join with a phone, so that the queue's pages and operations are scanned with one in it.
         ask_to_join(village=self.yiyang, name="罗大伯", phone="13700002222", id_last_four="123X")
         self.join_request = JoinRequest.objects.get(town=self.xinmiao, name="罗大伯")

@@ -2392,28 +2392,6 @@ def _check(endpoint: Endpoint, world: World, is_api: bool):
             assert _database_state() == before, f"{where} changed the database"
 
 
-def _matrix_team(world: World) -> None:
-    """A volunteer team with one member (李德福) and a volunteer of the register not in it (王桂芬)."""
-    from communityedu.incentives import services as incentive_services
-    from communityedu.organization.services import save_unit
-
-    world.team = save_unit(
-        unit=None, town=world.xinmiao, values={"name": "社区教育坝坝舞队", "unit_type": "team"}, actor=None
-    )
-    member, world.team_newcomer = (
-        incentive_services.save_team_member(
-            actor=None,
-            town=world.xinmiao,
-            person=world.people[name],
-            values={"category": "volunteer", "employer": world.civil_affairs},
-        )
-        for name in ("li", "wang")
-    )
-    world.team_membership = incentive_services.add_to_team(
-        actor=None, team=world.team, member=member, joined_on=date(2020, 6, 1)
-    )
-
-
 @pytest.fixture
 def matrix_world(world):
     """The shared world with one photo attached to its lecture (the evidence rows) and a resident's

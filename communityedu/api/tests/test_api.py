@@ -157,6 +157,7 @@ def test_units_come_with_type_aliases_and_duties(world, sign_in):
             "parent_id": None,
             "village_id": None,
             "is_leadership_member": False,
+            "category": "party_government_organ",
             "aliases": [],
             "duties": ["指导全镇开展多种形式的社区教育活动"],
         }

@@ -106,7 +106,9 @@ def test_a_bad_sheet_names_every_problem_by_row_and_column_and_writes_nothing(wo
             8,
             "数据来源",
             "money is not a figure; use one of: participation, lecture_hall, funding_per_capita, "
-            "learning_communities, learning_organs, demonstration_villages, awareness, recognition, satisfaction.",
+            "government_funding_share, learning_communities, learning_organs, demonstration_villages, "
+            "unit_staff_participation, team_membership, audience_participation, recurring_activities, awareness, "
+            "recognition, satisfaction.",
         ),
         (9, "达标值", "-1 is not a threshold above zero."),
         (9, "计分规则", "逐月 is not a rule: write 达标满分 or 按比例."),
