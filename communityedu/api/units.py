@@ -30,7 +30,7 @@ def _refused(error: ValidationError) -> ApiError:
 
 
 class CategoryIn(Schema):
-    category: Text(20)
+    category: Text(40)
 
 
 class UnitCategoryOut(Schema):

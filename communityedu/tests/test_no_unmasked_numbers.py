@@ -49,6 +49,7 @@ class DemoWorld:
         }
         self.civil_affairs = Unit.objects.get(town__slug="xinmiao", name="民政办")
         self.yiyang = Village.objects.get(town__slug="xinmiao", name="弋阳村")
+        self.shizi = Village.objects.get(town__slug="xinmiao", name="十字村")
         self.yiyang_centre = Unit.objects.get(town__slug="xinmiao", village=self.yiyang, unit_type="learning_centre")
         self.batch = None
         # The demo's staff accounts by username, for the account pages' rows (NOTHING where the demo has none).
