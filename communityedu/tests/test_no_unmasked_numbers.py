@@ -21,7 +21,7 @@ from communityedu.incentives.models import TeamMember, TeamMembership
 from communityedu.learning.models import Resource
 from communityedu.messaging.backends import read_file_outbox
 from communityedu.news.models import NewsItem
-from communityedu.organization.models import Town, Unit, Village
+from communityedu.organization.models import Position, Town, Unit, Village
 from communityedu.people.join_requests import ask_to_join
 from communityedu.people.models import JoinRequest, Person
 from communityedu.planning.models import Evaluation, Meeting, Notice, Phase, PlanFile, RectificationItem, Task
@@ -84,6 +84,7 @@ class DemoWorld:
             action_item=RectificationItem.objects.filter(**in_town).first(),
             notice=Notice.objects.filter(**in_town).first(),
             evaluation=Evaluation.objects.filter(**in_town).first() or NOTHING,
+            position=Position.objects.filter(**in_town).order_by("id").first(),
         )
 
 
