@@ -19,6 +19,11 @@ def merge_the_dates_of_a_year(apps, schema_editor):
             continue
         ManualScore.objects.filter(self_assessment_id=row["id"]).update(self_assessment_id=kept[key])
         SelfAssessment.objects.filter(pk=row["id"]).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The foreign keys' checks of these changes are deferred to the commit; PostgreSQL refuses to
+        # alter the table below while they are pending, so they run now (and defer again after).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def date_each_year_at_its_end(apps, schema_editor):
