@@ -42,7 +42,11 @@ def insert_rows(
                 ids = [row[0] for row in cursor.fetchall()]
                 rows = [(new_id, *row) for new_id, row in zip(ids, rows, strict=True)]
                 names = f"{quote(pk_column)}, {names}"
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            # The raw cursor's COPY raises psycopg's own errors: Django's wrapper turns them into
+            # django.db's (IntegrityError…), as for every other statement, for the callers to catch.
+            with connection.wrap_database_errors, cursor.cursor.copy(  # type: ignore[union-attr]
+                f"COPY {quote(table)} ({names}) FROM STDIN"
+            ) as copy:
                 for row in rows:
                     copy.write_row(row)
             return ids
