@@ -16,6 +16,24 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 BULK_CACHE_KIB = -65536  # SQLite's page cache while a bulk insert runs: 64 MiB (negative: KiB)
+# From this many rows at once, PostgreSQL's statistics of the table are refreshed after the insert.
+ANALYZE_FROM_ROWS = 1000
+
+
+def refresh_statistics(*models: type[models.Model]) -> None:
+    """Refresh PostgreSQL's planner statistics of ``models``' tables after writing many rows.
+
+    Until autovacuum gets to a table (and never while the writing transaction is open), the
+    planner believes a freshly filled table to be nearly empty and joins it row by row: a figure
+    over a just-imported register of 30,000 people took 21 s instead of a tenth of one. ANALYZE
+    inside the transaction counts its own new rows. SQLite's planner needs no statistics for
+    these queries; nothing is done there."""
+    if connection.vendor != "postgresql" or not models:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
 
 
 def insert_rows(
@@ -44,11 +62,16 @@ def insert_rows(
                 names = f"{quote(pk_column)}, {names}"
             # The raw cursor's COPY raises psycopg's own errors: Django's wrapper turns them into
             # django.db's (IntegrityError…), as for every other statement, for the callers to catch.
-            with connection.wrap_database_errors, cursor.cursor.copy(  # type: ignore[union-attr]
-                f"COPY {quote(table)} ({names}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(  # type: ignore[union-attr]
+                    f"COPY {quote(table)} ({names}) FROM STDIN"
+                ) as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
+            if len(rows) >= ANALYZE_FROM_ROWS:
+                refresh_statistics(model)
             return ids
         if connection.vendor == "sqlite":
             placeholders = ", ".join(["%s"] * len(columns))

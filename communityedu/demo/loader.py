@@ -12,12 +12,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 
 from communityedu.accounts import services as account_services
 from communityedu.accounts.models import User
 from communityedu.activities.rollups import rebuild_participation
+from communityedu.core import bulk
 from communityedu.demo import data
 from communityedu.demo.activities import load_activities, load_evidence_and_fees, load_team
 from communityedu.demo.assessment import load_assessment
@@ -93,6 +95,9 @@ def _load_all(say) -> dict[str, int]:
     for town in (xinmiao, nantuo):
         # The demo writes its attendance in bulk, past the services: rebuild the rollups from it.
         rebuild_participation(town_id=town.pk)
+    # Tens of thousands of rows were just written: PostgreSQL's planner learns of them now, not
+    # when autovacuum next passes (and within a test's transaction, never).
+    bulk.refresh_statistics(*django_apps.get_models())
     say(f"{xinmiao.name}: {len(activities)} activities\n")
     return counts
 
