@@ -20,9 +20,9 @@ Each measurement runs in a child process of its own (``--child``), so that its p
    with the same compression choices, by a plain loop of ``ZipFile.write``.
 
 3. the evidence check (``assessment.evidence.evidence_check``: the evidence graph of the year read
-   whole, then what has no evidence), five rounds in one child; the first, in a fresh process (the
-   figure modules imported, the database's pages cold), is shown apart and the target is read on
-   the median of the others, as a page or the API meets it in a running server.
+   whole, then what has no evidence), five rounds in one child started as a server worker starts
+   (``config.wsgi`` imported: the URLconf loaded); the first (the database's pages cold) is shown
+   apart, and the target is read on it as well as on the median of the others.
 
 The dossier now holds the whole evidence graph (the recognition documents, the ledger with its
 vouchers, the masked participant list, the survey results, the minutes, the notices, the
@@ -153,6 +153,8 @@ def child(kind: str, export_id: int, out: str) -> dict:
             "state": export.state,
         }
     if kind == "check":
+        # A fresh server worker: gunicorn imports config.wsgi, which loads the URLconf at start.
+        import config.wsgi  # noqa: F401
         from communityedu.assessment import evidence
 
         rounds = []
@@ -236,6 +238,7 @@ def main() -> None:
         and built["peak_mb"] <= TARGET_MB
         and built["state"] == "done"
         and rounds[len(rounds) // 2] <= TARGET_CHECK_SECONDS
+        and check["rounds"][0] <= TARGET_CHECK_SECONDS
     )
     print("targets met" if ok else "TARGETS MISSED")
 
