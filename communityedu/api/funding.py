@@ -3,8 +3,9 @@ figure, and the resident population of every village for a year."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema, Status
@@ -185,6 +186,63 @@ def reverse_expense(request, expense_id: Id, body: ReverseIn):
     entry = selectors.get_expense_for(request.user, expense_id)
     reversal = services.reverse_expense(expense=entry, reason=body.reason, dated_on=body.dated_on, actor=request.user)
     return Status(201, reversal)
+
+
+class LineReferenceOut(Schema):
+    kind: str
+    id: int
+    effective_on: date | None
+    amount: Yuan
+
+
+class LedgerLineOut(Schema):
+    kind: str
+    id: int
+    year: int
+    heading: str = Field(description="The allocation's source, the expense's category or the fee entry's kind")
+    amount: Yuan
+    effective_on: date | None = Field(description="When it happened (发生日期): the voucher date, a fee's day")
+    recorded_at: datetime = Field(description="When it was typed (录入时间)")
+    recorded_by: str | None
+    is_entered_after_the_fact: bool = Field(description="补录: typed on a later day than it happened")
+    voucher_number: str
+    voucher_files: list[str]
+    description: str
+    unit_id: int | None
+    unit: str | None
+    lecture_id: int | None
+    lecturer: str = Field(alias="lecturer_name")
+    reason: str
+    reverses: LineReferenceOut | None
+    reversed_by: LineReferenceOut | None
+
+    @staticmethod
+    def resolve_recorded_by(obj):
+        return None if obj.recorded_by is None else str(obj.recorded_by)
+
+    @staticmethod
+    def resolve_voucher_files(obj):
+        return [str(file) for file in obj.files]
+
+    @staticmethod
+    def resolve_unit_id(obj):
+        return None if obj.unit is None else obj.unit.pk
+
+    @staticmethod
+    def resolve_unit(obj):
+        return None if obj.unit is None else obj.unit.name
+
+    @staticmethod
+    def resolve_lecture_id(obj):
+        return None if obj.lecture is None else obj.lecture.pk
+
+
+@router.get("/funding/entries/{kind}/{entry_id}", response=LedgerLineOut)
+def get_ledger_line(request, kind: Literal["allocation", "expense", "lecture-fee"], entry_id: Id, town: str):
+    """One line of the town's allocations, expenses or lecture fees: the amount in yuan, when it
+    happened and when and by whom it was typed (补录 when on a later day), its voucher and the line
+    it reverses or that reverses it. Readers of the town's ledgers only, as the page."""
+    return selectors.get_ledger_line_for(request.user, town=_reading_town(request, town), kind=kind, pk=entry_id)
 
 
 class TotalOut(Schema):

@@ -15,15 +15,22 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from communityedu.activities.fees import selectors as fee_selectors
+from communityedu.activities.fees.constants import FeeEntryKind
+from communityedu.activities.fees.models import LecturePayment
+from communityedu.core.dates import entered_after
 from communityedu.funding.constants import ExpenseCategory, FundingSource
 from communityedu.funding.models import Allocation, Expense
-from communityedu.funding.permissions import funding_manager_town_ids
+from communityedu.funding.permissions import funding_manager_town_ids, funding_reader_town_ids
 from communityedu.organization.models import Town, Unit
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from communityedu.accounts.models import User
 
 ZERO = Decimal("0.00")
@@ -178,3 +185,143 @@ def unit_funds(*, town: Town, year: int, unit_ids: Iterable[int] | None) -> list
     return [
         UnitFunds(unit=unit, allocations=received.get(unit.pk, []), expenses=paid.get(unit.pk, [])) for unit in units
     ]
+
+
+# The ledgers a line can be read from: its kind in the page's and the API's address.
+ALLOCATION, EXPENSE, LECTURE_FEE = "allocation", "expense", "lecture-fee"
+LEDGER_KINDS = (ALLOCATION, EXPENSE, LECTURE_FEE)
+
+
+@dataclass(frozen=True)
+class LineReference:
+    """Another line of the same ledger (the one a reversal reverses, or the reversal of a line)."""
+
+    kind: str
+    id: int
+    effective_on: date | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of a ledger as its own page and ``GET /funding/entries/{kind}/{id}`` show it: what,
+    how much, when it happened (``effective_on``: the voucher date, or for a lecture fee the day it
+    was paid, the lecture's day for a fee due, the day a reversal was typed) and when and by whom
+    it was typed (``recorded_at``, ``recorded_by``), with the line it reverses or that reverses it.
+    The ledgers keep voucher numbers, not voucher files: ``files`` is empty until they do."""
+
+    kind: str
+    entry: Allocation | Expense | LecturePayment
+    heading: str
+    amount: Decimal
+    effective_on: date | None
+    recorded_at: datetime
+    recorded_by: User | None
+    voucher_number: str
+    description: str
+    unit: Unit | None
+    reason: str
+    reverses: LineReference | None
+    reversed_by: LineReference | None
+    lecture: Any = None  # activities.Activity of a lecture fee
+    lecturer_name: str = ""
+    files: tuple = ()
+
+    @property
+    def id(self) -> int:
+        return self.entry.pk
+
+    @property
+    def year(self) -> int:
+        return self.entry.year if self.kind != LECTURE_FEE else fee_selectors.lecture_date(self.entry.activity).year
+
+    @property
+    def is_entered_after_the_fact(self) -> bool:
+        """补录: typed on a later day than the day it happened."""
+        return entered_after(self.entry, self.effective_on)
+
+
+def _entry_reference(kind: str, entry: Allocation | Expense | None) -> LineReference | None:
+    if entry is None:
+        return None
+    return LineReference(kind=kind, id=entry.pk, effective_on=entry.dated_on, amount=entry.amount)
+
+
+def _ledger_entry_line(kind: str, entry: Allocation | Expense) -> LedgerLine:
+    model = type(entry)
+    reversal = model.objects.filter(reverses=entry).first()
+    is_allocation = kind == ALLOCATION
+    return LedgerLine(
+        kind=kind,
+        entry=entry,
+        heading=str(entry.get_source_display() if is_allocation else entry.get_category_display()),
+        amount=entry.amount,
+        effective_on=entry.dated_on,
+        recorded_at=entry.created_at,
+        recorded_by=entry.recorded_by,
+        voucher_number=entry.voucher_number,
+        description=entry.description,
+        unit=entry.receiving_unit if is_allocation else entry.paying_unit,
+        reason=entry.reason,
+        reverses=_entry_reference(kind, entry.reverses),
+        reversed_by=_entry_reference(kind, reversal),
+    )
+
+
+def _fee_day(entry: LecturePayment) -> date:
+    if entry.entry_kind == FeeEntryKind.PAID and entry.paid_on is not None:
+        return entry.paid_on
+    if entry.entry_kind == FeeEntryKind.REVERSAL:
+        return timezone.localdate(entry.created_at)
+    return fee_selectors.lecture_date(entry.activity)
+
+
+def _fee_reference(entry: LecturePayment | None) -> LineReference | None:
+    if entry is None:
+        return None
+    return LineReference(kind=LECTURE_FEE, id=entry.pk, effective_on=_fee_day(entry), amount=entry.amount)
+
+
+def _lecture_fee_line(entry: LecturePayment) -> LedgerLine:
+    # A fee is reversed by the reversal entry of the same lecture, lecturer and generation.
+    siblings = {
+        row.entry_kind: row
+        for row in LecturePayment.objects.filter(
+            town_id=entry.town_id,
+            activity_id=entry.activity_id,
+            lecturer_id=entry.lecturer_id,
+            generation=entry.generation,
+        ).select_related("activity")
+    }
+    is_reversal = entry.entry_kind == FeeEntryKind.REVERSAL
+    return LedgerLine(
+        kind=LECTURE_FEE,
+        entry=entry,
+        heading=str(entry.get_entry_kind_display()),
+        amount=-entry.amount if is_reversal else entry.amount,
+        effective_on=_fee_day(entry),
+        recorded_at=entry.created_at,
+        recorded_by=entry.recorded_by,
+        voucher_number=entry.voucher_number,
+        description=entry.activity.title,
+        unit=None,
+        reason=entry.reason,
+        reverses=_fee_reference(siblings.get(FeeEntryKind.DUE)) if is_reversal else None,
+        reversed_by=None if is_reversal else _fee_reference(siblings.get(FeeEntryKind.REVERSAL)),
+        lecture=entry.activity,
+        lecturer_name=entry.lecturer.name,
+    )
+
+
+def get_ledger_line_for(user: User, *, town: Town, kind: str, pk: int) -> LedgerLine:
+    """A line of ``town``'s allocations, expenses or lecture fees (``kind``), for a reader of the
+    town's funding ledgers (its office, the district's evaluators); anything else is not found."""
+    if kind not in LEDGER_KINDS or town.pk not in funding_reader_town_ids(user):
+        raise Http404
+    if kind == LECTURE_FEE:
+        entries = LecturePayment.objects.filter(town=town).select_related("activity", "lecturer", "recorded_by")
+        return _lecture_fee_line(get_object_or_404(entries, pk=pk))
+    model = Allocation if kind == ALLOCATION else Expense
+    unit = "receiving_unit" if kind == ALLOCATION else "paying_unit"
+    entries = model.objects.filter(town=town).select_related(unit, "recorded_by", "reverses")
+    return _ledger_entry_line(kind, get_object_or_404(entries, pk=pk))

@@ -200,6 +200,14 @@ def expense_reverse(request, pk: int):
     return _reverse(request, entry, services.reverse_expense, expense=entry)
 
 
+@allowed_if(_reads)
+def ledger_line(request, kind: str, pk: int):
+    """One line of the town's allocations, expenses or lecture fees: when it happened, when and by
+    whom it was typed, its voucher and its reversal."""
+    line = selectors.get_ledger_line_for(request.user, town=request.town, kind=kind, pk=pk)
+    return render(request, "funding/entry.html", {"line": line, "year": line.year})
+
+
 @allowed_if(_reads_units)
 def unit_funds(request):
     """Each unit's allocations and expenses of a year: a unit's own people see their unit's, the

@@ -33,10 +33,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communityedu.core.dates import entered_after
 from communityedu.core.models import TownScopedModel
 from communityedu.organization.models import Unit
 from communityedu.planning.constants import (
@@ -58,12 +58,6 @@ def _user(related_name: str = "+", verbose_name=None):
         related_name=related_name,
         verbose_name=verbose_name,
     )
-
-
-def entered_after(record: models.Model, effective_on) -> bool:
-    """Whether ``record`` was typed (``created_at``, local day) after the day it says it happened."""
-    created_at = getattr(record, "created_at", None)
-    return bool(created_at and effective_on and timezone.localdate(created_at) > effective_on)
 
 
 class Phase(TownScopedModel):

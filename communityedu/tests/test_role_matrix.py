@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -1002,13 +1003,18 @@ PAGES: dict[str, list[Endpoint]] = {
             },
         )
     ],
-    # The world holds no funding entry, so every role is refused an unknown one (403, or 404 for
-    # the offices); funding/tests/test_funding.py covers reversing a real one.
+    # Every role is refused an unknown entry (403, or 404 for the offices);
+    # funding/tests/test_funding.py covers reversing a real one.
     "funding:allocation-reverse": [
         Endpoint("POST", lambda w: "/funding/allocations/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
     ],
     "funding:expense-reverse": [
         Endpoint("POST", lambda w: "/funding/expenses/0/reverse/", frozenset(), lambda w: {"reason": "重复"})
+    ],
+    # A line of 新妙镇's ledger: its office reads it on its own town's page (the evaluator's page town
+    # is 南沱镇: the line is not found there; the API with ?town=xinmiao answers the evaluator).
+    "funding:entry": [
+        Endpoint("GET", lambda w: f"/funding/entries/allocation/{_ledger_allocation_id(w)}/", frozenset({"office"}))
     ],
     "learning:library": [Endpoint("GET", lambda w: "/learning/", SIGNED_IN - {"auditor"})],
     "learning:search": [Endpoint("GET", lambda w: "/learning/search/?q=tjq", SIGNED_IN - {"auditor"})],
@@ -1547,6 +1553,11 @@ API_OPERATIONS: dict[str, Endpoint] = {
         frozenset(),
         lambda w: {"reason": "重复"},
         "application/json",
+    ),
+    "get_ledger_line": Endpoint(
+        "GET",
+        lambda w: f"/api/v1/funding/entries/allocation/{_ledger_allocation_id(w)}?town=xinmiao",
+        FUNDING_READERS - {"nantuo"},
     ),
     "get_funding_summary": Endpoint(
         "GET", lambda w: "/api/v1/funding/summary?town=xinmiao&year=2020", FUNDING_READERS - {"nantuo"}
@@ -2127,6 +2138,18 @@ def _audience_group_id(world: World) -> int:
     return world.audience_group_id
 
 
+def _ledger_allocation_id(world: World) -> int:
+    """An allocation of 新妙镇's ledger (made once, with the matrix's world)."""
+    if not hasattr(world, "ledger_allocation_id"):
+        from communityedu.funding.services import record_allocation
+
+        world.ledger_allocation_id = record_allocation(
+            town=world.xinmiao, year=2020, source="town_finance", amount=Decimal("7000.00"),
+            dated_on=date(2020, 3, 2), voucher_number="2020-001", actor=world.accounts["office"],
+        ).pk  # fmt: skip
+    return world.ledger_allocation_id
+
+
 def _matrix_team(world: World) -> None:
     """A volunteer team with one member (李德福) and a volunteer of the register not in it (王桂芬)."""
     from communityedu.incentives import services as incentive_services
@@ -2421,6 +2444,7 @@ def matrix_world(world):
     world.card_job = _matrix_card_job(world)
     _recurring_activity_id(world)
     _matrix_team(world)
+    _ledger_allocation_id(world)
     return world
 
 

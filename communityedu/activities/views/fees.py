@@ -27,6 +27,7 @@ from communityedu.activities.fees import services as fee_services
 from communityedu.activities.fees.export import export_fee_year
 from communityedu.core.parsing import parse_year
 from communityedu.core.views import allowed_if
+from communityedu.funding import permissions as funding_permissions
 
 
 class FeeStandardForm(forms.Form):
@@ -79,6 +80,8 @@ def _page(request, *, year: int, standard_form: FeeStandardForm, status: int = 2
         "standard_today": fee_selectors.standard_in_force(town=request.town, on=today),
         "today": today,
         "can_manage": fee_permissions.can_manage_fees(request.user, request.town),
+        # Each fee line's own page (funding:entry) is for the readers of the town's funding ledgers.
+        "links_ledger_lines": funding_permissions.can_read_funding(request.user, request.town),
         "standard_form": standard_form,
     }
     return render(request, "activities/fees.html", context, status=status)
