@@ -4,7 +4,12 @@ Those who read the figures read both lists; the town office changes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
@@ -16,7 +21,7 @@ from communityedu.api.types import Id
 from communityedu.metrics.permissions import can_edit_targets, can_read_figures
 from communityedu.organization import audience_groups, recurring_activities
 from communityedu.organization.audience_groups import AudienceGroup, AudienceMatch, AudienceSex
-from communityedu.organization.models import Unit
+from communityedu.organization.models import Town, Unit
 from communityedu.organization.recurring_activities import RecurringActivity
 
 router = ListRouter(tags=["organization"])
@@ -33,6 +38,41 @@ def _town(request, town: str, *, edit: bool):
     if not allowed:
         raise HttpError(403, "Not allowed")
     return town_row
+
+
+Entry = TypeVar("Entry", bound=Model)
+
+
+@dataclass(frozen=True)
+class _TownList(Generic[Entry]):
+    """One of the town's lists the town office edits: its table, how a request body becomes the
+    service's values in the town, the services that save an entry (``entry`` None for a new one) and
+    remove one, and the entry as answered."""
+
+    model: type[Entry]
+    values: Callable[[Town, Any], dict]
+    save: Callable[[Town, Entry | None, dict, Any], Entry]
+    delete: Callable[[Entry, Any], None]
+    out: Callable[[Entry], dict]
+
+
+def _save_entry(request, town: str, entries: _TownList[Entry], body: Schema, *, pk: int | None = None) -> dict:
+    """Add (``pk`` None) or change an entry of one of the town's lists and answer it: the town office
+    only, an entry of another town 404, the body refused by the service a 400 naming its fields."""
+    town_row = _town(request, town, edit=True)
+    entry = None if pk is None else get_object_or_404(entries.model, town=town_row, pk=pk)
+    try:
+        entry = entries.save(town_row, entry, entries.values(town_row, body), request.user)
+    except ValidationError as error:
+        raise _refused(error) from error
+    return entries.out(entry)
+
+
+def _delete_entry(request, town: str, entries: _TownList[Entry], pk: int) -> Status:
+    """Remove an entry of one of the town's lists: the town office only, an entry of another town 404."""
+    town_row = _town(request, town, edit=True)
+    entries.delete(get_object_or_404(entries.model, town=town_row, pk=pk), request.user)
+    return Status(204, None)
 
 
 # ---- audience groups -----------------------------------------------------------------------------
@@ -75,6 +115,17 @@ def _group_values(body: AudienceGroupIn) -> dict:
     return body.dict() | {"sex": body.sex or ""}
 
 
+_AUDIENCE_GROUPS = _TownList(
+    model=AudienceGroup,
+    values=lambda _town_row, body: _group_values(body),
+    save=lambda town_row, group, values, actor: audience_groups.save_audience_group(
+        town=town_row, group=group, values=values, actor=actor
+    ),
+    delete=lambda group, actor: audience_groups.delete_audience_group(group=group, actor=actor),
+    out=_group_out,
+)
+
+
 @router.get("/organization/audience-groups", response=list[AudienceGroupOut])
 def list_audience_groups(request, town: str):
     """The town's audience groups, in order, with their rules (what ``audience_participation`` counts)."""
@@ -86,37 +137,19 @@ def list_audience_groups(request, town: str):
 def create_audience_group(request, town: str, body: AudienceGroupIn):
     """Add a group: an age range in full years, a sex (M/F), a tag of the register, combined by
     ``all`` or ``any``; at least one condition. The town office only; audited."""
-    town_row = _town(request, town, edit=True)
-    try:
-        group = audience_groups.save_audience_group(
-            town=town_row, group=None, values=_group_values(body), actor=request.user
-        )
-    except ValidationError as error:
-        raise _refused(error) from error
-    return Status(201, _group_out(group))
+    return Status(201, _save_entry(request, town, _AUDIENCE_GROUPS, body))
 
 
 @router.put("/organization/audience-groups/{group_id}", response={200: AudienceGroupOut, 400: ErrorOut})
 def update_audience_group(request, group_id: Id, town: str, body: AudienceGroupIn):
     """Change a group (every field given). The town office only; audited."""
-    town_row = _town(request, town, edit=True)
-    group = get_object_or_404(AudienceGroup, town=town_row, pk=group_id)
-    try:
-        group = audience_groups.save_audience_group(
-            town=town_row, group=group, values=_group_values(body), actor=request.user
-        )
-    except ValidationError as error:
-        raise _refused(error) from error
-    return _group_out(group)
+    return _save_entry(request, town, _AUDIENCE_GROUPS, body, pk=group_id)
 
 
 @router.delete("/organization/audience-groups/{group_id}", response={204: None})
 def delete_audience_group(request, group_id: Id, town: str):
     """Remove a group from the town's list. The town office only; audited."""
-    town_row = _town(request, town, edit=True)
-    group = get_object_or_404(AudienceGroup, town=town_row, pk=group_id)
-    audience_groups.delete_audience_group(group=group, actor=request.user)
-    return Status(204, None)
+    return _delete_entry(request, town, _AUDIENCE_GROUPS, group_id)
 
 
 # ---- recurring activities ------------------------------------------------------------------------
@@ -167,6 +200,17 @@ def _recurring_values(town_row, body: RecurringActivityIn) -> dict:
     return values | {"unit": unit, "activity_kind": body.activity_kind or ""}
 
 
+_RECURRING_ACTIVITIES = _TownList(
+    model=RecurringActivity,
+    values=_recurring_values,
+    save=lambda town_row, recurring, values, actor: recurring_activities.save_recurring_activity(
+        town=town_row, recurring=recurring, values=values, actor=actor
+    ),
+    delete=lambda recurring, actor: recurring_activities.delete_recurring_activity(recurring=recurring, actor=actor),
+    out=_recurring_out,
+)
+
+
 @router.get("/organization/recurring-activities", response=list[RecurringActivityOut])
 def list_recurring_activities(request, town: str):
     """The activities the town's units must hold every year, by day of the year."""
@@ -178,34 +222,16 @@ def list_recurring_activities(request, town: str):
 def create_recurring_activity(request, town: str, body: RecurringActivityIn):
     """Add a required recurring activity: the unit responsible, its day each year, the activity kind
     and/or title keyword that satisfies it, the first year it applies. The town office; audited."""
-    town_row = _town(request, town, edit=True)
-    try:
-        recurring = recurring_activities.save_recurring_activity(
-            town=town_row, recurring=None, values=_recurring_values(town_row, body), actor=request.user
-        )
-    except ValidationError as error:
-        raise _refused(error) from error
-    return Status(201, _recurring_out(recurring))
+    return Status(201, _save_entry(request, town, _RECURRING_ACTIVITIES, body))
 
 
 @router.put("/organization/recurring-activities/{recurring_id}", response={200: RecurringActivityOut, 400: ErrorOut})
 def update_recurring_activity(request, recurring_id: Id, town: str, body: RecurringActivityIn):
     """Change a required recurring activity (every field given). The town office only; audited."""
-    town_row = _town(request, town, edit=True)
-    recurring = get_object_or_404(RecurringActivity, town=town_row, pk=recurring_id)
-    try:
-        recurring = recurring_activities.save_recurring_activity(
-            town=town_row, recurring=recurring, values=_recurring_values(town_row, body), actor=request.user
-        )
-    except ValidationError as error:
-        raise _refused(error) from error
-    return _recurring_out(recurring)
+    return _save_entry(request, town, _RECURRING_ACTIVITIES, body, pk=recurring_id)
 
 
 @router.delete("/organization/recurring-activities/{recurring_id}", response={204: None})
 def delete_recurring_activity(request, recurring_id: Id, town: str):
     """Remove a required recurring activity. The town office only; audited."""
-    town_row = _town(request, town, edit=True)
-    recurring = get_object_or_404(RecurringActivity, town=town_row, pk=recurring_id)
-    recurring_activities.delete_recurring_activity(recurring=recurring, actor=request.user)
-    return Status(204, None)
+    return _delete_entry(request, town, _RECURRING_ACTIVITIES, recurring_id)

@@ -215,41 +215,28 @@ def _query(town: Town, year: int, as_of: date) -> str:
     return urlencode({"town": town.slug, "year": year, "as_of": as_of.isoformat()})
 
 
-def _activity_file(item: Evidence) -> FileRef:
+# Each table of uploaded evidence (core.files' stored uploads): its source label and the URL that
+# serves one of its files.
+_UPLOAD_TABLES: dict[type, tuple[str, str]] = {
+    Evidence: ("activities.Evidence", "activities:evidence-file"),
+    EvidenceFile: ("assessment.EvidenceFile", "assessment:file"),
+    PlanFile: ("planning.PlanFile", "planning:file"),
+}
+
+
+def _uploaded_file(item: Evidence | EvidenceFile | PlanFile) -> FileRef:
+    """A stored upload as a file of the graph, with its thumbnail where its table keeps one (the
+    plan's files have none)."""
+    source, url_name = _UPLOAD_TABLES[type(item)]
     return FileRef(
-        source="activities.Evidence",
+        source=source,
         pk=item.pk,
         name=item.original_name,
         stored=item.file,
         content_type=item.content_type,
         size=item.size,
-        thumbnail=item.thumbnail,
-        url=reverse("activities:evidence-file", args=[item.pk]),
-    )
-
-
-def _assessment_file(item: EvidenceFile) -> FileRef:
-    return FileRef(
-        source="assessment.EvidenceFile",
-        pk=item.pk,
-        name=item.original_name,
-        stored=item.file,
-        content_type=item.content_type,
-        size=item.size,
-        thumbnail=item.thumbnail,
-        url=reverse("assessment:file", args=[item.pk]),
-    )
-
-
-def _plan_file(item: PlanFile) -> FileRef:
-    return FileRef(
-        source="planning.PlanFile",
-        pk=item.pk,
-        name=item.original_name,
-        stored=item.file,
-        content_type=item.content_type,
-        size=item.size,
-        url=reverse("planning:file", args=[item.pk]),
+        thumbnail=getattr(item, "thumbnail", ""),
+        url=reverse(url_name, args=[item.pk]),
     )
 
 
@@ -287,7 +274,7 @@ def _activities(town: Town, year: int, cut: date) -> _Activities:
     files: dict[int, list[FileRef]] = defaultdict(list)
     evidence = Evidence.objects.filter(town=town, is_removed=False, activity__in=ids).order_by("created_at", "pk")
     for item in evidence:
-        files[item.activity_id].append(_activity_file(item))
+        files[item.activity_id].append(_uploaded_file(item))
     reversed_later = AttendanceEntry.objects.filter(
         town=town,
         activity=OuterRef("activity"),
@@ -541,8 +528,8 @@ def _indicator_nodes(graph: EvidenceGraph) -> None:
             node.records = [record for record_item, record in conditions if item is None or record_item == item]
         elif scored.manual is not None:
             score = scored.manual
-            files = [_assessment_file(stored) for stored in score.files.all()]
-            files += [_activity_file(item) for item in score.activity_evidence.all() if not item.is_removed]
+            files = [_uploaded_file(stored) for stored in score.files.all()]
+            files += [_uploaded_file(item) for item in score.activity_evidence.all() if not item.is_removed]
             node.records = [
                 RecordRef(
                     record=f"assessment.ManualScore:{score.pk}",
@@ -563,7 +550,7 @@ def _conditions(graph: EvidenceGraph) -> list[tuple[str, RecordRef]]:
     for stored in EvidenceFile.objects.filter(town=graph.town, conditions__year=graph.year, is_removed=False).order_by(
         "created_at", "pk"
     ):
-        files[(stored.conditions_id, stored.item)].append(_assessment_file(stored))
+        files[(stored.conditions_id, stored.item)].append(_uploaded_file(stored))
     result = []
     for row in rows.order_by("unit__unit_type", "unit__name"):
         for item, label in ConditionItem.choices:
@@ -598,7 +585,7 @@ def _planning_nodes(graph: EvidenceGraph) -> None:
     files: dict[int, list[FileRef]] = defaultdict(list)
     item_files: dict[int, list[FileRef]] = defaultdict(list)
     for stored in PlanFile.objects.filter(town=graph.town).order_by("created_at", "pk"):
-        (files[stored.task_id] if stored.task_id else item_files[stored.item_id]).append(_plan_file(stored))
+        (files[stored.task_id] if stored.task_id else item_files[stored.item_id]).append(_uploaded_file(stored))
     tasks = (
         Task.objects.filter(town=graph.town)
         .filter(

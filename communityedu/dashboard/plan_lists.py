@@ -6,10 +6,17 @@ the records behind each number."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +32,9 @@ from communityedu.organization import audience_groups, recurring_activities
 from communityedu.organization.audience_groups import AudienceGroup, AudienceMatch, AudienceSex
 from communityedu.organization.models import Unit
 from communityedu.organization.recurring_activities import RecurringActivity
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AudienceGroupForm(forms.Form):
@@ -64,6 +74,49 @@ def _edits(request) -> bool:
     return can_edit_targets(request.user, request.town)
 
 
+@dataclass(frozen=True)
+class _PlanList:
+    """What the two list pages' adds differ in: the service that saves a new entry (called with
+    ``town``, ``values`` and ``actor``), the message once added, and the page's URL name."""
+
+    save: Callable[..., object]
+    added: StrOrPromise
+    url_name: str
+
+
+_AUDIENCE_GROUPS = _PlanList(
+    save=partial(audience_groups.save_audience_group, group=None),
+    added=gettext_lazy("Audience group added."),
+    url_name="dashboard:audience-groups",
+)
+_RECURRING_ACTIVITIES = _PlanList(
+    save=partial(recurring_activities.save_recurring_activity, recurring=None),
+    added=gettext_lazy("Recurring activity added."),
+    url_name="dashboard:recurring-activities",
+)
+
+
+def _add_posted(
+    request, form, plan_list: _PlanList, *, town, can_edit: bool, year: int, as_of: date
+) -> HttpResponse | None:
+    """A list page's add: on a POST (the town office only) a valid form is saved through the list's
+    service and the page redirects to itself for the same year and as_of; an invalid form, or one the
+    service refuses, stays on the form with its errors (the caller answers 400). None for a GET."""
+    if request.method != "POST":
+        return None
+    if not can_edit:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            plan_list.save(town=town, values=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, str(plan_list.added))
+            return redirect(f"{reverse(plan_list.url_name)}?year={year}&as_of={as_of.isoformat()}")
+    return None
+
+
 # ---- audience groups -----------------------------------------------------------------------------
 
 
@@ -75,19 +128,10 @@ def audience_group_list(request):
     town = _town(request)
     can_edit = town == request.town and _edits(request)
     form = AudienceGroupForm(request.POST if request.method == "POST" else None, initial={"match": AudienceMatch.ALL})
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                audience_groups.save_audience_group(town=town, group=None, values=form.cleaned_data, actor=request.user)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Audience group added."))
-                return redirect(f"{reverse('dashboard:audience-groups')}?year={year}&as_of={as_of.isoformat()}")
-        status = 400
+    saved = _add_posted(request, form, _AUDIENCE_GROUPS, town=town, can_edit=can_edit, year=year, as_of=as_of)
+    if saved is not None:
+        return saved
+    status = 400 if form.is_bound else 200
     computed = audience_figures.audience_participation(towns=[town], year=year, as_of=as_of)[town.pk]
     lines = {line.key: line for line in computed.villages}
     groups = [(group, lines.get(group.pk)) for group in AudienceGroup.objects.filter(town=town).order_by("position")]
@@ -165,21 +209,10 @@ def recurring_activity_list(request):
     form = RecurringActivityForm(
         request.POST if request.method == "POST" else None, town=town, initial={"active_from_year": year}
     )
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                recurring_activities.save_recurring_activity(
-                    town=town, recurring=None, values=form.cleaned_data, actor=request.user
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Recurring activity added."))
-                return redirect(f"{reverse('dashboard:recurring-activities')}?year={year}&as_of={as_of.isoformat()}")
-        status = 400
+    saved = _add_posted(request, form, _RECURRING_ACTIVITIES, town=town, can_edit=can_edit, year=year, as_of=as_of)
+    if saved is not None:
+        return saved
+    status = 400 if form.is_bound else 200
     computed = audience_figures.recurring_activities(towns=[town], year=year, as_of=as_of)[town.pk]
     occurrences = audience_figures.recurring_occurrences(
         towns=[town], year=year, as_of=audience_figures.effective_as_of(year, as_of)
