@@ -39,6 +39,7 @@ def test_the_openapi_contract_lists_the_read_endpoints(client, db):
         "/api/v1/exports/people",
         "/api/v1/funding/allocations",
         "/api/v1/funding/allocations/{allocation_id}/reverse",
+        "/api/v1/funding/entries/{kind}/{entry_id}",
         "/api/v1/funding/expenses",
         "/api/v1/funding/expenses/{expense_id}/reverse",
         "/api/v1/funding/government-share",
