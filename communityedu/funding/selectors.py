@@ -233,7 +233,9 @@ class LedgerLine:
 
     @property
     def year(self) -> int:
-        return self.entry.year if self.kind != LECTURE_FEE else fee_selectors.lecture_date(self.entry.activity).year
+        if isinstance(self.entry, LecturePayment):
+            return fee_selectors.lecture_date(self.entry.activity).year
+        return self.entry.year
 
     @property
     def is_entered_after_the_fact(self) -> bool:
@@ -248,20 +250,22 @@ def _entry_reference(kind: str, entry: Allocation | Expense | None) -> LineRefer
 
 
 def _ledger_entry_line(kind: str, entry: Allocation | Expense) -> LedgerLine:
-    model = type(entry)
-    reversal = model.objects.filter(reverses=entry).first()
-    is_allocation = kind == ALLOCATION
+    reversal = type(entry).objects.filter(reverses_id=entry.pk).first()
+    if isinstance(entry, Allocation):
+        heading, unit = str(entry.get_source_display()), entry.receiving_unit
+    else:
+        heading, unit = str(entry.get_category_display()), entry.paying_unit
     return LedgerLine(
         kind=kind,
         entry=entry,
-        heading=str(entry.get_source_display() if is_allocation else entry.get_category_display()),
+        heading=heading,
         amount=entry.amount,
         effective_on=entry.dated_on,
         recorded_at=entry.created_at,
         recorded_by=entry.recorded_by,
         voucher_number=entry.voucher_number,
         description=entry.description,
-        unit=entry.receiving_unit if is_allocation else entry.paying_unit,
+        unit=unit,
         reason=entry.reason,
         reverses=_entry_reference(kind, entry.reverses),
         reversed_by=_entry_reference(kind, reversal),
@@ -319,9 +323,10 @@ def get_ledger_line_for(user: User, *, town: Town, kind: str, pk: int) -> Ledger
     if kind not in LEDGER_KINDS or town.pk not in funding_reader_town_ids(user):
         raise Http404
     if kind == LECTURE_FEE:
-        entries = LecturePayment.objects.filter(town=town).select_related("activity", "lecturer", "recorded_by")
-        return _lecture_fee_line(get_object_or_404(entries, pk=pk))
-    model = Allocation if kind == ALLOCATION else Expense
-    unit = "receiving_unit" if kind == ALLOCATION else "paying_unit"
-    entries = model.objects.filter(town=town).select_related(unit, "recorded_by", "reverses")
-    return _ledger_entry_line(kind, get_object_or_404(entries, pk=pk))
+        fees = LecturePayment.objects.filter(town=town).select_related("activity", "lecturer", "recorded_by")
+        return _lecture_fee_line(get_object_or_404(fees, pk=pk))
+    if kind == ALLOCATION:
+        allocations = Allocation.objects.filter(town=town).select_related("receiving_unit", "recorded_by", "reverses")
+        return _ledger_entry_line(kind, get_object_or_404(allocations, pk=pk))
+    expenses = Expense.objects.filter(town=town).select_related("paying_unit", "recorded_by", "reverses")
+    return _ledger_entry_line(kind, get_object_or_404(expenses, pk=pk))
