@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from communityedu.activities import services
 from communityedu.activities.constants import ActivityKind, AttendanceSource
@@ -273,21 +272,3 @@ def test_a_write_in_another_town_keeps_this_towns_counts(groups_2020):
     assert input_stamps([world.xinmiao.pk]) == before
     Tag.objects.create(town=world.xinmiao, name="退役军人")
     assert input_stamps([world.xinmiao.pk]) != before
-
-
-def test_the_migrated_database_has_the_triggers_that_write_the_stamps(db):
-    """A later migration that makes SQLite copy one of these tables would drop its triggers, and the
-    kept counts would go stale: this says so."""
-    tables = ["activities_yearlyparticipant", "people_person", "people_persontag", "people_tag"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%%_stamp_%%'"
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT event_object_table, trigger_name FROM information_schema.triggers"
-                " WHERE trigger_name LIKE '%%_stamp_%%'"
-            )
-        found = sorted(cursor.fetchall())
-    assert found == [(table, f"{table}_stamp_{event}") for table in tables for event in ("delete", "insert", "update")]
