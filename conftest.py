@@ -184,15 +184,6 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: figures kept by an earlier test (metrics.stamps) or
-    its progress records never answer for this one."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request that asked for English (Accept-Language)
     leaves it active in the thread, and the next test's messages would come out in English."""

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communityedu.activities.models import Activity, Evidence, YearlyParticipant
-from communityedu.metrics import stamps
 from communityedu.metrics.base import FIGURES, Figure, Line, deadline_for, effective_as_of, figure, ratio, status_of
 from communityedu.metrics.participation_figures import PARTICIPATION_THRESHOLD
 from communityedu.organization.audience_groups import AudienceGroup, AudienceMatch, groups_of_towns
@@ -97,24 +96,6 @@ def _in_group(group: AudienceGroup, *, band: int, sex: str, tags: frozenset, bou
 
 
 def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> dict:
-    """``count_audiences``, kept between requests while the towns' register, tags and yearly
-    participants are unchanged (``metrics.stamps``): a town's people are read once per change,
-    not once per page."""
-    if not groups:
-        return {}
-    definitions = tuple(
-        (group.pk, group.town_id, group.min_age, group.max_age, group.sex, group.tag_name, group.match)
-        for group in groups
-    )
-    return stamps.kept(
-        "audience_counts",
-        town_ids={group.town_id for group in groups},
-        key=(year, as_of.isoformat(), definitions),
-        count=lambda: count_audiences(groups=groups, year=year, as_of=as_of),
-    )
-
-
-def count_audiences(*, groups: list[AudienceGroup], year: int, as_of: date) -> dict:
     """{("group", group id) | ("town", town id): (people of the register, of whom took part)}. The
     register: residents with a home village who had not left it by ``as_of``; took part: counted in
     the town's participation figure by ``as_of`` (a yearly participation row with a village, first

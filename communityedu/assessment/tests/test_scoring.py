@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -231,7 +230,6 @@ def test_scoring_the_tree_costs_the_same_queries_whatever_the_number_of_scores(w
     )
 
     def queries() -> int:
-        cache.clear()  # the figures' first read each time (the audience counts are kept after it)
         with CaptureQueriesContext(connection) as captured:
             tree = _tree(world)
             [node.manual.files.all() for node in tree.nodes if node.manual]

@@ -16,12 +16,11 @@ from communityedu.activities import services
 from communityedu.activities.constants import ActivityKind, AttendanceSource
 from communityedu.activities.evidence import attach_evidence
 from communityedu.activities.tests.factories import activity, at
-from communityedu.metrics.audience_figures import audience_participation, count_audiences, recurring_activities
-from communityedu.metrics.stamps import input_stamps
-from communityedu.organization.audience_groups import AudienceGroup, groups_of_towns
+from communityedu.metrics.audience_figures import audience_participation, recurring_activities
+from communityedu.organization.audience_groups import AudienceGroup
 from communityedu.organization.recurring_activities import save_recurring_activity
 from communityedu.people import services as people_services
-from communityedu.people.models import Person, PersonTag, Sex, Tag
+from communityedu.people.models import PersonTag, Sex, Tag
 
 
 def _tag(person, name):
@@ -105,18 +104,11 @@ def test_a_later_as_of_gives_the_year_end_audience_figure(groups_2020, sign_in):
 
 def test_audience_participation_reads_any_number_of_towns_in_the_same_queries(groups_2020, django_assert_num_queries):
     towns = [groups_2020.xinmiao, groups_2020.nantuo]
-    # The groups, the towns' stamps, the register counted by age band, sex and participation, the
-    # tagged people.
-    with django_assert_num_queries(4):
+    # The groups, the register counted by age band, sex and participation, the tagged people.
+    with django_assert_num_queries(3):
         audience_participation(towns=towns[:1], year=2020, as_of=date(2020, 12, 31))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         both = audience_participation(towns=towns, year=2020, as_of=date(2020, 12, 31))
-    # Asked again with nothing written: the groups and the stamps only, the counts kept.
-    with django_assert_num_queries(2):
-        again = audience_participation(towns=towns, year=2020, as_of=date(2020, 12, 31))
-    assert [(f.numerator, f.denominator, f.villages) for f in again.values()] == [
-        (f.numerator, f.denominator, f.villages) for f in both.values()
-    ]
     # 陈志强 (a man of 45) is in none of 南沱镇's groups.
     assert (both[groups_2020.nantuo.pk].numerator, both[groups_2020.nantuo.pk].denominator) == (0, 0)
     # Side by side (the district's table), only the town shown in detail is counted; the other says so.
@@ -207,68 +199,3 @@ def test_recurring_activities_not_yet_due_are_not_counted(festivals_2020, sign_i
 def test_recurring_activities_apply_from_their_first_year(festivals_2020, sign_in):
     figure = _figure(sign_in("office"), festivals_2020, "recurring_activities", year=2019, as_of="2019-12-31")
     assert (figure["numerator"], figure["denominator"], figure["villages"]) == (0, 0, [])
-
-
-# ---- the counts kept between requests (metrics.stamps) are never read stale -------------------------
-# After every kind of write to the rows they come from — a first check-in of the year, a tag given, a
-# tag renamed, a birth date corrected, a person leaving the register — the figure equals a count made
-# afresh; a write in another town keeps this town's counts.
-
-YEAR_END = date(2020, 12, 31)
-
-
-def _counts(world) -> tuple:
-    """The figure as a page reads it, and the same counted afresh, past any kept value."""
-    figure = audience_participation(towns=[world.xinmiao], year=2020, as_of=YEAR_END)[world.xinmiao.pk]
-    fresh = count_audiences(groups=groups_of_towns([world.xinmiao.pk]), year=2020, as_of=YEAR_END)
-    members, took_part = fresh[("town", world.xinmiao.pk)]
-    assert (figure.numerator, figure.denominator) == (took_part, members)
-    lines = {line.label: (line.numerator, line.denominator) for line in figure.villages}
-    return figure.numerator, figure.denominator, lines
-
-
-def test_every_write_to_the_counted_rows_shows_in_the_next_figure(groups_2020):
-    world = groups_2020
-    assert _counts(world) == (3, 5, {"老年人": (1, 3), "青少年/留守儿童": (1, 1), "妇女": (1, 2), "农民工": (1, 1)})
-
-    # 李德福 (72) comes to a lecture: his first check-in of the year.
-    lecture = activity(world, starts_at=at(2020, 9, 1), title="老年人防诈骗讲座")
-    services.check_in(
-        activity=lecture,
-        person=world.people["li"],
-        source=AttendanceSource.ROSTER,
-        recorded_by=world.accounts["office"],
-    )
-    assert _counts(world)[:2] == (4, 5)
-    assert _counts(world)[2]["老年人"] == (2, 3)
-
-    # 王桂芬 is found to be a migrant worker too.
-    wang = world.people["wang"]
-    PersonTag.objects.create(town=world.xinmiao, person=wang, tag=Tag.objects.get(town=world.xinmiao, name="农民工"))
-    assert _counts(world)[2]["农民工"] == (1, 2)
-
-    # The tag is renamed: no group names it any more.
-    Tag.objects.filter(town=world.xinmiao, name="农民工").update(name="外出务工人员")
-    assert _counts(world)[2]["农民工"] == (0, 0)
-    assert _counts(world)[:2] == (3, 4)  # 王志明 was in no other group
-
-    # 王桂芬's birth date was typed wrong: she is 40, no longer among the elderly.
-    Person.objects.filter(pk=wang.pk).update(birth_date=date(1980, 5, 1))
-    assert _counts(world)[2]["老年人"] == (2, 2)
-
-    # 李德福 moved away in November: out of the register at year end.
-    Person.objects.filter(pk=world.people["li"].pk).update(left_register_on=date(2020, 11, 1))
-    assert _counts(world)[:2] == (2, 3)
-    assert _counts(world)[2]["老年人"] == (1, 1)
-
-
-def test_a_write_in_another_town_keeps_this_towns_counts(groups_2020):
-    world = groups_2020
-    _counts(world)
-    before = input_stamps([world.xinmiao.pk])
-
-    Tag.objects.create(town=world.nantuo, name="退役军人")
-
-    assert input_stamps([world.xinmiao.pk]) == before
-    Tag.objects.create(town=world.xinmiao, name="退役军人")
-    assert input_stamps([world.xinmiao.pk]) != before
