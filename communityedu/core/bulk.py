@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 BULK_CACHE_KIB = -65536  # SQLite's page cache while a bulk insert runs: 64 MiB (negative: KiB)
-# From this many rows at once, PostgreSQL's statistics of the table are refreshed after the insert.
+# From this many rows written by one import, PostgreSQL's statistics of its tables are refreshed.
 ANALYZE_FROM_ROWS = 1000
 
 
@@ -70,8 +70,6 @@ def insert_rows(
             ):
                 for row in rows:
                     copy.write_row(row)
-            if len(rows) >= ANALYZE_FROM_ROWS:
-                refresh_statistics(model)
             return ids
         if connection.vendor == "sqlite":
             placeholders = ", ".join(["%s"] * len(columns))

@@ -459,6 +459,9 @@ def apply_plan(
                 updated += len(chunk)
                 if progress:
                     progress(created=created, updated=updated)
+        if created + updated >= bulk.ANALYZE_FROM_ROWS:
+            # Once for the whole roster (not per batch: each ANALYZE samples the whole table).
+            bulk.refresh_statistics(Person, PersonTag)
     return plan.summary(created=created, updated=updated)
 
 
