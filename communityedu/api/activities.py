@@ -231,7 +231,24 @@ def record_attendance(request, activity_id: Id, body: AttendanceIn):
         )
     except services.CheckInError as error:
         raise ApiError(409, str(error), field="scanned_at" if body.scanned_at else None) from error
-    return Status(201 if result.created else 200, result.entry)
+    return Status(201 if result.created else 200, _attendance_out(result.entry))
+
+
+def _attendance_out(entry) -> AttendanceOut:
+    """The answer to a check-in, built from the ledger row without validating it again: ninja
+    serialises a schema instance as it is, and the row's values are the database's own."""
+    return AttendanceOut.model_construct(
+        id=entry.pk,
+        activity_id=entry.activity_id,
+        person_id=entry.person_id,
+        person=entry.person.name,
+        role=str(entry.role),
+        source=str(entry.source),
+        generation=entry.generation,
+        client_id=entry.client_id,
+        scanned_at=entry.scanned_at,
+        recorded_at=entry.created_at,
+    )
 
 
 @router.post("/activities/{activity_id}/attendance/batch", response={200: OfflineBatchOut})

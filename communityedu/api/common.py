@@ -67,6 +67,15 @@ class CommunityEduAPI(NinjaAPI):
         super().__init__(default_router=ListRouter(), **kwargs)
         install_error_handlers(self)
 
+    # Routes resolved before the others: the door's check-in, where a queue waits. Django tries an
+    # include's patterns in order, and this one would otherwise be tried after some forty others.
+    FIRST_ROUTES = ("record_attendance",)
+
+    def _get_urls(self) -> list:
+        patterns = super()._get_urls()
+        first = [pattern for pattern in patterns if getattr(pattern, "name", None) in self.FIRST_ROUTES]
+        return first + [pattern for pattern in patterns if pattern not in first]
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """``<area module>_<function>``, the area being the module under ``communityedu.api`` even
         when it is a package split into modules (``api/planning/``): an operation keeps its id
