@@ -17,39 +17,54 @@ import base64
 import hashlib
 import hmac
 import os
-from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 FIELD_PREFIX = "g1:"  # not a character of URL-safe base64: never the start of a Fernet token
 NONCE_BYTES = 12
 
 
-@lru_cache(maxsize=4)
-def _fernet_for(key: str) -> Fernet:
-    return Fernet(key.encode())
+class _Keys:
+    """The key objects, built from the settings once: reading a setting through Django's lazy
+    settings costs more than an HMAC, and an import hashes and encrypts twice a resident. Settings
+    do not change in a running server; a test that changes a key sends ``setting_changed``, which
+    drops them (``_forget_keys``)."""
+
+    fernet: Fernet | None = None
+    field_cipher: AESGCM | None = None
+    lookup_key: bytes | None = None
 
 
 def _fernet() -> Fernet:
-    """One Fernet object per key (a test may change the key): building one derives its keys."""
-    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
+    if _Keys.fernet is None:
+        _Keys.fernet = Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+    return _Keys.fernet
 
 
-@lru_cache(maxsize=4)
-def _field_cipher_for(key: str) -> AESGCM:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"communityedu field encryption: AES-256-GCM"
-    ).derive(base64.urlsafe_b64decode(key))
-    return AESGCM(derived)
+def _field_cipher() -> AESGCM:
+    if _Keys.field_cipher is None:
+        derived = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"communityedu field encryption: AES-256-GCM"
+        ).derive(base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEY))
+        _Keys.field_cipher = AESGCM(derived)
+    return _Keys.field_cipher
+
+
+@receiver(setting_changed)
+def _forget_keys(*, setting: str, **kwargs) -> None:
+    if setting in ("FIELD_ENCRYPTION_KEY", "LOOKUP_HASH_KEY"):
+        _Keys.fernet = _Keys.field_cipher = _Keys.lookup_key = None
 
 
 def encrypt(plaintext: str) -> str:
     nonce = os.urandom(NONCE_BYTES)
-    sealed = _field_cipher_for(settings.FIELD_ENCRYPTION_KEY).encrypt(nonce, plaintext.encode(), None)
+    sealed = _field_cipher().encrypt(nonce, plaintext.encode(), None)
     return FIELD_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
@@ -57,8 +72,7 @@ def decrypt(ciphertext: str) -> str:
     """A field's value: GCM (``g1:``) or, written before, a Fernet token."""
     if ciphertext.startswith(FIELD_PREFIX):
         data = base64.urlsafe_b64decode(ciphertext[len(FIELD_PREFIX) :])
-        cipher = _field_cipher_for(settings.FIELD_ENCRYPTION_KEY)
-        return cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None).decode()
+        return _field_cipher().decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None).decode()
     return _fernet().decrypt(ciphertext.encode()).decode()
 
 
@@ -71,7 +85,10 @@ def decrypt_bytes(token: bytes) -> bytes:
 
 
 def lookup_hash(value: str) -> str:
-    return hmac.new(settings.LOOKUP_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    key = _Keys.lookup_key
+    if key is None:
+        key = _Keys.lookup_key = settings.LOOKUP_HASH_KEY.encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def mask_phone(phone: str) -> str:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -74,13 +73,17 @@ class CheckedRow:
     guardian_name: str | None
     guardian_phone: str | None
     guardian_consent: bool
+    # How the row is matched to the register: ("id", the ID number's HMAC) or, without one,
+    # ("person", name, birth date, village id). Computed once, when the row is checked.
+    key: tuple = ()
 
-    @cached_property
-    def key(self) -> tuple:
-        """How the row is matched to the register; computed once (the ID number's HMAC)."""
-        if self.id_number:
-            return ("id", crypto.lookup_hash(self.id_number.value))
-        return ("person", self.name, self.birth_date, self.village.pk)
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = (
+                ("id", crypto.lookup_hash(self.id_number.value))
+                if self.id_number
+                else ("person", self.name, self.birth_date, self.village.pk)
+            )
 
 
 @dataclass
@@ -121,19 +124,21 @@ class _RowChecker:
                     self.villages.setdefault(village.name[: -len(suffix)], village)
         self.today = timezone.localdate()
 
-    def cell(self, cells: list, fieldname: str):
-        index = self.roster.columns.get(fieldname)
-        return cells[index] if index is not None and index < len(cells) else None
+    def _cells_by_field(self, cells: list) -> dict:
+        """The row's cells by field (``None`` where the row is short): one pass, not one per field."""
+        width = len(cells)
+        return {fieldname: cells[index] for fieldname, index in self.roster.columns.items() if index < width}
 
     def check(self, number: int, cells: list, problems: list[Problem]) -> CheckedRow | None:
         errors: list[Problem] = []
+        given = self._cells_by_field(cells)
 
         def fail(fieldname: str, reason: str) -> None:
             errors.append(Problem(number, self.roster.column_label(fieldname), reason))
 
         def parsed(fieldname: str, parser: Callable):
-            raw = self.cell(cells, fieldname)
-            if raw is None or clean_text(raw) == "":
+            raw = given.get(fieldname)
+            if raw is None or (raw.__class__ is str and _blank(raw)):
                 return None
             try:
                 return parser(raw)
@@ -141,7 +146,7 @@ class _RowChecker:
                 fail(fieldname, str(error))
                 return None
 
-        name = clean_text(self.cell(cells, "name")).replace(" ", "")  # the only space clean_text leaves
+        name = clean_text(given.get("name")).replace(" ", "")  # the only space clean_text leaves
         if not name:
             fail("name", _("The name is empty."))
         elif len(name) > 50 or DIGIT.search(name):
@@ -169,10 +174,10 @@ class _RowChecker:
             fail("sex", _("The sex is missing (give 男/女 or an ID number)."))
         if birth_date and birth_date > self.today:
             fail("birth_date", _("The birth date is in the future."))
-        village = self._village(number, cells, fail)
-        tags = self._tags(cells, fail)
-        guardian_name = clean_text(self.cell(cells, "guardian_name")) or None
-        consent_text = clean_text(self.cell(cells, "guardian_consent")).lower()
+        village = self._village(given, fail)
+        tags = self._tags(given, fail)
+        guardian_name = clean_text(given.get("guardian_name")) or None
+        consent_text = clean_text(given.get("guardian_consent")).lower()
         guardian_consent = consent_text in CONSENT_WORDS
         if birth_date and age_on(birth_date, self.today) < CONSENT_AGE and not (guardian_name and guardian_consent):
             fail(
@@ -187,7 +192,7 @@ class _RowChecker:
         if errors:
             problems.extend(errors)
             return None
-        group = clean_text(self.cell(cells, "village_group")) if "village_group" in self.roster.columns else None
+        group = clean_text(given.get("village_group")) if "village_group" in self.roster.columns else None
         return CheckedRow(
             row=number,
             name=name,
@@ -203,8 +208,8 @@ class _RowChecker:
             guardian_consent=guardian_consent,
         )
 
-    def _village(self, number, cells, fail):
-        raw = clean_text(self.cell(cells, "village")).replace(" ", "")
+    def _village(self, given: dict, fail):
+        raw = clean_text(given.get("village")).replace(" ", "")
         if not raw:
             if self.default_village is None:
                 fail("village", _("The village (community) is missing."))
@@ -224,8 +229,8 @@ class _RowChecker:
             return None
         return village
 
-    def _tags(self, cells, fail) -> list[str] | None:
-        raw = clean_text(self.cell(cells, "tags"))
+    def _tags(self, given: dict, fail) -> list[str] | None:
+        raw = clean_text(given.get("tags"))
         if not raw:
             return None
         names = []
@@ -245,14 +250,38 @@ class _RowChecker:
         return sorted(names)
 
 
+def _blank(text: str) -> bool:
+    """``clean_text(text) == ""`` without building the cleaned text (most cells are not blank)."""
+    if text.isascii():
+        return not text or text.isspace()
+    return clean_text(text) == ""
+
+
+def _raw_rows(queryset):
+    """The rows of a ``values_list`` query as the database driver gives them: the ORM builds the
+    SQL, but a town's whole register is read without its per-value converters (the callers convert
+    the one column that needs it)."""
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+
 def _existing_people(town: Town) -> tuple[dict, dict]:
     """The town's register keyed as rows are: by ID hash, and by (name, birth date, village)."""
     by_id, by_person = {}, {}
     tags_of: dict[int, list[str]] = {}
-    for person_id, tag_name in PersonTag.objects.filter(town=town).values_list("person_id", "tag__name"):
+    for person_id, tag_name in _raw_rows(
+        PersonTag.objects.filter(town=town).order_by().values_list("person_id", "tag__name")
+    ):
         tags_of.setdefault(person_id, []).append(tag_name)
     fields = ("id", "id_number_lookup", "phone_lookup", "guardian_phone_encrypted", *PLAIN_FIELDS)
-    for values in Person.objects.filter(town=town).values(*fields).iterator(chunk_size=5000):
+    birth = fields.index("birth_date")
+    for row in _raw_rows(Person.objects.filter(town=town).order_by().values_list(*fields)):
+        values = dict(zip(fields, row, strict=True))
+        if values["birth_date"].__class__ is str:  # SQLite gives dates back as text
+            values["birth_date"] = date.fromisoformat(row[birth])
         values["tags"] = sorted(tags_of.get(values["id"], []))
         if values["id_number_lookup"]:
             by_id[("id", values["id_number_lookup"])] = values
@@ -349,7 +378,9 @@ def _person_rows(town: Town, rows: list[CheckedRow]) -> tuple[list[str], list[tu
         values[i_guardian] = row.guardian_name or ""
         values[i_consent] = today if row.guardian_consent else None
         if row.id_number:
-            for index, kept in zip(id_columns, Person.id_number_columns(row.id_number.value).values(), strict=True):
+            for index, kept in zip(
+                id_columns, Person.id_number_columns(row.id_number.value, lookup=row.key[1]).values(), strict=True
+            ):
                 values[index] = kept
         if row.phone:
             for index, kept in zip(phone_columns, Person.phone_columns(row.phone).values(), strict=True):

@@ -112,11 +112,12 @@ class Person(TownScopedModel):
         return day.year - self.birth_date.year - before_birthday
 
     @staticmethod
-    def id_number_columns(value: str) -> dict[str, str]:
-        """What a checked ID number is kept as: encrypted, its look-up hash, and its masked form."""
+    def id_number_columns(value: str, lookup: str | None = None) -> dict[str, str]:
+        """What a checked ID number is kept as: encrypted, its look-up hash (``lookup`` when the
+        caller has it already), and its masked form."""
         return {
             "id_number_encrypted": crypto.encrypt(value),
-            "id_number_lookup": crypto.lookup_hash(value),
+            "id_number_lookup": lookup or crypto.lookup_hash(value),
             "id_number_masked": mask_id_number(value),
         }
 
