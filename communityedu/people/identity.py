@@ -47,10 +47,14 @@ def _compact(value) -> str:
     return _COMPACT_DROP.sub("", clean_text(value))
 
 
+ID_WEIGHTS_OF_ZEROS = ord("0") * sum(ID_WEIGHTS)
+
+
 def id_check_digit(first17: str) -> str:
-    if len(first17) != len(ID_WEIGHTS):
-        raise ValueError("id_check_digit() needs the first 17 characters of an ID number.")
-    return ID_CHECK_DIGITS[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
+    if len(first17) != len(ID_WEIGHTS) or not (first17.isascii() and first17.isdigit()):
+        raise ValueError("id_check_digit() needs the first 17 characters of an ID number (digits).")
+    # The weighted sum of the digits, from their ASCII codes (a roster checks 50,000 of these).
+    return ID_CHECK_DIGITS[(sum(map(mul, first17.encode(), ID_WEIGHTS)) - ID_WEIGHTS_OF_ZEROS) % 11]
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,9 @@ class LeftReason(models.TextChoices):
 
 
 class Person(TownScopedModel):
-    name = models.CharField(_("full name"), max_length=50, db_index=True)
+    # No index on the name: a name is found by part of it (which no index serves) or among one
+    # village's people, and each index costs every roster import its upkeep (docs/performance.md).
+    name = models.CharField(_("full name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     village = models.ForeignKey(
