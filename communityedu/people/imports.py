@@ -310,6 +310,7 @@ def _changes(existing: dict, row: CheckedRow) -> dict:
     return changes
 
 
+@bulk.gc_paused()
 def check_roster(
     *, town: Town, content: bytes, file_name: str, allowed_village_ids: set[int] | None = None, default_village=None
 ) -> tuple[Roster, ImportPlan]:
@@ -428,6 +429,7 @@ def _jsonable(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+@bulk.gc_paused()
 def apply_plan(
     plan: ImportPlan,
     *,
