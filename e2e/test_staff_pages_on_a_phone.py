@@ -1,7 +1,8 @@
 """The staff pages on a 360×640 phone: the town office and a centre director open every page of
 their staff menu, and the funding ledger with entries and their reverse forms; no page is wider
-than the screen (the header included). The office then opens a ledger line from its row and reads
-when it happened and when it was typed."""
+than the screen (the header included), and no figure card breaks an amount, a rate or a date over two
+lines. The office then opens a ledger line from its row and reads when it happened and when it was
+typed."""
 
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,18 @@ WIDTHS = """() => [
     Math.ceil(document.querySelector('header.site-header').getBoundingClientRect().right),
     document.querySelector('header.site-header').scrollWidth,
 ]"""
+
+
+# The figure cards' values (amounts, rates, dates, counts) that the card breaks over two lines.
+BROKEN_VALUES = r"""() => [...document.querySelectorAll('.figures dd, .figures dd a')].flatMap(element =>
+    [...element.childNodes].filter(node => node.nodeType === 3).map(node => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+        return [node.textContent.trim(), lines];
+    })
+).filter(([text, lines]) => lines > 1 && /^(¥[\d,.]+|[\d.]+%|\d{4}-\d{2}-\d{2}|\d+)$/.test(text))
+ .map(([text]) => text)"""
 
 
 def _ledger(world):
@@ -58,12 +71,14 @@ def test_no_staff_page_is_wider_than_a_360_px_phone(live_server, live_world, new
     ]
     assert len(paths) > 8
 
-    widths = {}
-    for path in paths:
+    widths, broken = {}, {}
+    for path in [*paths, "/staff/targets/?year=2020"]:
         page.goto(f"{live_server.url}{path}")
         widths[path] = page.evaluate(WIDTHS)
+        broken[path] = page.evaluate(BROKEN_VALUES)
 
     assert {path: width for path, width in widths.items() if max(width) > PHONE["width"]} == {}
+    assert {path: values for path, values in broken.items() if values} == {}
     if role == "office":
         page.goto(f"{live_server.url}/funding/?year=2020")
         page.locator("#allocation-lines").get_by_role("link", name="2020-03-10").click()
