@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypedDict, cast
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -23,6 +25,7 @@ from communityedu.organization.audience_groups import AudienceGroup, AudienceMat
 from communityedu.organization.models import Town
 from communityedu.organization.recurring_activities import WINDOW_DAYS, RecurringActivity, recurring_of_towns
 from communityedu.people.models import Person, PersonTag, Tag
+from communityedu.people.selectors import register_revisions
 
 # ---- participation by audience group -------------------------------------------------------------
 
@@ -168,6 +171,53 @@ def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> d
     return {key: (members, took_part) for key, (members, took_part) in counts.items()}
 
 
+# What ``audience_counts`` means: part of every kept count's key, so counts kept by an earlier
+# definition are never read. Raise it whenever what is counted changes.
+COUNTS_DEFINITION = 1
+KEPT_FOR = 7 * 24 * 3600  # seconds; a revision's counts are exact for as long as they are kept
+
+
+def _kept_key(*, town_id: int, revision: int, groups: list[AudienceGroup], year: int, as_of: date) -> str:
+    rules = repr([(g.pk, g.min_age, g.max_age, g.sex, g.tag_name, g.match) for g in groups])
+    digest = hashlib.blake2b(rules.encode(), digest_size=12).hexdigest()
+    return f"audience-counts:{COUNTS_DEFINITION}:{town_id}:{revision}:{year}:{as_of.isoformat()}:{digest}"
+
+
+def kept_audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> dict:
+    """``audience_counts``, counted once per town and register revision: reading every resident of a
+    town is the dashboard's one heavy read, and its answer changes only when the town's people,
+    their tags, the tags' names or the yearly participation rows change — each of which draws the
+    town a new revision (``people.RegisterRevision``, kept by the database's own triggers). The
+    counts are kept in the cache under the town, its revision, the year, the as-of date and the
+    groups' rules, so a kept count is always the count of the register as it is now; after a
+    change, the first read counts again. The revisions are read before the counts, so counts
+    taken while a change commits are kept under the earlier revision, which nobody reads again."""
+    if not groups:
+        return {}
+    groups_of_town: dict[int, list[AudienceGroup]] = defaultdict(list)
+    for group in groups:
+        groups_of_town[group.town_id].append(group)
+    revisions = register_revisions(sorted(groups_of_town))
+    keys = {
+        town_id: _kept_key(town_id=town_id, revision=revisions[town_id], groups=town_groups, year=year, as_of=as_of)
+        for town_id, town_groups in groups_of_town.items()
+    }
+    kept = cache.get_many(list(keys.values()))
+    missing = [town_id for town_id, key in keys.items() if key not in kept]
+    if missing:
+        counted = audience_counts(
+            groups=[group for town_id in missing for group in groups_of_town[town_id]], year=year, as_of=as_of
+        )
+        fresh: dict[str, dict] = {keys[town_id]: {} for town_id in missing}
+        town_of_group = {group.pk: group.town_id for group in groups}
+        for key, value in counted.items():
+            town_id = key[1] if key[0] == "town" else town_of_group[key[1]]
+            fresh[keys[town_id]][key] = value
+        cache.set_many(fresh, timeout=KEPT_FOR)
+        kept.update(fresh)
+    return {key: value for town_counts in kept.values() for key, value in town_counts.items()}
+
+
 def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: bool | None = None) -> QuerySet[Person]:
     """The people of ``group`` in the register as the figure counts them (``took_part``: only those
     who took part, or only those who did not), by village and name: the records behind a line."""
@@ -204,7 +254,7 @@ def audience_participation(
     # counted; the others say so (``not_counted_here``) and are counted on their own page and API.
     counted = [town for town in towns if len(towns) == 1 or detail_town_ids is None or town.pk in detail_town_ids]
     groups = groups_of_towns([town.pk for town in counted])
-    counts = audience_counts(groups=groups, year=year, as_of=as_of)
+    counts = kept_audience_counts(groups=groups, year=year, as_of=as_of)
     groups_of_town = defaultdict(list)
     for group in groups:
         groups_of_town[group.town_id].append(group)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from communityedu.organization.constants import Role
 from communityedu.organization.models import RoleAssignment, Town, Village
 from communityedu.organization.scope import scope_for
-from communityedu.people.models import ImportBatch, Person, Tag
+from communityedu.people.models import ImportBatch, Person, RegisterRevision, Tag
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
@@ -179,3 +179,11 @@ def account_list(*, user: User, town: Town | None) -> list:
     if town is not None and not scope_for(user).is_system_admin:
         accounts = accounts.filter(town=town)
     return list(accounts.order_by("kind", "username"))
+
+
+def register_revisions(town_ids: list[int]) -> dict[int, int]:
+    """{town id: its register revision} (``RegisterRevision``: 0 for a town never written)."""
+    revisions = dict(
+        RegisterRevision.objects.filter(town_id__in=town_ids).order_by().values_list("town_id", "revision")
+    )
+    return {town_id: revisions.get(town_id, 0) for town_id in town_ids}

@@ -192,21 +192,31 @@ def test_deleting_a_person_takes_them_out_of_the_counts(world):
 
 
 def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
-    """A later migration that makes SQLite copy the yearly table would drop them: this says so."""
+    """A later migration that makes SQLite copy one of these tables would drop its triggers: this
+    says so. The yearly rows keep the counts per day and, with the register's tables, the towns'
+    register revisions (``people.revision_triggers``)."""
+    revision = ["revision_delete", "revision_insert", "revision_update"]
+    expected = {
+        YearlyParticipant._meta.db_table: (
+            ["participant_day_delete", "participant_day_insert", "participant_day_update"],
+            ["participant_day_insert_delete", "participant_day_update"],
+        ),
+        "people_person": ([], []),
+        "people_persontag": ([], []),
+        "people_tag": ([], []),
+    }
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                [YearlyParticipant._meta.db_table],
-            )
-            expected = ["participant_day_delete", "participant_day_insert", "participant_day_update"]
-        else:
-            cursor.execute(
-                "SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE event_object_table = %s",
-                [YearlyParticipant._meta.db_table],
-            )
-            expected = ["participant_day_insert_delete", "participant_day_update"]
-        assert sorted(name for (name,) in cursor.fetchall()) == expected
+        for table, (sqlite_names, pg_names) in expected.items():
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+                names = sqlite_names + [f"{table}_{name}" for name in revision]
+            else:
+                cursor.execute(
+                    "SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE event_object_table = %s",
+                    [table],
+                )
+                names = pg_names + [f"{table}_{name}" for name in revision]
+            assert sorted(name for (name,) in cursor.fetchall()) == sorted(names), table
 
 
 # ---- the rollup never drifts from the ledger ------------------------------------------------------

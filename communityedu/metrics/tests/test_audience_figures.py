@@ -16,11 +16,13 @@ from communityedu.activities import services
 from communityedu.activities.constants import ActivityKind, AttendanceSource
 from communityedu.activities.evidence import attach_evidence
 from communityedu.activities.tests.factories import activity, at
-from communityedu.metrics.audience_figures import audience_participation, recurring_activities
+from communityedu.metrics.audience_figures import audience_counts, audience_participation, recurring_activities
 from communityedu.organization.audience_groups import AudienceGroup
 from communityedu.organization.recurring_activities import save_recurring_activity
 from communityedu.people import services as people_services
-from communityedu.people.models import PersonTag, Sex, Tag
+from communityedu.people.leaving import leave_register
+from communityedu.people.models import LeftReason, Person, PersonTag, Sex, Tag
+from communityedu.people.selectors import register_revisions
 
 
 def _tag(person, name):
@@ -104,11 +106,15 @@ def test_a_later_as_of_gives_the_year_end_audience_figure(groups_2020, sign_in):
 
 def test_audience_participation_reads_any_number_of_towns_in_the_same_queries(groups_2020, django_assert_num_queries):
     towns = [groups_2020.xinmiao, groups_2020.nantuo]
-    # The groups, the register counted by age band, sex and participation, the tagged people.
-    with django_assert_num_queries(3):
+    # The groups, the towns' register revisions, the register counted by age band, sex and
+    # participation, the tagged people.
+    with django_assert_num_queries(4):
         audience_participation(towns=towns[:1], year=2020, as_of=date(2020, 12, 31))
-    with django_assert_num_queries(3):
+    # 新妙镇's counts are kept for its revision: only 南沱镇's are counted, in the same two queries.
+    with django_assert_num_queries(4):
         both = audience_participation(towns=towns, year=2020, as_of=date(2020, 12, 31))
+    with django_assert_num_queries(2):
+        assert audience_participation(towns=towns, year=2020, as_of=date(2020, 12, 31)) == both
     # 陈志强 (a man of 45) is in none of 南沱镇's groups.
     assert (both[groups_2020.nantuo.pk].numerator, both[groups_2020.nantuo.pk].denominator) == (0, 0)
     # Side by side (the district's table), only the town shown in detail is counted; the other says so.
@@ -136,6 +142,53 @@ def test_audience_participation_reads_any_number_of_towns_in_the_same_queries(gr
     )
     with django_assert_num_queries(2):
         recurring_activities(towns=towns, year=2020, as_of=date(2020, 12, 31))
+
+
+def _counted(world, as_of=date(2020, 12, 31)):
+    """(took part, people) of each group and of the town: the figure as read, checked against a
+    count made afresh (never kept)."""
+    figure = audience_participation(towns=[world.xinmiao], year=2020, as_of=as_of)[world.xinmiao.pk]
+    groups = list(AudienceGroup.objects.filter(town=world.xinmiao).order_by("position", "pk"))
+    afresh = audience_counts(groups=groups, year=2020, as_of=as_of)
+    read = {("group", line.key): (line.denominator, line.numerator) for line in figure.villages}
+    assert read | {("town", world.xinmiao.pk): (figure.denominator, figure.numerator)} == {
+        key: afresh.get(key, (0, 0)) for key in [*read, ("town", world.xinmiao.pk)]
+    }
+    return [(line.numerator, line.denominator) for line in figure.villages], (figure.numerator, figure.denominator)
+
+
+def _revision(world):
+    return register_revisions([world.xinmiao.pk])[world.xinmiao.pk]
+
+
+def test_kept_audience_counts_follow_every_change_of_the_register_and_participation(groups_2020, world):
+    office = world.accounts["office"]
+    assert _counted(world) == ([(1, 3), (1, 1), (1, 2), (1, 1)], (3, 5))
+    # Nothing changed: the same revision, the same counts.
+    revision = _revision(world)
+    assert _counted(world) == ([(1, 3), (1, 1), (1, 2), (1, 1)], (3, 5))
+    assert _revision(world) == revision
+    # A birth date corrected by a bulk statement (no model code runs): 李德福 is no longer 60.
+    Person.objects.filter(pk=world.people["li"].pk).update(birth_date=date(1970, 2, 9))
+    assert _revision(world) != revision
+    assert _counted(world) == ([(1, 2), (1, 1), (1, 2), (1, 1)], (3, 4))
+    # A tag given: 张秀英 (who took part) is also a 农民工.
+    _tag(world.people["zhang"], "农民工")
+    assert _counted(world) == ([(1, 2), (1, 1), (1, 2), (2, 2)], (3, 4))
+    # A tag renamed: nobody carries 农民工 any more.
+    Tag.objects.filter(town=world.xinmiao, name="农民工").update(name="外出务工")
+    assert _counted(world) == ([(1, 2), (1, 1), (1, 2), (0, 0)], (2, 3))
+    # A first attendance of the year: 王桂芬 takes part.
+    talk = activity(world, starts_at=at(2020, 9, 1), title="健康讲座")
+    services.check_in(activity=talk, person=world.people["wang"], source=AttendanceSource.ROSTER, recorded_by=office)
+    assert _counted(world) == ([(2, 2), (1, 1), (2, 2), (0, 0)], (3, 3))
+    # Its reversal, and a person leaving the register.
+    services.reverse_check_in(activity=talk, person=world.people["wang"], reason="录错了人", actor=office)
+    assert _counted(world) == ([(1, 2), (1, 1), (1, 2), (0, 0)], (2, 3))
+    leave_register(person=world.people["wang"], actor=office, on=date(2020, 10, 1), reason=LeftReason.MOVED)
+    assert _counted(world) == ([(1, 1), (1, 1), (1, 1), (0, 0)], (2, 2))
+    # Before she left she still counts: the as-of date is part of what is kept.
+    assert _counted(world, as_of=date(2020, 9, 30)) == ([(1, 2), (1, 1), (1, 2), (0, 0)], (2, 3))
 
 
 @pytest.fixture

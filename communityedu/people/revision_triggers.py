@@ -1,0 +1,91 @@
+"""The triggers that draw a town's register revision again (``people.RegisterRevision``).
+
+Written by the database itself, so no write path — a form, a roster import's bulk statements, the
+check-in upsert, a deletion cascading from a person or an activity — can change what the audience
+groups count without a new revision. A row written, removed, or changed in one of the watched
+columns draws a new random revision for its town (both towns, if it moved between towns).
+
+- SQLite: one trigger a row and event (SQLite has no other kind), ``UPDATE OF`` the watched
+  columns and only when one of them really changed (a roster's bulk update sets every column it
+  touches for the whole batch). A draw is one upsert of one small row: a 50,000-row import pays
+  about 1%.
+- PostgreSQL: one trigger a statement and event, reading the statement's rows from its transition
+  tables, so a bulk insert draws once a town instead of once a row.
+
+The migrations that create these (``people.0013``, ``activities.0010``) call the functions below:
+what they write is part of those migrations, so change it only with a new migration.
+"""
+
+from __future__ import annotations
+
+REVISIONS = "people_registerrevision"
+SQLITE_RANDOM = "random()"
+POSTGRESQL_RANDOM = "floor(random() * 9007199254740991)::bigint"
+
+
+def _sqlite_draw(town: str) -> str:
+    return (
+        f"INSERT INTO {REVISIONS} (town_id, revision) VALUES ({town}, {SQLITE_RANDOM})"  # noqa: S608 (DDL of constants)
+        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision"
+    )
+
+
+def _postgresql_draw(towns: str) -> str:
+    return (
+        f"INSERT INTO {REVISIONS} (town_id, revision) SELECT town_id, {POSTGRESQL_RANDOM}"  # noqa: S608 (DDL of constants)
+        f" FROM ({towns}) AS towns ORDER BY town_id"
+        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision"
+    )
+
+
+def create_statements(vendor: str, table: str, watched: list[str]) -> list[str]:
+    """The SQL creating ``table``'s revision triggers on ``vendor``; ``watched``: the columns whose
+    change matters (``town_id`` is always watched)."""
+    watched = ["town_id", *[column for column in watched if column != "town_id"]]
+    if vendor == "sqlite":
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in watched)
+        return [
+            f"CREATE TRIGGER {table}_revision_insert AFTER INSERT ON {table} BEGIN {_sqlite_draw('NEW.town_id')}; END",
+            f"CREATE TRIGGER {table}_revision_delete AFTER DELETE ON {table} BEGIN {_sqlite_draw('OLD.town_id')}; END",
+            f"CREATE TRIGGER {table}_revision_update AFTER UPDATE OF {', '.join(watched)} ON {table}"
+            f" WHEN {changed}"
+            f" BEGIN {_sqlite_draw('OLD.town_id')}; {_sqlite_draw('NEW.town_id')}; END",
+        ]
+    if vendor == "postgresql":
+        old = ", ".join(f"o.{column}" for column in watched)
+        new = ", ".join(f"n.{column}" for column in watched)
+        moved = f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE ({old}) IS DISTINCT FROM ({new})"
+        function = f"{table}_revision"
+        return [
+            f"""
+            CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    {_postgresql_draw("SELECT DISTINCT town_id FROM new_rows")};
+                ELSIF TG_OP = 'DELETE' THEN
+                    {_postgresql_draw("SELECT DISTINCT town_id FROM old_rows")};
+                ELSE
+                    {_postgresql_draw(f"SELECT o.town_id {moved} UNION SELECT n.town_id {moved}")};
+                END IF;
+                RETURN NULL;
+            END;
+            $$
+            """,  # noqa: S608 (DDL of constants)
+            f"CREATE TRIGGER {table}_revision_insert AFTER INSERT ON {table}"
+            f" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {table}_revision_delete AFTER DELETE ON {table}"
+            f" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {table}_revision_update AFTER UPDATE ON {table}"
+            " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+            f" FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
+    raise RuntimeError(f"The register revision needs triggers written for {vendor}.")
+
+
+def drop_statements(vendor: str, table: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_revision_{event}" for event in ("insert", "delete", "update")]
+    return [
+        *(f"DROP TRIGGER IF EXISTS {table}_revision_{event} ON {table}" for event in ("insert", "delete", "update")),
+        f"DROP FUNCTION IF EXISTS {table}_revision()",
+    ]
