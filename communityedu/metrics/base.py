@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from communityedu.core.money import fen_to_yuan, format_yuan
 from communityedu.organization.models import Village, VillagePopulation
+from communityedu.organization.targets import targets_of_towns
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -298,3 +299,11 @@ def villages_with_population(*, town_ids: list[int], year: int) -> list[dict]:
 def effective_as_of(year: int, as_of: date) -> date:
     """The last day of ``year`` that counts: ``as_of`` itself, or 31 December for a past year."""
     return min(as_of, date(year, 12, 31))
+
+
+def targets_of(*, town_ids: list[int], year: int, figure_key: str) -> dict[int, Decimal]:
+    """The targets set for ``figure_key`` in ``year`` for the towns' villages or units, in per cent,
+    by village or unit id (``organization.targets``; missing: the plan's threshold). Every figure's
+    targets come from one shared read."""
+    every = shared(("targets", tuple(town_ids), year), lambda: targets_of_towns(town_ids=town_ids, year=year))
+    return every.get(str(figure_key), {})

@@ -23,11 +23,12 @@ from communityedu.metrics.base import (
     figure,
     ratio,
     status_of,
+    targets_of,
     villages_with_population,
 )
 from communityedu.organization.constants import FigureKey
 from communityedu.organization.models import Town
-from communityedu.organization.targets import default_target, village_targets_of_towns
+from communityedu.organization.targets import default_target
 
 
 def _window(year: int, as_of: date) -> tuple[datetime, datetime]:
@@ -104,7 +105,7 @@ def participation(
         .order_by()
     )
     # Each village's own target (organization.targets, 分解落实目标任务): the plan's 70% where none is set.
-    stored_targets = village_targets_of_towns(town_ids=town_ids, year=year, figure_key=FigureKey.PARTICIPATION)
+    stored_targets = targets_of(town_ids=town_ids, year=year, figure_key=FigureKey.PARTICIPATION)
     month_ends = _month_ends(year, as_of)
     villages_of_town = defaultdict(list)
     for village in villages:

@@ -31,9 +31,10 @@ from communityedu.metrics.base import (
     ratio,
     shared,
     status_of,
+    targets_of,
     villages_with_population,
 )
-from communityedu.organization.targets import default_target, village_targets_of_towns
+from communityedu.organization.targets import default_target
 from communityedu.surveys.constants import POSITIVE_SCALE_POINTS, YES, QuestionKind, StandardKey, SurveyStatus
 from communityedu.surveys.models import Answer, Question, Response, Survey
 
@@ -201,7 +202,7 @@ def _survey_figures(key: str, *, towns: list[Town], year: int, as_of: date) -> d
     villages_of_town = defaultdict(list)
     for village in villages_with_population(town_ids=town_ids, year=year):
         villages_of_town[village["town_id"]].append(village)
-    stored_targets = village_targets_of_towns(town_ids=town_ids, year=year, figure_key=key)
+    stored_targets = targets_of(town_ids=town_ids, year=year, figure_key=key)
     result = {}
     for town in towns:
         rate = rates[town.pk][key]

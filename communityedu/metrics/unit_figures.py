@@ -49,10 +49,11 @@ from communityedu.metrics.base import (
     figure,
     ratio,
     status_of,
+    targets_of,
 )
 from communityedu.organization.constants import TARGET_UNIT_TYPES, FigureKey, UnitType
 from communityedu.organization.models import Position, Town, Unit
-from communityedu.organization.targets import default_target, unit_targets_of_towns
+from communityedu.organization.targets import default_target
 from communityedu.people.models import Person, PositionHolder
 
 # The plan's 70 % (DEFAULT_TARGETS["unit_participation"]): the threshold of the town-wide figure.
@@ -133,7 +134,7 @@ def unit_staff_participation(
     people = _own_people(town_ids=town_ids, unit_ids={unit["pk"] for unit in units}, year=year, cut=cut)
     everyone = {person_id for own in people.values() for person_id in own}
     took_part = set(_first_attended(town_ids=town_ids, year=year, cut=cut, person_ids=everyone))
-    stored_targets = unit_targets_of_towns(town_ids=town_ids, year=year, figure_key=FigureKey.UNIT_PARTICIPATION)
+    stored_targets = targets_of(town_ids=town_ids, year=year, figure_key=FigureKey.UNIT_PARTICIPATION)
     units_of_town = defaultdict(list)
     for unit in units:
         units_of_town[unit["town_id"]].append(unit)

@@ -12,6 +12,7 @@ the change.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -124,23 +125,16 @@ def targets_for(*, town, year: int) -> dict[tuple[str, int], Decimal]:
     return result
 
 
-def village_targets_of_towns(*, town_ids, year: int, figure_key: str) -> dict[int, Decimal]:
-    """The targets set for ``figure_key`` in ``year`` for the villages of many towns, in per cent,
-    by village id — as :func:`targets_for` keeps them; a village missing here has the plan's
-    threshold (:func:`default_target`). One query whatever the number of towns."""
-    rows = Target.objects.filter(
-        town_id__in=list(town_ids), year=year, figure_key=figure_key, village__isnull=False
-    ).values_list("village_id", "value")
-    return dict(rows)
-
-
-def unit_targets_of_towns(*, town_ids, year: int, figure_key: str) -> dict[int, Decimal]:
-    """The targets set for ``figure_key`` in ``year`` for the units of many towns, in per cent, by
-    unit id; a unit missing here has the plan's threshold. One query whatever the number of towns."""
-    rows = Target.objects.filter(
-        town_id__in=list(town_ids), year=year, figure_key=figure_key, unit__isnull=False
-    ).values_list("unit_id", "value")
-    return dict(rows)
+def targets_of_towns(*, town_ids, year: int) -> dict[str, dict[int, Decimal]]:
+    """The targets set in ``year`` for the villages and units of many towns, in per cent:
+    {figure key: {village or unit id: target}} (a figure's subjects are villages or units, never
+    both); a subject missing here has the plan's threshold (:func:`default_target`). One query
+    whatever the number of towns and figures."""
+    result: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    rows = Target.objects.filter(town_id__in=list(town_ids), year=year).order_by()
+    for figure_key, village_id, unit_id, value in rows.values_list("figure_key", "village_id", "unit_id", "value"):
+        result[figure_key][village_id or unit_id] = value
+    return dict(result)
 
 
 def default_target(figure_key: str) -> Decimal:
