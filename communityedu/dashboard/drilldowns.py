@@ -16,11 +16,14 @@ lead to a filtered list page of its own. Append a registration for a new figure 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
 
 from communityedu.metrics.base import Figure
 from communityedu.organization.models import Town
@@ -39,14 +42,31 @@ def drilldown(key: str) -> Callable[[Drilldown], Drilldown]:
     return register
 
 
+def reverse(name: str, args: list | tuple = ()) -> str:
+    """Django's ``reverse``, remembered per URLconf and script prefix: a page of figures links its
+    hundreds of lines to a dozen views, and each reverse walks the URL patterns again."""
+    return _reversed(name, tuple(args), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(name: str, args: tuple, prefix: str, urlconf: str) -> str:
+    return django_reverse(name, args=list(args), urlconf=urlconf)
+
+
 def period_query(*, town: Town, year: int, as_of: date, **extra: object) -> str:
     """``town=…&year=…&as_of=…`` (and any ``extra`` parameters), for a drill-down's URL."""
-    return urlencode({"town": town.slug, "year": year, "as_of": as_of.isoformat(), **extra})
+    period = _period_query(town.slug, year, as_of)
+    return f"{period}&{urlencode(extra)}" if extra else period
+
+
+@functools.lru_cache(maxsize=1024)
+def _period_query(slug: str, year: int, as_of: date) -> str:
+    return urlencode({"town": slug, "year": year, "as_of": as_of.isoformat()})
 
 
 def records_url(key: str, part: str, *, town: Town, year: int, as_of: date) -> str:
     """The records page of ``part`` of figure ``key``."""
-    path = reverse("dashboard:figure-records", kwargs={"key": key, "part": part})
+    path = reverse("dashboard:figure-records", args=[key, part])
     return f"{path}?{period_query(town=town, year=year, as_of=as_of)}"
 
 
@@ -153,7 +173,7 @@ def audience_participation(figure: Figure, *, town: Town, year: int, as_of: date
     groups = f"{reverse('dashboard:audience-groups')}?{period_query(town=town, year=year, as_of=as_of)}"
     links = {"numerator": groups, "denominator": groups, "groups_below_target": groups}
     for line in figure.villages:
-        people = reverse("dashboard:audience-group-people", kwargs={"pk": line.key})
+        people = reverse("dashboard:audience-group-people", args=[line.key])
         links[f"line:{line.key}"] = f"{people}?{period_query(town=town, year=year, as_of=as_of, took_part=1)}"
         links[f"line:{line.key}:denominator"] = f"{people}?{period_query(town=town, year=year, as_of=as_of)}"
     return links

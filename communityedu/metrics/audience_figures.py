@@ -402,6 +402,7 @@ def recurring_activities(
     未举办 (not held: flagged), 未到期 (its day is still to come: not counted)."""
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     occurrences = recurring_occurrences(towns=towns, year=year, as_of=as_of)
+    labels = {status: str(label) for status, label in OCCURRENCE_LABELS.items()}  # translated once
     result = {}
     for town in towns:
         lines = []
@@ -414,7 +415,7 @@ def recurring_activities(
                     denominator=int(status != NOT_DUE),
                     value=None if status == NOT_DUE else Decimal(int(status == HELD)),
                     status=status,
-                    note=str(OCCURRENCE_LABELS[status]),
+                    note=labels[status],
                 )
             )
         result[town.pk] = Figure(

@@ -133,6 +133,16 @@ class Line:
         return str(Status.LABELS[self.status]) if self.status in Status.LABELS else ""
 
 
+class Facts(dict):
+    """A figure's ``beside`` or ``flags``: a dict whose missing key reads as None. The targets page
+    asks every figure for every fact some figure shows (``figure.beside.lectures_held``); a plain
+    dict makes the template engine try an attribute, an index and ``dir()`` for each one missing
+    (a tenth of the page's rendering)."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 @dataclass
 class Figure:
     key: str
@@ -164,6 +174,7 @@ class Figure:
     is_strictly_above: bool = False
 
     def __post_init__(self) -> None:
+        self.beside, self.flags = Facts(self.beside), Facts(self.flags)
         if self.unit == YUAN:
             self.value = per_capita_yuan(self.numerator, self.denominator)
             if "numerator" not in self.money_parts:

@@ -110,6 +110,7 @@ def participation(
     villages_of_town = defaultdict(list)
     for village in villages:
         villages_of_town[village["town_id"]].append(village)
+    no_population = str(_("no resident population for the year"))  # translated once, not once a village
     result = {}
     for town in towns:
         deadline = deadline_for(town, year)
@@ -127,7 +128,7 @@ def participation(
                     denominator=village["population"] or 0,
                     value=value,
                     status=status_of(value, target, as_of=evaluated_on, deadline=deadline),
-                    note="" if village["population"] else str(_("no resident population for the year")),
+                    note="" if village["population"] else no_population,
                     target=target,
                 )
             )
@@ -184,6 +185,9 @@ def lecture_hall(
 
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     held = held_per_month(town_ids=[town.pk for town in towns], since=date(year, 1, 1), as_of=as_of)
+    without_evidence: dict[int, int] = defaultdict(int)
+    for (town_id, _month), row in held.items():
+        without_evidence[town_id] += row["without_evidence"]
     result = {}
     for town in towns:
         start = max(town.programme_start or date(year, 1, 1), date(year, 1, 1))
@@ -219,9 +223,7 @@ def lecture_hall(
             else {"lectures_held": sum(line.numerator for line in trend)},
             flags={
                 "months_below_two": sum(1 for line in trend if line.numerator < LECTURES_PER_MONTH),
-                "lectures_without_evidence": sum(
-                    row["without_evidence"] for (town_id, _month), row in held.items() if town_id == town.pk
-                ),
+                "lectures_without_evidence": without_evidence[town.pk],
             },
             trend=trend,
             trend_label=str(_("lectures held in each month (two a month)")),

@@ -138,6 +138,7 @@ def unit_staff_participation(
     units_of_town = defaultdict(list)
     for unit in units:
         units_of_town[unit["town_id"]].append(unit)
+    no_people = str(_("no own people recorded"))  # translated once, not once a unit
     result = {}
     for town in towns:
         deadline = deadline_for(town, year)
@@ -156,7 +157,7 @@ def unit_staff_participation(
                     denominator=len(own),
                     value=value,
                     status=status_of(value, target, as_of=evaluated_on, deadline=deadline),
-                    note="" if own else str(_("no own people recorded")),
+                    note="" if own else no_people,
                     target=target,
                 )
             )
@@ -272,6 +273,7 @@ def team_membership(
     for team in teams:
         teams_of_town[team["town_id"]].append(team)
     result = {}
+    members_and_activities = str(_("%(members)s members, %(activities)s activities"))  # translated once
     for town in towns:
         deadline = deadline_for(town, year)
         lines = []
@@ -287,8 +289,7 @@ def team_membership(
                     status=status_of(
                         Decimal(int(count > 0)), TEAM_MEMBERSHIP_THRESHOLD, as_of=evaluated_on, deadline=deadline
                     ),
-                    note=str(_("%(members)s members, %(activities)s activities"))
-                    % {"members": count, "activities": held_count},
+                    note=members_and_activities % {"members": count, "activities": held_count},
                     counts={"members": count, "activities": held_count},
                 )
             )

@@ -67,3 +67,31 @@ def test_the_lecture_hall_page_shows_the_current_month_in_progress_never_below_t
     assert page.count('<span class="flag-badge">不足两次</span>') == 1
     assert '<span class="muted in-progress">进行中</span>' in page
     assert '<strong class="flag">有1个月不足两次。</strong>' in page
+
+
+def test_a_lecture_counts_in_its_local_month_at_the_months_edges(world):
+    """Late on the last day of May (local time) is still May; just after midnight is June, although
+    both are 31 May in UTC. Only the late lecture of 31 May has evidence."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from communityedu.activities.evidence import attach_evidence
+
+    world.xinmiao.programme_start = date(2020, 5, 1)
+    world.xinmiao.save(update_fields=["programme_start"])
+    last_of_may = at(2020, 5, 31, 23)  # 15:00 UTC
+    first_of_june = at(2020, 6, 1, 0) + timedelta(minutes=30)  # 16:30 UTC on 31 May
+    lectures = [
+        activity(world, starts_at=at(2020, 5, 2, 14)),
+        activity(world, starts_at=last_of_may, hours=0.5),
+        activity(world, starts_at=first_of_june),
+        activity(world, starts_at=at(2020, 7, 31, 22), hours=1),
+    ]
+    upload = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n%%EOF\n")
+    attach_evidence(actor=world.accounts["office"], activity=lectures[1], kind="document", upload=upload)
+
+    hall = _hall(world, date(2020, 7, 31))
+
+    assert [(line.label, line.numerator) for line in hall.trend] == [("2020-05", 2), ("2020-06", 1), ("2020-07", 1)]
+    assert hall.flags == {"months_below_two": 2, "lectures_without_evidence": 3}
