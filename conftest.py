@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import timezone, translation
 from PIL import Image
 
@@ -181,6 +182,13 @@ def _media_in_tmp(settings, tmp_path):
     """Uploaded files and text messages of a test go to its own folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_FILE_DIR = tmp_path / "sms"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's database kept (the audience groups'
+    counts under a register revision) means nothing to the next test's, rolled back and rebuilt."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

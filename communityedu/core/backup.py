@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
@@ -206,4 +207,7 @@ def restore(*, source: Path, replace: bool = False, database_alias: str = "defau
         if completed.returncode != 0:
             raise BackupError(f"pg_restore failed: {completed.stderr.strip()}")
     shutil.copytree(Path(source) / "media", media_root, dirs_exist_ok=True)
+    # What was counted from the database replaced (the audience groups' counts, kept per register
+    # revision) must not be read against the restored one, whose later writes may repeat revisions.
+    cache.clear()
     return manifest

@@ -177,7 +177,7 @@ COUNTS_DEFINITION = 1
 KEPT_FOR = 7 * 24 * 3600  # seconds; a revision's counts are exact for as long as they are kept
 
 
-def _kept_key(*, town_id: int, revision: int, groups: list[AudienceGroup], year: int, as_of: date) -> str:
+def _kept_key(*, town_id: int, revision: str, groups: list[AudienceGroup], year: int, as_of: date) -> str:
     rules = repr([(g.pk, g.min_age, g.max_age, g.sex, g.tag_name, g.match) for g in groups])
     digest = hashlib.blake2b(rules.encode(), digest_size=12).hexdigest()
     return f"audience-counts:{COUNTS_DEFINITION}:{town_id}:{revision}:{year}:{as_of.isoformat()}:{digest}"

@@ -181,7 +181,7 @@ class PersonTag(TownScopedModel):
         return f"{self.person} {self.tag}"
 
 
-class RegisterRevision(models.Model):
+class RegisterRevision(TownScopedModel):
     """A town's register revision: a random number the database draws again whenever a person of the
     town, a person's tag, a tag's name or a yearly participation row of the town is written,
     moved or removed (triggers: ``people.revision_triggers``). What is counted from every resident
@@ -189,8 +189,10 @@ class RegisterRevision(models.Model):
     without a row has revision 0. Random, not a counter, so a database restored from a backup
     never meets counts kept for another history under the same number."""
 
-    town = models.OneToOneField("organization.Town", primary_key=True, on_delete=models.CASCADE, related_name="+")
     revision = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["town"], name="register_revision_one_per_town")]
 
     def __str__(self) -> str:
         return f"{self.town_id}: {self.revision}"

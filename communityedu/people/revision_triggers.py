@@ -7,8 +7,10 @@ columns draws a new random revision for its town (both towns, if it moved betwee
 
 - SQLite: one trigger a row and event (SQLite has no other kind), ``UPDATE OF`` the watched
   columns and only when one of them really changed (a roster's bulk update sets every column it
-  touches for the whole batch). A draw is one upsert of one small row: a 50,000-row import pays
-  about 1%.
+  touches for the whole batch). The register itself has no insert trigger: any row trigger on its
+  wide rows makes a roster import a third dearer, even one with an empty body (SQLite builds each
+  new row for it; docs/performance.md), so its inserts are seen in SQLite's counter of the
+  register's ids (``sqlite_sequence``), which every insert raises and a rollback restores.
 - PostgreSQL: one trigger a statement and event, reading the statement's rows from its transition
   tables, so a bulk insert draws once a town instead of once a row.
 
@@ -24,28 +26,34 @@ POSTGRESQL_RANDOM = "floor(random() * 9007199254740991)::bigint"
 
 
 def _sqlite_draw(town: str) -> str:
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     return (
-        f"INSERT INTO {REVISIONS} (town_id, revision) VALUES ({town}, {SQLITE_RANDOM})"  # noqa: S608 (DDL of constants)
-        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision"
+        f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
+        f" VALUES ({now}, {now}, {town}, {SQLITE_RANDOM})"
+        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at"
     )
 
 
 def _postgresql_draw(towns: str) -> str:
     return (
-        f"INSERT INTO {REVISIONS} (town_id, revision) SELECT town_id, {POSTGRESQL_RANDOM}"  # noqa: S608 (DDL of constants)
-        f" FROM ({towns}) AS towns ORDER BY town_id"
-        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision"
+        f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
+        f" SELECT now(), now(), town_id, {POSTGRESQL_RANDOM} FROM ({towns}) AS towns ORDER BY town_id"
+        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at"
     )
 
 
-def create_statements(vendor: str, table: str, watched: list[str]) -> list[str]:
+def create_statements(vendor: str, table: str, watched: list[str], *, sqlite_inserts: bool = True) -> list[str]:
     """The SQL creating ``table``'s revision triggers on ``vendor``; ``watched``: the columns whose
-    change matters (``town_id`` is always watched)."""
+    change matters (``town_id`` is always watched). ``sqlite_inserts=False``: no insert trigger on
+    SQLite (for the register, whose inserts show in SQLite's counter of its ids)."""
     watched = ["town_id", *[column for column in watched if column != "town_id"]]
     if vendor == "sqlite":
         changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in watched)
+        insert = (
+            f"CREATE TRIGGER {table}_revision_insert AFTER INSERT ON {table} BEGIN {_sqlite_draw('NEW.town_id')}; END"
+        )
         return [
-            f"CREATE TRIGGER {table}_revision_insert AFTER INSERT ON {table} BEGIN {_sqlite_draw('NEW.town_id')}; END",
+            *([insert] if sqlite_inserts else []),
             f"CREATE TRIGGER {table}_revision_delete AFTER DELETE ON {table} BEGIN {_sqlite_draw('OLD.town_id')}; END",
             f"CREATE TRIGGER {table}_revision_update AFTER UPDATE OF {', '.join(watched)} ON {table}"
             f" WHEN {changed}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -181,9 +182,22 @@ def account_list(*, user: User, town: Town | None) -> list:
     return list(accounts.order_by("kind", "username"))
 
 
-def register_revisions(town_ids: list[int]) -> dict[int, int]:
-    """{town id: its register revision} (``RegisterRevision``: 0 for a town never written)."""
-    revisions = dict(
-        RegisterRevision.objects.filter(town_id__in=town_ids).order_by().values_list("town_id", "revision")
+def register_revisions(town_ids: list[int]) -> dict[int, str]:
+    """{town id: its register revision} (``RegisterRevision``: 0 for a town never written). On
+    SQLite the register's inserts fire no trigger (``people.revision_triggers``): its counter of ids
+    (``sqlite_sequence``, raised by every insert, restored by a rollback) is part of every town's
+    revision, so any new person in the district makes each town count again."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT town_id, revision FROM {quote(RegisterRevision._meta.db_table)}"  # noqa: S608 (names of the models)
+        f" WHERE town_id IN ({', '.join(['%s'] * len(town_ids))})"
     )
-    return {town_id: revisions.get(town_id, 0) for town_id in town_ids}
+    params: list = list(town_ids)
+    if connection.vendor == "sqlite":
+        sql += " UNION ALL SELECT NULL, seq FROM sqlite_sequence WHERE name = %s"
+        params.append(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        revisions = dict(cursor.fetchall())
+    inserted = f"+{revisions.pop(None, 0)}" if connection.vendor == "sqlite" else ""
+    return {town_id: f"{revisions.get(town_id, 0)}{inserted}" for town_id in town_ids}

@@ -209,7 +209,9 @@ def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
         for table, (sqlite_names, pg_names) in expected.items():
             if connection.vendor == "sqlite":
                 cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
-                names = sqlite_names + [f"{table}_{name}" for name in revision]
+                # The register's inserts raise its id counter instead (people.revision_triggers).
+                own = [name for name in revision if not (table == "people_person" and name == "revision_insert")]
+                names = sqlite_names + [f"{table}_{name}" for name in own]
             else:
                 cursor.execute(
                     "SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE event_object_table = %s",

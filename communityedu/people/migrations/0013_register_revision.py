@@ -1,6 +1,6 @@
 """A town's register revision, drawn again by triggers whenever the town's people, their tags or the
 tags' names change (``people.revision_triggers``; the yearly participation rows' triggers are in
-``activities.0010``)."""
+``activities.0010``). On SQLite the register's inserts have no trigger: they raise its id counter."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -16,7 +16,9 @@ WATCHED = {
 
 def create_triggers(apps, schema_editor):
     for table, watched in WATCHED.items():
-        for statement in create_statements(schema_editor.connection.vendor, table, watched):
+        # On SQLite the register's inserts raise its id counter instead of firing a trigger.
+        inserts = table != "people_person"
+        for statement in create_statements(schema_editor.connection.vendor, table, watched, sqlite_inserts=inserts):
             schema_editor.execute(statement, params=None)
 
 
@@ -37,9 +39,15 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RegisterRevision',
             fields=[
-                ('town', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='organization.town')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('revision', models.BigIntegerField()),
+                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.town', verbose_name='town')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('town',), name='register_revision_one_per_town')],
+            },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]
