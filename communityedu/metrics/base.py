@@ -295,7 +295,9 @@ def villages_with_population(*, town_ids: list[int], year: int) -> list[dict]:
     (``None`` where none is recorded): one query, shared within a ``figures_for`` call."""
 
     def read() -> list[dict]:
-        population = VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).values("resident_population")
+        population = (
+            VillagePopulation.objects.filter(village=OuterRef("pk"), year=year).order_by().values("resident_population")
+        )
         rows = (
             Village.objects.filter(town_id__in=town_ids)
             .annotate(population=population[:1])

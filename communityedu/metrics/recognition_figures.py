@@ -93,7 +93,7 @@ def recognition_rates_of_towns(*, town_ids: Iterable[int], as_of: date | None = 
     as_of = as_of or timezone.localdate()
     town_ids = list(town_ids)
     villages: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
-    for town_id, village_id in Village.objects.filter(town_id__in=town_ids).values_list("town_id", "pk"):
+    for town_id, village_id in Village.objects.filter(town_id__in=town_ids).order_by().values_list("town_id", "pk"):
         villages[town_id].add(village_id)
     organs: dict[int, set[int]] = {town_id: set() for town_id in town_ids}
     organ_names: dict[int, list[tuple[str, int]]] = {town_id: [] for town_id in town_ids}

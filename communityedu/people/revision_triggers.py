@@ -7,10 +7,12 @@ columns draws a new random revision for its town (both towns, if it moved betwee
 
 - SQLite: one trigger a row and event (SQLite has no other kind), ``UPDATE OF`` the watched
   columns and only when one of them really changed (a roster's bulk update sets every column it
-  touches for the whole batch). The register itself has no insert trigger: any row trigger on its
-  wide rows makes a roster import a third dearer, even one with an empty body (SQLite builds each
-  new row for it; docs/performance.md), so its inserts are seen in SQLite's counter of the
-  register's ids (``sqlite_sequence``), which every insert raises and a rollback restores.
+  touches for the whole batch). The register and the people's tags have no insert trigger
+  (``SQLITE_COUNTED_INSERTS``): any row trigger on the register's wide rows makes a roster import a
+  third dearer, even one with an empty body (SQLite builds each new row for it), and one on the
+  tags of a roster's 20,000 tagged people costs it 5% (docs/performance.md). Their inserts are seen
+  in SQLite's counters of the tables' ids (``sqlite_sequence``), which every insert raises and a
+  rollback restores.
 - PostgreSQL: one trigger a statement and event, reading the statement's rows from its transition
   tables, so a bulk insert draws once a town instead of once a row.
 
@@ -21,6 +23,9 @@ what they write is part of those migrations, so change it only with a new migrat
 from __future__ import annotations
 
 REVISIONS = "people_registerrevision"
+# The tables a roster import inserts into by the thousand: on SQLite their inserts fire no trigger
+# and are seen in SQLite's counters of their ids (``sqlite_sequence``) instead.
+SQLITE_COUNTED_INSERTS = ("people_person", "people_persontag")
 SQLITE_RANDOM = "random()"
 POSTGRESQL_RANDOM = "floor(random() * 9007199254740991)::bigint"
 

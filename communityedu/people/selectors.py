@@ -18,6 +18,7 @@ from communityedu.organization.constants import Role
 from communityedu.organization.models import RoleAssignment, Town, Village
 from communityedu.organization.scope import scope_for
 from communityedu.people.models import ImportBatch, Person, RegisterRevision, Tag
+from communityedu.people.revision_triggers import SQLITE_COUNTED_INSERTS
 
 if TYPE_CHECKING:
     from communityedu.accounts.models import User
@@ -183,21 +184,23 @@ def account_list(*, user: User, town: Town | None) -> list:
 
 
 def register_revisions(town_ids: list[int]) -> dict[int, str]:
-    """{town id: its register revision} (``RegisterRevision``: 0 for a town never written). On
-    SQLite the register's inserts fire no trigger (``people.revision_triggers``): its counter of ids
-    (``sqlite_sequence``, raised by every insert, restored by a rollback) is part of every town's
-    revision, so any new person in the district makes each town count again."""
+    """{town id: its register revision} (``RegisterRevision``: 0 for a town never written), in one
+    query. On SQLite the inserts of people and of their tags fire no trigger
+    (``people.revision_triggers.SQLITE_COUNTED_INSERTS``): the tables' counters of ids
+    (``sqlite_sequence``, raised by every insert, restored by a rollback) are part of every town's
+    revision, so a new person or tag anywhere in the district makes each town count again."""
     quote = connection.ops.quote_name
     sql = (
         f"SELECT town_id, revision FROM {quote(RegisterRevision._meta.db_table)}"  # noqa: S608 (names of the models)
         f" WHERE town_id IN ({', '.join(['%s'] * len(town_ids))})"
     )
     params: list = list(town_ids)
-    if connection.vendor == "sqlite":
-        sql += " UNION ALL SELECT NULL, seq FROM sqlite_sequence WHERE name = %s"
-        params.append(Person._meta.db_table)
+    counters = SQLITE_COUNTED_INSERTS if connection.vendor == "sqlite" else ()
+    for index, table in enumerate(counters):
+        sql += " UNION ALL SELECT %s, seq FROM sqlite_sequence WHERE name = %s"
+        params += [-1 - index, table]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         revisions = dict(cursor.fetchall())
-    inserted = f"+{revisions.pop(None, 0)}" if connection.vendor == "sqlite" else ""
+    inserted = "".join(f"+{revisions.pop(-1 - index, 0)}" for index in range(len(counters)))
     return {town_id: f"{revisions.get(town_id, 0)}{inserted}" for town_id in town_ids}

@@ -1,11 +1,12 @@
 """A town's register revision, drawn again by triggers whenever the town's people, their tags or the
 tags' names change (``people.revision_triggers``; the yearly participation rows' triggers are in
-``activities.0010``). On SQLite the register's inserts have no trigger: they raise its id counter."""
+``activities.0010``). On SQLite the inserts of people and of their tags have no trigger: they
+raise the tables' id counters."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from communityedu.people.revision_triggers import create_statements, drop_statements
+from communityedu.people.revision_triggers import SQLITE_COUNTED_INSERTS, create_statements, drop_statements
 
 WATCHED = {
     "people_person": ["village_id", "is_resident", "birth_date", "sex", "left_register_on"],
@@ -16,8 +17,9 @@ WATCHED = {
 
 def create_triggers(apps, schema_editor):
     for table, watched in WATCHED.items():
-        # On SQLite the register's inserts raise its id counter instead of firing a trigger.
-        inserts = table != "people_person"
+        # On SQLite the inserts of a roster import (people, their tags) raise the tables' id
+        # counters instead of firing a trigger (people.selectors.register_revisions).
+        inserts = table not in SQLITE_COUNTED_INSERTS
         for statement in create_statements(schema_editor.connection.vendor, table, watched, sqlite_inserts=inserts):
             schema_editor.execute(statement, params=None)
 
