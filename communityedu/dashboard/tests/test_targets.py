@@ -100,5 +100,5 @@ def test_the_district_dashboard_takes_a_fixed_number_of_queries(town_2021, sign_
         client.get(url)
 
 
-QUERIES = 33
-DISTRICT_QUERIES = 35
+QUERIES = 31
+DISTRICT_QUERIES = 33

@@ -11,7 +11,7 @@ from communityedu.metrics.tests.test_figures import town_2021  # noqa: F401 (the
 
 # A read after a change of the register or of participation counts the audience groups (two
 # queries more); the reads after it take the counts kept for the register's revision.
-QUERIES, COUNTING_QUERIES = 33, 35
+QUERIES, COUNTING_QUERIES = 31, 33
 
 
 def test_the_api_gives_every_figure_with_its_parts(town_2021, sign_in):  # noqa: F811
