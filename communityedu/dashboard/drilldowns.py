@@ -56,7 +56,11 @@ def _reversed(name: str, args: tuple, prefix: str, urlconf: str) -> str:
 def period_query(*, town: Town, year: int, as_of: date, **extra: object) -> str:
     """``town=…&year=…&as_of=…`` (and any ``extra`` parameters), for a drill-down's URL."""
     period = _period_query(town.slug, year, as_of)
-    return f"{period}&{urlencode(extra)}" if extra else period
+    if not extra:
+        return period
+    # A number needs no quoting: most lines link by their record's id.
+    pairs = (f"{key}={value}" if type(value) is int else urlencode({key: value}) for key, value in extra.items())
+    return "&".join((period, *pairs))
 
 
 @functools.lru_cache(maxsize=1024)
