@@ -247,7 +247,9 @@ def audience_participation(
     the figure's effective as-of date, sex, tag), the group's people in the register who took part —
     the participation figure's definition: a named attendance at an organised activity held from 1
     January to the as-of date — over the group's people in the register. The figure: people in any
-    group who took part ÷ people in any group; the plan's 70%. Three queries for any number of towns."""
+    group who took part ÷ people in any group; the plan's 70%. For any number of towns: the groups
+    and the register revisions, and two queries more when a town's counts are not kept for its
+    revision (``kept_audience_counts``)."""
     evaluated_on, as_of = as_of, effective_as_of(year, as_of)
     # Counting groups reads every resident of the towns (birth date, sex, participation): in a
     # side-by-side of several towns (the district's table) only the towns shown in detail are
