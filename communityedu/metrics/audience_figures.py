@@ -12,14 +12,25 @@ from typing import TypedDict, cast
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communityedu.activities.models import Activity, Evidence, YearlyParticipant
-from communityedu.metrics.base import FIGURES, Figure, Line, deadline_for, effective_as_of, figure, ratio, status_of
+from communityedu.metrics.base import (
+    FIGURES,
+    Figure,
+    Line,
+    deadline_for,
+    effective_as_of,
+    figure,
+    placeholders,
+    quoted_table,
+    ratio,
+    status_of,
+)
 from communityedu.metrics.participation_figures import PARTICIPATION_THRESHOLD
 from communityedu.organization.audience_groups import AudienceGroup, AudienceMatch, groups_of_towns
 from communityedu.organization.models import Town
@@ -28,10 +39,6 @@ from communityedu.people.models import Person, PersonTag, Tag
 from communityedu.people.selectors import register_revisions
 
 # ---- participation by audience group -------------------------------------------------------------
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def group_condition(group: AudienceGroup, *, on: date) -> tuple[str, list]:
@@ -54,7 +61,7 @@ def group_condition(group: AudienceGroup, *, on: date) -> tuple[str, list]:
     if group.tag_name:
         parts.append(
             (
-                f"EXISTS (SELECT 1 FROM {_table(PersonTag)} pt JOIN {_table(Tag)} t ON t.id = pt.tag_id"  # noqa: S608
+                f"EXISTS (SELECT 1 FROM {quoted_table(PersonTag)} pt JOIN {quoted_table(Tag)} t ON t.id = pt.tag_id"  # noqa: S608
                 " WHERE pt.town_id = p.town_id AND pt.person_id = p.id AND t.name = %s)",
                 [group.tag_name],
             )
@@ -113,14 +120,14 @@ def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> d
     town_ids = sorted({group.town_id for group in groups})
     boundaries = _age_bands(groups, as_of)
     band_sql, band_params = _band_sql(boundaries)
-    person, participant = _table(Person), _table(YearlyParticipant)
-    placeholders = ", ".join(["%s"] * len(town_ids))
+    person, participant = quoted_table(Person), quoted_table(YearlyParticipant)
+    in_towns = placeholders(town_ids)
     joined = (
         f" FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"
         " AND y.person_id = p.id AND y.village_id IS NOT NULL AND y.first_attended_on <= %s"
     )
     where = (
-        f" WHERE p.town_id IN ({placeholders}) AND p.is_resident AND p.village_id IS NOT NULL"
+        f" WHERE p.town_id IN ({in_towns}) AND p.is_resident AND p.village_id IS NOT NULL"
         " AND (p.left_register_on IS NULL OR p.left_register_on > %s)"
     )
     where_params: list[int | date] = [*town_ids, as_of]
@@ -136,10 +143,10 @@ def audience_counts(*, groups: list[AudienceGroup], year: int, as_of: date) -> d
         for town_id, band, sex, took_part, people in cursor.fetchall():
             buckets[(town_id, band, sex, took_part, frozenset())] += people
         if tag_names:
-            names = ", ".join(["%s"] * len(tag_names))
+            names = placeholders(tag_names)
             tags_join = (
-                f" JOIN {_table(PersonTag)} pt ON pt.town_id = p.town_id AND pt.person_id = p.id"
-                f" JOIN {_table(Tag)} t ON t.id = pt.tag_id AND t.name IN ({names})"
+                f" JOIN {quoted_table(PersonTag)} pt ON pt.town_id = p.town_id AND pt.person_id = p.id"
+                f" JOIN {quoted_table(Tag)} t ON t.id = pt.tag_id AND t.name IN ({names})"
             )
             cursor.execute(
                 f"SELECT p.id, p.town_id, {band_sql}, p.sex, CASE WHEN y.id IS NULL THEN 0 ELSE 1 END, t.name"
@@ -223,7 +230,7 @@ def group_people(*, group: AudienceGroup, year: int, as_of: date, took_part: boo
     who took part, or only those who did not), by village and name: the records behind a line."""
     as_of = effective_as_of(year, as_of)
     condition, params = group_condition(group, on=as_of)
-    person, participant = _table(Person), _table(YearlyParticipant)
+    person, participant = quoted_table(Person), quoted_table(YearlyParticipant)
     took_part_sql = {None: "", True: " AND y.id IS NOT NULL", False: " AND y.id IS NULL"}[took_part]
     ids = RawSQL(  # noqa: S611 (table names from the models, values as parameters)
         f"SELECT p.id FROM {person} p LEFT JOIN {participant} y ON y.town_id = p.town_id AND y.year = %s"  # noqa: S608

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -320,3 +321,13 @@ def targets_of(*, town_ids: list[int], year: int, figure_key: str) -> dict[int, 
     targets come from one shared read."""
     every = shared(("targets", tuple(town_ids), year), lambda: targets_of_towns(town_ids=town_ids, year=year))
     return every.get(str(figure_key), {})
+
+
+def quoted_table(model) -> str:
+    """The model's table, quoted for the few figure queries written as SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def placeholders(values) -> str:
+    """``%s, %s, …``: one parameter for each of ``values``, for an ``IN (…)`` written as SQL."""
+    return ", ".join(["%s"] * len(values))

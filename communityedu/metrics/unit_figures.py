@@ -48,6 +48,8 @@ from communityedu.metrics.base import (
     deadline_for,
     effective_as_of,
     figure,
+    placeholders,
+    quoted_table,
     ratio,
     status_of,
     targets_of,
@@ -67,14 +69,6 @@ BY_ACCOUNT = "account"
 EMPLOYED = "employed"
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _in(values: Collection[int]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _own_people(*, town_ids: list[int], unit_ids: set[int], year: int, cut: date) -> dict[int, dict[int, set[str]]]:
     """{unit id: {person id: how they belong}} of the units' own people: by post (``BY_POST``: the
     person named on the post, and whoever held it in ``year`` up to ``cut``), by staff account
@@ -82,18 +76,18 @@ def _own_people(*, town_ids: list[int], unit_ids: set[int], year: int, cut: date
     unit), employed (``EMPLOYED``: active team members it employs). One query, written as SQL: as
     four ORM queries their building cost a town's dashboard more than their reading."""
     people: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    towns, dates = _in(town_ids), connection.ops.adapt_datefield_value
+    towns, dates = placeholders(town_ids), connection.ops.adapt_datefield_value
     sql = (
-        f"SELECT %s, p.unit_id, p.person_id FROM {_table(Position)} p"  # noqa: S608 (names of the models)
+        f"SELECT %s, p.unit_id, p.person_id FROM {quoted_table(Position)} p"  # noqa: S608 (names of the models)
         f" WHERE p.person_id IS NOT NULL AND p.town_id IN ({towns})"
-        f" UNION ALL SELECT %s, p.unit_id, h.person_id FROM {_table(PositionHolder)} h"
-        f" JOIN {_table(Position)} p ON p.id = h.position_id"
+        f" UNION ALL SELECT %s, p.unit_id, h.person_id FROM {quoted_table(PositionHolder)} h"
+        f" JOIN {quoted_table(Position)} p ON p.id = h.position_id"
         f" WHERE h.person_id IS NOT NULL AND h.town_id IN ({towns}) AND h.starts_on <= %s"
         " AND (h.ends_on IS NULL OR h.ends_on >= %s)"
-        f" UNION ALL SELECT %s, r.unit_id, e.id FROM {_table(Person)} e"
-        f" JOIN {_table(RoleAssignment)} r ON r.user_id = e.account_id JOIN {_table(Unit)} u ON u.id = r.unit_id"
+        f" UNION ALL SELECT %s, r.unit_id, e.id FROM {quoted_table(Person)} e"
+        f" JOIN {quoted_table(RoleAssignment)} r ON r.user_id = e.account_id JOIN {quoted_table(Unit)} u ON u.id = r.unit_id"
         f" WHERE e.town_id IN ({towns}) AND u.town_id = e.town_id"
-        f" UNION ALL SELECT %s, t.employer_id, t.person_id FROM {_table(TeamMember)} t"
+        f" UNION ALL SELECT %s, t.employer_id, t.person_id FROM {quoted_table(TeamMember)} t"
         f" WHERE t.town_id IN ({towns}) AND t.is_active = %s"
     )
     params = [
@@ -133,9 +127,9 @@ def _first_attended(*, town_ids: list[int], year: int, cut: date, person_ids: Co
         return {}
     people = sorted(person_ids)
     sql = (
-        f"SELECT person_id, first_attended_on FROM {_table(YearlyParticipant)}"  # noqa: S608 (names of the models)
-        f" WHERE town_id IN ({_in(town_ids)}) AND year = %s AND first_attended_on <= %s"
-        f" AND person_id IN ({_in(people)})"
+        f"SELECT person_id, first_attended_on FROM {quoted_table(YearlyParticipant)}"  # noqa: S608 (names of the models)
+        f" WHERE town_id IN ({placeholders(town_ids)}) AND year = %s AND first_attended_on <= %s"
+        f" AND person_id IN ({placeholders(people)})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*town_ids, year, connection.ops.adapt_datefield_value(cut), *people])
