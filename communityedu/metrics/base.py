@@ -9,7 +9,7 @@ and runs them. Read the registry through ``figures``, never from here: only ther
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sized
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import OuterRef
+from django.db.models import Model, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -323,11 +323,11 @@ def targets_of(*, town_ids: list[int], year: int, figure_key: str) -> dict[int, 
     return every.get(str(figure_key), {})
 
 
-def quoted_table(model) -> str:
+def quoted_table(model: type[Model]) -> str:
     """The model's table, quoted for the few figure queries written as SQL."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def placeholders(values) -> str:
+def placeholders(values: Sized) -> str:
     """``%s, %s, …``: one parameter for each of ``values``, for an ``IN (…)`` written as SQL."""
     return ", ".join(["%s"] * len(values))

@@ -90,7 +90,7 @@ def _own_people(*, town_ids: list[int], unit_ids: set[int], year: int, cut: date
         f" UNION ALL SELECT %s, t.employer_id, t.person_id FROM {quoted_table(TeamMember)} t"
         f" WHERE t.town_id IN ({towns}) AND t.is_active = %s"
     )
-    params = [
+    params: list = [
         *(BY_POST, *town_ids),
         *(BY_POST, *town_ids, dates(cut), dates(date(year, 1, 1))),
         *(BY_ACCOUNT, *town_ids),
