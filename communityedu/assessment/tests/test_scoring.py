@@ -238,6 +238,7 @@ def test_scoring_the_tree_costs_the_same_queries_whatever_the_number_of_scores(w
     services.record_manual_score(
         actor=None, indicator=system.indicators.get(code="1.1"), year=2020, as_of=AS_OF, points=Decimal(1), comment="a"
     )
+    queries()  # the first read counts the audience groups; the reads after it take the kept counts
     one = queries()
     for code in ("1.3", "2.1", "2.2"):
         services.record_manual_score(
