@@ -30,21 +30,64 @@ SQLITE_RANDOM = "random()"
 POSTGRESQL_RANDOM = "floor(random() * 9007199254740991)::bigint"
 
 
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
 def _sqlite_draw(town: str) -> str:
-    now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    # An update, never an insert: every town has its row from its creation (``town_statements``),
+    # and a trigger that inserted would write rows for towns being deleted (a test's flush).
     return (
-        f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
-        f" VALUES ({now}, {now}, {town}, {SQLITE_RANDOM})"
-        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at"
+        f"UPDATE {REVISIONS} SET revision = {SQLITE_RANDOM}, updated_at = {SQLITE_NOW}"  # noqa: S608 (DDL of constants)
+        f" WHERE town_id = {town}"
     )
 
 
 def _postgresql_draw(towns: str) -> str:
     return (
-        f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
-        f" SELECT now(), now(), town_id, {POSTGRESQL_RANDOM} FROM ({towns}) AS towns ORDER BY town_id"
-        " ON CONFLICT (town_id) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at"
+        f"UPDATE {REVISIONS} SET revision = {POSTGRESQL_RANDOM}, updated_at = now()"  # noqa: S608 (DDL of constants)
+        f" WHERE town_id IN ({towns})"
     )
+
+
+def town_statements(vendor: str) -> list[str]:
+    """The SQL giving every town its revision row: one for each town there is, and a trigger that
+    writes it when a town is created, whatever creates it."""
+    towns = "organization_town"
+    if vendor == "sqlite":
+        return [
+            f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
+            f" SELECT {SQLITE_NOW}, {SQLITE_NOW}, id, {SQLITE_RANDOM} FROM {towns}",
+            f"CREATE TRIGGER {towns}_revision_row AFTER INSERT ON {towns} BEGIN"  # noqa: S608 (DDL of constants)
+            f" INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"
+            f" VALUES ({SQLITE_NOW}, {SQLITE_NOW}, NEW.id, {SQLITE_RANDOM}); END",
+        ]
+    if vendor == "postgresql":
+        return [
+            f"INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)"  # noqa: S608 (DDL of constants)
+            f" SELECT now(), now(), id, {POSTGRESQL_RANDOM} FROM {towns}",
+            f"""
+            CREATE FUNCTION {towns}_revision_row() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO {REVISIONS} (created_at, updated_at, town_id, revision)
+                VALUES (now(), now(), NEW.id, {POSTGRESQL_RANDOM});
+                RETURN NULL;
+            END;
+            $$
+            """,  # noqa: S608 (DDL of constants)
+            f"CREATE TRIGGER {towns}_revision_row AFTER INSERT ON {towns}"
+            f" FOR EACH ROW EXECUTE FUNCTION {towns}_revision_row()",
+        ]
+    raise RuntimeError(f"The register revision needs triggers written for {vendor}.")
+
+
+def town_drop_statements(vendor: str) -> list[str]:
+    towns = "organization_town"
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {towns}_revision_row"]
+    return [
+        f"DROP TRIGGER IF EXISTS {towns}_revision_row ON {towns}",
+        f"DROP FUNCTION IF EXISTS {towns}_revision_row()",
+    ]
 
 
 def create_statements(vendor: str, table: str, watched: list[str], *, sqlite_inserts: bool = True) -> list[str]:
@@ -74,9 +117,9 @@ def create_statements(vendor: str, table: str, watched: list[str], *, sqlite_ins
             CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
-                    {_postgresql_draw("SELECT DISTINCT town_id FROM new_rows")};
+                    {_postgresql_draw("SELECT town_id FROM new_rows")};
                 ELSIF TG_OP = 'DELETE' THEN
-                    {_postgresql_draw("SELECT DISTINCT town_id FROM old_rows")};
+                    {_postgresql_draw("SELECT town_id FROM old_rows")};
                 ELSE
                     {_postgresql_draw(f"SELECT o.town_id {moved} UNION SELECT n.town_id {moved}")};
                 END IF;

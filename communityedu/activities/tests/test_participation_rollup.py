@@ -18,6 +18,8 @@ from communityedu.activities.constants import AttendanceRole, AttendanceSource, 
 from communityedu.activities.models import Activity, AttendanceEntry
 from communityedu.activities.rollups import ParticipantDayCount, YearlyParticipant, rebuild_participation
 from communityedu.activities.tests.factories import activity, at
+from communityedu.organization.models import District, Town
+from communityedu.people.models import RegisterRevision
 from communityedu.people.revision_triggers import SQLITE_COUNTED_INSERTS
 
 ROLES = list(AttendanceRole.values)
@@ -192,7 +194,7 @@ def test_deleting_a_person_takes_them_out_of_the_counts(world):
     assert _day_counts(world.xinmiao) == {(2020, world.yiyang.pk, date(2020, 5, 10)): 1}
 
 
-def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
+def test_the_migrated_database_has_the_triggers_that_keep_the_counts(world):
     """A later migration that makes SQLite copy one of these tables would drop its triggers: this
     says so. The yearly rows keep the counts per day and, with the register's tables, the towns'
     register revisions (``people.revision_triggers``)."""
@@ -220,6 +222,14 @@ def test_the_migrated_database_has_the_triggers_that_keep_the_counts(db):
                 )
                 names = pg_names + [f"{table}_{name}" for name in revision]
             assert sorted(name for (name,) in cursor.fetchall()) == sorted(names), table
+        # Every town gets its revision row when it is created, whatever creates it.
+        cursor.execute(
+            "SELECT COUNT(*) FROM organization_town t WHERE NOT EXISTS"
+            " (SELECT 1 FROM people_registerrevision r WHERE r.town_id = t.id)"
+        )
+        assert cursor.fetchone() == (0,)
+    town = Town.objects.create(district=District.objects.first(), slug="zhenxi", name="珍溪镇", code="500102120")
+    assert RegisterRevision.objects.filter(town=town).count() == 1
 
 
 # ---- the rollup never drifts from the ledger ------------------------------------------------------

@@ -6,7 +6,13 @@ raise the tables' id counters."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from communityedu.people.revision_triggers import SQLITE_COUNTED_INSERTS, create_statements, drop_statements
+from communityedu.people.revision_triggers import (
+    SQLITE_COUNTED_INSERTS,
+    create_statements,
+    drop_statements,
+    town_drop_statements,
+    town_statements,
+)
 
 WATCHED = {
     "people_person": ["village_id", "is_resident", "birth_date", "sex", "left_register_on"],
@@ -16,6 +22,9 @@ WATCHED = {
 
 
 def create_triggers(apps, schema_editor):
+    # Every town has its row, from now on from its creation; the other triggers only update it.
+    for statement in town_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
     for table, watched in WATCHED.items():
         # On SQLite the inserts of a roster import (people, their tags) raise the tables' id
         # counters instead of firing a trigger (people.selectors.register_revisions).
@@ -25,6 +34,8 @@ def create_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
+    for statement in town_drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
     for table in WATCHED:
         for statement in drop_statements(schema_editor.connection.vendor, table):
             schema_editor.execute(statement, params=None)
