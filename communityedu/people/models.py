@@ -185,9 +185,10 @@ class RegisterRevision(TownScopedModel):
     """A town's register revision: a random number the database draws again whenever a person of the
     town, a person's tag, a tag's name or a yearly participation row of the town is written,
     moved or removed (triggers: ``people.revision_triggers``). What is counted from every resident
-    (the audience groups' figure) is kept per revision: the same revision, the same counts; a town
-    without a row has revision 0. Random, not a counter, so a database restored from a backup
-    never meets counts kept for another history under the same number."""
+    (the audience groups' figure) is kept per revision: the same revision, the same counts. Every
+    town has its row from its creation (a trigger on the towns). Random, not a counter, so a
+    database restored from a backup never meets counts kept for another history under the same
+    number."""
 
     revision = models.BigIntegerField()
 

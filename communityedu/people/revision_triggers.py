@@ -3,14 +3,16 @@
 Written by the database itself, so no write path — a form, a roster import's bulk statements, the
 check-in upsert, a deletion cascading from a person or an activity — can change what the audience
 groups count without a new revision. A row written, removed, or changed in one of the watched
-columns draws a new random revision for its town (both towns, if it moved between towns).
+columns draws a new random revision for its town (both towns, if it moved between towns). Each
+town gets its row when it is created (``town_statements``); these triggers only update it, so they
+write nothing for a town being deleted (a test's flush empties every table).
 
 - SQLite: one trigger a row and event (SQLite has no other kind), ``UPDATE OF`` the watched
   columns and only when one of them really changed (a roster's bulk update sets every column it
   touches for the whole batch). The register and the people's tags have no insert trigger
   (``SQLITE_COUNTED_INSERTS``): any row trigger on the register's wide rows makes a roster import a
   third dearer, even one with an empty body (SQLite builds each new row for it), and one on the
-  tags of a roster's 20,000 tagged people costs it 5% (docs/performance.md). Their inserts are seen
+  tags of a roster's 20,000 tagged people costs it 6% (docs/performance.md). Their inserts are seen
   in SQLite's counters of the tables' ids (``sqlite_sequence``), which every insert raises and a
   rollback restores.
 - PostgreSQL: one trigger a statement and event, reading the statement's rows from its transition
